@@ -1,0 +1,31 @@
+/* cm-record.h
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "cm-types.h"
+
+G_BEGIN_DECLS
+
+/* One assistant message with usage, as read from one transcript line. Strings
+ * are owned by the record (NULL when the line does not carry the field). */
+typedef struct
+{
+  char     *message_id;
+  char     *request_id;
+  char     *uuid;          /* the line's own uuid */
+  char     *session_id;
+  char     *cwd;
+  char     *model_raw;     /* message.model exactly as written */
+  gint64    timestamp_ms;  /* Unix time in milliseconds (UTC) */
+  gboolean  is_sidechain;
+  gboolean  has_cache_breakdown; /* usage.cache_creation present */
+  CmUsage   usage;         /* without a 5m/1h breakdown all writes count as 5m */
+} CmRecord;
+
+void cm_record_clear (CmRecord *record);
+
+G_END_DECLS

@@ -1,0 +1,38 @@
+/* cm-source-resolver.h
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Where the transcripts and the identity of a folder the user added are. A
+ * folder may be a home folder (has .claude/projects), a .claude folder (has
+ * projects/) or a projects folder. */
+typedef struct
+{
+  char *projects_dir;   /* folder scanned recursively for *.jsonl */
+  char *identity_file;  /* the .claude.json that names the owner, or NULL */
+} CmResolvedSource;
+
+CmResolvedSource *cm_source_resolve           (const char       *path);
+void              cm_resolved_source_free     (CmResolvedSource *resolved);
+
+/* oauthAccount.emailAddress of a .claude.json, or NULL. Tolerates partial
+ * writes and huge files. */
+char             *cm_source_read_owner_email  (const char       *identity_file);
+
+/* $CLAUDE_CONFIG_DIR (comma-separated) or else ~/.config/claude/projects and
+ * ~/.claude/projects; honours $HOME and $XDG_CONFIG_HOME for tests. */
+GStrv             cm_source_default_paths     (void);
+
+/* Canonical project for a cwd: git worktrees collapse to their parent. */
+char             *cm_project_canonicalize     (const char       *cwd);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmResolvedSource, cm_resolved_source_free)
+
+G_END_DECLS

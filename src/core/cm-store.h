@@ -1,0 +1,142 @@
+/* cm-store.h
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cm-pricing.h"
+#include "cm-query.h"
+#include "cm-record.h"
+
+G_BEGIN_DECLS
+
+#define CM_STORE_ERROR (cm_store_error_quark ())
+
+typedef enum
+{
+  CM_STORE_ERROR_CORRUPT,     /* not a database, or damaged: rebuild from transcripts */
+  CM_STORE_ERROR_TOO_NEW,     /* written by a newer CostMeter */
+  CM_STORE_ERROR_FULL,        /* disk full: nothing was lost, retry later */
+  CM_STORE_ERROR_FAILED,
+} CmStoreError;
+
+typedef struct
+{
+  gint64    id;
+  char     *path;        /* the folder as the user gave it */
+  char     *owner;       /* explicit owner, or NULL */
+  char     *detected_owner; /* from the .claude.json beside it, or NULL */
+  gboolean  is_default;
+  gboolean  enabled;
+} CmSourceInfo;
+
+/* One rate-limit observation (see cm-ratelimit-client.h). Absent headers are -1
+ * (counts) or 0 (reset times). */
+typedef struct
+{
+  gint64  observed_ms;
+  char   *model;
+  char   *organization_id;
+  char   *kind;            /* "requests", "tokens", "input-tokens", "output-tokens" */
+  gint64  limit;
+  gint64  remaining;
+  gint64  reset_ms;
+  gint64  retry_after_s;   /* -1 when absent */
+  int     http_status;
+} CmRateLimitObservation;
+
+#define CM_TYPE_STORE (cm_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (CmStore, cm_store, CM, STORE, GObject)
+
+GQuark      cm_store_error_quark            (void);
+
+/* $XDG_DATA_HOME/costmeter/costmeter.db */
+char       *cm_store_default_path           (void);
+
+/* Opens (creating with mode 0600) and migrates the database. Safe to use from
+ * any thread; "changed" is emitted on the thread-default main context that was
+ * current when the store was opened. */
+CmStore    *cm_store_open                   (const char          *path,
+                                             GError             **error);
+const char *cm_store_get_path               (CmStore             *self);
+/* Deletes the database files so the next open starts empty (a rebuild). */
+gboolean    cm_store_delete_files           (const char          *path,
+                                             GError             **error);
+
+/* Bumps the generation and emits "changed" (from any thread). */
+void        cm_store_emit_changed           (CmStore             *self);
+guint64     cm_store_get_generation         (CmStore             *self);
+
+/* --- sources --- */
+gint64      cm_store_add_source             (CmStore             *self,
+                                             const char          *path,
+                                             const char          *owner,
+                                             gboolean             is_default,
+                                             GError             **error);
+gboolean    cm_store_remove_source          (CmStore             *self,
+                                             const char          *path,
+                                             GError             **error);
+gboolean    cm_store_set_source_owner       (CmStore             *self,
+                                             const char          *path,
+                                             const char          *owner,
+                                             GError             **error);
+gboolean    cm_store_set_source_enabled     (CmStore             *self,
+                                             const char          *path,
+                                             gboolean             enabled,
+                                             GError             **error);
+GPtrArray  *cm_store_list_sources           (CmStore             *self,
+                                             GError             **error);
+void        cm_source_info_free             (CmSourceInfo        *info);
+
+/* --- pricing --- */
+/* Re-prices every stored message when @pricing differs from the table they
+ * were priced with. Reads no transcript. Returns the number re-priced. */
+gint64      cm_store_reprice                (CmStore             *self,
+                                             CmPricing           *pricing,
+                                             GError             **error);
+
+/* --- queries (any thread; never block the UI thread with them) --- */
+gboolean    cm_store_query_totals           (CmStore             *self,
+                                             const CmQueryFilter *filter,
+                                             CmTotals            *totals,
+                                             GError             **error);
+/* Rows of CmGroupRow sorted by key (then key2); @secondary may be CM_GROUP_NONE. */
+GPtrArray  *cm_store_query_groups           (CmStore             *self,
+                                             const CmQueryFilter *filter,
+                                             CmGroupBy            primary,
+                                             CmGroupBy            secondary,
+                                             GError             **error);
+/* Rows of CmSessionRow, newest first. */
+GPtrArray  *cm_store_query_sessions         (CmStore             *self,
+                                             const CmQueryFilter *filter,
+                                             GError             **error);
+/* Rows of CmMessageRow of one session, oldest first. */
+GPtrArray  *cm_store_query_session_messages (CmStore             *self,
+                                             const char          *session_id,
+                                             GError             **error);
+/* Distinct values for filter choices: models, projects, users (all history). */
+GStrv       cm_store_list_models            (CmStore             *self,
+                                             GError             **error);
+GStrv       cm_store_list_projects          (CmStore             *self,
+                                             GError             **error);
+GStrv       cm_store_list_users             (CmStore             *self,
+                                             GError             **error);
+/* Broken complete lines seen in all files. */
+gint64      cm_store_count_skipped_lines    (CmStore             *self,
+                                             GError             **error);
+
+/* --- rate limits --- */
+gboolean    cm_store_add_ratelimit_observation   (CmStore                      *self,
+                                                  const CmRateLimitObservation *obs,
+                                                  GError                      **error);
+/* The newest observation per (model, kind), newest first. */
+GPtrArray  *cm_store_list_ratelimit_observations (CmStore                      *self,
+                                                  GError                      **error);
+void        cm_ratelimit_observation_free        (CmRateLimitObservation       *obs);
+
+G_END_DECLS
