@@ -76,12 +76,6 @@ static const char help_text[] =
 
 /* --- output --- */
 
-static char *
-money_string (CmMoney money)
-{
-  return cm_money_format_usd (money, 10);
-}
-
 typedef struct
 {
   char     *key;
