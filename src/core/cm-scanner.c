@@ -924,8 +924,7 @@ cm_scanner_scan_sync (CmScanner     *self,
   gint64 txn_start = 0;
   gboolean in_transaction = FALSE;
   gboolean changed = FALSE;
-  CmTotals before = { 0 };
-  CmTotals after = { 0 };
+  gint64 before = 0;
 
   g_return_val_if_fail (CM_IS_SCANNER (self), FALSE);
 
@@ -941,7 +940,8 @@ cm_scanner_scan_sync (CmScanner     *self,
   if (cm_store_reprice (self->store, self->pricing, &local_error) < 0)
     goto out;
 
-  if (!cm_store_query_totals (self->store, NULL, &before, &local_error))
+  before = cm_store_count_messages (self->store, &local_error);
+  if (before < 0)
     goto out;
 
   sources = cm_store_list_sources (self->store, &local_error);
@@ -1140,8 +1140,8 @@ cm_scanner_scan_sync (CmScanner     *self,
     g_cancellable_set_error_if_cancelled (cancellable, &local_error);
 
 out:
-  if (local_error == NULL && cm_store_query_totals (self->store, NULL, &after, NULL))
-    stats.messages_added = after.messages - before.messages;
+  if (local_error == NULL)
+    stats.messages_added = cm_store_count_messages (self->store, NULL) - before;
   if (changed)
     cm_store_emit_changed (self->store);
 

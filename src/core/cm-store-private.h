@@ -31,6 +31,10 @@ typedef struct
 CmFileState *cm_file_state_copy            (const CmFileState *state);
 void         cm_file_state_free            (CmFileState       *state);
 
+/* Deduplicated messages stored. */
+gint64       cm_store_count_messages       (CmStore           *self,
+                                            GError           **error);
+
 /* path -> CmFileState */
 GHashTable  *cm_store_load_file_states     (CmStore           *self,
                                             GError           **error);

@@ -2061,6 +2061,24 @@ cm_store_list_users (CmStore  *self,
 }
 
 gint64
+cm_store_count_messages (CmStore  *self,
+                         GError  **error)
+{
+  sqlite3 *db = take_reader (self, error);
+  gint64 count = -1;
+
+  if (db == NULL)
+    return -1;
+
+  if (!query_int (db, "SELECT count (*) FROM messages", &count, error))
+    count = -1;
+
+  give_reader (self, db);
+
+  return count;
+}
+
+gint64
 cm_store_count_skipped_lines (CmStore  *self,
                               GError  **error)
 {
