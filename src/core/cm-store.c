@@ -2137,6 +2137,14 @@ cm_store_list_users (CmStore  *self,
                        error);
 }
 
+void
+cm_store_checkpoint (CmStore *self)
+{
+  g_mutex_lock (&self->write_lock);
+  sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  g_mutex_unlock (&self->write_lock);
+}
+
 gint64
 cm_store_count_messages (CmStore  *self,
                          GError  **error)
