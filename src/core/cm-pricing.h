@@ -62,4 +62,15 @@ gboolean    cm_pricing_price               (CmPricing        *self,
 /* Canonical ids in the table, sorted. */
 GStrv       cm_pricing_dup_models          (CmPricing        *self);
 
+/* The shipped table alone: the fallback when the user override is broken. */
+CmPricing  *cm_pricing_new_builtin         (GError          **error);
+/* Where the user override is looked for ($XDG_CONFIG_HOME/costmeter/pricing.json). */
+char       *cm_pricing_dup_override_file   (void);
+/* Whether dollars of @canonical on @backend are a parity estimate (the backend
+ * is in estimated_backends and the model has no own prices for it); the same
+ * value cm_pricing_price() puts in CmCost.estimated. */
+gboolean    cm_pricing_is_estimated_backend (CmPricing       *self,
+                                             const char      *canonical,
+                                             CmBackend        backend);
+
 G_END_DECLS
