@@ -21,6 +21,9 @@ typedef enum
 
 #define CM_TYPE_PRICING (cm_pricing_get_type ())
 
+/* A loaded table is read-only and may be used from any thread; merging into
+ * it must not race with readers (load a new one and swap instead). */
+
 G_DECLARE_FINAL_TYPE (CmPricing, cm_pricing, CM, PRICING, GObject)
 
 GQuark      cm_pricing_error_quark         (void);
