@@ -1,0 +1,798 @@
+/* cm-report.c
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cm-message-item.h"
+#include "cm-report.h"
+#include "cm-session-item.h"
+
+/* Store "changed" arrives once per scanned batch: wait a little for more. */
+#define STORE_CHANGED_DELAY_MS 150
+
+struct _CmReport
+{
+  GObject       parent_instance;
+
+  CmStore      *store;
+  CmFilter     *filter;
+
+  GListStore   *backends;
+  GListStore   *days;
+  GListStore   *days_by_model;
+  GListStore   *models;
+  GListStore   *users;
+  GListStore   *projects;
+  GListStore   *sessions;
+  CmGroupItem  *totals[CM_N_PERIODS];
+  GStrv         all_models;
+  GStrv         all_projects;
+  GError       *error;
+
+  GCancellable *cancellable;  /* of the running query */
+  guint         schedule_id;
+  guint         serial;
+  gboolean      running;
+  gboolean      pending;      /* asked again while running */
+  gboolean      store_empty;
+};
+
+G_DEFINE_FINAL_TYPE (CmReport, cm_report, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_LOADING,
+  PROP_STORE_EMPTY,
+  N_PROPS
+};
+
+enum {
+  UPDATED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* The order of the breakdown and of the Users columns. */
+static const CmBackend backend_order[] = {
+  CM_BACKEND_BEDROCK, CM_BACKEND_ANTHROPIC, CM_BACKEND_VERTEX, CM_BACKEND_UNKNOWN,
+};
+
+static const char *period_presets[CM_N_PERIODS] = {
+  NULL, "today", "last-7-days", "this-month",
+};
+
+typedef struct
+{
+  CmStore       *store;
+  CmQueryFilter *filters[CM_N_PERIODS];
+} Job;
+
+typedef struct
+{
+  GPtrArray *backends;
+  GPtrArray *days;
+  GPtrArray *days_by_model;
+  GPtrArray *models;
+  GPtrArray *users;
+  GPtrArray *projects;
+  GPtrArray *sessions;
+  CmTotals   totals[CM_N_PERIODS];
+  GStrv      all_models;
+  GStrv      all_projects;
+} Result;
+
+static void
+job_free (Job *job)
+{
+  g_clear_object (&job->store);
+  for (guint i = 0; i < CM_N_PERIODS; i++)
+    g_clear_pointer (&job->filters[i], cm_query_filter_free);
+  g_free (job);
+}
+
+static void
+result_free (Result *result)
+{
+  g_clear_pointer (&result->backends, g_ptr_array_unref);
+  g_clear_pointer (&result->days, g_ptr_array_unref);
+  g_clear_pointer (&result->days_by_model, g_ptr_array_unref);
+  g_clear_pointer (&result->models, g_ptr_array_unref);
+  g_clear_pointer (&result->users, g_ptr_array_unref);
+  g_clear_pointer (&result->projects, g_ptr_array_unref);
+  g_clear_pointer (&result->sessions, g_ptr_array_unref);
+  g_strfreev (result->all_models);
+  g_strfreev (result->all_projects);
+  g_free (result);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Result, result_free)
+
+const char *
+cm_backend_display_name (CmBackend backend)
+{
+  switch (backend)
+    {
+    case CM_BACKEND_ANTHROPIC: return _("Anthropic");
+    case CM_BACKEND_BEDROCK:   return _("Bedrock");
+    case CM_BACKEND_VERTEX:    return _("Vertex");
+    case CM_BACKEND_UNKNOWN:
+    case CM_N_BACKENDS:
+    default:                   return _("Not yet classified");
+    }
+}
+
+static CmBackend
+backend_of (const char *str)
+{
+  CmBackend backend = CM_BACKEND_UNKNOWN;
+
+  if (!cm_backend_from_string (str, &backend))
+    return CM_BACKEND_UNKNOWN;
+
+  return backend;
+}
+
+static GPtrArray *
+items_from_rows (GPtrArray *rows)
+{
+  GPtrArray *items = g_ptr_array_new_full (rows->len, g_object_unref);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const CmGroupRow *row = g_ptr_array_index (rows, i);
+
+      g_ptr_array_add (items, cm_group_item_new (row->key, row->key2, NULL, &row->totals));
+    }
+
+  return items;
+}
+
+static int
+compare_cost_desc (gconstpointer a,
+                   gconstpointer b)
+{
+  CmGroupItem *ia = *(CmGroupItem **) a;
+  CmGroupItem *ib = *(CmGroupItem **) b;
+  CmMoney ca = cm_group_item_get_cost (ia);
+  CmMoney cb = cm_group_item_get_cost (ib);
+
+  if (ca != cb)
+    return ca > cb ? -1 : 1;
+
+  return g_strcmp0 (cm_group_item_get_key (ia), cm_group_item_get_key (ib));
+}
+
+static int
+compare_users (gconstpointer a,
+               gconstpointer b)
+{
+  CmGroupItem *ia = *(CmGroupItem **) a;
+  CmGroupItem *ib = *(CmGroupItem **) b;
+  gboolean ua = cm_group_item_get_muted (ia);
+  gboolean ub = cm_group_item_get_muted (ib);
+  CmMoney ba, bb;
+
+  /* Unattributed runs are never ranked among real users. */
+  if (ua != ub)
+    return ua ? 1 : -1;
+
+  ba = cm_group_item_get_backend_cost (ia, CM_BACKEND_BEDROCK);
+  bb = cm_group_item_get_backend_cost (ib, CM_BACKEND_BEDROCK);
+  if (ba != bb)
+    return ba > bb ? -1 : 1;
+
+  return compare_cost_desc (a, b);
+}
+
+static GPtrArray *
+build_backends (GPtrArray *rows)
+{
+  GPtrArray *items = g_ptr_array_new_full (CM_N_BACKENDS, g_object_unref);
+
+  for (guint i = 0; i < G_N_ELEMENTS (backend_order); i++)
+    {
+      CmBackend backend = backend_order[i];
+      CmGroupItem *item = cm_group_item_new (cm_backend_to_string (backend), NULL,
+                                             cm_backend_display_name (backend), NULL);
+
+      for (guint j = 0; j < rows->len; j++)
+        {
+          const CmGroupRow *row = g_ptr_array_index (rows, j);
+
+          if (backend_of (row->key) == backend)
+            cm_group_item_add_backend (item, backend, &row->totals);
+        }
+
+      g_ptr_array_add (items, item);
+    }
+
+  return items;
+}
+
+static GPtrArray *
+build_users (GPtrArray *rows)
+{
+  g_autoptr(GHashTable) by_user = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const CmGroupRow *row = g_ptr_array_index (rows, i);
+      const char *user = row->key != NULL ? row->key : CM_UNATTRIBUTED_KEY;
+      CmGroupItem *item = g_hash_table_lookup (by_user, user);
+
+      if (item == NULL)
+        {
+          gboolean unattributed = g_strcmp0 (user, CM_UNATTRIBUTED_KEY) == 0;
+
+          item = cm_group_item_new (user, NULL, unattributed ? _("Unattributed") : user, NULL);
+          cm_group_item_set_muted (item, unattributed);
+          g_hash_table_insert (by_user, (gpointer) cm_group_item_get_key (item), item);
+          g_ptr_array_add (items, item);
+        }
+
+      cm_group_item_add_backend (item, backend_of (row->key2), &row->totals);
+    }
+
+  g_ptr_array_sort (items, compare_users);
+
+  return items;
+}
+
+static void
+set_shares (GPtrArray *items,
+            CmMoney    total)
+{
+  for (guint i = 0; i < items->len; i++)
+    {
+      CmGroupItem *item = g_ptr_array_index (items, i);
+
+      cm_group_item_set_share (item, total > 0 ? (double) cm_group_item_get_cost (item) / total : 0);
+    }
+}
+
+static GPtrArray *
+query_groups (CmStore              *store,
+              const CmQueryFilter  *filter,
+              CmGroupBy             primary,
+              CmGroupBy             secondary,
+              GCancellable         *cancellable,
+              GError              **error)
+{
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  return cm_store_query_groups (store, filter, primary, secondary, error);
+}
+
+static void
+query_worker (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Job *job = task_data;
+  CmQueryFilter *range = job->filters[CM_PERIOD_RANGE];
+  g_autoptr(Result) result = g_new0 (Result, 1);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) sessions = NULL;
+  GError *error = NULL;
+
+  for (guint i = 0; i < CM_N_PERIODS; i++)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, &error) ||
+          !cm_store_query_totals (job->store, job->filters[i], &result->totals[i], &error))
+        goto failed;
+    }
+
+  if (!(rows = query_groups (job->store, range, CM_GROUP_BACKEND, CM_GROUP_NONE, cancellable, &error)))
+    goto failed;
+  result->backends = build_backends (rows);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  if (!(rows = query_groups (job->store, range, CM_GROUP_DAY, CM_GROUP_BACKEND, cancellable, &error)))
+    goto failed;
+  result->days = items_from_rows (rows);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  if (!(rows = query_groups (job->store, range, CM_GROUP_DAY, CM_GROUP_MODEL, cancellable, &error)))
+    goto failed;
+  result->days_by_model = items_from_rows (rows);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  if (!(rows = query_groups (job->store, range, CM_GROUP_MODEL, CM_GROUP_BACKEND, cancellable, &error)))
+    goto failed;
+  result->models = items_from_rows (rows);
+  g_ptr_array_sort (result->models, compare_cost_desc);
+  set_shares (result->models, result->totals[CM_PERIOD_RANGE].cost);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  if (!(rows = query_groups (job->store, range, CM_GROUP_USER, CM_GROUP_BACKEND, cancellable, &error)))
+    goto failed;
+  result->users = build_users (rows);
+  set_shares (result->users, result->totals[CM_PERIOD_RANGE].cost);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  if (!(rows = query_groups (job->store, range, CM_GROUP_PROJECT, CM_GROUP_NONE, cancellable, &error)))
+    goto failed;
+  result->projects = items_from_rows (rows);
+  g_ptr_array_sort (result->projects, compare_cost_desc);
+  set_shares (result->projects, result->totals[CM_PERIOD_RANGE].cost);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error) ||
+      !(sessions = cm_store_query_sessions (job->store, range, &error)))
+    goto failed;
+  result->sessions = g_ptr_array_new_full (sessions->len, g_object_unref);
+  for (guint i = 0; i < sessions->len; i++)
+    g_ptr_array_add (result->sessions, cm_session_item_new (g_ptr_array_index (sessions, i)));
+
+  if (!(result->all_models = cm_store_list_models (job->store, &error)) ||
+      !(result->all_projects = cm_store_list_projects (job->store, &error)))
+    goto failed;
+
+  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) result_free);
+  return;
+
+failed:
+  g_task_return_error (task, error);
+}
+
+static void
+splice (GListStore *store,
+        GPtrArray  *items)
+{
+  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)),
+                       items->pdata, items->len);
+}
+
+static void start_query (CmReport *self);
+
+static void
+set_loading (CmReport *self,
+             gboolean  loading)
+{
+  if (self->running == loading)
+    return;
+
+  self->running = loading;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+apply_result (CmReport *self,
+              Result   *result)
+{
+  gboolean empty;
+
+  for (guint i = 0; i < CM_N_PERIODS; i++)
+    {
+      g_clear_object (&self->totals[i]);
+      self->totals[i] = cm_group_item_new (period_presets[i] ? period_presets[i] : "range",
+                                           NULL, NULL, &result->totals[i]);
+    }
+
+  g_strfreev (self->all_models);
+  self->all_models = g_steal_pointer (&result->all_models);
+  g_strfreev (self->all_projects);
+  self->all_projects = g_steal_pointer (&result->all_projects);
+
+  splice (self->backends, result->backends);
+  splice (self->days, result->days);
+  splice (self->days_by_model, result->days_by_model);
+  splice (self->models, result->models);
+  splice (self->users, result->users);
+  splice (self->projects, result->projects);
+  splice (self->sessions, result->sessions);
+
+  empty = self->all_models == NULL || self->all_models[0] == NULL;
+  if (empty != self->store_empty)
+    {
+      self->store_empty = empty;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE_EMPTY]);
+    }
+
+  self->serial++;
+}
+
+static void
+query_done_cb (GObject      *object,
+               GAsyncResult *res,
+               gpointer      user_data)
+{
+  g_autoptr(CmReport) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Result) result = NULL;
+
+  result = g_task_propagate_pointer (G_TASK (res), &error);
+  g_clear_object (&self->cancellable);
+
+  if (self->pending)
+    {
+      /* Stale: the filter or the store moved on while this ran. */
+      self->pending = FALSE;
+      start_query (self);
+      return;
+    }
+
+  set_loading (self, FALSE);
+
+  if (result == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      g_warning ("Could not query the store: %s", error->message);
+      g_clear_error (&self->error);
+      self->error = g_steal_pointer (&error);
+      g_signal_emit (self, signals[UPDATED], 0);
+      return;
+    }
+
+  g_clear_error (&self->error);
+  apply_result (self, result);
+  g_signal_emit (self, signals[UPDATED], 0);
+}
+
+static void
+start_query (CmReport *self)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  if (self->cancellable != NULL)
+    {
+      /* One query at a time: stop the running one, start again when it ends. */
+      self->pending = TRUE;
+      g_cancellable_cancel (self->cancellable);
+      return;
+    }
+
+  job = g_new0 (Job, 1);
+  job->store = g_object_ref (self->store);
+  for (guint i = 0; i < CM_N_PERIODS; i++)
+    {
+      if (i == CM_PERIOD_RANGE)
+        job->filters[i] = cm_filter_dup_query_filter (self->filter);
+      else
+        job->filters[i] = cm_filter_dup_query_filter_for (self->filter, period_presets[i]);
+    }
+
+  self->cancellable = g_cancellable_new ();
+  set_loading (self, TRUE);
+
+  task = g_task_new (self, self->cancellable, query_done_cb, g_object_ref (self));
+  g_task_set_source_tag (task, start_query);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, query_worker);
+}
+
+static gboolean
+scheduled_cb (gpointer user_data)
+{
+  CmReport *self = user_data;
+
+  self->schedule_id = 0;
+  start_query (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule (CmReport *self,
+          guint     delay_ms)
+{
+  if (self->schedule_id != 0)
+    return;
+
+  if (delay_ms == 0)
+    self->schedule_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, scheduled_cb, self, NULL);
+  else
+    self->schedule_id = g_timeout_add (delay_ms, scheduled_cb, self);
+}
+
+static void
+filter_changed_cb (CmReport *self)
+{
+  /* Filter edits come in groups (a preset sets since and until): one idle. */
+  g_clear_handle_id (&self->schedule_id, g_source_remove);
+  schedule (self, 0);
+}
+
+static void
+store_changed_cb (CmReport *self)
+{
+  schedule (self, STORE_CHANGED_DELAY_MS);
+}
+
+static void
+cm_report_dispose (GObject *object)
+{
+  CmReport *self = (CmReport *)object;
+
+  g_clear_handle_id (&self->schedule_id, g_source_remove);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  if (self->filter != NULL)
+    g_signal_handlers_disconnect_by_data (self->filter, self);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->backends);
+  g_clear_object (&self->days);
+  g_clear_object (&self->days_by_model);
+  g_clear_object (&self->models);
+  g_clear_object (&self->users);
+  g_clear_object (&self->projects);
+  g_clear_object (&self->sessions);
+  for (guint i = 0; i < CM_N_PERIODS; i++)
+    g_clear_object (&self->totals[i]);
+
+  G_OBJECT_CLASS (cm_report_parent_class)->dispose (object);
+}
+
+static void
+cm_report_finalize (GObject *object)
+{
+  CmReport *self = (CmReport *)object;
+
+  g_strfreev (self->all_models);
+  g_strfreev (self->all_projects);
+  g_clear_error (&self->error);
+
+  G_OBJECT_CLASS (cm_report_parent_class)->finalize (object);
+}
+
+static void
+cm_report_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  CmReport *self = CM_REPORT (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->running);
+      break;
+    case PROP_STORE_EMPTY:
+      g_value_set_boolean (value, self->store_empty);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cm_report_class_init (CmReportClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = cm_report_dispose;
+  object_class->finalize = cm_report_finalize;
+  object_class->get_property = cm_report_get_property;
+
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STORE_EMPTY] =
+    g_param_spec_boolean ("store-empty", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[UPDATED] = g_signal_new ("updated",
+                                   G_TYPE_FROM_CLASS (klass),
+                                   G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 0);
+}
+
+static void
+cm_report_init (CmReport *self)
+{
+  self->backends = g_list_store_new (CM_TYPE_GROUP_ITEM);
+  self->days = g_list_store_new (CM_TYPE_GROUP_ITEM);
+  self->days_by_model = g_list_store_new (CM_TYPE_GROUP_ITEM);
+  self->models = g_list_store_new (CM_TYPE_GROUP_ITEM);
+  self->users = g_list_store_new (CM_TYPE_GROUP_ITEM);
+  self->projects = g_list_store_new (CM_TYPE_GROUP_ITEM);
+  self->sessions = g_list_store_new (CM_TYPE_SESSION_ITEM);
+  for (guint i = 0; i < CM_N_PERIODS; i++)
+    self->totals[i] = cm_group_item_new (period_presets[i] ? period_presets[i] : "range",
+                                         NULL, NULL, NULL);
+}
+
+CmReport *
+cm_report_new (CmStore  *store,
+               CmFilter *filter)
+{
+  CmReport *self;
+
+  g_return_val_if_fail (CM_IS_STORE (store), NULL);
+  g_return_val_if_fail (CM_IS_FILTER (filter), NULL);
+
+  self = g_object_new (CM_TYPE_REPORT, NULL);
+  self->store = g_object_ref (store);
+  self->filter = g_object_ref (filter);
+
+  g_signal_connect_swapped (filter, "changed", G_CALLBACK (filter_changed_cb), self);
+  g_signal_connect_swapped (store, "changed", G_CALLBACK (store_changed_cb), self);
+
+  schedule (self, 0);
+
+  return self;
+}
+
+CmStore *
+cm_report_get_store (CmReport *self)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), NULL);
+
+  return self->store;
+}
+
+CmFilter *
+cm_report_get_filter (CmReport *self)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), NULL);
+
+  return self->filter;
+}
+
+#define GETTER(name)                                  \
+  GListModel *                                        \
+  cm_report_get_##name (CmReport *self)               \
+  {                                                   \
+    g_return_val_if_fail (CM_IS_REPORT (self), NULL); \
+    return G_LIST_MODEL (self->name);                 \
+  }
+
+GETTER (backends)
+GETTER (days)
+GETTER (days_by_model)
+GETTER (models)
+GETTER (users)
+GETTER (projects)
+GETTER (sessions)
+
+#undef GETTER
+
+CmGroupItem *
+cm_report_get_totals (CmReport *self,
+                      CmPeriod  period)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), NULL);
+  g_return_val_if_fail (period < CM_N_PERIODS, NULL);
+
+  return self->totals[period];
+}
+
+const char * const *
+cm_report_get_all_models (CmReport *self)
+{
+  static const char *none[] = { NULL };
+
+  g_return_val_if_fail (CM_IS_REPORT (self), NULL);
+
+  return self->all_models ? (const char * const *) self->all_models : none;
+}
+
+const char * const *
+cm_report_get_all_projects (CmReport *self)
+{
+  static const char *none[] = { NULL };
+
+  g_return_val_if_fail (CM_IS_REPORT (self), NULL);
+
+  return self->all_projects ? (const char * const *) self->all_projects : none;
+}
+
+gboolean
+cm_report_get_store_empty (CmReport *self)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), FALSE);
+
+  return self->store_empty;
+}
+
+gboolean
+cm_report_get_loading (CmReport *self)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), FALSE);
+
+  return self->running;
+}
+
+guint
+cm_report_get_serial (CmReport *self)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), 0);
+
+  return self->serial;
+}
+
+const GError *
+cm_report_get_error (CmReport *self)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), NULL);
+
+  return self->error;
+}
+
+void
+cm_report_refresh (CmReport *self)
+{
+  g_return_if_fail (CM_IS_REPORT (self));
+
+  schedule (self, 0);
+}
+
+static void
+session_worker (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  CmReport *self = source_object;
+  const char *session_id = task_data;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GListStore) items = NULL;
+  GError *error = NULL;
+
+  if (!(rows = cm_store_query_session_messages (self->store, session_id, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  items = g_list_store_new (CM_TYPE_MESSAGE_ITEM);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      g_autoptr(CmMessageItem) item = cm_message_item_new (g_ptr_array_index (rows, i));
+
+      g_list_store_append (items, item);
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&items), g_object_unref);
+}
+
+void
+cm_report_load_session_async (CmReport            *self,
+                              const char          *session_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CM_IS_REPORT (self));
+  g_return_if_fail (session_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cm_report_load_session_async);
+  g_task_set_task_data (task, g_strdup (session_id), g_free);
+  g_task_run_in_thread (task, session_worker);
+}
+
+GListModel *
+cm_report_load_session_finish (CmReport      *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
