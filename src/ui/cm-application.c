@@ -697,7 +697,7 @@ cm_application_init (CmApplication *self)
 
   g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
   /* --demo takes an optional value, which only a callback option can. */
-  group = g_option_group_new ("demo", NULL, NULL, self, NULL);
+  group = g_option_group_new ("demo", _("Demo options:"), _("Show the demo options"), self, NULL);
   g_option_group_add_entries (group, demo_entries);
   g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
   g_application_add_option_group (G_APPLICATION (self), group);

@@ -364,7 +364,7 @@ compute_geometry (CmCostChart *self,
   *step = nice_step (max_usd > 0 ? max_usd : 1, 4);
   *top_usd = ceil ((max_usd > 0 ? max_usd : 1) / *step) * *step;
 
-  top_text = cm_money_format_usd ((CmMoney) (*top_usd * CM_MONEY_PER_USD), *step < 1 ? 2 : 0);
+  top_text = cm_format_money_with ((CmMoney) (*top_usd * CM_MONEY_PER_USD), *step < 1 ? 2 : 0);
   layout = make_layout (self, top_text);
   pango_layout_get_pixel_size (layout, &lw, &lh);
 
@@ -412,7 +412,7 @@ cm_cost_chart_snapshot (GtkWidget   *widget,
   for (double v = 0; v <= top_usd + step / 2; v += step)
     {
       double y = g.bottom - (g.bottom - g.top) * (v / top_usd);
-      g_autofree char *text = cm_money_format_usd ((CmMoney) (v * CM_MONEY_PER_USD), step < 1 ? 2 : 0);
+      g_autofree char *text = cm_format_money_with ((CmMoney) (v * CM_MONEY_PER_USD), step < 1 ? 2 : 0);
       g_autoptr(PangoLayout) layout = make_layout (self, text);
       int lw, lh;
 

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <locale.h>
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "cm-format.h"
@@ -24,10 +26,49 @@ cm_format_get_decimals (void)
   return money_decimals;
 }
 
+/* "$1,234.56" with the locale's separators; the digits come from the core's
+ * exact formatter, so rounding never goes through a double. */
+char *
+cm_format_money_with (CmMoney money,
+                      int     decimals)
+{
+  g_autofree char *plain = cm_money_format_usd (money, decimals);
+  const struct lconv *lc = localeconv ();
+  const char *sep = lc->thousands_sep != NULL ? lc->thousands_sep : "";
+  const char *point = lc->decimal_point != NULL && *lc->decimal_point ? lc->decimal_point : ".";
+  const char *digits = plain;
+  const char *dot = strchr (plain, '.');
+  gsize int_len;
+  GString *out = g_string_new (NULL);
+
+  if (*digits == '-')
+    {
+      g_string_append_c (out, '-');
+      digits++;
+    }
+  g_string_append_c (out, '$');
+
+  int_len = dot != NULL ? (gsize) (dot - digits) : strlen (digits);
+  for (gsize i = 0; i < int_len; i++)
+    {
+      if (i > 0 && (int_len - i) % 3 == 0)
+        g_string_append (out, sep);
+      g_string_append_c (out, digits[i]);
+    }
+
+  if (dot != NULL)
+    {
+      g_string_append (out, point);
+      g_string_append (out, dot + 1);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
 char *
 cm_format_money (CmMoney money)
 {
-  return cm_money_format_usd (money, money_decimals);
+  return cm_format_money_with (money, money_decimals);
 }
 
 char *

@@ -16,6 +16,8 @@ G_BEGIN_DECLS
 void  cm_format_set_decimals (int          decimals);
 int   cm_format_get_decimals (void);
 char *cm_format_money        (CmMoney      money);
+char *cm_format_money_with   (CmMoney      money,
+                              int          decimals);
 /* "$1.23", "$1.23 + 4 unpriced messages", or "4 unpriced messages" alone:
  * a sum with unpriced messages is never shown as a silent $0. */
 char *cm_format_money_sum    (CmMoney      money,

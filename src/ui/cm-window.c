@@ -228,16 +228,12 @@ add_folder_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
+/* After construction: GtkWindow:application is not a construct property. */
 static void
-cm_window_constructed (GObject *object)
+setup (CmWindow      *self,
+       CmApplication *app)
 {
-  CmWindow *self = (CmWindow *)object;
-  CmApplication *app = CM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   GSettings *settings;
-
-  G_OBJECT_CLASS (cm_window_parent_class)->constructed (object);
-
-  g_return_if_fail (CM_IS_APPLICATION (app));
 
   self->report = g_object_ref (cm_application_get_report (app));
   self->scanner = g_object_ref (cm_application_get_scanner (app));
@@ -289,7 +285,6 @@ cm_window_class_init (CmWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   static const char *views[] = { "overview", "models", "users", "sessions" };
 
-  object_class->constructed = cm_window_constructed;
   object_class->dispose = cm_window_dispose;
 
   g_type_ensure (CM_TYPE_FILTER_BAR);
@@ -340,7 +335,14 @@ cm_window_init (CmWindow *self)
 CmWindow *
 cm_window_new (CmApplication *application)
 {
-  return g_object_new (CM_TYPE_WINDOW, "application", application, NULL);
+  CmWindow *self;
+
+  g_return_val_if_fail (CM_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (CM_TYPE_WINDOW, "application", application, NULL);
+  setup (self, application);
+
+  return self;
 }
 
 CmReport *
