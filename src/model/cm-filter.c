@@ -364,13 +364,17 @@ void
 cm_filter_set_models (CmFilter           *self,
                       const char * const *models)
 {
+  GStrv copy;
+
   g_return_if_fail (CM_IS_FILTER (self));
 
   if (strv_equal0 ((const char * const *) self->models, models))
     return;
 
+  /* Copy first: @models may point into the current list. */
+  copy = g_strdupv ((char **) models);
   g_strfreev (self->models);
-  self->models = g_strdupv ((char **) models);
+  self->models = copy;
 
   g_object_freeze_notify (G_OBJECT (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODELS_SET]);
@@ -430,13 +434,17 @@ void
 cm_filter_set_users (CmFilter           *self,
                      const char * const *users)
 {
+  GStrv copy;
+
   g_return_if_fail (CM_IS_FILTER (self));
 
   if (strv_equal0 ((const char * const *) self->users, users))
     return;
 
+  /* Copy first: @users may point into the current list. */
+  copy = g_strdupv ((char **) users);
   g_strfreev (self->users);
-  self->users = g_strdupv ((char **) users);
+  self->users = copy;
 
   g_object_freeze_notify (G_OBJECT (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USERS_SET]);

@@ -193,8 +193,10 @@ rebuild (CmCostChart *self)
       for (guint i = 0; i < G_N_ELEMENTS (backend_order); i++)
         {
           const char *id = cm_backend_to_string (backend_order[i]);
+          CmMoney *sum = g_hash_table_lookup (sums, id);
 
-          if (!g_hash_table_contains (sums, id))
+          /* A backend without dollars (only unpriced messages) has no bar. */
+          if (sum == NULL || *sum == 0)
             continue;
           g_hash_table_insert (series_index, (gpointer) id, GUINT_TO_POINTER (self->series->len + 1));
           g_ptr_array_add (self->series, g_strdup (cm_backend_display_name (backend_order[i])));
@@ -204,11 +206,12 @@ rebuild (CmCostChart *self)
   else
     {
       GHashTableIter iter;
-      gpointer key;
+      gpointer key, value;
 
       g_hash_table_iter_init (&iter, sums);
-      while (g_hash_table_iter_next (&iter, &key, NULL))
-        g_ptr_array_add (keys, key);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        if (*(CmMoney *) value != 0)
+          g_ptr_array_add (keys, key);
       g_ptr_array_sort_with_data (keys, compare_money_desc, sums);
 
       for (guint i = 0; i < keys->len; i++)

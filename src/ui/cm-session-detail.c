@@ -78,7 +78,6 @@ cm_session_detail_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->rows);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), CM_TYPE_SESSION_DETAIL);
 
   G_OBJECT_CLASS (cm_session_detail_parent_class)->dispose (object);
 }

@@ -100,7 +100,6 @@ cm_sessions_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->report, self);
   g_clear_object (&self->report);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), CM_TYPE_SESSIONS_PAGE);
 
   G_OBJECT_CLASS (cm_sessions_page_parent_class)->dispose (object);
 }

@@ -19,6 +19,8 @@ struct _CmWindow
   CmScanner            *scanner;
 
   AdwHeaderBar         *header_bar;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar   *switcher_bar;
   GtkBox               *header_slot;
   GtkRevealer          *progress_revealer;
   GtkProgressBar       *progress_bar;
@@ -270,7 +272,12 @@ cm_window_dispose (GObject *object)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), CM_TYPE_WINDOW);
+  /* The switchers let go of the stack before it goes (libadwaita 1.2 would
+   * otherwise unparent their buttons twice). */
+  if (self->switcher_bar != NULL)
+    adw_view_switcher_bar_set_stack (self->switcher_bar, NULL);
+  if (self->switcher_title != NULL)
+    adw_view_switcher_title_set_stack (self->switcher_title, NULL);
 
   g_clear_object (&self->report);
   g_clear_object (&self->scanner);
@@ -295,6 +302,8 @@ cm_window_class_init (CmWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/CostMeter/ui/cm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CmWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, header_slot);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, progress_bar);
