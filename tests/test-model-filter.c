@@ -123,6 +123,27 @@ test_models_trichotomy (void)
   g_assert_false (cm_filter_get_models_set (filter));
 }
 
+/* The chips build the next list from the current one: setting a list that
+ * points into the filter's own must copy before it frees. */
+static void
+test_models_aliasing (void)
+{
+  g_autoptr(CmFilter) filter = cm_filter_new ();
+  const char *three[] = { "a", "b", "c", NULL };
+  const char *two[] = { "b", "c", NULL };
+  const char * const *current;
+  const char *next[3];
+
+  cm_filter_set_models (filter, three);
+  current = cm_filter_get_models (filter);
+  next[0] = current[1];
+  next[1] = current[2];
+  next[2] = NULL;
+  cm_filter_set_models (filter, next);
+
+  g_assert_cmpstrv (cm_filter_get_models (filter), two);
+}
+
 static void
 test_backends_and_project (void)
 {
@@ -248,6 +269,7 @@ main (int   argc,
   g_test_add_func ("/model/filter/presets", test_presets);
   g_test_add_func ("/model/filter/timezone", test_timezone);
   g_test_add_func ("/model/filter/models-trichotomy", test_models_trichotomy);
+  g_test_add_func ("/model/filter/models-aliasing", test_models_aliasing);
   g_test_add_func ("/model/filter/backends-project", test_backends_and_project);
   g_test_add_func ("/model/filter/changed", test_changed_signal);
   g_test_add_func ("/model/filter/settings", test_settings);

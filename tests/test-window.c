@@ -102,7 +102,8 @@ save_png (GtkWidget  *widget,
   GskRenderer *renderer;
   int width, height;
 
-  iterate_for (150);
+  /* Past any stack transition (200 ms): the end state, not a slide. */
+  iterate_for (400);
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
   g_assert_cmpint (width, >, 0);

@@ -85,6 +85,7 @@ cm_columns_format (GObject      *item,
       return cm_format_tokens (get_int64 (item, property));
 
     case CM_COLUMN_MONEY:
+    case CM_COLUMN_MONEY_PLAIN:
       return cm_format_money (get_int64 (item, property));
 
     case CM_COLUMN_COST:
@@ -125,7 +126,7 @@ setup_cb (GtkSignalListItemFactory *factory,
   gboolean numeric = cd->kind != CM_COLUMN_TEXT && cd->kind != CM_COLUMN_BACKEND;
 
   gtk_label_set_xalign (GTK_LABEL (label), numeric ? 1.0 : 0.0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), numeric ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_ellipsize (GTK_LABEL (label), numeric ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (label, TRUE);
   if (numeric)
     gtk_widget_add_css_class (label, "numeric");
@@ -195,8 +196,15 @@ cm_columns_add (GtkColumnView *view,
   g_object_set_data_full (G_OBJECT (column), "cm-property", g_strdup (property), g_free);
   g_object_set_data (G_OBJECT (column), "cm-kind", GINT_TO_POINTER (kind));
 
-  if (kind == CM_COLUMN_TEXT || kind == CM_COLUMN_BACKEND)
-    gtk_column_view_column_set_expand (column, TRUE);
+  /* Text columns start wide enough for a model id or a project path; the
+   * user can resize them. */
+  if (kind == CM_COLUMN_TEXT)
+    {
+      gtk_column_view_column_set_expand (column, TRUE);
+      gtk_column_view_column_set_fixed_width (column, 200);
+    }
+  else if (kind == CM_COLUMN_BACKEND)
+    gtk_column_view_column_set_fixed_width (column, 140);
 
   if (sortable)
     {

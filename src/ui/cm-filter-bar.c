@@ -144,6 +144,7 @@ sync_range (CmFilterBar *self)
     if (g_strcmp0 (preset, range_presets[i]) == 0)
       gtk_drop_down_set_selected (self->range_dropdown, i);
 
+  gtk_widget_set_visible (GTK_WIDGET (self->custom_revealer), g_strcmp0 (preset, "custom") == 0);
   gtk_revealer_set_reveal_child (self->custom_revealer, g_strcmp0 (preset, "custom") == 0);
 
   /* Only overwrite what the user is not typing. */
@@ -240,9 +241,10 @@ rebuild_chips (CmFilterBar *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->chips_box))) != NULL)
     gtk_flow_box_remove (self->chips_box, child);
 
+  /* One flow-box child per family, so a family wraps as a whole. */
   for (guint f = 0; f < G_N_ELEMENTS (families); f++)
     {
-      gboolean any = FALSE;
+      GtkWidget *group = NULL;
 
       for (guint i = 0; all[i] != NULL; i++)
         {
@@ -252,16 +254,17 @@ rebuild_chips (CmFilterBar *self)
           if (!g_str_equal (cm_model_family (all[i]), families[f]))
             continue;
 
-          if (!any)
+          if (group == NULL)
             {
               GtkWidget *label = gtk_label_new (family_label (families[f]));
 
+              group = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
               gtk_widget_add_css_class (label, "caption-heading");
               gtk_widget_add_css_class (label, "dim-label");
               gtk_widget_add_css_class (label, "chip-family");
-              gtk_flow_box_append (self->chips_box, label);
-              gtk_widget_set_can_focus (gtk_widget_get_parent (label), FALSE);
-              any = TRUE;
+              gtk_box_append (GTK_BOX (group), label);
+              gtk_flow_box_append (self->chips_box, group);
+              gtk_widget_set_can_focus (gtk_widget_get_parent (group), FALSE);
             }
 
           name = short_model_name (all[i]);
@@ -274,8 +277,7 @@ rebuild_chips (CmFilterBar *self)
                                           -1);
           gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (chip), cm_filter_includes_model (self->filter, all[i]));
           g_signal_connect (chip, "toggled", G_CALLBACK (chip_toggled_cb), self);
-          gtk_flow_box_append (self->chips_box, chip);
-          gtk_widget_set_can_focus (gtk_widget_get_parent (chip), FALSE);
+          gtk_box_append (GTK_BOX (group), chip);
           g_hash_table_insert (self->chips, g_strdup (all[i]), chip);
         }
     }

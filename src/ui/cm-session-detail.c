@@ -130,12 +130,12 @@ cm_session_detail_init (CmSessionDetail *self)
   cm_columns_add (view, type, _("5m writes"), "cache-write-5m", CM_COLUMN_COUNT, TRUE);
   cm_columns_add (view, type, _("1h writes"), "cache-write-1h", CM_COLUMN_COUNT, TRUE);
   cm_columns_add (view, type, _("Cache reads"), "cache-read", CM_COLUMN_COUNT, TRUE);
-  cm_columns_add (view, type, _("Input $"), "cost-input", CM_COLUMN_MONEY, TRUE);
-  cm_columns_add (view, type, _("Output $"), "cost-output", CM_COLUMN_MONEY, TRUE);
-  cm_columns_add (view, type, _("5m writes $"), "cost-cache-write-5m", CM_COLUMN_MONEY, TRUE);
-  cm_columns_add (view, type, _("1h writes $"), "cost-cache-write-1h", CM_COLUMN_MONEY, TRUE);
-  cm_columns_add (view, type, _("Cache reads $"), "cost-cache-read", CM_COLUMN_MONEY, TRUE);
-  cm_columns_add (view, type, _("Web search $"), "cost-web-search", CM_COLUMN_MONEY, TRUE);
+  cm_columns_add (view, type, _("Input $"), "cost-input", CM_COLUMN_MONEY_PLAIN, TRUE);
+  cm_columns_add (view, type, _("Output $"), "cost-output", CM_COLUMN_MONEY_PLAIN, TRUE);
+  cm_columns_add (view, type, _("5m writes $"), "cost-cache-write-5m", CM_COLUMN_MONEY_PLAIN, TRUE);
+  cm_columns_add (view, type, _("1h writes $"), "cost-cache-write-1h", CM_COLUMN_MONEY_PLAIN, TRUE);
+  cm_columns_add (view, type, _("Cache reads $"), "cost-cache-read", CM_COLUMN_MONEY_PLAIN, TRUE);
+  cm_columns_add (view, type, _("Web search $"), "cost-web-search", CM_COLUMN_MONEY_PLAIN, TRUE);
   cm_columns_add (view, type, _("Cost"), "cost", CM_COLUMN_MONEY, TRUE);
   cm_columns_add (view, type, _("Cache hit"), "cache-hit-ratio", CM_COLUMN_RATIO, TRUE);
 

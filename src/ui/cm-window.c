@@ -99,6 +99,9 @@ scanner_progress_cb (CmWindow *self)
 {
   gboolean busy = is_scanning (self);
 
+  /* Hidden, not just folded: GTK 4.8 mis-allocates a folded revealer's
+   * child when animations are off. */
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_revealer), busy);
   gtk_revealer_set_reveal_child (self->progress_revealer, busy);
   gtk_progress_bar_set_fraction (self->progress_bar, cm_scanner_get_progress (self->scanner));
   update_state (self);
