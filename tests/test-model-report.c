@@ -311,8 +311,12 @@ test_models_and_days (Fixture       *f,
     }
   g_assert_cmpfloat_with_epsilon (share, 1.0, 1e-9);
 
-  /* Both chart series sum to the range, and cover the expected days. */
+  /* Both chart stackings sum to the range and cover the expected days;
+   * only the one asked for is queried. */
   g_assert_cmpint (sum_costs (by_day), ==, range);
+  g_assert_cmpuint (g_list_model_get_n_items (by_day_model), ==, 0);
+  cm_report_set_by_model (f->report, TRUE);
+  wait_for_update (f);
   g_assert_cmpint (sum_costs (by_day_model), ==, range);
   g_assert_cmpuint (g_list_model_get_n_items (by_day_model), ==, count_day_models (days));
 }
@@ -368,6 +372,66 @@ test_filters_change_everything (Fixture       *f,
     }
 }
 
+static double
+expected_days_cost (Fixture    *f,
+                    const char *since,
+                    const char *until)
+{
+  JsonObject *days = expected_object (f, "days");
+  g_autoptr(GList) names = json_object_get_members (days);
+  double usd = 0;
+
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      JsonObject *per_model;
+      g_autoptr(GList) models = NULL;
+
+      if (strcmp (l->data, since) < 0 || strcmp (l->data, until) > 0)
+        continue;
+      per_model = json_object_get_object_member (days, l->data);
+      models = json_object_get_members (per_model);
+      for (GList *m = models; m != NULL; m = m->next)
+        usd += json_object_get_double_member (json_object_get_object_member (per_model, m->data), "cost");
+    }
+
+  return usd;
+}
+
+/* Today / 7 days / month with the clock on the corpus' last day: from the
+ * day rows when the range holds them, from their own query when not. */
+static void
+test_cards (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_utc (2026, 9, 20, 23, 0, 0);
+
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      if (pass == 0)
+        cm_filter_set_date_range (f->filter, "all");
+      else
+        {
+          /* A range that holds none of the card periods whole. */
+          cm_filter_set_since (f->filter, "2026-09-19");
+          cm_filter_set_until (f->filter, "2026-09-19");
+          cm_filter_set_date_range (f->filter, "custom");
+        }
+      cm_filter_set_now (f->filter, now);
+      wait_for_update (f);
+
+      assert_money_near (cm_group_item_get_cost (cm_report_get_totals (f->report, CM_PERIOD_TODAY)),
+                         expected_days_cost (f, "2026-09-20", "2026-09-20"));
+      assert_money_near (cm_group_item_get_cost (cm_report_get_totals (f->report, CM_PERIOD_WEEK)),
+                         expected_days_cost (f, "2026-09-14", "2026-09-20"));
+      assert_money_near (cm_group_item_get_cost (cm_report_get_totals (f->report, CM_PERIOD_MONTH)),
+                         expected_days_cost (f, "2026-09-01", "2026-09-20"));
+      g_assert_cmpint (cm_group_item_get_totals (cm_report_get_totals (f->report, CM_PERIOD_TODAY))->messages, >, 0);
+    }
+
+  assert_money_near (cm_group_item_get_cost (cm_report_get_totals (f->report, CM_PERIOD_RANGE)),
+                     expected_days_cost (f, "2026-09-19", "2026-09-19"));
+}
+
 static void
 test_burst_coalesces (Fixture       *f,
                       gconstpointer  data)
@@ -375,13 +439,15 @@ test_burst_coalesces (Fixture       *f,
   guint before = f->updates;
   const char *presets[] = { "today", "last-7-days", "this-month", "last-month", "all" };
 
-  /* Five edits in one go: one query, one update. */
+  /* Five edits in one go: one query round, whose two phases (the views,
+   * then the sessions list) each update once. */
   for (guint i = 0; i < G_N_ELEMENTS (presets); i++)
     cm_filter_set_date_range (f->filter, presets[i]);
   cm_filter_set_project (f->filter, "");
   wait_for_update (f);
 
-  g_assert_cmpuint (f->updates, ==, before + 1);
+  g_assert_cmpuint (f->updates, ==, before + 2);
+  g_assert_false (cm_report_get_sessions_stale (f->report));
 }
 
 static void
@@ -514,6 +580,7 @@ main (int   argc,
   ADD ("/model/report/users", setup_corpus, test_users);
   ADD ("/model/report/models-and-days", setup_corpus, test_models_and_days);
   ADD ("/model/report/filters", setup_corpus, test_filters_change_everything);
+  ADD ("/model/report/cards", setup_corpus, test_cards);
   ADD ("/model/report/burst", setup_corpus, test_burst_coalesces);
   ADD ("/model/report/session-messages", setup_corpus, test_session_messages);
   ADD ("/model/report/live-update", setup_empty, test_live_update);

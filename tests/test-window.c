@@ -90,6 +90,20 @@ wait_for_filter (void)
 }
 
 static void
+wait_for_sessions (void)
+{
+  CmReport *report = cm_application_get_report (app);
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (cm_report_get_sessions_stale (report) || cm_report_get_loading (report))
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+  iterate_for (100);
+}
+
+static void
 save_png (GtkWidget  *widget,
           const char *name)
 {
@@ -309,6 +323,8 @@ test_sessions (void)
   gint64 deadline;
 
   cm_window_set_view (window, "sessions");
+  /* Read only now that it shows. */
+  wait_for_sessions ();
   g_assert_cmpuint (g_list_model_get_n_items (rows), >, 0);
   g_assert_cmpint (model_cost_sum (rows), ==, range_totals ()->cost);
   save_png (GTK_WIDGET (window), "window-sessions.png");
@@ -384,7 +400,12 @@ test_filters (void)
   g_assert_cmpstr (range_card_text (), ==, zero);
   g_assert_cmpuint (n_rows (cm_models_page_get_rows (cm_window_get_models_page (window))), ==, 0);
   g_assert_cmpuint (n_rows (cm_users_page_get_rows (cm_window_get_users_page (window))), ==, 0);
+  /* Sessions are read when their view shows. */
+  g_assert_true (cm_report_get_sessions_stale (report));
+  cm_window_set_view (window, "sessions");
+  wait_for_sessions ();
   g_assert_cmpuint (n_rows (cm_sessions_page_get_rows (cm_window_get_sessions_page (window))), ==, 0);
+  cm_window_set_view (window, "overview");
   g_assert_cmpuint (cm_cost_chart_get_n_days (cm_overview_page_get_chart (overview)), ==, 0);
   save_png (GTK_WIDGET (window), "window-filtered-none.png");
 
@@ -427,8 +448,11 @@ test_filters (void)
       g_assert_cmpint (cm_group_item_get_backend_cost (item, CM_BACKEND_ANTHROPIC), ==, 0);
       g_assert_cmpint (cm_group_item_get_backend_cost (item, CM_BACKEND_VERTEX), ==, 0);
     }
-  g_assert_cmpuint (n_rows (cm_sessions_page_get_rows (cm_window_get_sessions_page (window))), <, all_sessions);
   save_png (GTK_WIDGET (window), "window-filtered-bedrock.png");
+  cm_window_set_view (window, "sessions");
+  wait_for_sessions ();
+  g_assert_cmpuint (n_rows (cm_sessions_page_get_rows (cm_window_get_sessions_page (window))), <, all_sessions);
+  cm_window_set_view (window, "overview");
 
   cm_filter_bar_reset_models (bar);
   wait_for_filter ();
@@ -465,11 +489,13 @@ test_filters (void)
     g_autofree char *needle = g_path_get_basename (cm_session_item_get_project (session));
     GListModel *sessions = cm_sessions_page_get_rows (cm_window_get_sessions_page (window));
 
+    cm_window_set_view (window, "sessions");
     gtk_editable_set_text (GTK_EDITABLE (cm_filter_bar_get_project_entry (bar)), needle);
     /* GtkSearchEntry waits a moment before it reports the text. */
     while (g_strcmp0 (cm_filter_get_project (filter), needle) != 0)
       g_main_context_iteration (NULL, TRUE);
     wait_for_filter ();
+    wait_for_sessions ();
     g_assert_cmpuint (n_rows (sessions), >, 0);
     for (guint i = 0; i < n_rows (sessions); i++)
       {

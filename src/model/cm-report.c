@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "cm-message-item.h"
@@ -37,7 +38,12 @@ struct _CmReport
   GCancellable *cancellable;  /* of the running query */
   guint         schedule_id;
   guint         serial;
-  gboolean      running;
+  guint64       lists_generation; /* store generation all_models was read at */
+  gboolean      have_lists;
+  gboolean      by_model;     /* the chart is stacked by model */
+  gboolean      running;      /* a query (main or sessions) runs */
+  gboolean      sessions_stale;
+  gboolean      sessions_wanted;
   gboolean      pending;      /* asked again while running */
   gboolean      store_empty;
 };
@@ -68,10 +74,22 @@ static const char *period_presets[CM_N_PERIODS] = {
   NULL, "today", "last-7-days", "this-month",
 };
 
+typedef enum
+{
+  JOB_MAIN,      /* cards, breakdown, chart, models, users, projects */
+  JOB_EXTRA,     /* second: filter choices when the store moved, and the
+                  * sessions list when shown (the slowest query) */
+} JobKind;
+
 typedef struct
 {
+  JobKind        kind;
   CmStore       *store;
   CmQueryFilter *filters[CM_N_PERIODS];
+  gboolean       by_model;
+  gboolean       need_lists;
+  gboolean       need_sessions;
+  guint64        generation;
 } Job;
 
 typedef struct
@@ -84,8 +102,9 @@ typedef struct
   GPtrArray *projects;
   GPtrArray *sessions;
   CmTotals   totals[CM_N_PERIODS];
-  GStrv      all_models;
+  GStrv      all_models;     /* NULL: unchanged */
   GStrv      all_projects;
+  guint64    generation;
 } Result;
 
 static void
@@ -191,26 +210,28 @@ compare_users (gconstpointer a,
   return compare_cost_desc (a, b);
 }
 
+/* From (user, backend) rows: the backend is the secondary key. */
 static GPtrArray *
 build_backends (GPtrArray *rows)
 {
   GPtrArray *items = g_ptr_array_new_full (CM_N_BACKENDS, g_object_unref);
+  CmGroupItem *by_backend[CM_N_BACKENDS];
 
   for (guint i = 0; i < G_N_ELEMENTS (backend_order); i++)
     {
       CmBackend backend = backend_order[i];
-      CmGroupItem *item = cm_group_item_new (cm_backend_to_string (backend), NULL,
-                                             cm_backend_display_name (backend), NULL);
 
-      for (guint j = 0; j < rows->len; j++)
-        {
-          const CmGroupRow *row = g_ptr_array_index (rows, j);
+      by_backend[backend] = cm_group_item_new (cm_backend_to_string (backend), NULL,
+                                               cm_backend_display_name (backend), NULL);
+      g_ptr_array_add (items, by_backend[backend]);
+    }
 
-          if (backend_of (row->key) == backend)
-            cm_group_item_add_backend (item, backend, &row->totals);
-        }
+  for (guint j = 0; j < rows->len; j++)
+    {
+      const CmGroupRow *row = g_ptr_array_index (rows, j);
+      CmBackend backend = backend_of (row->key2);
 
-      g_ptr_array_add (items, item);
+      cm_group_item_add_backend (by_backend[backend], backend, &row->totals);
     }
 
   return items;
@@ -258,18 +279,202 @@ set_shares (GPtrArray *items,
     }
 }
 
-static GPtrArray *
-query_groups (CmStore              *store,
-              const CmQueryFilter  *filter,
-              CmGroupBy             primary,
-              CmGroupBy             secondary,
-              GCancellable         *cancellable,
-              GError              **error)
+/* One grouped query; two of these run side by side. */
+typedef struct
 {
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
+  CmStore             *store;
+  const CmQueryFilter *filter;
+  CmGroupBy            primary;
+  CmGroupBy            secondary;
+  GCancellable        *cancellable;
+  GPtrArray           *rows;
+  GError              *error;
+} GroupQuery;
 
-  return cm_store_query_groups (store, filter, primary, secondary, error);
+static void
+run_group_query (GroupQuery *q)
+{
+  if (g_cancellable_set_error_if_cancelled (q->cancellable, &q->error))
+    return;
+
+  q->rows = cm_store_query_groups (q->store, q->filter, q->primary, q->secondary, &q->error);
+}
+
+static gpointer
+group_query_thread (gpointer data)
+{
+  GroupQuery *queries = data;
+
+  run_group_query (&queries[0]);
+  run_group_query (&queries[1]);
+
+  return NULL;
+}
+
+/* The card's days lie inside the range: its figures are a sum of day rows. */
+static gboolean
+range_covers (const CmQueryFilter *range,
+              const CmQueryFilter *period)
+{
+  if (period->since == NULL || period->until == NULL)
+    return FALSE;
+
+  return (range->since == NULL || strcmp (range->since, period->since) <= 0) &&
+         (range->until == NULL || strcmp (range->until, period->until) >= 0);
+}
+
+static void
+sum_days (GPtrArray           *day_rows,
+          const CmQueryFilter *period,
+          CmTotals            *totals)
+{
+  for (guint i = 0; i < day_rows->len; i++)
+    {
+      const CmGroupRow *row = g_ptr_array_index (day_rows, i);
+
+      if (row->key != NULL && strcmp (row->key, period->since) >= 0 && strcmp (row->key, period->until) <= 0)
+        cm_totals_add (totals, &row->totals);
+    }
+}
+
+static void
+main_worker (Job          *job,
+             Result       *result,
+             GCancellable *cancellable,
+             GError      **error)
+{
+  CmQueryFilter *range = job->filters[CM_PERIOD_RANGE];
+  GroupQuery q[4] = {
+    { job->store, range, CM_GROUP_USER, CM_GROUP_BACKEND, cancellable, NULL, NULL },
+    { job->store, range, CM_GROUP_DAY, job->by_model ? CM_GROUP_MODEL : CM_GROUP_BACKEND, cancellable, NULL, NULL },
+    { job->store, range, CM_GROUP_MODEL, CM_GROUP_BACKEND, cancellable, NULL, NULL },
+    { job->store, range, CM_GROUP_PROJECT, CM_GROUP_NONE, cancellable, NULL, NULL },
+  };
+  GThread *helper = NULL;
+  GPtrArray *users = NULL, *days = NULL;
+
+  /* Every view is one of four grouped reads of the rollup; on more than one
+   * core, two run at a time (the store has a reader per thread). */
+  if (g_get_num_processors () > 1)
+    helper = g_thread_new ("cm-report", group_query_thread, &q[2]);
+  run_group_query (&q[0]);
+  run_group_query (&q[1]);
+  if (helper != NULL)
+    g_thread_join (helper);
+  else
+    group_query_thread (&q[2]);
+
+  for (guint i = 0; i < G_N_ELEMENTS (q); i++)
+    {
+      if (q[i].error != NULL && *error == NULL)
+        g_propagate_error (error, g_steal_pointer (&q[i].error));
+      g_clear_error (&q[i].error);
+    }
+  if (*error != NULL)
+    goto out;
+
+  users = q[0].rows;
+  days = q[1].rows;
+
+  /* The range total and the breakdown are sums of the user x backend rows:
+   * exact integers, so the breakdown always reconciles to the total. */
+  for (guint i = 0; i < users->len; i++)
+    cm_totals_add (&result->totals[CM_PERIOD_RANGE], &((CmGroupRow *) g_ptr_array_index (users, i))->totals);
+  result->backends = build_backends (users);
+  result->users = build_users (users);
+  set_shares (result->users, result->totals[CM_PERIOD_RANGE].cost);
+
+  if (job->by_model)
+    result->days_by_model = items_from_rows (days);
+  else
+    result->days = items_from_rows (days);
+
+  result->models = items_from_rows (q[2].rows);
+  g_ptr_array_sort (result->models, compare_cost_desc);
+  set_shares (result->models, result->totals[CM_PERIOD_RANGE].cost);
+
+  result->projects = items_from_rows (q[3].rows);
+  g_ptr_array_sort (result->projects, compare_cost_desc);
+  set_shares (result->projects, result->totals[CM_PERIOD_RANGE].cost);
+
+  /* Cards: from the day rows when the range holds their days, else a
+   * query of their own (a few days: a short read). */
+  for (guint i = CM_PERIOD_RANGE + 1; i < CM_N_PERIODS; i++)
+    {
+      if (range_covers (range, job->filters[i]))
+        sum_days (days, job->filters[i], &result->totals[i]);
+      else if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+               !cm_store_query_totals (job->store, job->filters[i], &result->totals[i], error))
+        goto out;
+    }
+
+out:
+  for (guint i = 0; i < G_N_ELEMENTS (q); i++)
+    g_clear_pointer (&q[i].rows, g_ptr_array_unref);
+}
+
+static GStrv
+keys_of (GPtrArray *rows)
+{
+  GStrv keys = g_new0 (char *, rows->len + 1);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const CmGroupRow *row = g_ptr_array_index (rows, i);
+
+      keys[i] = g_strdup (row->key != NULL ? row->key : "");
+    }
+
+  return keys;
+}
+
+static void
+extra_worker (Job          *job,
+              Result       *result,
+              GCancellable *cancellable,
+              GError      **error)
+{
+  if (job->need_lists)
+    {
+      g_autoptr(CmQueryFilter) everything = cm_query_filter_new ();
+      GroupQuery q[2] = {
+        { job->store, everything, CM_GROUP_MODEL, CM_GROUP_NONE, cancellable, NULL, NULL },
+        { job->store, everything, CM_GROUP_PROJECT, CM_GROUP_NONE, cancellable, NULL, NULL },
+      };
+
+      /* Every model and project of the store, whatever the filter: grouped
+       * reads of the rollup (far cheaper than DISTINCT over messages). */
+      group_query_thread (q);
+      for (guint i = 0; i < G_N_ELEMENTS (q); i++)
+        {
+          if (q[i].error != NULL && *error == NULL)
+            g_propagate_error (error, g_steal_pointer (&q[i].error));
+          g_clear_error (&q[i].error);
+        }
+      if (*error == NULL)
+        {
+          result->all_models = keys_of (q[0].rows);
+          result->all_projects = keys_of (q[1].rows);
+          result->generation = job->generation;
+        }
+      for (guint i = 0; i < G_N_ELEMENTS (q); i++)
+        g_clear_pointer (&q[i].rows, g_ptr_array_unref);
+      if (*error != NULL)
+        return;
+    }
+
+  if (job->need_sessions)
+    {
+      g_autoptr(GPtrArray) sessions = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+          !(sessions = cm_store_query_sessions (job->store, job->filters[CM_PERIOD_RANGE], error)))
+        return;
+
+      result->sessions = g_ptr_array_new_full (sessions->len, g_object_unref);
+      for (guint i = 0; i < sessions->len; i++)
+        g_ptr_array_add (result->sessions, cm_session_item_new (g_ptr_array_index (sessions, i)));
+    }
 }
 
 static void
@@ -279,70 +484,18 @@ query_worker (GTask        *task,
               GCancellable *cancellable)
 {
   Job *job = task_data;
-  CmQueryFilter *range = job->filters[CM_PERIOD_RANGE];
   g_autoptr(Result) result = g_new0 (Result, 1);
-  g_autoptr(GPtrArray) rows = NULL;
-  g_autoptr(GPtrArray) sessions = NULL;
   GError *error = NULL;
 
-  for (guint i = 0; i < CM_N_PERIODS; i++)
-    {
-      if (g_cancellable_set_error_if_cancelled (cancellable, &error) ||
-          !cm_store_query_totals (job->store, job->filters[i], &result->totals[i], &error))
-        goto failed;
-    }
+  if (job->kind == JOB_MAIN)
+    main_worker (job, result, cancellable, &error);
+  else
+    extra_worker (job, result, cancellable, &error);
 
-  if (!(rows = query_groups (job->store, range, CM_GROUP_BACKEND, CM_GROUP_NONE, cancellable, &error)))
-    goto failed;
-  result->backends = build_backends (rows);
-  g_clear_pointer (&rows, g_ptr_array_unref);
-
-  if (!(rows = query_groups (job->store, range, CM_GROUP_DAY, CM_GROUP_BACKEND, cancellable, &error)))
-    goto failed;
-  result->days = items_from_rows (rows);
-  g_clear_pointer (&rows, g_ptr_array_unref);
-
-  if (!(rows = query_groups (job->store, range, CM_GROUP_DAY, CM_GROUP_MODEL, cancellable, &error)))
-    goto failed;
-  result->days_by_model = items_from_rows (rows);
-  g_clear_pointer (&rows, g_ptr_array_unref);
-
-  if (!(rows = query_groups (job->store, range, CM_GROUP_MODEL, CM_GROUP_BACKEND, cancellable, &error)))
-    goto failed;
-  result->models = items_from_rows (rows);
-  g_ptr_array_sort (result->models, compare_cost_desc);
-  set_shares (result->models, result->totals[CM_PERIOD_RANGE].cost);
-  g_clear_pointer (&rows, g_ptr_array_unref);
-
-  if (!(rows = query_groups (job->store, range, CM_GROUP_USER, CM_GROUP_BACKEND, cancellable, &error)))
-    goto failed;
-  result->users = build_users (rows);
-  set_shares (result->users, result->totals[CM_PERIOD_RANGE].cost);
-  g_clear_pointer (&rows, g_ptr_array_unref);
-
-  if (!(rows = query_groups (job->store, range, CM_GROUP_PROJECT, CM_GROUP_NONE, cancellable, &error)))
-    goto failed;
-  result->projects = items_from_rows (rows);
-  g_ptr_array_sort (result->projects, compare_cost_desc);
-  set_shares (result->projects, result->totals[CM_PERIOD_RANGE].cost);
-  g_clear_pointer (&rows, g_ptr_array_unref);
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, &error) ||
-      !(sessions = cm_store_query_sessions (job->store, range, &error)))
-    goto failed;
-  result->sessions = g_ptr_array_new_full (sessions->len, g_object_unref);
-  for (guint i = 0; i < sessions->len; i++)
-    g_ptr_array_add (result->sessions, cm_session_item_new (g_ptr_array_index (sessions, i)));
-
-  if (!(result->all_models = cm_store_list_models (job->store, &error)) ||
-      !(result->all_projects = cm_store_list_projects (job->store, &error)))
-    goto failed;
-
-  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) result_free);
-  return;
-
-failed:
-  g_task_return_error (task, error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) result_free);
 }
 
 static void
@@ -353,7 +506,8 @@ splice (GListStore *store,
                        items->pdata, items->len);
 }
 
-static void start_query (CmReport *self);
+static void start_query (CmReport *self,
+                         JobKind   kind);
 
 static void
 set_loading (CmReport *self,
@@ -367,11 +521,40 @@ set_loading (CmReport *self,
 }
 
 static void
-apply_result (CmReport *self,
-              Result   *result)
+apply_extra (CmReport *self,
+             Result   *result)
 {
-  gboolean empty;
+  if (result->all_models != NULL)
+    {
+      gboolean empty = result->all_models[0] == NULL;
 
+      g_strfreev (self->all_models);
+      self->all_models = g_steal_pointer (&result->all_models);
+      g_strfreev (self->all_projects);
+      self->all_projects = g_steal_pointer (&result->all_projects);
+      self->lists_generation = result->generation;
+      self->have_lists = TRUE;
+
+      if (empty != self->store_empty)
+        {
+          self->store_empty = empty;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE_EMPTY]);
+        }
+    }
+
+  if (result->sessions != NULL)
+    {
+      splice (self->sessions, result->sessions);
+      self->sessions_stale = FALSE;
+    }
+
+  self->serial++;
+}
+
+static void
+apply_main (CmReport *self,
+            Result   *result)
+{
   for (guint i = 0; i < CM_N_PERIODS; i++)
     {
       g_clear_object (&self->totals[i]);
@@ -379,27 +562,23 @@ apply_result (CmReport *self,
                                            NULL, NULL, &result->totals[i]);
     }
 
-  g_strfreev (self->all_models);
-  self->all_models = g_steal_pointer (&result->all_models);
-  g_strfreev (self->all_projects);
-  self->all_projects = g_steal_pointer (&result->all_projects);
-
   splice (self->backends, result->backends);
-  splice (self->days, result->days);
-  splice (self->days_by_model, result->days_by_model);
+  if (result->days != NULL)
+    splice (self->days, result->days);
+  if (result->days_by_model != NULL)
+    splice (self->days_by_model, result->days_by_model);
   splice (self->models, result->models);
   splice (self->users, result->users);
   splice (self->projects, result->projects);
-  splice (self->sessions, result->sessions);
-
-  empty = self->all_models == NULL || self->all_models[0] == NULL;
-  if (empty != self->store_empty)
-    {
-      self->store_empty = empty;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE_EMPTY]);
-    }
+  self->sessions_stale = TRUE;
 
   self->serial++;
+}
+
+static gboolean
+need_lists (CmReport *self)
+{
+  return !self->have_lists || cm_store_get_generation (self->store) != self->lists_generation;
 }
 
 static void
@@ -410,6 +589,7 @@ query_done_cb (GObject      *object,
   g_autoptr(CmReport) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(Result) result = NULL;
+  JobKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (res), "cm-job-kind"));
 
   result = g_task_propagate_pointer (G_TASK (res), &error);
   g_clear_object (&self->cancellable);
@@ -418,14 +598,13 @@ query_done_cb (GObject      *object,
     {
       /* Stale: the filter or the store moved on while this ran. */
       self->pending = FALSE;
-      start_query (self);
+      start_query (self, JOB_MAIN);
       return;
     }
 
-  set_loading (self, FALSE);
-
   if (result == NULL)
     {
+      set_loading (self, self->schedule_id != 0);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
 
@@ -437,12 +616,28 @@ query_done_cb (GObject      *object,
     }
 
   g_clear_error (&self->error);
-  apply_result (self, result);
+
+  /* The views on screen first; filter choices and sessions follow. */
+  if (kind == JOB_MAIN)
+    {
+      apply_main (self, result);
+      if (need_lists (self) || self->sessions_wanted)
+        start_query (self, JOB_EXTRA);
+      else
+        set_loading (self, self->schedule_id != 0);
+    }
+  else
+    {
+      apply_extra (self, result);
+      set_loading (self, self->schedule_id != 0);
+    }
+
   g_signal_emit (self, signals[UPDATED], 0);
 }
 
 static void
-start_query (CmReport *self)
+start_query (CmReport *self,
+             JobKind   kind)
 {
   g_autoptr(GTask) task = NULL;
   Job *job;
@@ -456,7 +651,12 @@ start_query (CmReport *self)
     }
 
   job = g_new0 (Job, 1);
+  job->kind = kind;
   job->store = g_object_ref (self->store);
+  job->by_model = self->by_model;
+  job->generation = cm_store_get_generation (self->store);
+  job->need_lists = need_lists (self);
+  job->need_sessions = self->sessions_wanted;
   for (guint i = 0; i < CM_N_PERIODS; i++)
     {
       if (i == CM_PERIOD_RANGE)
@@ -471,6 +671,7 @@ start_query (CmReport *self)
   task = g_task_new (self, self->cancellable, query_done_cb, g_object_ref (self));
   g_task_set_source_tag (task, start_query);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_object_set_data (G_OBJECT (task), "cm-job-kind", GINT_TO_POINTER (kind));
   g_task_run_in_thread (task, query_worker);
 }
 
@@ -480,7 +681,7 @@ scheduled_cb (gpointer user_data)
   CmReport *self = user_data;
 
   self->schedule_id = 0;
-  start_query (self);
+  start_query (self, JOB_MAIN);
 
   return G_SOURCE_REMOVE;
 }
@@ -496,6 +697,9 @@ schedule (CmReport *self,
     self->schedule_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, scheduled_cb, self, NULL);
   else
     self->schedule_id = g_timeout_add (delay_ms, scheduled_cb, self);
+
+  /* Out of date from now on, not only once the query runs. */
+  set_loading (self, TRUE);
 }
 
 static void
@@ -602,6 +806,7 @@ cm_report_class_init (CmReportClass *klass)
 static void
 cm_report_init (CmReport *self)
 {
+  self->sessions_wanted = TRUE;
   self->backends = g_list_store_new (CM_TYPE_GROUP_ITEM);
   self->days = g_list_store_new (CM_TYPE_GROUP_ITEM);
   self->days_by_model = g_list_store_new (CM_TYPE_GROUP_ITEM);
@@ -729,6 +934,54 @@ cm_report_get_error (CmReport *self)
   g_return_val_if_fail (CM_IS_REPORT (self), NULL);
 
   return self->error;
+}
+
+gboolean
+cm_report_get_by_model (CmReport *self)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), FALSE);
+
+  return self->by_model;
+}
+
+/* Only the chart's current stacking is queried; switching asks again. */
+void
+cm_report_set_by_model (CmReport *self,
+                        gboolean  by_model)
+{
+  g_return_if_fail (CM_IS_REPORT (self));
+
+  by_model = !!by_model;
+  if (self->by_model == by_model)
+    return;
+
+  self->by_model = by_model;
+  g_clear_handle_id (&self->schedule_id, g_source_remove);
+  schedule (self, 0);
+}
+
+/* The sessions list is read only while someone shows it. */
+void
+cm_report_set_sessions_wanted (CmReport *self,
+                               gboolean  wanted)
+{
+  g_return_if_fail (CM_IS_REPORT (self));
+
+  wanted = !!wanted;
+  if (self->sessions_wanted == wanted)
+    return;
+
+  self->sessions_wanted = wanted;
+  if (wanted && self->sessions_stale && self->cancellable == NULL)
+    start_query (self, JOB_EXTRA);
+}
+
+gboolean
+cm_report_get_sessions_stale (CmReport *self)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), FALSE);
+
+  return self->sessions_stale;
 }
 
 void

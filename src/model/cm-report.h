@@ -37,7 +37,8 @@ CmFilter    *cm_report_get_filter          (CmReport             *self);
 
 /* CmGroupItem: Bedrock, Anthropic, Vertex, Not yet classified (always 4). */
 GListModel  *cm_report_get_backends        (CmReport             *self);
-/* CmGroupItem per (day, backend) and per (day, model), by day. */
+/* CmGroupItem per (day, backend) and per (day, model), by day; only the
+ * one of the chart's stacking is kept current (cm_report_set_by_model). */
 GListModel  *cm_report_get_days            (CmReport             *self);
 GListModel  *cm_report_get_days_by_model   (CmReport             *self);
 /* CmGroupItem per (model, backend), by cost, with "share" of the total. */
@@ -60,6 +61,17 @@ gboolean     cm_report_get_loading         (CmReport             *self);
 /* How many results were applied so far (0 = nothing shown yet). */
 guint        cm_report_get_serial          (CmReport             *self);
 const GError *cm_report_get_error          (CmReport             *self);
+
+/* The chart's stacking: only its day rows are queried (days or
+ * days-by-model); a switch re-queries. */
+gboolean     cm_report_get_by_model        (CmReport             *self);
+void         cm_report_set_by_model        (CmReport             *self,
+                                            gboolean              by_model);
+/* The sessions list is read after the other views, and only while wanted
+ * (default TRUE; the window wants it while the Sessions view shows). */
+void         cm_report_set_sessions_wanted (CmReport             *self,
+                                            gboolean              wanted);
+gboolean     cm_report_get_sessions_stale  (CmReport             *self);
 
 /* Re-query soon (coalesced with other requests). */
 void         cm_report_refresh             (CmReport             *self);

@@ -287,6 +287,13 @@ add_demo_sources (CmApplication *self)
     g_warning ("Could not add %s: %s", self->demo_dir, error->message);
 }
 
+static void
+first_update_cb (CmApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (self->report, first_update_cb, self);
+  cm_application_rescan (self);
+}
+
 static GSettingsSchema *
 lookup_schema (void)
 {
@@ -417,7 +424,9 @@ cm_application_startup (GApplication *app)
   self->report = cm_report_new (self->store, self->filter);
 
   self->cancellable = g_cancellable_new ();
-  cm_application_rescan (self);
+  /* What the database holds shows first; the scan for new lines starts
+   * right after (it would compete with the first query for the cores). */
+  g_signal_connect_swapped (self->report, "updated", G_CALLBACK (first_update_cb), self);
 
   /* The tray indicator and budget monitor (src/tray) are created here when
    * the settings allow; see APP-CONTRACTS.md. */

@@ -190,6 +190,7 @@ update_chart_model (CmOverviewPage *self)
   if (self->report == NULL)
     return;
 
+  cm_report_set_by_model (self->report, by_model);
   cm_cost_chart_set_model (self->chart, by_model ? cm_report_get_days_by_model (self->report)
                                                  : cm_report_get_days (self->report));
 }

@@ -55,7 +55,10 @@ report_updated_cb (CmSessionsPage *self)
   guint n = g_list_model_get_n_items (rows);
   g_autofree char *summary = NULL;
 
-  summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u session", "%u sessions", n), n);
+  if (cm_report_get_sessions_stale (self->report))
+    summary = g_strdup (_("Updating…"));
+  else
+    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u session", "%u sessions", n), n);
   gtk_label_set_text (self->summary_label, summary);
   gtk_stack_set_visible_child_name (self->stack, n > 0 ? "table" : "empty");
 }

@@ -114,6 +114,13 @@ report_updated_cb (CmWindow *self)
   update_state (self);
 }
 
+/* The sessions list is the slowest read: only while it shows. */
+static void
+visible_view_cb (CmWindow *self)
+{
+  cm_report_set_sessions_wanted (self->report, g_strcmp0 (cm_window_get_view (self), "sessions") == 0);
+}
+
 static void
 view_action (GtkWidget  *widget,
              const char *action_name,
@@ -261,6 +268,10 @@ setup (CmWindow      *self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (app, "notify::scanning", G_CALLBACK (scanner_progress_cb), self,
                            G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (self->view_stack, "notify::visible-child-name", G_CALLBACK (visible_view_cb), self,
+                           G_CONNECT_SWAPPED);
+  visible_view_cb (self);
 
   scanner_progress_cb (self);
   report_updated_cb (self);
