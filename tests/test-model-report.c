@@ -432,6 +432,34 @@ test_cards (Fixture       *f,
                      expected_days_cost (f, "2026-09-19", "2026-09-19"));
 }
 
+/* A hidden view is not read when the filter changes, and is read (for the
+ * current filter) as soon as it shows. */
+static void
+test_sections (Fixture       *f,
+               gconstpointer  data)
+{
+  const char *none[] = { NULL };
+  guint models_before = g_list_model_get_n_items (cm_report_get_models (f->report));
+
+  cm_report_set_wanted (f->report, CM_SECTION_OVERVIEW);
+  cm_filter_set_models (f->filter, none);
+  wait_for_update (f);
+
+  g_assert_cmpint (cm_group_item_get_totals (cm_report_get_totals (f->report, CM_PERIOD_RANGE))->messages, ==, 0);
+  g_assert_cmpuint (cm_report_get_stale (f->report), ==, CM_SECTION_MODELS | CM_SECTION_USERS | CM_SECTION_SESSIONS);
+  g_assert_cmpuint (g_list_model_get_n_items (cm_report_get_models (f->report)), ==, models_before);
+
+  cm_report_set_wanted (f->report, CM_SECTION_MODELS);
+  wait_for_update (f);
+  g_assert_cmpuint (g_list_model_get_n_items (cm_report_get_models (f->report)), ==, 0);
+  g_assert_false (cm_report_get_stale (f->report) & CM_SECTION_MODELS);
+
+  cm_report_set_wanted (f->report, CM_SECTION_SESSIONS);
+  wait_for_update (f);
+  g_assert_cmpuint (g_list_model_get_n_items (cm_report_get_sessions (f->report)), ==, 0);
+  g_assert_cmpuint (cm_report_get_stale (f->report), ==, CM_SECTION_OVERVIEW | CM_SECTION_USERS);
+}
+
 static void
 test_burst_coalesces (Fixture       *f,
                       gconstpointer  data)
@@ -447,7 +475,7 @@ test_burst_coalesces (Fixture       *f,
   wait_for_update (f);
 
   g_assert_cmpuint (f->updates, ==, before + 2);
-  g_assert_false (cm_report_get_sessions_stale (f->report));
+  g_assert_cmpuint (cm_report_get_stale (f->report), ==, 0);
 }
 
 static void
@@ -581,6 +609,7 @@ main (int   argc,
   ADD ("/model/report/models-and-days", setup_corpus, test_models_and_days);
   ADD ("/model/report/filters", setup_corpus, test_filters_change_everything);
   ADD ("/model/report/cards", setup_corpus, test_cards);
+  ADD ("/model/report/sections", setup_corpus, test_sections);
   ADD ("/model/report/burst", setup_corpus, test_burst_coalesces);
   ADD ("/model/report/session-messages", setup_corpus, test_session_messages);
   ADD ("/model/report/live-update", setup_empty, test_live_update);

@@ -42,8 +42,8 @@ struct _CmReport
   gboolean      have_lists;
   gboolean      by_model;     /* the chart is stacked by model */
   gboolean      running;      /* a query (main or sessions) runs */
-  gboolean      sessions_stale;
-  gboolean      sessions_wanted;
+  guint         wanted;       /* CmSection: what is shown */
+  guint         stale;        /* CmSection: not read for the current filter */
   gboolean      pending;      /* asked again while running */
   gboolean      store_empty;
 };
@@ -87,6 +87,7 @@ typedef struct
   CmStore       *store;
   CmQueryFilter *filters[CM_N_PERIODS];
   gboolean       by_model;
+  guint          sections;   /* main: the sections to read */
   gboolean       need_lists;
   gboolean       need_sessions;
   guint64        generation;
@@ -102,6 +103,7 @@ typedef struct
   GPtrArray *projects;
   GPtrArray *sessions;
   CmTotals   totals[CM_N_PERIODS];
+  guint      sections;       /* what was read */
   GStrv      all_models;     /* NULL: unchanged */
   GStrv      all_projects;
   guint64    generation;
@@ -210,9 +212,11 @@ compare_users (gconstpointer a,
   return compare_cost_desc (a, b);
 }
 
-/* From (user, backend) rows: the backend is the secondary key. */
+/* The backend is the primary key of (backend) rows, the secondary of
+ * (day, backend) rows. */
 static GPtrArray *
-build_backends (GPtrArray *rows)
+build_backends (GPtrArray *rows,
+                gboolean   secondary)
 {
   GPtrArray *items = g_ptr_array_new_full (CM_N_BACKENDS, g_object_unref);
   CmGroupItem *by_backend[CM_N_BACKENDS];
@@ -229,7 +233,7 @@ build_backends (GPtrArray *rows)
   for (guint j = 0; j < rows->len; j++)
     {
       const CmGroupRow *row = g_ptr_array_index (rows, j);
-      CmBackend backend = backend_of (row->key2);
+      CmBackend backend = backend_of (secondary ? row->key2 : row->key);
 
       cm_group_item_add_backend (by_backend[backend], backend, &row->totals);
     }
@@ -300,15 +304,50 @@ run_group_query (GroupQuery *q)
   q->rows = cm_store_query_groups (q->store, q->filter, q->primary, q->secondary, &q->error);
 }
 
-static gpointer
-group_query_thread (gpointer data)
+/* Every other query of a list, from @first. */
+typedef struct
 {
-  GroupQuery *queries = data;
+  GroupQuery *queries;
+  guint       n_queries;
+  guint       first;
+} Batch;
 
-  run_group_query (&queries[0]);
-  run_group_query (&queries[1]);
+static gpointer
+run_batch (gpointer data)
+{
+  Batch *batch = data;
+
+  for (guint i = batch->first; i < batch->n_queries; i += 2)
+    run_group_query (&batch->queries[i]);
 
   return NULL;
+}
+
+/* On more than one core, two queries run at a time (the store has a
+ * reader connection per thread). */
+static void
+run_queries (GroupQuery *queries,
+             guint       n_queries,
+             GError    **error)
+{
+  Batch mine = { queries, n_queries, 0 };
+  Batch other = { queries, n_queries, 1 };
+  GThread *helper = NULL;
+
+  if (n_queries > 1 && g_get_num_processors () > 1)
+    helper = g_thread_new ("cm-report", run_batch, &other);
+  run_batch (&mine);
+  if (helper != NULL)
+    g_thread_join (helper);
+  else
+    run_batch (&other);
+
+  for (guint i = 0; i < n_queries; i++)
+    {
+      if (queries[i].error != NULL && *error == NULL)
+        g_propagate_error (error, g_steal_pointer (&queries[i].error));
+      g_clear_error (&queries[i].error);
+    }
 }
 
 /* The card's days lie inside the range: its figures are a sum of day rows. */
@@ -344,72 +383,90 @@ main_worker (Job          *job,
              GError      **error)
 {
   CmQueryFilter *range = job->filters[CM_PERIOD_RANGE];
-  GroupQuery q[4] = {
-    { job->store, range, CM_GROUP_USER, CM_GROUP_BACKEND, cancellable, NULL, NULL },
-    { job->store, range, CM_GROUP_DAY, job->by_model ? CM_GROUP_MODEL : CM_GROUP_BACKEND, cancellable, NULL, NULL },
-    { job->store, range, CM_GROUP_MODEL, CM_GROUP_BACKEND, cancellable, NULL, NULL },
-    { job->store, range, CM_GROUP_PROJECT, CM_GROUP_NONE, cancellable, NULL, NULL },
-  };
-  GThread *helper = NULL;
-  GPtrArray *users = NULL, *days = NULL;
+  GroupQuery q[5];
+  guint n = 0;
+  GPtrArray *days = NULL, *projects = NULL, *backends = NULL, *models = NULL, *users = NULL;
+  GPtrArray *any = NULL;
+  int i_days = -1, i_projects = -1, i_backends = -1, i_models = -1, i_users = -1;
 
-  /* Every view is one of four grouped reads of the rollup; on more than one
-   * core, two run at a time (the store has a reader per thread). */
-  if (g_get_num_processors () > 1)
-    helper = g_thread_new ("cm-report", group_query_thread, &q[2]);
-  run_group_query (&q[0]);
-  run_group_query (&q[1]);
-  if (helper != NULL)
-    g_thread_join (helper);
-  else
-    group_query_thread (&q[2]);
+#define ADD_QUERY(index, p, s2) \
+  G_STMT_START { \
+    index = n; \
+    q[n++] = (GroupQuery) { job->store, range, p, s2, cancellable, NULL, NULL }; \
+  } G_STMT_END
 
-  for (guint i = 0; i < G_N_ELEMENTS (q); i++)
+  /* Only what the shown views need: a hidden view is read when it shows. */
+  if (job->sections & CM_SECTION_OVERVIEW)
     {
-      if (q[i].error != NULL && *error == NULL)
-        g_propagate_error (error, g_steal_pointer (&q[i].error));
-      g_clear_error (&q[i].error);
+      ADD_QUERY (i_days, CM_GROUP_DAY, job->by_model ? CM_GROUP_MODEL : CM_GROUP_BACKEND);
+      ADD_QUERY (i_projects, CM_GROUP_PROJECT, CM_GROUP_NONE);
+      if (job->by_model)
+        ADD_QUERY (i_backends, CM_GROUP_BACKEND, CM_GROUP_NONE);
     }
+  if (job->sections & CM_SECTION_MODELS)
+    ADD_QUERY (i_models, CM_GROUP_MODEL, CM_GROUP_BACKEND);
+  if (job->sections & CM_SECTION_USERS)
+    ADD_QUERY (i_users, CM_GROUP_USER, CM_GROUP_BACKEND);
+
+#undef ADD_QUERY
+
+  run_queries (q, n, error);
   if (*error != NULL)
     goto out;
 
-  users = q[0].rows;
-  days = q[1].rows;
+  days = i_days >= 0 ? q[i_days].rows : NULL;
+  projects = i_projects >= 0 ? q[i_projects].rows : NULL;
+  backends = i_backends >= 0 ? q[i_backends].rows : NULL;
+  models = i_models >= 0 ? q[i_models].rows : NULL;
+  users = i_users >= 0 ? q[i_users].rows : NULL;
 
-  /* The range total and the breakdown are sums of the user x backend rows:
-   * exact integers, so the breakdown always reconciles to the total. */
-  for (guint i = 0; i < users->len; i++)
-    cm_totals_add (&result->totals[CM_PERIOD_RANGE], &((CmGroupRow *) g_ptr_array_index (users, i))->totals);
-  result->backends = build_backends (users);
-  result->users = build_users (users);
-  set_shares (result->users, result->totals[CM_PERIOD_RANGE].cost);
+  /* Each of these row sets splits every message of the range once: the
+   * range total is an exact sum of any of them. */
+  any = days ? days : models ? models : users;
+  for (guint i = 0; any != NULL && i < any->len; i++)
+    cm_totals_add (&result->totals[CM_PERIOD_RANGE], &((CmGroupRow *) g_ptr_array_index (any, i))->totals);
 
-  if (job->by_model)
-    result->days_by_model = items_from_rows (days);
-  else
-    result->days = items_from_rows (days);
-
-  result->models = items_from_rows (q[2].rows);
-  g_ptr_array_sort (result->models, compare_cost_desc);
-  set_shares (result->models, result->totals[CM_PERIOD_RANGE].cost);
-
-  result->projects = items_from_rows (q[3].rows);
-  g_ptr_array_sort (result->projects, compare_cost_desc);
-  set_shares (result->projects, result->totals[CM_PERIOD_RANGE].cost);
-
-  /* Cards: from the day rows when the range holds their days, else a
-   * query of their own (a few days: a short read). */
-  for (guint i = CM_PERIOD_RANGE + 1; i < CM_N_PERIODS; i++)
+  if (days != NULL)
     {
-      if (range_covers (range, job->filters[i]))
-        sum_days (days, job->filters[i], &result->totals[i]);
-      else if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-               !cm_store_query_totals (job->store, job->filters[i], &result->totals[i], error))
-        goto out;
+      result->backends = backends != NULL ? build_backends (backends, FALSE) : build_backends (days, TRUE);
+      if (job->by_model)
+        result->days_by_model = items_from_rows (days);
+      else
+        result->days = items_from_rows (days);
+
+      result->projects = items_from_rows (projects);
+      g_ptr_array_sort (result->projects, compare_cost_desc);
+      set_shares (result->projects, result->totals[CM_PERIOD_RANGE].cost);
+
+      /* Cards: from the day rows when the range holds their days, else a
+       * query of their own (a few days: a short read). */
+      for (guint i = CM_PERIOD_RANGE + 1; i < CM_N_PERIODS; i++)
+        {
+          if (range_covers (range, job->filters[i]))
+            sum_days (days, job->filters[i], &result->totals[i]);
+          else if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+                   !cm_store_query_totals (job->store, job->filters[i], &result->totals[i], error))
+            goto out;
+        }
     }
 
+  if (models != NULL)
+    {
+      result->models = items_from_rows (models);
+      g_ptr_array_sort (result->models, compare_cost_desc);
+      set_shares (result->models, result->totals[CM_PERIOD_RANGE].cost);
+    }
+
+  if (users != NULL)
+    {
+      result->users = build_users (users);
+      set_shares (result->users, result->totals[CM_PERIOD_RANGE].cost);
+    }
+
+  result->sections = job->sections;
+
 out:
-  for (guint i = 0; i < G_N_ELEMENTS (q); i++)
+  for (guint i = 0; i < n; i++)
     g_clear_pointer (&q[i].rows, g_ptr_array_unref);
 }
 
@@ -444,13 +501,7 @@ extra_worker (Job          *job,
 
       /* Every model and project of the store, whatever the filter: grouped
        * reads of the rollup (far cheaper than DISTINCT over messages). */
-      group_query_thread (q);
-      for (guint i = 0; i < G_N_ELEMENTS (q); i++)
-        {
-          if (q[i].error != NULL && *error == NULL)
-            g_propagate_error (error, g_steal_pointer (&q[i].error));
-          g_clear_error (&q[i].error);
-        }
+      run_queries (q, G_N_ELEMENTS (q), error);
       if (*error == NULL)
         {
           result->all_models = keys_of (q[0].rows);
@@ -474,6 +525,7 @@ extra_worker (Job          *job,
       result->sessions = g_ptr_array_new_full (sessions->len, g_object_unref);
       for (guint i = 0; i < sessions->len; i++)
         g_ptr_array_add (result->sessions, cm_session_item_new (g_ptr_array_index (sessions, i)));
+      result->sections = CM_SECTION_SESSIONS;
     }
 }
 
@@ -545,7 +597,7 @@ apply_extra (CmReport *self,
   if (result->sessions != NULL)
     {
       splice (self->sessions, result->sessions);
-      self->sessions_stale = FALSE;
+      self->stale &= ~CM_SECTION_SESSIONS;
     }
 
   self->serial++;
@@ -557,20 +609,32 @@ apply_main (CmReport *self,
 {
   for (guint i = 0; i < CM_N_PERIODS; i++)
     {
+      /* Cards come with the overview; the range total with any view. */
+      if (i != CM_PERIOD_RANGE && !(result->sections & CM_SECTION_OVERVIEW))
+        continue;
+      if (i == CM_PERIOD_RANGE && result->sections == 0)
+        continue;
       g_clear_object (&self->totals[i]);
       self->totals[i] = cm_group_item_new (period_presets[i] ? period_presets[i] : "range",
                                            NULL, NULL, &result->totals[i]);
     }
 
-  splice (self->backends, result->backends);
-  if (result->days != NULL)
-    splice (self->days, result->days);
-  if (result->days_by_model != NULL)
-    splice (self->days_by_model, result->days_by_model);
-  splice (self->models, result->models);
-  splice (self->users, result->users);
-  splice (self->projects, result->projects);
-  self->sessions_stale = TRUE;
+  if (result->sections & CM_SECTION_OVERVIEW)
+    {
+      splice (self->backends, result->backends);
+      if (result->days != NULL)
+        splice (self->days, result->days);
+      if (result->days_by_model != NULL)
+        splice (self->days_by_model, result->days_by_model);
+      splice (self->projects, result->projects);
+    }
+  if (result->sections & CM_SECTION_MODELS)
+    splice (self->models, result->models);
+  if (result->sections & CM_SECTION_USERS)
+    splice (self->users, result->users);
+
+  /* The filter moved: whatever was not read now is out of date. */
+  self->stale = CM_SECTION_ALL & ~result->sections;
 
   self->serial++;
 }
@@ -579,6 +643,19 @@ static gboolean
 need_lists (CmReport *self)
 {
   return !self->have_lists || cm_store_get_generation (self->store) != self->lists_generation;
+}
+
+/* What is still to read after a job: a view shown meanwhile, the filter
+ * choices, the sessions list. */
+static void
+follow_up (CmReport *self)
+{
+  if (self->wanted & self->stale & ~CM_SECTION_SESSIONS)
+    start_query (self, JOB_MAIN);
+  else if (need_lists (self) || (self->wanted & self->stale & CM_SECTION_SESSIONS))
+    start_query (self, JOB_EXTRA);
+  else
+    set_loading (self, self->schedule_id != 0);
 }
 
 static void
@@ -619,18 +696,10 @@ query_done_cb (GObject      *object,
 
   /* The views on screen first; filter choices and sessions follow. */
   if (kind == JOB_MAIN)
-    {
-      apply_main (self, result);
-      if (need_lists (self) || self->sessions_wanted)
-        start_query (self, JOB_EXTRA);
-      else
-        set_loading (self, self->schedule_id != 0);
-    }
+    apply_main (self, result);
   else
-    {
-      apply_extra (self, result);
-      set_loading (self, self->schedule_id != 0);
-    }
+    apply_extra (self, result);
+  follow_up (self);
 
   g_signal_emit (self, signals[UPDATED], 0);
 }
@@ -655,8 +724,9 @@ start_query (CmReport *self,
   job->store = g_object_ref (self->store);
   job->by_model = self->by_model;
   job->generation = cm_store_get_generation (self->store);
+  job->sections = self->wanted & ~CM_SECTION_SESSIONS;
   job->need_lists = need_lists (self);
-  job->need_sessions = self->sessions_wanted;
+  job->need_sessions = (self->wanted & CM_SECTION_SESSIONS) != 0;
   for (guint i = 0; i < CM_N_PERIODS; i++)
     {
       if (i == CM_PERIOD_RANGE)
@@ -806,7 +876,8 @@ cm_report_class_init (CmReportClass *klass)
 static void
 cm_report_init (CmReport *self)
 {
-  self->sessions_wanted = TRUE;
+  self->wanted = CM_SECTION_ALL;
+  self->stale = CM_SECTION_ALL;
   self->backends = g_list_store_new (CM_TYPE_GROUP_ITEM);
   self->days = g_list_store_new (CM_TYPE_GROUP_ITEM);
   self->days_by_model = g_list_store_new (CM_TYPE_GROUP_ITEM);
@@ -960,28 +1031,46 @@ cm_report_set_by_model (CmReport *self,
   schedule (self, 0);
 }
 
-/* The sessions list is read only while someone shows it. */
+/* Sections are read only while shown; a section that was hidden when the
+ * filter changed is read when it shows again. */
 void
-cm_report_set_sessions_wanted (CmReport *self,
-                               gboolean  wanted)
+cm_report_set_wanted (CmReport *self,
+                      guint     sections)
 {
+  guint newly;
+
   g_return_if_fail (CM_IS_REPORT (self));
 
-  wanted = !!wanted;
-  if (self->sessions_wanted == wanted)
+  sections &= CM_SECTION_ALL;
+  if (self->wanted == sections)
     return;
 
-  self->sessions_wanted = wanted;
-  if (wanted && self->sessions_stale && self->cancellable == NULL)
+  newly = sections & ~self->wanted & self->stale;
+  self->wanted = sections;
+
+  if (newly == 0 || self->schedule_id != 0 || self->cancellable != NULL)
+    return;
+
+  if (newly == CM_SECTION_SESSIONS)
     start_query (self, JOB_EXTRA);
+  else
+    schedule (self, 0);
 }
 
-gboolean
-cm_report_get_sessions_stale (CmReport *self)
+guint
+cm_report_get_wanted (CmReport *self)
 {
-  g_return_val_if_fail (CM_IS_REPORT (self), FALSE);
+  g_return_val_if_fail (CM_IS_REPORT (self), 0);
 
-  return self->sessions_stale;
+  return self->wanted;
+}
+
+guint
+cm_report_get_stale (CmReport *self)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), 0);
+
+  return self->stale;
 }
 
 void

@@ -23,6 +23,17 @@ typedef enum
   CM_N_PERIODS
 } CmPeriod;
 
+/* What the views show, read separately. */
+typedef enum
+{
+  CM_SECTION_OVERVIEW = 1 << 0,  /* cards, breakdown, chart, top projects */
+  CM_SECTION_MODELS   = 1 << 1,
+  CM_SECTION_USERS    = 1 << 2,
+  CM_SECTION_SESSIONS = 1 << 3,
+} CmSection;
+
+#define CM_SECTION_ALL 0xfu
+
 #define CM_TYPE_REPORT (cm_report_get_type ())
 
 G_DECLARE_FINAL_TYPE (CmReport, cm_report, CM, REPORT, GObject)
@@ -67,11 +78,14 @@ const GError *cm_report_get_error          (CmReport             *self);
 gboolean     cm_report_get_by_model        (CmReport             *self);
 void         cm_report_set_by_model        (CmReport             *self,
                                             gboolean              by_model);
-/* The sessions list is read after the other views, and only while wanted
- * (default TRUE; the window wants it while the Sessions view shows). */
-void         cm_report_set_sessions_wanted (CmReport             *self,
-                                            gboolean              wanted);
-gboolean     cm_report_get_sessions_stale  (CmReport             *self);
+/* The sections to keep current (CmSection flags, default all): the window
+ * asks for the one it shows; the others are read when they show. The
+ * sessions list is read after the rest (it is the slowest read). */
+void         cm_report_set_wanted          (CmReport             *self,
+                                            guint                 sections);
+guint        cm_report_get_wanted          (CmReport             *self);
+/* Sections not read since the filter or the store changed. */
+guint        cm_report_get_stale           (CmReport             *self);
 
 /* Re-query soon (coalesced with other requests). */
 void         cm_report_refresh             (CmReport             *self);

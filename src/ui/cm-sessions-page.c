@@ -55,7 +55,7 @@ report_updated_cb (CmSessionsPage *self)
   guint n = g_list_model_get_n_items (rows);
   g_autofree char *summary = NULL;
 
-  if (cm_report_get_sessions_stale (self->report))
+  if ((cm_report_get_stale (self->report) & CM_SECTION_SESSIONS))
     summary = g_strdup (_("Updating…"));
   else
     summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u session", "%u sessions", n), n);

@@ -114,11 +114,21 @@ report_updated_cb (CmWindow *self)
   update_state (self);
 }
 
-/* The sessions list is the slowest read: only while it shows. */
+/* Only the view on screen is kept current; another is read when it shows. */
 static void
 visible_view_cb (CmWindow *self)
 {
-  cm_report_set_sessions_wanted (self->report, g_strcmp0 (cm_window_get_view (self), "sessions") == 0);
+  const char *view = cm_window_get_view (self);
+  guint section = CM_SECTION_OVERVIEW;
+
+  if (g_strcmp0 (view, "models") == 0)
+    section = CM_SECTION_MODELS;
+  else if (g_strcmp0 (view, "users") == 0)
+    section = CM_SECTION_USERS;
+  else if (g_strcmp0 (view, "sessions") == 0)
+    section = CM_SECTION_SESSIONS;
+
+  cm_report_set_wanted (self->report, section);
 }
 
 static void
