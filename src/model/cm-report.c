@@ -1078,6 +1078,10 @@ cm_report_refresh (CmReport *self)
 {
   g_return_if_fail (CM_IS_REPORT (self));
 
+  /* Asked by hand: the store may have moved without a "changed" (a scan in
+   * progress), so read the filter choices again too. */
+  self->have_lists = FALSE;
+
   schedule (self, 0);
 }
 

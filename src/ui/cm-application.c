@@ -18,6 +18,7 @@
 
 /* New lines must show within 2 s: wait this long for a burst of writes. */
 #define RESCAN_DELAY_MS 300
+#define PARTIAL_REFRESH_S 3
 
 struct _CmApplication
 {
@@ -37,6 +38,7 @@ struct _CmApplication
   GCancellable   *cancellable;
   GHashTable     *monitors;     /* directory path -> GFileMonitor */
   guint           rescan_id;
+  guint           partial_id;   /* shows what a long scan stored so far */
   gboolean        scanning;
   gboolean        rescan_pending;
   gboolean        paused;
@@ -54,12 +56,29 @@ static GParamSpec *properties[N_PROPS];
 
 static void start_monitors (CmApplication *self);
 
+/* The scanner commits in batches but says "changed" once at the end: during
+ * a long first scan, show what is stored every few seconds. */
+static gboolean
+partial_refresh_cb (gpointer user_data)
+{
+  CmApplication *self = user_data;
+
+  if (self->report != NULL)
+    cm_report_refresh (self->report);
+
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 set_scanning (CmApplication *self,
               gboolean       scanning)
 {
   if (self->scanning == scanning)
     return;
+
+  g_clear_handle_id (&self->partial_id, g_source_remove);
+  if (scanning)
+    self->partial_id = g_timeout_add_seconds (PARTIAL_REFRESH_S, partial_refresh_cb, self);
 
   self->scanning = scanning;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCANNING]);
@@ -440,6 +459,7 @@ cm_application_shutdown (GApplication *app)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->rescan_id, g_source_remove);
+  g_clear_handle_id (&self->partial_id, g_source_remove);
   g_hash_table_remove_all (self->monitors);
 
   G_APPLICATION_CLASS (cm_application_parent_class)->shutdown (app);
