@@ -90,7 +90,9 @@ cm_users_page_init (CmUsersPage *self)
   view = self->column_view;
 
   /* The ranking is the point of this table: no header sorting. */
-  cm_columns_add (view, type, _("User"), "label", CM_COLUMN_TEXT, FALSE);
+  /* Narrow enough that the Total column still shows at 600 px. */
+  gtk_column_view_column_set_fixed_width (cm_columns_add (view, type, _("User"), "label", CM_COLUMN_TEXT, FALSE),
+                                          150);
   cm_columns_add (view, type, _("Bedrock"), "cost-bedrock", CM_COLUMN_MONEY, FALSE);
   cm_columns_add (view, type, _("Anthropic"), "cost-anthropic", CM_COLUMN_MONEY, FALSE);
   cm_columns_add (view, type, _("Vertex"), "cost-vertex", CM_COLUMN_MONEY, FALSE);
