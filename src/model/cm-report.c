@@ -15,6 +15,8 @@
 
 /* Store "changed" arrives once per scanned batch: wait a little for more. */
 #define STORE_CHANGED_DELAY_MS 150
+/* Results kept for filters seen lately (a chip off and on again). */
+#define CACHE_SIZE 8
 
 struct _CmReport
 {
@@ -35,6 +37,8 @@ struct _CmReport
   GStrv         all_projects;
   GError       *error;
 
+  GQueue        cache;        /* CacheEntry, newest first */
+  guint64       cache_generation;
   GCancellable *cancellable;  /* of the running query */
   guint         schedule_id;
   guint         serial;
@@ -91,6 +95,7 @@ typedef struct
   gboolean       need_lists;
   gboolean       need_sessions;
   guint64        generation;
+  char          *key;        /* main: what the result depends on */
 } Job;
 
 typedef struct
@@ -113,6 +118,7 @@ static void
 job_free (Job *job)
 {
   g_clear_object (&job->store);
+  g_free (job->key);
   for (guint i = 0; i < CM_N_PERIODS; i++)
     g_clear_pointer (&job->filters[i], cm_query_filter_free);
   g_free (job);
@@ -134,6 +140,71 @@ result_free (Result *result)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Result, result_free)
+
+typedef struct
+{
+  char   *key;
+  Result *result;
+} CacheEntry;
+
+static void
+cache_entry_free (CacheEntry *entry)
+{
+  g_free (entry->key);
+  result_free (entry->result);
+  g_free (entry);
+}
+
+static GPtrArray *
+ref0 (GPtrArray *array)
+{
+  return array != NULL ? g_ptr_array_ref (array) : NULL;
+}
+
+/* The views' part of a result, sharing its (immutable) items. */
+static Result *
+result_share (const Result *result)
+{
+  Result *copy = g_new0 (Result, 1);
+
+  copy->sections = result->sections;
+  memcpy (copy->totals, result->totals, sizeof copy->totals);
+  copy->backends = ref0 (result->backends);
+  copy->days = ref0 (result->days);
+  copy->days_by_model = ref0 (result->days_by_model);
+  copy->models = ref0 (result->models);
+  copy->users = ref0 (result->users);
+  copy->projects = ref0 (result->projects);
+
+  return copy;
+}
+
+static void
+append_filter_key (GString             *key,
+                   const CmQueryFilter *f)
+{
+  g_string_append_printf (key, "%s|%s|%s|%s|%d:", f->since ? f->since : "", f->until ? f->until : "",
+                          f->timezone ? f->timezone : "", f->project ? f->project : "", f->models_set);
+  for (guint i = 0; f->models != NULL && f->models[i] != NULL; i++)
+    g_string_append_printf (key, "%s,", f->models[i]);
+  g_string_append_printf (key, "|%d:%u|%d:", f->backends_set, f->backends, f->users_set);
+  for (guint i = 0; f->users != NULL && f->users[i] != NULL; i++)
+    g_string_append_printf (key, "%s,", f->users[i]);
+  g_string_append_printf (key, "|%s;", f->session_id ? f->session_id : "");
+}
+
+/* Everything a main result depends on, the store's generation included. */
+static char *
+job_key (const Job *job)
+{
+  GString *key = g_string_new (NULL);
+
+  for (guint i = 0; i < CM_N_PERIODS; i++)
+    append_filter_key (key, job->filters[i]);
+  g_string_append_printf (key, "%d|%u|%" G_GUINT64_FORMAT, job->by_model, job->sections, job->generation);
+
+  return g_string_free (key, FALSE);
+}
 
 const char *
 cm_backend_display_name (CmBackend backend)
@@ -573,6 +644,54 @@ set_loading (CmReport *self,
 }
 
 static void
+cache_clear (CmReport *self)
+{
+  g_queue_clear_full (&self->cache, (GDestroyNotify) cache_entry_free);
+}
+
+static const Result *
+cache_lookup (CmReport   *self,
+              const char *key)
+{
+  for (GList *l = self->cache.head; l != NULL; l = l->next)
+    {
+      CacheEntry *entry = l->data;
+
+      if (g_str_equal (entry->key, key))
+        {
+          /* Most recently used first. */
+          g_queue_unlink (&self->cache, l);
+          g_queue_push_head_link (&self->cache, l);
+          return entry->result;
+        }
+    }
+
+  return NULL;
+}
+
+static void
+cache_put (CmReport     *self,
+           const char   *key,
+           guint64       generation,
+           const Result *result)
+{
+  CacheEntry *entry = g_new0 (CacheEntry, 1);
+
+  /* Only results of one store generation are kept. */
+  if (generation != self->cache_generation)
+    {
+      cache_clear (self);
+      self->cache_generation = generation;
+    }
+
+  entry->key = g_strdup (key);
+  entry->result = result_share (result);
+  g_queue_push_head (&self->cache, entry);
+  while (self->cache.length > CACHE_SIZE)
+    cache_entry_free (g_queue_pop_tail (&self->cache));
+}
+
+static void
 apply_extra (CmReport *self,
              Result   *result)
 {
@@ -696,7 +815,12 @@ query_done_cb (GObject      *object,
 
   /* The views on screen first; filter choices and sessions follow. */
   if (kind == JOB_MAIN)
-    apply_main (self, result);
+    {
+      Job *job = g_task_get_task_data (G_TASK (res));
+
+      cache_put (self, job->key, job->generation, result);
+      apply_main (self, result);
+    }
   else
     apply_extra (self, result);
   follow_up (self);
@@ -733,6 +857,23 @@ start_query (CmReport *self,
         job->filters[i] = cm_filter_dup_query_filter (self->filter);
       else
         job->filters[i] = cm_filter_dup_query_filter_for (self->filter, period_presets[i]);
+    }
+
+  if (kind == JOB_MAIN)
+    {
+      const Result *cached;
+
+      job->key = job_key (job);
+      cached = cache_lookup (self, job->key);
+      if (cached != NULL)
+        {
+          /* Seen lately, and the store has not moved since: no query. */
+          job_free (job);
+          apply_main (self, (Result *) cached);
+          follow_up (self);
+          g_signal_emit (self, signals[UPDATED], 0);
+          return;
+        }
     }
 
   self->cancellable = g_cancellable_new ();
@@ -792,6 +933,7 @@ cm_report_dispose (GObject *object)
   CmReport *self = (CmReport *)object;
 
   g_clear_handle_id (&self->schedule_id, g_source_remove);
+  cache_clear (self);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -1079,8 +1221,9 @@ cm_report_refresh (CmReport *self)
   g_return_if_fail (CM_IS_REPORT (self));
 
   /* Asked by hand: the store may have moved without a "changed" (a scan in
-   * progress), so read the filter choices again too. */
+   * progress), so nothing remembered holds, the filter choices included. */
   self->have_lists = FALSE;
+  cache_clear (self);
 
   schedule (self, 0);
 }
