@@ -480,8 +480,6 @@ cm_cost_chart_snapshot (GtkWidget   *widget,
 
   /* The zero line. */
   gtk_snapshot_append_color (snapshot, &dim, &GRAPHENE_RECT_INIT (g.left, g.bottom, g.right - g.left, 1));
-  (void) height;
-  (void) label_h;
 }
 
 static int
