@@ -143,7 +143,8 @@ cm_sessions_page_init (CmSessionsPage *self)
   cm_columns_add (view, type, _("Messages"), "messages", CM_COLUMN_COUNT, TRUE);
   cm_columns_add (view, type, _("Cost"), "cost", CM_COLUMN_COST, TRUE);
 
-  gtk_column_view_set_single_click_activate (view, FALSE);
+  /* One click opens a session, as in other GNOME lists of places to go. */
+  gtk_column_view_set_single_click_activate (view, TRUE);
   g_signal_connect_swapped (view, "activate", G_CALLBACK (activate_cb), self);
 }
 
