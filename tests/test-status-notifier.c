@@ -617,6 +617,87 @@ test_tray (void)
   g_assert_cmpuint (notifications, ==, 2);
 }
 
+/* Background mode: with run-in-background set the tray holds the
+ * application, so it keeps running after activate returns. */
+typedef struct
+{
+  GApplication *app;
+  CmStore   *store;
+  GSettings *settings;
+  gboolean   idle_ran;  /* the idle ran while the application was running */
+  guint      idle_id;
+} BackgroundData;
+
+static gboolean
+background_idle_cb (gpointer user_data)
+{
+  BackgroundData *data = user_data;
+
+  /* Still running: shutdown has not dropped the tray yet. GApplication
+   * flushes pending sources after shutdown, so running alone means nothing. */
+  data->idle_id = 0;
+  data->idle_ran = g_object_get_data (G_OBJECT (data->app), "cm-tray") != NULL;
+  g_application_quit (data->app);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+background_activate_cb (GApplication   *app,
+                        BackgroundData *data)
+{
+  cm_tray_attach (app, data->store, data->settings);
+  data->idle_id = g_idle_add (background_idle_cb, data);
+}
+
+static gboolean
+run_app (CmStore   *store,
+         GSettings *settings)
+{
+  g_autoptr(GApplication) app = g_application_new ("com.example.CostMeter.TestBackground",
+                                                    G_APPLICATION_NON_UNIQUE);
+  BackgroundData data = { app, store, settings, FALSE, 0 };
+  int status;
+
+  g_signal_connect (app, "activate", G_CALLBACK (background_activate_cb), &data);
+  status = g_application_run (app, 0, NULL);
+  g_assert_cmpint (status, ==, 0);
+  /* Shutdown dropped the tray. */
+  g_assert_null (g_object_get_data (G_OBJECT (app), "cm-tray"));
+  /* Without a hold the run ended before the idle. */
+  g_clear_handle_id (&data.idle_id, g_source_remove);
+
+  return data.idle_ran;
+}
+
+static void
+test_background (void)
+{
+  g_autofree char *dir = cm_test_make_tmpdir ("background");
+  g_autofree char *db = g_build_filename (dir, "costmeter.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CmStore) store = cm_store_open (db, &error);
+  g_autoptr(GSettings) settings = g_settings_new ("com.example.CostMeter");
+
+  g_assert_no_error (error);
+  g_settings_set_double (settings, "budget-daily", 0.0);
+  g_settings_set_double (settings, "budget-monthly", 0.0);
+
+  g_settings_set_boolean (settings, "tray-enabled", TRUE);
+  g_settings_set_boolean (settings, "run-in-background", TRUE);
+  g_assert_true (run_app (store, settings));
+
+  /* Nothing to run for in the background: no hold. */
+  g_settings_set_boolean (settings, "tray-enabled", FALSE);
+  g_assert_false (run_app (store, settings));
+
+  /* A budget alone is reason enough. */
+  g_settings_set_double (settings, "budget-monthly", 100.0);
+  g_assert_true (run_app (store, settings));
+
+  g_settings_set_boolean (settings, "run-in-background", FALSE);
+  g_assert_false (run_app (store, settings));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -646,6 +727,7 @@ main (int    argc,
   g_test_add_func ("/status-notifier/no-watcher", test_no_watcher);
   g_test_add_func ("/status-notifier/item", test_item);
   g_test_add_func ("/status-notifier/tray", test_tray);
+  g_test_add_func ("/status-notifier/background", test_background);
 
   ret = g_test_run ();
 
