@@ -328,19 +328,9 @@ activate_action (CmStatusNotifier *self,
       !g_action_group_get_action_enabled (self->actions, action))
     return;
 
-  if (g_strcmp0 (action, "pause-live") == 0)
-    {
-      gboolean state;
-
-      /* A stateful boolean without a parameter: flip its state. */
-      if (item_has_toggle_state (self, CM_TRAY_ITEM_PAUSE, &state) &&
-          g_action_group_get_action_parameter_type (self->actions, action) == NULL)
-        {
-          g_action_group_change_action_state (self->actions, action, g_variant_new_boolean (!state));
-          return;
-        }
-    }
-
+  /* A stateful boolean without a parameter (pause-live) toggles itself when
+   * activated, or the application's handler does; either way the menu
+   * follows action-state-changed. */
   g_action_group_activate_action (self->actions, action, NULL);
 }
 
