@@ -4,8 +4,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include <gio/gio.h>
+#include <stdio.h>
+#include <string.h>
 
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "cm-scanner.h"
 #include "cm-status-notifier.h"
 #include "cm-test-tray.h"
 #include "cm-test-util.h"
@@ -617,6 +622,123 @@ test_tray (void)
   g_assert_cmpuint (notifications, ==, 2);
 }
 
+/* The fixture corpus, scanned: the tray shows the last fixture day and its
+ * month as computed independently in expected-utc.json. */
+static void
+test_fixture_spend (void)
+{
+  g_autofree char *dir = cm_test_make_tmpdir ("fixture");
+  g_autofree char *db = g_build_filename (dir, "costmeter.db", NULL);
+  g_autofree char *corpus = g_build_filename (cm_test_fixtures_dir (), "corpus", NULL);
+  g_autofree char *expected_path = g_build_filename (cm_test_fixtures_dir (), "expected-utc.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CmStore) store = cm_store_open (db, &error);
+  g_autoptr(CmPricing) pricing = cm_pricing_new_default (&error);
+  g_autoptr(CmScanner) scanner = NULL;
+  g_autoptr(GSettings) settings = g_settings_new ("com.example.CostMeter");
+  g_autoptr(GApplication) app = NULL;
+  g_autoptr(CmTray) tray = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GList) day_names = NULL;
+  g_autoptr(GDir) homes = NULL;
+  g_autoptr(GDBusConnection) client = cm_test_dbus_connect ();
+  g_autoptr(GVariant) props = NULL;
+  g_autoptr(GVariant) tooltip = NULL;
+  g_autoptr(GObject) probe = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autofree char *month_prefix = NULL;
+  g_autofree char *today_str = NULL;
+  g_autofree char *month_str = NULL;
+  g_autofree char *expect = NULL;
+  g_autoptr(GDateTime) noon = NULL;
+  CmStatusNotifier *sni;
+  CmScanStats stats;
+  JsonObject *days;
+  const char *last_day = NULL, *name, *text;
+  double today = 0, month = 0;
+  int y, m, d;
+  Watcher *w;
+
+  g_assert_no_error (error);
+
+  /* The independent figures. */
+  json_parser_load_from_file (parser, expected_path, &error);
+  g_assert_no_error (error);
+  days = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "days");
+  day_names = json_object_get_members (days);
+  for (GList *l = day_names; l != NULL; l = l->next)
+    if (last_day == NULL || strcmp (l->data, last_day) > 0)
+      last_day = l->data;
+  g_assert_nonnull (last_day);
+  month_prefix = g_strndup (last_day, 8);
+  for (GList *l = day_names; l != NULL; l = l->next)
+    {
+      JsonObject *models = json_object_get_object_member (days, l->data);
+      g_autoptr(GList) model_names = json_object_get_members (models);
+      double sum = 0;
+
+      for (GList *k = model_names; k != NULL; k = k->next)
+        sum += json_object_get_double_member (json_object_get_object_member (models, k->data), "cost");
+      if (g_str_equal (l->data, last_day))
+        today = sum;
+      if (g_str_has_prefix (l->data, month_prefix))
+        month += sum;
+    }
+  g_assert_cmpfloat (today, >, 0);
+
+  /* The corpus, scanned into a fresh database. */
+  homes = g_dir_open (corpus, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (homes)) != NULL)
+    {
+      g_autofree char *home = g_build_filename (corpus, name, NULL);
+
+      g_assert_cmpint (cm_store_add_source (store, home, NULL, FALSE, &error), >, 0);
+      g_assert_no_error (error);
+    }
+  scanner = cm_scanner_new (store, pricing);
+  g_assert_true (cm_scanner_scan_sync (scanner, NULL, &stats, &error));
+  g_assert_no_error (error);
+
+  g_settings_set_string (settings, "timezone", "UTC");
+  g_settings_set_int (settings, "currency-decimals", 2);
+  g_settings_set_double (settings, "budget-daily", 0.0);
+  g_settings_set_double (settings, "budget-monthly", 0.0);
+  g_settings_set_boolean (settings, "tray-enabled", TRUE);
+  g_settings_set_boolean (settings, "run-in-background", FALSE);
+
+  app = g_application_new ("com.example.CostMeter.TestFixture", G_APPLICATION_DEFAULT_FLAGS);
+  g_application_register (app, NULL, &error);
+  g_assert_no_error (error);
+
+  w = watcher_start ();
+  tray = cm_tray_new (app, store, settings);
+  g_assert_cmpint (sscanf (last_day, "%d-%d-%d", &y, &m, &d), ==, 3);
+  noon = g_date_time_new_utc (y, m, d, 12, 0, 0);
+  cm_budget_monitor_set_now (cm_tray_get_budget_monitor (tray), g_date_time_to_unix (noon));
+  sni = cm_tray_get_status_notifier (tray);
+  cm_test_wait_until (is_registered, sni);
+
+  today_str = g_strdup_printf ("$%.2f", today);
+  month_str = g_strdup_printf ("$%.2f", month);
+  expect = g_strdup_printf ("Today: %s\nThis month: %s", today_str, month_str);
+  g_object_set_data (probe, "sni", sni);
+  g_object_set_data (probe, "expect", expect);
+  cm_test_wait_until (tooltip_has, probe);
+
+  /* Exact to the cent of the independent figures, and what hosts read. */
+  g_assert_cmpfloat_with_epsilon (cm_money_to_usd (cm_budget_monitor_get_today_spend (cm_tray_get_budget_monitor (tray))),
+                                  today, 1e-6);
+  g_assert_cmpfloat_with_epsilon (cm_money_to_usd (cm_budget_monitor_get_month_spend (cm_tray_get_budget_monitor (tray))),
+                                  month, 1e-6);
+  props = get_all (client, cm_status_notifier_get_bus_name (sni), "/StatusNotifierItem", SNI);
+  tooltip = g_variant_lookup_value (props, "ToolTip", NULL);
+  g_variant_get (tooltip, "(&s@a(iiay)&s&s)", NULL, NULL, NULL, &text);
+  g_assert_cmpstr (text, ==, expect);
+
+  g_clear_object (&tray);
+  watcher_stop (w);
+}
+
 /* Background mode: with run-in-background set the tray holds the
  * application, so it keeps running after activate returns. */
 typedef struct
@@ -727,6 +849,7 @@ main (int    argc,
   g_test_add_func ("/status-notifier/no-watcher", test_no_watcher);
   g_test_add_func ("/status-notifier/item", test_item);
   g_test_add_func ("/status-notifier/tray", test_tray);
+  g_test_add_func ("/status-notifier/fixture-spend", test_fixture_spend);
   g_test_add_func ("/status-notifier/background", test_background);
 
   ret = g_test_run ();
