@@ -146,8 +146,7 @@ refresh_and_wait (CmBudgetMonitor *monitor)
   g_signal_handler_disconnect (monitor, id);
 }
 
-static gboolean
-acquired_cb_flag;
+static gboolean acquired_cb_flag;
 
 static void
 name_acquired_cb (GDBusConnection *connection,
