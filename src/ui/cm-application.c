@@ -13,6 +13,7 @@
 
 #include "cm-application.h"
 #include "cm-format.h"
+#include "cm-tray.h"
 #include "cm-ui-resources.h"
 #include "cm-window.h"
 
@@ -447,8 +448,9 @@ cm_application_startup (GApplication *app)
    * right after (it would compete with the first query for the cores). */
   g_signal_connect_swapped (self->report, "updated", G_CALLBACK (first_update_cb), self);
 
-  /* The tray indicator and budget monitor (src/tray) are created here when
-   * the settings allow; see APP-CONTRACTS.md. */
+  /* The tray indicator and budget monitor follow their settings themselves
+   * and go away with the application. */
+  cm_tray_attach (app, self->store, self->settings);
 }
 
 static void
