@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "cm-ratelimit-client.h"
+#include "cm-store.h"
+#include "cm-test-util.h"
 
 #define TEST_KEY "sk-ant-api03-TESTKEY0123456789abcdefXYZ"
 
@@ -985,6 +987,102 @@ test_client_cancel (Fixture       *f,
 }
 
 static void
+changed_cb (CmStore  *store,
+            gpointer  user_data)
+{
+  guint *n = user_data;
+
+  (*n)++;
+}
+
+static gboolean
+file_contains (const char *path,
+               const char *needle)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &contents, &len, NULL))
+    return FALSE;
+
+  return memmem (contents, len, needle, strlen (needle)) != NULL;
+}
+
+static void
+test_client_store (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *dir = cm_test_make_tmpdir ("ratelimit-store");
+  g_autofree char *db_path = g_build_filename (dir, "costmeter.db", NULL);
+  g_autoptr(CmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(CmRatelimitResult) r1 = NULL;
+  g_autoptr(CmRatelimitResult) r2 = NULL;
+  g_autoptr(CmRatelimitResult) r3 = NULL;
+  g_autoptr(CmRatelimitResult) r4 = NULL;
+  CmRateLimitObservation *o;
+  guint n_changed = 0;
+  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  store = cm_store_open (db_path, &error);
+  g_assert_no_error (error);
+  g_signal_connect (store, "changed", G_CALLBACK (changed_cb), &n_changed);
+  cm_ratelimit_client_set_store (f->client, store);
+
+  r1 = probe (f, "/ok", "claude-haiku-4-5");
+  g_assert_cmpuint (n_changed, >, 0);
+  r2 = probe (f, "/429", "claude-opus-4-6");
+  /* Errors without observations store nothing. */
+  r3 = probe (f, "/401", "claude-sonnet-4-5");
+  r4 = probe (f, "/429-bare", "claude-sonnet-4-5");
+
+  rows = cm_store_list_ratelimit_observations (store, &error);
+  g_assert_no_error (error);
+  /* haiku x4, opus x4, sonnet x1 (the bare refusal). */
+  g_assert_cmpuint (rows->len, ==, 9);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      o = g_ptr_array_index (rows, i);
+      if (g_str_equal (o->model, "claude-haiku-4-5") && g_str_equal (o->kind, "requests"))
+        {
+          g_assert_cmpint (o->limit, ==, 50);
+          g_assert_cmpint (o->remaining, ==, 49);
+          g_assert_cmpint (o->http_status, ==, 200);
+          g_assert_cmpint (o->retry_after_s, ==, -1);
+          g_assert_cmpint (o->observed_ms, ==, r1->observed_ms);
+          g_assert_cmpint (o->reset_ms, ==, find_kind (r1->observations, "requests")->reset_ms);
+          g_assert_cmpstr (o->organization_id, ==, "0a1b2c3d-4e5f-6789-abcd-ef0123456789");
+        }
+      else if (g_str_equal (o->model, "claude-opus-4-6") && g_str_equal (o->kind, "requests"))
+        {
+          g_assert_cmpint (o->remaining, ==, 0);
+          g_assert_cmpint (o->retry_after_s, ==, 17);
+          g_assert_cmpint (o->http_status, ==, 429);
+        }
+      else if (g_str_equal (o->model, "claude-sonnet-4-5"))
+        {
+          g_assert_cmpstr (o->kind, ==, "requests");
+          g_assert_cmpint (o->limit, ==, -1);
+          g_assert_cmpint (o->http_status, ==, 429);
+        }
+    }
+
+  g_clear_object (&store);
+  cm_ratelimit_client_set_store (f->client, NULL);
+
+  /* The key went to the server, but into no byte of the database. */
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *path = g_strconcat (db_path, suffixes[i], NULL);
+
+      g_assert_false (file_contains (path, TEST_KEY));
+    }
+  g_assert_true (file_contains (db_path, "claude-opus-4-6"));
+}
+
+static void
 test_client_properties (void)
 {
   g_autoptr(CmRatelimitClient) client = cm_ratelimit_client_new ();
@@ -1054,6 +1152,7 @@ main (int   argc,
   ADD ("bad-url", test_client_bad_url);
   ADD ("refused", test_client_refused);
   ADD ("cancel", test_client_cancel);
+  ADD ("store", test_client_store);
 #undef ADD
 
   return g_test_run ();

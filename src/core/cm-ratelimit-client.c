@@ -45,20 +45,6 @@ cm_ratelimit_error_to_string (CmRatelimitError error)
     }
 }
 
-static void
-observation_free (gpointer data)
-{
-  CmRateLimitObservation *obs = data;
-
-  if (obs == NULL)
-    return;
-
-  g_free (obs->model);
-  g_free (obs->organization_id);
-  g_free (obs->kind);
-  g_free (obs);
-}
-
 static CmRatelimitResult *
 result_new (const char *model)
 {
@@ -68,7 +54,7 @@ result_new (const char *model)
   result->model = g_strdup (model);
   result->observed_ms = g_get_real_time () / 1000;
   result->retry_after_s = -1;
-  result->observations = g_ptr_array_new_with_free_func (observation_free);
+  result->observations = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_ratelimit_observation_free);
 
   return result;
 }
@@ -271,7 +257,7 @@ cm_ratelimit_parse_headers (SoupMessageHeaders *headers,
                             gint64             *retry_after_s,
                             guint              *n_malformed)
 {
-  g_autoptr(GPtrArray) observations = g_ptr_array_new_with_free_func (observation_free);
+  g_autoptr(GPtrArray) observations = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_ratelimit_observation_free);
   g_autofree char *org = NULL;
   const char *retry;
   gint64 retry_s = -1;
@@ -819,11 +805,7 @@ cm_ratelimit_client_class_init (CmRatelimitClientClass *klass)
 
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL,
-#ifndef CM_NO_STORE_YET
                          CM_TYPE_STORE,
-#else
-                         G_TYPE_OBJECT,
-#endif
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   properties[PROP_PROBE_MODEL] =
@@ -962,9 +944,7 @@ cm_ratelimit_client_set_store (CmRatelimitClient *self,
                                CmStore           *store)
 {
   g_return_if_fail (CM_IS_RATELIMIT_CLIENT (self));
-#ifndef CM_NO_STORE_YET
   g_return_if_fail (store == NULL || CM_IS_STORE (store));
-#endif
 
   if (g_set_object (&self->store, store))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
@@ -1115,7 +1095,6 @@ finish_probe (GTask *task)
                          (GDestroyNotify) cm_ratelimit_result_unref);
 }
 
-#ifndef CM_NO_STORE_YET
 static void
 store_thread (GTask        *task,
               gpointer      source_object,
@@ -1139,10 +1118,8 @@ store_thread (GTask        *task,
         }
     }
 
-  cm_store_emit_changed (store);
   g_task_return_boolean (task, TRUE);
 }
-#endif
 
 static void
 store_done_cb (GObject      *source,
@@ -1161,18 +1138,13 @@ store_and_finish (GTask *task)
   ProbeData *data = g_task_get_task_data (task);
   GTask *store_task;
 
-#ifdef CM_NO_STORE_YET
-  if (TRUE)
-#else
   if (self->store == NULL || data->result->observations->len == 0)
-#endif
     {
       finish_probe (task);
       g_object_unref (task);
       return;
     }
 
-#ifndef CM_NO_STORE_YET
   store_task = g_task_new (self, NULL, store_done_cb, task);
   g_task_set_source_tag (store_task, store_and_finish);
   g_task_set_task_data (store_task, data, NULL);
@@ -1180,12 +1152,6 @@ store_and_finish (GTask *task)
                           g_object_ref (self->store), g_object_unref);
   g_task_run_in_thread (store_task, store_thread);
   g_object_unref (store_task);
-#else
-  (void) store_task;
-  (void) store_done_cb;
-  (void) self;
-  (void) data;
-#endif
 }
 
 /* A 429 that carries no rate-limit header still tells us the model is

@@ -23,8 +23,7 @@ typedef struct
   gint64 records;           /* lines with usage */
   gint64 broken_lines;      /* complete lines that are not JSON */
   gint64 synthetic_lines;
-  gint64 messages_added;    /* new deduplicated messages */
-  gint64 messages_updated;  /* a better copy replaced a stored one */
+  gint64 messages_added;    /* new deduplicated messages in the store */
 } CmScanStats;
 
 #define CM_TYPE_SCANNER (cm_scanner_get_type ())

@@ -1,0 +1,1004 @@
+/* cm-cli.c
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * costmeter-cli: scan transcripts into the store and report from it, for
+ * scripts. The JSON shape is an interface: add fields, never rename them.
+ */
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cm-cli.h"
+#include "cm-pricing.h"
+#include "cm-scanner.h"
+#include "cm-store.h"
+
+typedef enum
+{
+  FORMAT_TABLE,
+  FORMAT_JSON,
+  FORMAT_CSV,
+} Format;
+
+static int
+usage_error (const char *fmt,
+             ...) G_GNUC_PRINTF (1, 2);
+
+static int
+usage_error (const char *fmt,
+             ...)
+{
+  va_list args;
+
+  fputs ("costmeter-cli: ", stderr);
+  va_start (args, fmt);
+  vfprintf (stderr, fmt, args);
+  va_end (args);
+  fputs ("\nTry “costmeter-cli --help”.\n", stderr);
+
+  return 2;
+}
+
+static int
+fail (GError *error)
+{
+  fprintf (stderr, "costmeter-cli: %s\n", error->message);
+
+  return 1;
+}
+
+static const char help_text[] =
+  "Usage: costmeter-cli [--db PATH] COMMAND [OPTIONS]\n"
+  "\n"
+  "Commands:\n"
+  "  scan [--source DIR[=OWNER]]... [--no-default] [--threads N]\n"
+  "        Read new transcript lines into the database. Without --source the\n"
+  "        default folders ($CLAUDE_CONFIG_DIR, else ~/.config/claude/projects and\n"
+  "        ~/.claude/projects) are used. DIR may be a home, a .claude or a\n"
+  "        projects folder; OWNER names the person whose runs these are.\n"
+  "  report daily|monthly|session|model|backend|user|project [FILTERS] [--breakdown]\n"
+  "        [--json|--csv]\n"
+  "        Filters: --since YYYY-MM-DD --until YYYY-MM-DD --timezone ZONE\n"
+  "        --project TEXT --models A,B --backends A,B --users A,B\n"
+  "        (--models '' selects none; leaving a list out selects all.)\n"
+  "  messages SESSION-ID [--json|--csv]   Every message of one session.\n"
+  "  sources [add DIR [OWNER]|remove DIR|owner DIR [OWNER]]\n"
+  "  ratelimits [--probe MODEL]           Latest rate-limit observations.\n"
+  "  rebuild                              Recreate the database from the transcripts.\n"
+  "\n"
+  "--db PATH  the database (default: $XDG_DATA_HOME/costmeter/costmeter.db)\n";
+
+/* --- output --- */
+
+typedef struct
+{
+  char     *key;
+  char     *model;     /* --breakdown */
+  char     *project;   /* sessions */
+  char     *user;
+  char     *models;
+  gint64    start_ms;
+  gint64    end_ms;
+  CmTotals  totals;
+} Row;
+
+static void
+row_free (Row *row)
+{
+  g_free (row->key);
+  g_free (row->model);
+  g_free (row->project);
+  g_free (row->user);
+  g_free (row->models);
+  g_free (row);
+}
+
+static char *
+iso_time (gint64 ms)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (ms / 1000);
+
+  return dt != NULL ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("");
+}
+
+static void
+add_totals_members (JsonBuilder    *b,
+                    const CmTotals *t)
+{
+  g_autofree char *exact = cm_money_format_usd (t->cost, 10);
+  struct { const char *name; gint64 value; } ints[] = {
+    { "input", t->input },
+    { "output", t->output },
+    { "cache_write_5m", t->cache_write_5m },
+    { "cache_write_1h", t->cache_write_1h },
+    { "cache_read", t->cache_read },
+    { "web_search", t->web_search },
+    { "messages", t->messages },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ints); i++)
+    {
+      json_builder_set_member_name (b, ints[i].name);
+      json_builder_add_int_value (b, ints[i].value);
+    }
+
+  json_builder_set_member_name (b, "cost_usd");
+  json_builder_add_double_value (b, cm_money_to_usd (t->cost));
+  json_builder_set_member_name (b, "estimated");
+  json_builder_add_boolean_value (b, t->estimated > 0);
+  json_builder_set_member_name (b, "unpriced");
+  json_builder_add_int_value (b, t->unpriced);
+  /* Exact decimal dollars, for scripts that must not round. */
+  json_builder_set_member_name (b, "cost_usd_exact");
+  json_builder_add_string_value (b, exact);
+  json_builder_set_member_name (b, "cache_hit_ratio");
+  json_builder_add_double_value (b, cm_totals_cache_hit_ratio (t));
+}
+
+static void
+add_string_member (JsonBuilder *b,
+                   const char  *name,
+                   const char  *value)
+{
+  if (value == NULL)
+    return;
+
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, value);
+}
+
+static void
+print_json (GPtrArray      *rows,
+            const CmTotals *totals)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "rows");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      Row *row = g_ptr_array_index (rows, i);
+
+      json_builder_begin_object (b);
+      add_string_member (b, "key", row->key);
+      add_string_member (b, "model", row->model);
+      add_string_member (b, "project", row->project);
+      add_string_member (b, "user", row->user);
+      add_string_member (b, "models", row->models);
+      if (row->start_ms > 0)
+        {
+          g_autofree char *start = iso_time (row->start_ms);
+          g_autofree char *end = iso_time (row->end_ms);
+
+          add_string_member (b, "start", start);
+          add_string_member (b, "end", end);
+        }
+      add_totals_members (b, &row->totals);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "totals");
+  json_builder_begin_object (b);
+  add_totals_members (b, totals);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, NULL);
+  puts (text);
+}
+
+static void
+csv_field (GString    *line,
+           const char *value)
+{
+  if (line->len > 0)
+    g_string_append_c (line, ',');
+
+  if (value == NULL)
+    return;
+
+  if (strpbrk (value, ",\"\n\r") != NULL)
+    {
+      g_string_append_c (line, '"');
+      for (const char *p = value; *p; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (line, '"');
+          g_string_append_c (line, *p);
+        }
+      g_string_append_c (line, '"');
+    }
+  else
+    g_string_append (line, value);
+}
+
+static void
+csv_int (GString *line,
+         gint64   value)
+{
+  char buf[32];
+
+  g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, value);
+  csv_field (line, buf);
+}
+
+static void
+print_csv (GPtrArray *rows,
+           gboolean   breakdown,
+           gboolean   sessions)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  csv_field (line, "key");
+  if (breakdown)
+    csv_field (line, "model");
+  if (sessions)
+    {
+      csv_field (line, "project");
+      csv_field (line, "user");
+      csv_field (line, "models");
+      csv_field (line, "start");
+      csv_field (line, "end");
+    }
+  for (const char **h = (const char *[]) { "input", "output", "cache_write_5m", "cache_write_1h",
+                                            "cache_read", "web_search", "messages", "cost_usd",
+                                            "estimated", "unpriced", NULL }; *h; h++)
+    csv_field (line, *h);
+  puts (line->str);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      Row *row = g_ptr_array_index (rows, i);
+      g_autofree char *cost = cm_money_format_usd (row->totals.cost, 10);
+
+      g_string_truncate (line, 0);
+      csv_field (line, row->key);
+      if (breakdown)
+        csv_field (line, row->model);
+      if (sessions)
+        {
+          g_autofree char *start = iso_time (row->start_ms);
+          g_autofree char *end = iso_time (row->end_ms);
+
+          csv_field (line, row->project);
+          csv_field (line, row->user);
+          csv_field (line, row->models);
+          csv_field (line, start);
+          csv_field (line, end);
+        }
+      csv_int (line, row->totals.input);
+      csv_int (line, row->totals.output);
+      csv_int (line, row->totals.cache_write_5m);
+      csv_int (line, row->totals.cache_write_1h);
+      csv_int (line, row->totals.cache_read);
+      csv_int (line, row->totals.web_search);
+      csv_int (line, row->totals.messages);
+      csv_field (line, cost);
+      csv_field (line, row->totals.estimated > 0 ? "true" : "false");
+      csv_int (line, row->totals.unpriced);
+      puts (line->str);
+    }
+}
+
+static char *
+human_int (gint64 v)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  char buf[32];
+  int len;
+
+  len = g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, v);
+  for (int i = 0; i < len; i++)
+    {
+      if (i > 0 && buf[i - 1] != '-' && (len - i) % 3 == 0)
+        g_string_append_c (s, ',');
+      g_string_append_c (s, buf[i]);
+    }
+
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static void
+print_table (GPtrArray      *rows,
+             const CmTotals *totals,
+             const char     *key_title,
+             gboolean        breakdown)
+{
+  const char *titles[] = { key_title, "Model", "Input", "Output", "Cache 5m", "Cache 1h",
+                           "Cache read", "Web", "Msgs", "Cost (USD)", "" };
+  enum { N_COLS = G_N_ELEMENTS (titles) };
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+  guint widths[N_COLS] = { 0 };
+  guint n_lines = rows->len + 2;
+  gboolean any_estimated = totals->estimated > 0;
+
+  for (guint r = 0; r < n_lines; r++)
+    {
+      const Row *row = r < rows->len ? g_ptr_array_index (rows, r) : NULL;
+      const CmTotals *t = row != NULL ? &row->totals : totals;
+
+      for (guint c = 0; c < N_COLS; c++)
+        {
+          char *cell = NULL;
+
+          if (r == rows->len)
+            cell = g_strdup (titles[c]);  /* header, printed first below */
+          else if (r == rows->len + 1 && c == 0)
+            cell = g_strdup ("Total");
+          else if (c == 0)
+            cell = g_strdup (row->key);
+          else if (c == 1)
+            cell = g_strdup (row != NULL && row->model != NULL ? row->model : "");
+          else if (c == 9)
+            {
+              g_autofree char *usd = cm_money_format_usd (t->cost, 2);
+              cell = g_strdup_printf ("%s%s", usd, t->estimated > 0 ? " est." : "");
+            }
+          else if (c == 10)
+            cell = t->unpriced > 0
+                   ? g_strdup_printf ("+ %" G_GINT64_FORMAT " unpriced message%s", t->unpriced,
+                                      t->unpriced == 1 ? "" : "s")
+                   : g_strdup ("");
+          else
+            {
+              gint64 v[] = { 0, 0, t->input, t->output, t->cache_write_5m, t->cache_write_1h,
+                             t->cache_read, t->web_search, t->messages };
+              cell = human_int (v[c]);
+            }
+
+          widths[c] = MAX (widths[c], (guint) g_utf8_strlen (cell, -1));
+          g_ptr_array_add (cells, cell);
+        }
+    }
+
+  for (guint pass = 0; pass < n_lines; pass++)
+    {
+      /* Header, rows, then the total. */
+      guint r = pass == 0 ? rows->len : pass <= rows->len ? pass - 1 : rows->len + 1;
+      g_autoptr(GString) line = g_string_new (NULL);
+
+      for (guint c = 0; c < N_COLS; c++)
+        {
+          const char *cell = g_ptr_array_index (cells, r * N_COLS + c);
+          guint pad = widths[c] - g_utf8_strlen (cell, -1);
+
+          if (c == 1 && !breakdown)
+            continue;
+          if (c > 0)
+            g_string_append (line, "  ");
+          if (c >= 2 && c <= 9)
+            {
+              for (guint i = 0; i < pad; i++)
+                g_string_append_c (line, ' ');
+              g_string_append (line, cell);
+            }
+          else
+            {
+              g_string_append (line, cell);
+              if (c < N_COLS - 1)
+                for (guint i = 0; i < pad; i++)
+                  g_string_append_c (line, ' ');
+            }
+        }
+
+      while (line->len > 0 && line->str[line->len - 1] == ' ')
+        g_string_truncate (line, line->len - 1);
+      puts (line->str);
+
+      if (pass == 0 || pass == rows->len)
+        {
+          g_autoptr(GString) rule = g_string_new (NULL);
+          for (guint i = 0; i < line->len; i++)
+            g_string_append_c (rule, '-');
+          puts (rule->str);
+        }
+    }
+
+  if (any_estimated)
+    puts ("\nest.: Bedrock and Vertex dollars are estimates at Anthropic list prices.");
+}
+
+/* --- option helpers --- */
+
+static gboolean
+parse_list (const char  *value,
+            gboolean    *set,
+            GStrv       *out)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) parts = g_strsplit (value, ",", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      char *part = g_strstrip (parts[i]);
+
+      if (*part != '\0')
+        g_strv_builder_add (builder, part);
+    }
+
+  g_strfreev (*out);
+  *out = g_strv_builder_end (builder);
+  *set = TRUE;
+
+  return TRUE;
+}
+
+static char *
+normalize_day (const char *value)
+{
+  /* Accept ccusage's YYYYMMDD too. */
+  if (strlen (value) == 8 && strspn (value, "0123456789") == 8)
+    return g_strdup_printf ("%.4s-%.2s-%.2s", value, value + 4, value + 6);
+
+  return g_strdup (value);
+}
+
+typedef struct
+{
+  char          *db_path;
+  CmQueryFilter *filter;
+  Format         format;
+  gboolean       breakdown;
+  gboolean       no_default;
+  int            threads;
+  GPtrArray     *sources;   /* "DIR[=OWNER]" */
+  GPtrArray     *args;      /* positional */
+} Options;
+
+static void
+options_clear (Options *o)
+{
+  g_free (o->db_path);
+  cm_query_filter_free (o->filter);
+  g_ptr_array_unref (o->sources);
+  g_ptr_array_unref (o->args);
+}
+
+static gboolean
+takes_value (const char *opt)
+{
+  static const char *with_value[] = {
+    "--db", "--since", "--until", "--timezone", "--project", "--models", "--backends",
+    "--users", "--source", "--threads", "--probe", "--owner", NULL,
+  };
+
+  return g_strv_contains (with_value, opt);
+}
+
+/* Options may stand anywhere; "--opt=value" and "--opt value" both work. */
+static int
+parse_options (int       argc,
+               char    **argv,
+               Options  *o)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      g_autofree char *name = NULL;
+      const char *value = NULL;
+      const char *eq;
+      const char *arg = argv[i];
+
+      if (!g_str_has_prefix (arg, "--") || g_str_equal (arg, "--"))
+        {
+          g_ptr_array_add (o->args, g_strdup (arg));
+          continue;
+        }
+
+      eq = strchr (arg, '=');
+      name = eq != NULL ? g_strndup (arg, eq - arg) : g_strdup (arg);
+
+      if (takes_value (name))
+        {
+          if (eq != NULL)
+            value = eq + 1;
+          else if (i + 1 < argc)
+            value = argv[++i];
+          else
+            return usage_error ("%s needs a value", name);
+        }
+      else if (eq != NULL)
+        return usage_error ("%s takes no value", name);
+
+      if (g_str_equal (name, "--db"))
+        (g_free (o->db_path), o->db_path = g_strdup (value));
+      else if (g_str_equal (name, "--since"))
+        o->filter->since = normalize_day (value);
+      else if (g_str_equal (name, "--until"))
+        o->filter->until = normalize_day (value);
+      else if (g_str_equal (name, "--timezone"))
+        (g_free (o->filter->timezone), o->filter->timezone = g_strdup (value));
+      else if (g_str_equal (name, "--project"))
+        (g_free (o->filter->project), o->filter->project = g_strdup (value));
+      else if (g_str_equal (name, "--models"))
+        parse_list (value, &o->filter->models_set, &o->filter->models);
+      else if (g_str_equal (name, "--users"))
+        parse_list (value, &o->filter->users_set, &o->filter->users);
+      else if (g_str_equal (name, "--backends"))
+        {
+          g_auto(GStrv) names = NULL;
+          gboolean set;
+
+          parse_list (value, &set, &names);
+          o->filter->backends_set = TRUE;
+          o->filter->backends = 0;
+          for (guint k = 0; names[k] != NULL; k++)
+            {
+              CmBackend backend;
+
+              if (!cm_backend_from_string (names[k], &backend))
+                return usage_error ("unknown backend “%s” (use anthropic, bedrock, vertex, unknown)",
+                                    names[k]);
+              o->filter->backends |= 1u << backend;
+            }
+        }
+      else if (g_str_equal (name, "--source"))
+        g_ptr_array_add (o->sources, g_strdup (value));
+      else if (g_str_equal (name, "--owner"))
+        g_ptr_array_add (o->args, g_strdup (value));
+      else if (g_str_equal (name, "--probe"))
+        {
+          g_ptr_array_add (o->args, g_strdup ("--probe"));
+          g_ptr_array_add (o->args, g_strdup (value));
+        }
+      else if (g_str_equal (name, "--threads"))
+        {
+          guint64 n;
+
+          if (!g_ascii_string_to_unsigned (value, 10, 1, 64, &n, NULL))
+            return usage_error ("--threads needs a number from 1 to 64");
+          o->threads = n;
+        }
+      else if (g_str_equal (name, "--json"))
+        o->format = FORMAT_JSON;
+      else if (g_str_equal (name, "--csv"))
+        o->format = FORMAT_CSV;
+      else if (g_str_equal (name, "--breakdown"))
+        o->breakdown = TRUE;
+      else if (g_str_equal (name, "--no-default"))
+        o->no_default = TRUE;
+      else
+        return usage_error ("unknown option %s", name);
+    }
+
+  return 0;
+}
+
+static CmStore *
+open_store (const Options  *o,
+            GError        **error)
+{
+  g_autofree char *path = o->db_path != NULL ? g_strdup (o->db_path) : cm_store_default_path ();
+  g_autoptr(GError) local_error = NULL;
+  CmStore *store = cm_store_open (path, &local_error);
+
+  if (store == NULL)
+    {
+      if (g_error_matches (local_error, CM_STORE_ERROR, CM_STORE_ERROR_CORRUPT))
+        g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_CORRUPT,
+                     "%s is damaged or is not a CostMeter database. Your transcripts are "
+                     "untouched: rebuild it with “costmeter-cli --db %s rebuild”.", path, path);
+      else
+        g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", path);
+    }
+
+  return store;
+}
+
+/* --- commands --- */
+
+static int
+cmd_scan (Options *o,
+          CmStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CmPricing) pricing = NULL;
+  g_autoptr(CmScanner) scanner = NULL;
+  CmScanStats stats;
+
+  pricing = cm_pricing_new_default (&error);
+  if (pricing == NULL)
+    return fail (error);
+
+  scanner = cm_scanner_new (store, pricing);
+  if (o->threads > 0)
+    cm_scanner_set_n_threads (scanner, o->threads);
+
+  for (guint i = 0; i < o->sources->len; i++)
+    {
+      const char *spec = g_ptr_array_index (o->sources, i);
+      const char *eq = strchr (spec, '=');
+      g_autofree char *dir = eq != NULL ? g_strndup (spec, eq - spec) : g_strdup (spec);
+      const char *owner = eq != NULL ? eq + 1 : NULL;
+      g_autoptr(GDir) probe = NULL;
+
+      probe = g_dir_open (dir, 0, &error);
+      if (probe == NULL)
+        {
+          fprintf (stderr, "costmeter-cli: cannot read the folder %s: %s\n", dir, error->message);
+          return 1;
+        }
+
+      if (cm_store_add_source (store, dir, owner, FALSE, &error) == 0)
+        return fail (error);
+    }
+
+  if (o->sources->len == 0 && !o->no_default && !cm_scanner_add_default_sources (scanner, &error))
+    return fail (error);
+
+  if (!cm_scanner_scan_sync (scanner, NULL, &stats, &error))
+    return fail (error);
+
+  fprintf (stderr,
+           "Scanned %u files (%u with new lines, %u unreadable): %" G_GINT64_FORMAT " lines, %"
+           G_GINT64_FORMAT " with usage, %" G_GINT64_FORMAT " new messages, %" G_GINT64_FORMAT
+           " broken lines skipped.\n",
+           stats.files_seen, stats.files_read, stats.files_failed, stats.lines_read,
+           stats.records, stats.messages_added, stats.broken_lines);
+
+  return stats.files_failed > 0 ? 3 : 0;
+}
+
+static int
+compare_rows_cost (gconstpointer a,
+                   gconstpointer b)
+{
+  const Row *ra = *(const Row **) a;
+  const Row *rb = *(const Row **) b;
+  gboolean ua = g_strcmp0 (ra->key, CM_UNATTRIBUTED_KEY) == 0;
+  gboolean ub = g_strcmp0 (rb->key, CM_UNATTRIBUTED_KEY) == 0;
+
+  if (ua != ub)
+    return ua ? 1 : -1;
+  if (ra->totals.cost != rb->totals.cost)
+    return ra->totals.cost > rb->totals.cost ? -1 : 1;
+
+  return g_strcmp0 (ra->key, rb->key);
+}
+
+static void
+output (Options        *o,
+        GPtrArray      *rows,
+        const CmTotals *totals,
+        const char     *key_title,
+        gboolean        sessions)
+{
+  switch (o->format)
+    {
+    case FORMAT_JSON:
+      print_json (rows, totals);
+      break;
+
+    case FORMAT_CSV:
+      print_csv (rows, o->breakdown, sessions);
+      break;
+
+    case FORMAT_TABLE:
+    default:
+      print_table (rows, totals, key_title, o->breakdown);
+      break;
+    }
+}
+
+static int
+cmd_report (Options *o,
+            CmStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
+  CmTotals totals = { 0 };
+  const char *kind;
+  CmGroupBy group;
+
+  if (o->args->len < 2)
+    return usage_error ("report needs a kind: daily, monthly, session, model, backend, user or project");
+
+  kind = g_ptr_array_index (o->args, 1);
+  if (!cm_group_by_from_string (kind, &group) || group == CM_GROUP_NONE ||
+      g_str_equal (kind, "day") || g_str_equal (kind, "month"))
+    return usage_error ("unknown report “%s”: use daily, monthly, session, model, backend, user or project",
+                        kind);
+
+  if (o->breakdown && group != CM_GROUP_DAY && group != CM_GROUP_MONTH)
+    return usage_error ("--breakdown works with daily and monthly reports");
+
+  if (!cm_query_filter_validate (o->filter, &error))
+    return usage_error ("%s", error->message);
+
+  if (group == CM_GROUP_SESSION)
+    {
+      g_autoptr(GPtrArray) sessions = cm_store_query_sessions (store, o->filter, &error);
+
+      if (sessions == NULL)
+        return fail (error);
+
+      for (guint i = 0; i < sessions->len; i++)
+        {
+          CmSessionRow *s = g_ptr_array_index (sessions, i);
+          Row *row = g_new0 (Row, 1);
+
+          row->key = g_strdup (s->session_id);
+          row->project = g_strdup (s->project);
+          row->user = g_strdup (s->user);
+          row->models = g_strdup (s->models);
+          row->start_ms = s->totals.first_ms;
+          row->end_ms = s->totals.last_ms;
+          row->totals = s->totals;
+          cm_totals_add (&totals, &s->totals);
+          g_ptr_array_add (rows, row);
+        }
+
+      output (o, rows, &totals, "Session", TRUE);
+      return 0;
+    }
+
+  {
+    g_autoptr(GPtrArray) groups = cm_store_query_groups (store, o->filter, group,
+                                                         o->breakdown ? CM_GROUP_MODEL : CM_GROUP_NONE,
+                                                         &error);
+    if (groups == NULL)
+      return fail (error);
+
+    for (guint i = 0; i < groups->len; i++)
+      {
+        CmGroupRow *g = g_ptr_array_index (groups, i);
+        Row *row = g_new0 (Row, 1);
+
+        row->key = g_strdup (g->key);
+        row->model = g_strdup (g->key2);
+        row->totals = g->totals;
+        cm_totals_add (&totals, &g->totals);
+        g_ptr_array_add (rows, row);
+      }
+  }
+
+  /* Periods read in time order; everything else by spend. */
+  if (group != CM_GROUP_DAY && group != CM_GROUP_MONTH)
+    g_ptr_array_sort (rows, compare_rows_cost);
+
+  {
+    const char *titles[] = { "", "Day", "Month", "Session", "Model", "Backend", "User", "Project" };
+    output (o, rows, &totals, titles[group], FALSE);
+  }
+
+  return 0;
+}
+
+static int
+cmd_messages (Options *o,
+              CmStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
+  CmTotals totals = { 0 };
+
+  if (o->args->len < 2)
+    return usage_error ("messages needs a session id");
+
+  messages = cm_store_query_session_messages (store, g_ptr_array_index (o->args, 1), &error);
+  if (messages == NULL)
+    return fail (error);
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      CmMessageRow *m = g_ptr_array_index (messages, i);
+      Row *row = g_new0 (Row, 1);
+      CmTotals *t = &row->totals;
+
+      row->key = iso_time (m->timestamp_ms);
+      row->model = g_strdup (m->model);
+      t->input = m->usage.input;
+      t->output = m->usage.output;
+      t->cache_write_5m = m->usage.cache_write_5m;
+      t->cache_write_1h = m->usage.cache_write_1h;
+      t->cache_read = m->usage.cache_read;
+      t->web_search = m->usage.web_search;
+      t->messages = 1;
+      t->unpriced = m->priced ? 0 : 1;
+      t->estimated = m->estimated ? 1 : 0;
+      t->cost = m->cost.total;
+      t->first_ms = t->last_ms = m->timestamp_ms;
+      cm_totals_add (&totals, t);
+      g_ptr_array_add (rows, row);
+    }
+
+  o->breakdown = TRUE;
+  output (o, rows, &totals, "Time (UTC)", FALSE);
+
+  return 0;
+}
+
+static int
+cmd_sources (Options *o,
+             CmStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) sources = NULL;
+  const char *verb = o->args->len > 1 ? g_ptr_array_index (o->args, 1) : "list";
+  const char *dir = o->args->len > 2 ? g_ptr_array_index (o->args, 2) : NULL;
+  const char *owner = o->args->len > 3 ? g_ptr_array_index (o->args, 3) : NULL;
+
+  if (g_str_equal (verb, "add"))
+    {
+      if (dir == NULL)
+        return usage_error ("sources add needs a folder");
+      if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+        {
+          fprintf (stderr, "costmeter-cli: %s is not a folder\n", dir);
+          return 1;
+        }
+      if (cm_store_add_source (store, dir, owner, FALSE, &error) == 0)
+        return fail (error);
+      return 0;
+    }
+  else if (g_str_equal (verb, "remove"))
+    {
+      if (dir == NULL)
+        return usage_error ("sources remove needs a folder");
+      return cm_store_remove_source (store, dir, &error) ? 0 : fail (error);
+    }
+  else if (g_str_equal (verb, "owner"))
+    {
+      if (dir == NULL)
+        return usage_error ("sources owner needs a folder");
+      return cm_store_set_source_owner (store, dir, owner, &error) ? 0 : fail (error);
+    }
+  else if (!g_str_equal (verb, "list"))
+    return usage_error ("unknown sources command “%s”", verb);
+
+  sources = cm_store_list_sources (store, &error);
+  if (sources == NULL)
+    return fail (error);
+
+  for (guint i = 0; i < sources->len; i++)
+    {
+      CmSourceInfo *info = g_ptr_array_index (sources, i);
+      const char *who = info->owner != NULL ? info->owner
+                        : info->detected_owner != NULL ? info->detected_owner
+                        : CM_UNATTRIBUTED_KEY;
+
+      printf ("%s\t%s%s%s\n", info->path, who, info->is_default ? "\tdefault" : "",
+              info->enabled ? "" : "\tdisabled");
+    }
+
+  return 0;
+}
+
+static int
+cmd_rebuild (Options *o)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = o->db_path != NULL ? g_strdup (o->db_path) : cm_store_default_path ();
+  g_autoptr(GPtrArray) sources = NULL;
+  g_autoptr(CmStore) store = NULL;
+
+  /* Keep the folder list when the old database can still be read. */
+  store = cm_store_open (path, NULL);
+  if (store != NULL)
+    sources = cm_store_list_sources (store, NULL);
+  g_clear_object (&store);
+
+  if (!cm_store_delete_files (path, &error))
+    return fail (error);
+
+  store = cm_store_open (path, &error);
+  if (store == NULL)
+    return fail (error);
+
+  for (guint i = 0; sources != NULL && i < sources->len; i++)
+    {
+      CmSourceInfo *info = g_ptr_array_index (sources, i);
+
+      if (cm_store_add_source (store, info->path, info->owner, info->is_default, &error) == 0)
+        return fail (error);
+    }
+
+  if (sources == NULL || sources->len == 0)
+    o->no_default = FALSE;
+  else
+    o->no_default = TRUE;
+
+  return cmd_scan (o, store);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(CmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  Options o = { 0 };
+  const char *command;
+  int rc;
+
+  setlocale (LC_ALL, "");
+
+  o.filter = cm_query_filter_new ();
+  o.sources = g_ptr_array_new_with_free_func (g_free);
+  o.args = g_ptr_array_new_with_free_func (g_free);
+
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
+        {
+          fputs (help_text, stdout);
+          options_clear (&o);
+          return 0;
+        }
+    }
+
+  rc = parse_options (argc, argv, &o);
+  if (rc != 0)
+    {
+      options_clear (&o);
+      return rc;
+    }
+
+  if (o.args->len == 0)
+    {
+      options_clear (&o);
+      return usage_error ("no command given");
+    }
+
+  command = g_ptr_array_index (o.args, 0);
+
+  if (g_str_equal (command, "rebuild"))
+    {
+      rc = cmd_rebuild (&o);
+      options_clear (&o);
+      return rc;
+    }
+
+  if (!g_str_equal (command, "scan") && !g_str_equal (command, "report") &&
+      !g_str_equal (command, "messages") && !g_str_equal (command, "sources") &&
+      !g_str_equal (command, "ratelimits"))
+    {
+      rc = usage_error ("unknown command “%s”", command);
+      options_clear (&o);
+      return rc;
+    }
+
+  store = open_store (&o, &error);
+  if (store == NULL)
+    {
+      rc = fail (error);
+      options_clear (&o);
+      return rc;
+    }
+
+  if (g_str_equal (command, "scan"))
+    rc = cmd_scan (&o, store);
+  else if (g_str_equal (command, "report"))
+    rc = cmd_report (&o, store);
+  else if (g_str_equal (command, "messages"))
+    rc = cmd_messages (&o, store);
+  else if (g_str_equal (command, "sources"))
+    rc = cmd_sources (&o, store);
+  else
+    {
+      g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+      g_auto(GStrv) args = NULL;
+
+      for (guint i = 0; i < o.args->len; i++)
+        g_strv_builder_add (b, g_ptr_array_index (o.args, i));
+      args = g_strv_builder_end (b);
+      rc = cm_cli_ratelimits (store, g_strv_length (args), args);
+    }
+
+  options_clear (&o);
+
+  return rc;
+}

@@ -1,0 +1,253 @@
+/* cm-query.c
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <gio/gio.h>
+
+#include "cm-query.h"
+
+CmQueryFilter *
+cm_query_filter_new (void)
+{
+  return g_new0 (CmQueryFilter, 1);
+}
+
+CmQueryFilter *
+cm_query_filter_copy (const CmQueryFilter *filter)
+{
+  CmQueryFilter *copy;
+
+  if (filter == NULL)
+    return cm_query_filter_new ();
+
+  copy = g_new0 (CmQueryFilter, 1);
+  copy->since = g_strdup (filter->since);
+  copy->until = g_strdup (filter->until);
+  copy->timezone = g_strdup (filter->timezone);
+  copy->project = g_strdup (filter->project);
+  copy->models_set = filter->models_set;
+  copy->models = g_strdupv (filter->models);
+  copy->backends_set = filter->backends_set;
+  copy->backends = filter->backends;
+  copy->users_set = filter->users_set;
+  copy->users = g_strdupv (filter->users);
+  copy->session_id = g_strdup (filter->session_id);
+
+  return copy;
+}
+
+void
+cm_query_filter_free (CmQueryFilter *filter)
+{
+  if (filter == NULL)
+    return;
+
+  g_free (filter->since);
+  g_free (filter->until);
+  g_free (filter->timezone);
+  g_free (filter->project);
+  g_strfreev (filter->models);
+  g_strfreev (filter->users);
+  g_free (filter->session_id);
+  g_free (filter);
+}
+
+static gboolean
+valid_day (const char *str)
+{
+  GDate date;
+  guint y, m, d;
+  char tail;
+
+  if (str == NULL || strlen (str) != 10 || sscanf (str, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3)
+    return FALSE;
+
+  g_date_clear (&date, 1);
+  return g_date_valid_dmy (d, m, y) && y >= 1970;
+}
+
+gboolean
+cm_query_filter_validate (const CmQueryFilter  *filter,
+                          GError              **error)
+{
+  if (filter->since != NULL && !valid_day (filter->since))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Invalid start date “%s”: use YYYY-MM-DD", filter->since);
+      return FALSE;
+    }
+
+  if (filter->until != NULL && !valid_day (filter->until))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "Invalid end date “%s”: use YYYY-MM-DD", filter->until);
+      return FALSE;
+    }
+
+  if (filter->since != NULL && filter->until != NULL && strcmp (filter->since, filter->until) > 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "The start date %s is after the end date %s", filter->since, filter->until);
+      return FALSE;
+    }
+
+  if (filter->timezone != NULL && filter->timezone[0] != '\0')
+    {
+      g_autoptr(GTimeZone) tz = g_time_zone_new_identifier (filter->timezone);
+
+      if (tz == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "Unknown time zone “%s”: use an IANA name such as Europe/Berlin",
+                       filter->timezone);
+          return FALSE;
+        }
+    }
+
+  if (filter->backends_set && (filter->backends & ~CM_BACKEND_MASK_ALL) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Invalid backend set");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+cm_totals_add (CmTotals       *dest,
+               const CmTotals *src)
+{
+  if (src->messages == 0)
+    return;
+
+  if (dest->messages == 0 || src->first_ms < dest->first_ms)
+    dest->first_ms = src->first_ms;
+  if (dest->messages == 0 || src->last_ms > dest->last_ms)
+    dest->last_ms = src->last_ms;
+
+  dest->input += src->input;
+  dest->output += src->output;
+  dest->cache_write_5m += src->cache_write_5m;
+  dest->cache_write_1h += src->cache_write_1h;
+  dest->cache_read += src->cache_read;
+  dest->web_search += src->web_search;
+  dest->messages += src->messages;
+  dest->unpriced += src->unpriced;
+  dest->estimated += src->estimated;
+  dest->cost += src->cost;
+  dest->cost_input += src->cost_input;
+  dest->cost_output += src->cost_output;
+  dest->cost_cache_write_5m += src->cost_cache_write_5m;
+  dest->cost_cache_write_1h += src->cost_cache_write_1h;
+  dest->cost_cache_read += src->cost_cache_read;
+  dest->cost_web_search += src->cost_web_search;
+}
+
+static double
+hit_ratio (gint64 input,
+           gint64 writes,
+           gint64 reads)
+{
+  gint64 prompt = input + writes + reads;
+
+  return prompt > 0 ? (double) reads / (double) prompt : 0.0;
+}
+
+double
+cm_totals_cache_hit_ratio (const CmTotals *totals)
+{
+  return hit_ratio (totals->input, totals->cache_write_5m + totals->cache_write_1h,
+                    totals->cache_read);
+}
+
+double
+cm_usage_cache_hit_ratio (const CmUsage *usage)
+{
+  return hit_ratio (usage->input, usage->cache_write_5m + usage->cache_write_1h,
+                    usage->cache_read);
+}
+
+void
+cm_group_row_free (CmGroupRow *row)
+{
+  if (row == NULL)
+    return;
+
+  g_free (row->key);
+  g_free (row->key2);
+  g_free (row);
+}
+
+void
+cm_session_row_free (CmSessionRow *row)
+{
+  if (row == NULL)
+    return;
+
+  g_free (row->session_id);
+  g_free (row->project);
+  g_free (row->user);
+  g_free (row->models);
+  g_free (row);
+}
+
+void
+cm_message_row_free (CmMessageRow *row)
+{
+  if (row == NULL)
+    return;
+
+  g_free (row->message_id);
+  g_free (row->session_id);
+  g_free (row->model);
+  g_free (row->model_raw);
+  g_free (row->project);
+  g_free (row->user);
+  g_free (row);
+}
+
+static const char *group_names[] = {
+  "none", "day", "month", "session", "model", "backend", "user", "project",
+};
+
+const char *
+cm_group_by_to_string (CmGroupBy group)
+{
+  g_return_val_if_fail (group < G_N_ELEMENTS (group_names), "none");
+
+  return group_names[group];
+}
+
+gboolean
+cm_group_by_from_string (const char *str,
+                         CmGroupBy  *group)
+{
+  if (str == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (group_names); i++)
+    {
+      if (g_str_equal (str, group_names[i]))
+        {
+          *group = i;
+          return TRUE;
+        }
+    }
+
+  /* Report names used by the CLI. */
+  if (g_str_equal (str, "daily"))
+    *group = CM_GROUP_DAY;
+  else if (g_str_equal (str, "monthly"))
+    *group = CM_GROUP_MONTH;
+  else
+    return FALSE;
+
+  return TRUE;
+}

@@ -1,0 +1,1217 @@
+/* cm-scanner.c
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cm-scanner.h"
+#include "cm-source-resolver.h"
+#include "cm-store-private.h"
+#include "cm-transcript-parser.h"
+
+/* Lines are read in chunks; a chunk's rows and the offset after its last
+ * complete line are committed together. */
+#define CHUNK_SIZE      (4 * 1024 * 1024)
+#define MAX_LINE_SIZE   (64 * 1024 * 1024)
+#define MAX_PENDING     6
+#define COMMIT_RECORDS  20000
+#define COMMIT_USEC     (500 * 1000)
+
+struct _CmScanner
+{
+  GObject       parent_instance;
+
+  CmStore      *store;
+  CmPricing    *pricing;
+  GMainContext *context;
+  guint         n_threads;
+
+  gint          busy;
+  double        progress;      /* under progress_lock */
+  GMutex        progress_lock;
+  gint          progress_pending;
+
+  GStrv         roots;         /* from the last scan, under progress_lock */
+};
+
+G_DEFINE_FINAL_TYPE (CmScanner, cm_scanner, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_PRICING,
+  PROP_BUSY,
+  PROP_PROGRESS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct
+{
+  CmFileState  state;          /* updated by the writer only */
+  gint64       start_offset;
+  gint64       size;           /* at enumeration */
+  char        *user_email;
+  char        *session_hint;
+  char        *project_hint;
+  gboolean     needs_reset;    /* counts restart from 0 */
+} FileJob;
+
+typedef struct
+{
+  CmRecord  record;
+  gint64    line_offset;
+} Item;
+
+typedef struct
+{
+  FileJob  *job;
+  GArray   *items;             /* Item */
+  gint64    end_offset;
+  gint64    broken;
+  gint64    synthetic;
+  gint64    lines;
+  gint64    bytes;
+  gboolean  failed;
+  char     *failure;
+} ChunkResult;
+
+typedef struct
+{
+  CmScanner    *self;
+  GPtrArray    *jobs;          /* FileJob, biggest first */
+  gint          next_job;
+  GAsyncQueue  *results;
+  GMutex        lock;
+  GCond         cond;
+  guint         pending;       /* results queued, under lock */
+  gint          stop;
+  gint          threads_done;
+  GCancellable *cancellable;
+} ScanRun;
+
+static void
+file_job_free (FileJob *job)
+{
+  g_free (job->state.path);
+  g_free (job->user_email);
+  g_free (job->session_hint);
+  g_free (job->project_hint);
+  g_free (job);
+}
+
+static void
+item_clear (gpointer data)
+{
+  cm_record_clear (&((Item *) data)->record);
+}
+
+static void
+chunk_result_free (ChunkResult *result)
+{
+  g_clear_pointer (&result->items, g_array_unref);
+  g_free (result->failure);
+  g_free (result);
+}
+
+/* --- GObject --- */
+
+static void
+cm_scanner_dispose (GObject *object)
+{
+  CmScanner *self = (CmScanner *) object;
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->pricing);
+
+  G_OBJECT_CLASS (cm_scanner_parent_class)->dispose (object);
+}
+
+static void
+cm_scanner_finalize (GObject *object)
+{
+  CmScanner *self = (CmScanner *) object;
+
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->roots, g_strfreev);
+  g_mutex_clear (&self->progress_lock);
+
+  G_OBJECT_CLASS (cm_scanner_parent_class)->finalize (object);
+}
+
+static void
+cm_scanner_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  CmScanner *self = CM_SCANNER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+
+    case PROP_PRICING:
+      g_value_set_object (value, self->pricing);
+      break;
+
+    case PROP_BUSY:
+      g_value_set_boolean (value, cm_scanner_get_busy (self));
+      break;
+
+    case PROP_PROGRESS:
+      g_value_set_double (value, cm_scanner_get_progress (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cm_scanner_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  CmScanner *self = CM_SCANNER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+
+    case PROP_PRICING:
+      self->pricing = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cm_scanner_class_init (CmScannerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = cm_scanner_dispose;
+  object_class->finalize = cm_scanner_finalize;
+  object_class->get_property = cm_scanner_get_property;
+  object_class->set_property = cm_scanner_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, CM_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PRICING] =
+    g_param_spec_object ("pricing", NULL, NULL, CM_TYPE_PRICING,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROGRESS] =
+    g_param_spec_double ("progress", NULL, NULL, 0.0, 1.0, 0.0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+cm_scanner_init (CmScanner *self)
+{
+  g_mutex_init (&self->progress_lock);
+  self->context = g_main_context_ref_thread_default ();
+  self->n_threads = CLAMP (g_get_num_processors (), 1, 8);
+}
+
+CmScanner *
+cm_scanner_new (CmStore   *store,
+                CmPricing *pricing)
+{
+  g_return_val_if_fail (CM_IS_STORE (store), NULL);
+  g_return_val_if_fail (CM_IS_PRICING (pricing), NULL);
+
+  return g_object_new (CM_TYPE_SCANNER, "store", store, "pricing", pricing, NULL);
+}
+
+CmStore *
+cm_scanner_get_store (CmScanner *self)
+{
+  g_return_val_if_fail (CM_IS_SCANNER (self), NULL);
+
+  return self->store;
+}
+
+CmPricing *
+cm_scanner_get_pricing (CmScanner *self)
+{
+  g_return_val_if_fail (CM_IS_SCANNER (self), NULL);
+
+  return self->pricing;
+}
+
+void
+cm_scanner_set_n_threads (CmScanner *self,
+                          guint      n_threads)
+{
+  g_return_if_fail (CM_IS_SCANNER (self));
+
+  self->n_threads = CLAMP (n_threads, 1, 64);
+}
+
+gboolean
+cm_scanner_get_busy (CmScanner *self)
+{
+  g_return_val_if_fail (CM_IS_SCANNER (self), FALSE);
+
+  return g_atomic_int_get (&self->busy) != 0;
+}
+
+double
+cm_scanner_get_progress (CmScanner *self)
+{
+  double progress;
+
+  g_return_val_if_fail (CM_IS_SCANNER (self), 0.0);
+
+  g_mutex_lock (&self->progress_lock);
+  progress = self->progress;
+  g_mutex_unlock (&self->progress_lock);
+
+  return progress;
+}
+
+GStrv
+cm_scanner_dup_roots (CmScanner *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GPtrArray) sources = NULL;
+
+  g_return_val_if_fail (CM_IS_SCANNER (self), NULL);
+
+  sources = cm_store_list_sources (self->store, NULL);
+  for (guint i = 0; sources != NULL && i < sources->len; i++)
+    {
+      CmSourceInfo *info = g_ptr_array_index (sources, i);
+      g_autoptr(CmResolvedSource) resolved = NULL;
+
+      if (!info->enabled)
+        continue;
+
+      resolved = cm_source_resolve (info->path);
+      g_strv_builder_add (builder, resolved->projects_dir);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+gboolean
+cm_scanner_add_default_sources (CmScanner  *self,
+                                GError    **error)
+{
+  g_auto(GStrv) paths = cm_source_default_paths ();
+
+  g_return_val_if_fail (CM_IS_SCANNER (self), FALSE);
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      if (cm_store_add_source (self->store, paths[i], NULL, TRUE, error) == 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* --- progress, reported on the scanner's own context --- */
+
+static gboolean
+notify_progress_cb (gpointer data)
+{
+  CmScanner *self = data;
+
+  g_atomic_int_set (&self->progress_pending, 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+notify_busy_cb (gpointer data)
+{
+  CmScanner *self = data;
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+invoke_on_context (CmScanner   *self,
+                   GSourceFunc  func)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_callback (source, func, g_object_ref (self), g_object_unref);
+  g_source_set_static_name (source, "[costmeter] scanner notify");
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
+static void
+set_progress (CmScanner *self,
+              double     progress)
+{
+  g_mutex_lock (&self->progress_lock);
+  self->progress = CLAMP (progress, 0.0, 1.0);
+  g_mutex_unlock (&self->progress_lock);
+
+  if (g_atomic_int_compare_and_exchange (&self->progress_pending, 0, 1))
+    invoke_on_context (self, notify_progress_cb);
+}
+
+/* --- enumeration --- */
+
+typedef struct
+{
+  GHashTable *visited_dirs;   /* "dev:ino" of folders already walked (symlink loops) */
+  GHashTable *seen_files;     /* paths claimed by an earlier source this scan */
+  GHashTable *states;         /* path -> CmFileState from the store */
+  GPtrArray  *jobs;
+  CmScanStats *stats;
+  gint64      source_id;
+  const char *user_email;
+  const char *projects_dir;
+} Walk;
+
+static char *
+session_hint_for (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *dir_base = g_path_get_basename (dir);
+
+  /* <session>/subagents/agent-*.jsonl belongs to <session>. */
+  if (g_str_equal (dir_base, "subagents"))
+    {
+      g_autofree char *session_dir = g_path_get_dirname (dir);
+      return g_path_get_basename (session_dir);
+    }
+
+  if (g_str_has_suffix (base, ".jsonl"))
+    base[strlen (base) - strlen (".jsonl")] = '\0';
+
+  return g_steal_pointer (&base);
+}
+
+static char *
+project_hint_for (const char *projects_dir,
+                  const char *path)
+{
+  gsize len = strlen (projects_dir);
+  const char *rest;
+  const char *slash;
+
+  if (!g_str_has_prefix (path, projects_dir) || path[len] != '/')
+    return NULL;
+
+  rest = path + len + 1;
+  slash = strchr (rest, '/');
+
+  return slash != NULL ? g_strndup (rest, slash - rest) : NULL;
+}
+
+static void
+add_file (Walk        *walk,
+          const char  *path,
+          struct stat *st)
+{
+  CmFileState *old = g_hash_table_lookup (walk->states, path);
+  FileJob *job;
+  gint64 mtime_us = (gint64) st->st_mtim.tv_sec * G_USEC_PER_SEC + st->st_mtim.tv_nsec / 1000;
+
+  if (!g_hash_table_add (walk->seen_files, g_strdup (path)))
+    return;
+
+  walk->stats->files_seen++;
+
+  job = g_new0 (FileJob, 1);
+  if (old != NULL)
+    job->state = *old;
+  job->state.path = g_strdup (path);
+  job->state.source_id = walk->source_id;
+  job->size = st->st_size;
+  job->user_email = g_strdup (walk->user_email);
+  job->session_hint = session_hint_for (path);
+  job->project_hint = project_hint_for (walk->projects_dir, path);
+
+  if (old == NULL)
+    {
+      job->start_offset = 0;
+    }
+  else if (old->dev != (gint64) st->st_dev || old->ino != (gint64) st->st_ino ||
+           st->st_size < old->offset)
+    {
+      /* Replaced or truncated: read it again from the start. Dedup keeps the
+       * messages we already have from counting twice. */
+      job->start_offset = 0;
+      job->needs_reset = TRUE;
+    }
+  else if (st->st_size == old->size && mtime_us == old->mtime_us && !old->gone &&
+           old->source_id == walk->source_id)
+    {
+      file_job_free (job);
+      return;
+    }
+  else
+    {
+      job->start_offset = old->offset;
+    }
+
+  job->state.dev = st->st_dev;
+  job->state.ino = st->st_ino;
+  job->state.mtime_us = mtime_us;
+  job->state.gone = FALSE;
+
+  g_ptr_array_add (walk->jobs, job);
+}
+
+static void
+walk_dir (Walk       *walk,
+          const char *dir_path,
+          int         depth)
+{
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  struct stat st;
+  const char *name;
+
+  if (depth > 64 || stat (dir_path, &st) != 0)
+    return;
+
+  key = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, (gint64) st.st_dev, (gint64) st.st_ino);
+  if (!g_hash_table_add (walk->visited_dirs, g_steal_pointer (&key)))
+    return; /* a symlink loop, or a folder reached twice */
+
+  dir = g_dir_open (dir_path, 0, &error);
+  if (dir == NULL)
+    {
+      g_warning ("Cannot read the folder %s: %s", dir_path, error->message);
+      walk->stats->files_failed++;
+      return;
+    }
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+
+      if (stat (path, &st) != 0)
+        continue;
+
+      if (S_ISDIR (st.st_mode))
+        walk_dir (walk, path, depth + 1);
+      else if (S_ISREG (st.st_mode) && g_str_has_suffix (name, ".jsonl"))
+        add_file (walk, path, &st);
+    }
+}
+
+/* --- workers: read and parse --- */
+
+static void
+push_result (ScanRun     *run,
+             ChunkResult *result)
+{
+  g_mutex_lock (&run->lock);
+  while (run->pending >= MAX_PENDING && !g_atomic_int_get (&run->stop))
+    g_cond_wait (&run->cond, &run->lock);
+  run->pending++;
+  g_mutex_unlock (&run->lock);
+
+  g_async_queue_push (run->results, result);
+}
+
+static ChunkResult *
+new_result (FileJob *job)
+{
+  ChunkResult *result = g_new0 (ChunkResult, 1);
+
+  result->job = job;
+  result->items = g_array_new (FALSE, TRUE, sizeof (Item));
+  g_array_set_clear_func (result->items, item_clear);
+
+  return result;
+}
+
+/* Parses the complete lines of buf[0..len) (len ends just after a newline). */
+static void
+parse_lines (ChunkResult *result,
+             const char  *buf,
+             gsize        len,
+             gint64       base_offset,
+             GHashTable  *best)
+{
+  const char *p = buf;
+  const char *end = buf + len;
+
+  g_hash_table_remove_all (best);
+
+  while (p < end)
+    {
+      const char *nl = memchr (p, '\n', end - p);
+      Item item = { { 0 } };
+      CmParseResult r;
+
+      g_assert (nl != NULL);
+      result->lines++;
+
+      r = cm_transcript_parse_line (p, nl - p, &item.record, NULL);
+      if (r == CM_PARSE_BROKEN)
+        result->broken++;
+      else if (r == CM_PARSE_SYNTHETIC)
+        result->synthetic++;
+      else if (r == CM_PARSE_RECORD)
+        {
+          item.line_offset = base_offset + (p - buf);
+
+          /* Streamed copies of one response sit next to each other: keep
+           * only the best one of this chunk before it reaches SQLite. */
+          if (item.record.message_id != NULL)
+            {
+              g_autofree char *key = g_strconcat (item.record.message_id, "\x1f",
+                                                  item.record.request_id ? item.record.request_id : "",
+                                                  NULL);
+              gpointer idx;
+
+              if (g_hash_table_lookup_extended (best, key, NULL, &idx))
+                {
+                  Item *kept = &g_array_index (result->items, Item, GPOINTER_TO_UINT (idx));
+
+                  if (cm_record_is_better (&item.record, &kept->record))
+                    {
+                      cm_record_clear (&kept->record);
+                      *kept = item;
+                    }
+                  else
+                    cm_record_clear (&item.record);
+                }
+              else
+                {
+                  g_hash_table_insert (best, g_steal_pointer (&key),
+                                       GUINT_TO_POINTER (result->items->len));
+                  g_array_append_val (result->items, item);
+                }
+            }
+          else
+            g_array_append_val (result->items, item);
+        }
+
+      p = nl + 1;
+    }
+}
+
+/* Reads forward from @pos to the end of an over-long line without keeping it.
+ * Returns the offset after its newline, or -1 when the line is not complete. */
+static gint64
+skip_long_line (int    fd,
+                gint64 pos,
+                char  *buf,
+                gsize  cap)
+{
+  for (;;)
+    {
+      gssize n = pread (fd, buf, cap, pos);
+      const char *nl;
+
+      if (n <= 0)
+        return -1;
+
+      nl = memchr (buf, '\n', n);
+      if (nl != NULL)
+        return pos + (nl - buf) + 1;
+
+      pos += n;
+    }
+}
+
+static void
+process_file (ScanRun *run,
+              FileJob *job)
+{
+  g_autoptr(GHashTable) best = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gsize cap = CHUNK_SIZE;
+  char *buf = g_malloc (cap);
+  gint64 pos = job->start_offset;
+  gsize len = 0;
+  int fd;
+
+  fd = g_open (job->state.path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      ChunkResult *result = new_result (job);
+      int saved = errno;
+
+      result->failed = TRUE;
+      result->failure = g_strdup_printf ("Cannot read %s: %s", job->state.path, g_strerror (saved));
+      result->end_offset = job->start_offset;
+      push_result (run, result);
+      g_free (buf);
+      return;
+    }
+
+  while (!g_atomic_int_get (&run->stop))
+    {
+      gssize n;
+      const char *last_nl;
+
+      if (len == cap)
+        {
+          if (cap >= MAX_LINE_SIZE)
+            {
+              /* One line larger than we will ever hold: count it as broken
+               * and go on after it (history snapshots can be that big). */
+              gint64 after = skip_long_line (fd, pos + len, buf, cap);
+              ChunkResult *result;
+
+              if (after < 0)
+                break; /* not complete yet: read it again next time */
+
+              result = new_result (job);
+              result->broken = 1;
+              result->lines = 1;
+              result->bytes = after - pos;
+              result->end_offset = after;
+              push_result (run, result);
+              pos = after;
+              len = 0;
+              continue;
+            }
+
+          cap = MIN (cap * 2, (gsize) MAX_LINE_SIZE);
+          buf = g_realloc (buf, cap);
+        }
+
+      n = pread (fd, buf + len, cap - len, pos + len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+
+      len += n;
+
+      last_nl = memrchr (buf, '\n', len);
+      if (last_nl != NULL)
+        {
+          gsize used = last_nl - buf + 1;
+          ChunkResult *result = new_result (job);
+
+          parse_lines (result, buf, used, pos, best);
+          result->bytes = used;
+          result->end_offset = pos + used;
+          push_result (run, result);
+
+          memmove (buf, buf + used, len - used);
+          len -= used;
+          pos += used;
+
+          /* Shrink back after a long line. */
+          if (cap > CHUNK_SIZE && len < CHUNK_SIZE)
+            {
+              cap = CHUNK_SIZE;
+              buf = g_realloc (buf, cap);
+            }
+        }
+    }
+
+  close (fd);
+  g_free (buf);
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  ScanRun *run = data;
+
+  for (;;)
+    {
+      int i = g_atomic_int_add (&run->next_job, 1);
+
+      if (i >= (int) run->jobs->len || g_atomic_int_get (&run->stop) ||
+          g_cancellable_is_cancelled (run->cancellable))
+        break;
+
+      process_file (run, g_ptr_array_index (run->jobs, i));
+    }
+
+  g_atomic_int_inc (&run->threads_done);
+
+  return NULL;
+}
+
+/* --- the writer (the scanning thread) --- */
+
+typedef struct
+{
+  GHashTable *models;     /* raw -> canonical */
+  GHashTable *projects;   /* cwd -> canonical project */
+} WriteCache;
+
+static const char *
+cached_model (CmScanner  *self,
+              WriteCache *cache,
+              const char *raw)
+{
+  const char *model = g_hash_table_lookup (cache->models, raw);
+
+  if (model == NULL)
+    {
+      char *canonical = cm_pricing_canonicalize_model (self->pricing, raw);
+      g_hash_table_insert (cache->models, g_strdup (raw), canonical);
+      model = canonical;
+    }
+
+  return model;
+}
+
+static const char *
+cached_project (WriteCache *cache,
+                const char *cwd)
+{
+  const char *project = g_hash_table_lookup (cache->projects, cwd);
+
+  if (project == NULL)
+    {
+      char *canonical = cm_project_canonicalize (cwd);
+      g_hash_table_insert (cache->projects, g_strdup (cwd), canonical);
+      project = canonical;
+    }
+
+  return project;
+}
+
+static gboolean
+write_result (CmScanner    *self,
+              WriteCache   *cache,
+              ChunkResult  *result,
+              CmScanStats  *stats,
+              gint64       *n_written,
+              GError      **error)
+{
+  FileJob *job = result->job;
+  gint64 user_id;
+
+  if (job->needs_reset)
+    {
+      job->state.broken_lines = 0;
+      job->state.synthetic_lines = 0;
+      job->needs_reset = FALSE;
+    }
+
+  if (job->state.id == 0 && !cm_store_write_file_state (self->store, &job->state, error))
+    return FALSE;
+
+  user_id = cm_store_write_user (self->store, job->user_email, error);
+  if (user_id < 0)
+    return FALSE;
+
+  for (guint i = 0; i < result->items->len; i++)
+    {
+      Item *item = &g_array_index (result->items, Item, i);
+      CmRecord *rec = &item->record;
+      g_autofree char *dkey = cm_record_dedup_key (rec, job->state.id, item->line_offset);
+      CmMessageMeta meta = { 0 };
+      const char *raw = rec->model_raw != NULL ? rec->model_raw : "";
+
+      meta.file_id = job->state.id;
+      meta.user_id = user_id;
+      meta.dkey = dkey;
+      meta.session_id = rec->session_id != NULL ? rec->session_id : job->session_hint;
+      meta.project = rec->cwd != NULL ? cached_project (cache, rec->cwd) : job->project_hint;
+      meta.model = cached_model (self, cache, raw);
+      meta.backend = cm_backend_detect (rec->message_id, raw);
+      meta.priced = cm_pricing_price (self->pricing, meta.model, meta.backend, &rec->usage, &meta.cost);
+
+      if (!cm_store_write_message (self->store, rec, &meta, error))
+        return FALSE;
+    }
+
+  stats->records += result->items->len;
+  stats->broken_lines += result->broken;
+  stats->synthetic_lines += result->synthetic;
+  stats->lines_read += result->lines;
+  stats->bytes_read += result->bytes;
+  *n_written += result->items->len;
+
+  job->state.offset = result->end_offset;
+  job->state.size = MAX (job->size, result->end_offset);
+  job->state.broken_lines += result->broken;
+  job->state.synthetic_lines += result->synthetic;
+
+  return cm_store_write_file_state (self->store, &job->state, error);
+}
+
+static int
+compare_jobs_by_size (gconstpointer a,
+                      gconstpointer b)
+{
+  const FileJob *ja = *(const FileJob **) a;
+  const FileJob *jb = *(const FileJob **) b;
+  gint64 wa = ja->size - ja->start_offset;
+  gint64 wb = jb->size - jb->start_offset;
+
+  return wa > wb ? -1 : wa < wb ? 1 : 0;
+}
+
+/* Files of scanned sources that are gone from disk keep their messages;
+ * they are only marked, so a reappearing file is read again. */
+static gboolean
+mark_gone_files (CmScanner   *self,
+                 GHashTable  *states,
+                 GHashTable  *seen,
+                 GHashTable  *scanned_sources,
+                 GError     **error)
+{
+  GHashTableIter iter;
+  CmFileState *state;
+
+  g_hash_table_iter_init (&iter, states);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &state))
+    {
+      if (state->gone || g_hash_table_contains (seen, state->path) ||
+          !g_hash_table_contains (scanned_sources, GSIZE_TO_POINTER ((gsize) state->source_id)))
+        continue;
+
+      state->gone = TRUE;
+      if (!cm_store_write_file_state (self->store, state, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+cm_scanner_scan_sync (CmScanner     *self,
+                      GCancellable  *cancellable,
+                      CmScanStats   *out_stats,
+                      GError       **error)
+{
+  g_autoptr(GHashTable) states = NULL;
+  g_autoptr(GHashTable) visited = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GHashTable) scanned_sources = NULL;
+  g_autoptr(GPtrArray) sources = NULL;
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GPtrArray) threads = NULL;
+  g_autoptr(GError) local_error = NULL;
+  WriteCache cache;
+  CmScanStats stats = { 0 };
+  ScanRun run = { 0 };
+  gint64 total_bytes = 0;
+  gint64 done_bytes = 0;
+  gint64 in_txn = 0;
+  gint64 txn_start = 0;
+  gboolean in_transaction = FALSE;
+  gboolean changed = FALSE;
+  gint64 before = 0;
+
+  g_return_val_if_fail (CM_IS_SCANNER (self), FALSE);
+
+  if (!g_atomic_int_compare_and_exchange (&self->busy, 0, 1))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, "A scan is already running");
+      return FALSE;
+    }
+  invoke_on_context (self, notify_busy_cb);
+  set_progress (self, 0.0);
+
+  /* A new price table re-prices what is stored before anything is added. */
+  if (cm_store_reprice (self->store, self->pricing, &local_error) < 0)
+    goto out;
+
+  before = cm_store_count_messages (self->store, &local_error);
+  if (before < 0)
+    goto out;
+
+  sources = cm_store_list_sources (self->store, &local_error);
+  states = cm_store_load_file_states (self->store, &local_error);
+  if (sources == NULL || states == NULL)
+    goto out;
+
+  visited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  scanned_sources = g_hash_table_new (NULL, NULL);
+  jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) file_job_free);
+
+  for (guint i = 0; i < sources->len; i++)
+    {
+      CmSourceInfo *info = g_ptr_array_index (sources, i);
+      g_autoptr(CmResolvedSource) resolved = NULL;
+      g_autofree char *detected = NULL;
+      Walk walk = { 0 };
+
+      if (!info->enabled)
+        continue;
+
+      resolved = cm_source_resolve (info->path);
+      detected = cm_source_read_owner_email (resolved->identity_file);
+
+      if (g_strcmp0 (detected, info->detected_owner) != 0)
+        {
+          if (!cm_store_write_begin (self->store, &local_error))
+            goto out;
+          if (!cm_store_write_source_owner (self->store, info->id, detected, &local_error))
+            {
+              cm_store_write_rollback (self->store);
+              goto out;
+            }
+          if (!cm_store_write_commit (self->store, &local_error))
+            goto out;
+          changed = TRUE;
+        }
+
+      if (!g_file_test (resolved->projects_dir, G_FILE_TEST_IS_DIR))
+        continue;
+
+      g_hash_table_add (scanned_sources, GSIZE_TO_POINTER ((gsize) info->id));
+
+      walk.visited_dirs = visited;
+      walk.seen_files = seen;
+      walk.states = states;
+      walk.jobs = jobs;
+      walk.stats = &stats;
+      walk.source_id = info->id;
+      walk.user_email = info->owner != NULL ? info->owner : detected;
+      walk.projects_dir = resolved->projects_dir;
+      walk_dir (&walk, resolved->projects_dir, 0);
+    }
+
+  g_ptr_array_sort (jobs, compare_jobs_by_size);
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      FileJob *job = g_ptr_array_index (jobs, i);
+      total_bytes += MAX (job->size - job->start_offset, 0);
+    }
+
+  run.self = self;
+  run.jobs = jobs;
+  run.results = g_async_queue_new ();
+  run.cancellable = cancellable;
+  g_mutex_init (&run.lock);
+  g_cond_init (&run.cond);
+
+  threads = g_ptr_array_new ();
+  for (guint i = 0; i < MIN (self->n_threads, MAX (jobs->len, 1)); i++)
+    g_ptr_array_add (threads, g_thread_new ("cm-scan", worker_thread, &run));
+
+  cache.models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  cache.projects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  /* Workers end when every job is taken; the writer drains what they made. */
+  while ((guint) g_atomic_int_get (&run.threads_done) < threads->len ||
+         g_async_queue_length (run.results) > 0)
+    {
+      ChunkResult *result = g_async_queue_timeout_pop (run.results, 20 * 1000);
+
+      if (result == NULL)
+        continue;
+
+      g_mutex_lock (&run.lock);
+      run.pending--;
+      g_cond_signal (&run.cond);
+      g_mutex_unlock (&run.lock);
+
+      if (local_error != NULL || g_cancellable_is_cancelled (cancellable))
+        {
+          chunk_result_free (result);
+          continue;
+        }
+
+      if (result->failed)
+        {
+          g_warning ("%s", result->failure);
+          stats.files_failed++;
+          chunk_result_free (result);
+          continue;
+        }
+
+      if (!in_transaction)
+        {
+          if (!cm_store_write_begin (self->store, &local_error))
+            {
+              g_atomic_int_set (&run.stop, 1);
+              chunk_result_free (result);
+              continue;
+            }
+          in_transaction = TRUE;
+          in_txn = 0;
+          txn_start = g_get_monotonic_time ();
+        }
+
+      if (result->end_offset - result->bytes == result->job->start_offset)
+        stats.files_read++;
+
+      if (!write_result (self, &cache, result, &stats, &in_txn, &local_error))
+        {
+          cm_store_write_rollback (self->store);
+          in_transaction = FALSE;
+          g_atomic_int_set (&run.stop, 1);
+          g_mutex_lock (&run.lock);
+          g_cond_broadcast (&run.cond);
+          g_mutex_unlock (&run.lock);
+          chunk_result_free (result);
+          continue;
+        }
+
+      done_bytes += result->bytes;
+      changed = TRUE;
+      chunk_result_free (result);
+
+      if (in_txn >= COMMIT_RECORDS || g_get_monotonic_time () - txn_start >= COMMIT_USEC)
+        {
+          in_transaction = FALSE;
+          if (!cm_store_write_commit (self->store, &local_error))
+            g_atomic_int_set (&run.stop, 1);
+        }
+
+      if (total_bytes > 0)
+        set_progress (self, (double) done_bytes / (double) total_bytes);
+    }
+
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_atomic_int_set (&run.stop, 1);
+      g_mutex_lock (&run.lock);
+      g_cond_broadcast (&run.cond);
+      g_mutex_unlock (&run.lock);
+    }
+
+  for (guint i = 0; i < threads->len; i++)
+    g_thread_join (g_ptr_array_index (threads, i));
+
+  /* Anything the workers pushed after a stop. */
+  {
+    ChunkResult *result;
+    while ((result = g_async_queue_try_pop (run.results)) != NULL)
+      chunk_result_free (result);
+  }
+
+  if (local_error == NULL && !g_cancellable_is_cancelled (cancellable))
+    {
+      if (!in_transaction && cm_store_write_begin (self->store, &local_error))
+        in_transaction = TRUE;
+      if (in_transaction)
+        {
+          in_transaction = FALSE;
+          if (!mark_gone_files (self, states, seen, scanned_sources, &local_error))
+            cm_store_write_rollback (self->store);
+          else
+            cm_store_write_commit (self->store, &local_error);
+        }
+    }
+  else if (in_transaction)
+    {
+      /* What was complete is committed: offsets always match the rows. */
+      in_transaction = FALSE;
+      if (local_error == NULL)
+        cm_store_write_commit (self->store, &local_error);
+      else
+        cm_store_write_rollback (self->store);
+    }
+
+  g_hash_table_unref (cache.models);
+  g_hash_table_unref (cache.projects);
+  g_async_queue_unref (run.results);
+  g_mutex_clear (&run.lock);
+  g_cond_clear (&run.cond);
+
+  if (local_error == NULL)
+    g_cancellable_set_error_if_cancelled (cancellable, &local_error);
+
+out:
+  if (local_error == NULL)
+    stats.messages_added = cm_store_count_messages (self->store, NULL) - before;
+  if (changed)
+    cm_store_emit_changed (self->store);
+
+  set_progress (self, 1.0);
+  g_atomic_int_set (&self->busy, 0);
+  invoke_on_context (self, notify_busy_cb);
+
+  if (out_stats != NULL)
+    *out_stats = stats;
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+scan_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  CmScanner *self = source_object;
+  CmScanStats *stats = g_new0 (CmScanStats, 1);
+  GError *error = NULL;
+
+  if (cm_scanner_scan_sync (self, cancellable, stats, &error))
+    g_task_return_pointer (task, stats, g_free);
+  else
+    {
+      g_free (stats);
+      g_task_return_error (task, error);
+    }
+}
+
+void
+cm_scanner_scan_async (CmScanner           *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CM_IS_SCANNER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cm_scanner_scan_async);
+  g_task_run_in_thread (task, scan_thread);
+}
+
+gboolean
+cm_scanner_scan_finish (CmScanner     *self,
+                        GAsyncResult  *result,
+                        CmScanStats   *stats,
+                        GError       **error)
+{
+  g_autofree CmScanStats *value = NULL;
+
+  g_return_val_if_fail (CM_IS_SCANNER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  value = g_task_propagate_pointer (G_TASK (result), error);
+  if (value == NULL)
+    return FALSE;
+
+  if (stats != NULL)
+    *stats = *value;
+
+  return TRUE;
+}

@@ -1,0 +1,90 @@
+/* cm-store-private.h
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <sqlite3.h>
+
+#include "cm-store.h"
+
+G_BEGIN_DECLS
+
+/* What the store remembers of a transcript file between scans. */
+typedef struct
+{
+  gint64    id;           /* 0 until written */
+  char     *path;
+  gint64    source_id;
+  gint64    dev;
+  gint64    ino;
+  gint64    size;         /* size when last read */
+  gint64    mtime_us;
+  gint64    offset;       /* bytes consumed: always just after a newline */
+  gint64    broken_lines;
+  gint64    synthetic_lines;
+  gboolean  gone;         /* deleted from disk; its messages stay */
+} CmFileState;
+
+CmFileState *cm_file_state_copy            (const CmFileState *state);
+void         cm_file_state_free            (CmFileState       *state);
+
+/* Deduplicated messages stored. */
+gint64       cm_store_count_messages       (CmStore           *self,
+                                            GError           **error);
+
+/* path -> CmFileState */
+GHashTable  *cm_store_load_file_states     (CmStore           *self,
+                                            GError           **error);
+
+/* All writes happen between begin and commit, on one thread at a time; the
+ * offsets of the files are written in the same transaction as their rows. */
+gboolean     cm_store_write_begin          (CmStore           *self,
+                                            GError           **error);
+gboolean     cm_store_write_commit         (CmStore           *self,
+                                            GError           **error);
+void         cm_store_write_rollback       (CmStore           *self);
+
+gboolean     cm_store_write_file_state     (CmStore           *self,
+                                            CmFileState       *state,
+                                            GError           **error);
+/* Returns the user id for @email (0 for none). */
+gint64       cm_store_write_user           (CmStore           *self,
+                                            const char        *email,
+                                            GError           **error);
+gboolean     cm_store_write_source_owner   (CmStore           *self,
+                                            gint64             source_id,
+                                            const char        *detected_owner,
+                                            GError           **error);
+
+typedef struct
+{
+  gint64      file_id;
+  gint64      user_id;     /* 0 = unattributed */
+  const char *dkey;        /* dedup key */
+  const char *session_id;
+  const char *project;
+  const char *model;       /* canonical */
+  CmBackend   backend;
+  gboolean    priced;
+  CmCost      cost;
+} CmMessageMeta;
+
+gboolean     cm_store_write_message        (CmStore             *self,
+                                            const CmRecord      *record,
+                                            const CmMessageMeta *meta,
+                                            GError             **error);
+
+/* The dedup key of a record: message id + request id; a line without a
+ * message id is keyed by its own uuid or, lacking one, its position. */
+char        *cm_record_dedup_key           (const CmRecord      *record,
+                                            gint64               file_id,
+                                            gint64               offset);
+/* TRUE when @a is the better copy of one message than @b (larger output, then
+ * non-sidechain, then larger prompt, then earlier, then smaller uuid). */
+gboolean     cm_record_is_better           (const CmRecord      *a,
+                                            const CmRecord      *b);
+
+G_END_DECLS

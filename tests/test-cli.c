@@ -1,0 +1,358 @@
+/* test-cli.c
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * costmeter-cli as scripts use it: its JSON and CSV against the independently
+ * computed fixture totals, and its errors.
+ */
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+
+#include "cm-test-util.h"
+
+static char *tmpdir;
+static char *db_path;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+static Result
+run_cli (const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  Result r = { 0 };
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("CM_CLI"));
+  va_start (args, first);
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "HOME", tmpdir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", tmpdir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", tmpdir, TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "CLAUDE_CONFIG_DIR");
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &r.out, &r.err, &error);
+  g_assert_no_error (error);
+  r.status = g_subprocess_get_exit_status (proc);
+
+  return r;
+}
+
+static void
+scan_corpus (void)
+{
+  static gboolean done;
+  g_autofree char *corpus = NULL;
+  g_autofree char *u1 = NULL, *u2 = NULL, *u3 = NULL, *u4 = NULL;
+  Result r;
+
+  if (done)
+    return;
+  done = TRUE;
+
+  corpus = g_build_filename (cm_test_fixtures_dir (), "corpus", NULL);
+  u1 = g_build_filename (corpus, "user1", NULL);
+  u2 = g_build_filename (corpus, "user2", NULL);
+  u3 = g_build_filename (corpus, "user3", ".claude", NULL);            /* a .claude folder */
+  u4 = g_build_filename (corpus, "user4", ".claude", "projects", NULL); /* a projects folder */
+
+  r = run_cli ("--db", db_path, "scan", "--source", u1, "--source", u2, "--source", u3,
+               "--source", u4, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (strstr (r.err, "8 broken lines") != NULL);
+  result_clear (&r);
+}
+
+static JsonObject *
+load_json (const char  *text,
+           JsonParser **parser)
+{
+  g_autoptr(GError) error = NULL;
+
+  *parser = json_parser_new ();
+  json_parser_load_from_data (*parser, text, -1, &error);
+  g_assert_no_error (error);
+
+  return json_node_get_object (json_parser_get_root (*parser));
+}
+
+static void
+assert_row (JsonObject *row,
+            JsonObject *expected,
+            const char *what)
+{
+  const char *ints[] = { "input", "output", "cache_write_5m", "cache_write_1h", "cache_read",
+                         "web_search", "messages" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ints); i++)
+    {
+      if (json_object_get_int_member (row, ints[i]) != json_object_get_int_member (expected, ints[i]))
+        g_error ("%s: %s differs", what, ints[i]);
+    }
+
+  if (fabs (json_object_get_double_member (row, "cost_usd") -
+            json_object_get_double_member (expected, "cost")) > 0.000001)
+    g_error ("%s: cost differs", what);
+}
+
+static void
+check_report (const char *kind,
+              const char *expected_file,
+              const char *section,
+              const char *timezone)
+{
+  g_autoptr(JsonParser) out_parser = NULL;
+  g_autoptr(JsonParser) exp_parser = NULL;
+  g_autofree char *exp_path = g_build_filename (cm_test_fixtures_dir (), expected_file, NULL);
+  g_autofree char *exp_text = NULL;
+  JsonObject *out, *expected;
+  JsonArray *rows;
+  Result r;
+
+  scan_corpus ();
+
+  g_assert_true (g_file_get_contents (exp_path, &exp_text, NULL, NULL));
+  expected = json_object_get_object_member (load_json (exp_text, &exp_parser), section);
+
+  r = run_cli ("--db", db_path, "report", kind, "--json", "--timezone", timezone, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  out = load_json (r.out, &out_parser);
+  rows = json_object_get_array_member (out, "rows");
+  g_assert_cmpuint (json_array_get_length (rows), ==, json_object_get_size (expected));
+
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      const char *key = json_object_get_string_member (row, "key");
+
+      g_assert_true (json_object_has_member (expected, key));
+      assert_row (row, json_object_get_object_member (expected, key), key);
+      g_assert_true (json_object_has_member (row, "estimated"));
+      g_assert_true (json_object_has_member (row, "unpriced"));
+    }
+
+  assert_row (json_object_get_object_member (out, "totals"),
+              json_object_get_object_member (json_node_get_object (json_parser_get_root (exp_parser)), "totals"),
+              "totals");
+  result_clear (&r);
+}
+
+static void
+test_reports_json (void)
+{
+  check_report ("model", "expected-utc.json", "model", "UTC");
+  check_report ("backend", "expected-utc.json", "backend", "UTC");
+  check_report ("user", "expected-utc.json", "user", "UTC");
+  check_report ("backend", "expected-new-york.json", "backend", "America/New_York");
+}
+
+static void
+test_daily_breakdown (void)
+{
+  const char *zones[][2] = { { "UTC", "expected-utc.json" }, { "America/New_York", "expected-new-york.json" } };
+
+  scan_corpus ();
+
+  for (guint z = 0; z < G_N_ELEMENTS (zones); z++)
+    {
+      g_autoptr(JsonParser) out_parser = NULL;
+      g_autoptr(JsonParser) exp_parser = NULL;
+      g_autofree char *exp_path = g_build_filename (cm_test_fixtures_dir (), zones[z][1], NULL);
+      g_autofree char *exp_text = NULL;
+      JsonObject *days;
+      JsonArray *rows;
+      Result r;
+
+      g_assert_true (g_file_get_contents (exp_path, &exp_text, NULL, NULL));
+      days = json_object_get_object_member (load_json (exp_text, &exp_parser), "days");
+
+      r = run_cli ("--db", db_path, "report", "daily", "--breakdown", "--json", "--timezone", zones[z][0], NULL);
+      g_assert_cmpint (r.status, ==, 0);
+      rows = json_object_get_array_member (load_json (r.out, &out_parser), "rows");
+      g_assert_cmpuint (json_array_get_length (rows), >, 0);
+
+      for (guint i = 0; i < json_array_get_length (rows); i++)
+        {
+          JsonObject *row = json_array_get_object_element (rows, i);
+          const char *day = json_object_get_string_member (row, "key");
+          const char *model = json_object_get_string_member (row, "model");
+
+          g_assert_true (json_object_has_member (days, day));
+          g_assert_true (json_object_has_member (json_object_get_object_member (days, day), model));
+          assert_row (row, json_object_get_object_member (json_object_get_object_member (days, day), model), day);
+        }
+      result_clear (&r);
+    }
+}
+
+static void
+test_csv_and_table (void)
+{
+  g_auto(GStrv) lines = NULL;
+  Result r;
+
+  scan_corpus ();
+
+  r = run_cli ("--db", db_path, "report", "backend", "--csv", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  lines = g_strsplit (r.out, "\n", -1);
+  g_assert_true (g_str_has_prefix (lines[0], "key,input,output,cache_write_5m,cache_write_1h,cache_read,web_search,messages,cost_usd,estimated,unpriced"));
+  g_assert_cmpuint (g_strv_length (lines), ==, 6); /* header, 4 backends, final newline */
+  result_clear (&r);
+
+  /* The table says when a sum holds unpriced messages and estimates. */
+  r = run_cli ("--db", db_path, "report", "model", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (strstr (r.out, "+ 4 unpriced messages") != NULL);
+  g_assert_true (strstr (r.out, "est.") != NULL);
+  result_clear (&r);
+}
+
+static void
+test_filters (void)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *totals;
+  Result r;
+
+  scan_corpus ();
+
+  /* Present but empty selects nothing. */
+  r = run_cli ("--db", db_path, "report", "model", "--json", "--models", "", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  totals = json_object_get_object_member (load_json (r.out, &parser), "totals");
+  g_assert_cmpint (json_object_get_int_member (totals, "messages"), ==, 0);
+  result_clear (&r);
+  g_clear_object (&parser);
+
+  r = run_cli ("--db", db_path, "report", "user", "--json", "--backends", "bedrock",
+               "--users", "(unattributed)", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  totals = json_object_get_object_member (load_json (r.out, &parser), "totals");
+  g_assert_cmpint (json_object_get_int_member (totals, "messages"), >, 0);
+  g_assert_true (json_object_get_boolean_member (totals, "estimated"));
+  result_clear (&r);
+  g_clear_object (&parser);
+
+  /* Quotes and SQL in a filter are data, never code. */
+  r = run_cli ("--db", db_path, "report", "project", "--json", "--project",
+               "x'); DROP TABLE messages; --", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  totals = json_object_get_object_member (load_json (r.out, &parser), "totals");
+  g_assert_cmpint (json_object_get_int_member (totals, "messages"), ==, 0);
+  result_clear (&r);
+  g_clear_object (&parser);
+
+  r = run_cli ("--db", db_path, "report", "project", "--json", "--project", "website",
+               "--since", "2026-09-01", "--until", "20260930", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  totals = json_object_get_object_member (load_json (r.out, &parser), "totals");
+  g_assert_cmpint (json_object_get_int_member (totals, "messages"), >, 0);
+  result_clear (&r);
+}
+
+static void
+test_errors (void)
+{
+  g_autofree char *corrupt = g_build_filename (tmpdir, "corrupt.db", NULL);
+  g_autofree char *missing = g_build_filename (tmpdir, "no-such-folder", NULL);
+  Result r;
+
+  r = run_cli ("--db", db_path, "report", "weekly", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_true (strstr (r.err, "unknown report") != NULL);
+  result_clear (&r);
+
+  r = run_cli ("--db", db_path, "report", "daily", "--since", "2026-13-01", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  result_clear (&r);
+
+  r = run_cli ("--db", db_path, "report", "daily", "--timezone", "Mars/Olympus", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_true (strstr (r.err, "time zone") != NULL);
+  result_clear (&r);
+
+  r = run_cli ("--db", db_path, "report", "daily", "--backends", "azure", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  result_clear (&r);
+
+  r = run_cli ("--db", db_path, "frobnicate", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  result_clear (&r);
+
+  r = run_cli ("--db", db_path, "scan", "--source", missing, NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_true (strstr (r.err, "cannot read the folder") != NULL);
+  result_clear (&r);
+
+  /* A damaged database: a clear message that says how to rebuild. */
+  cm_test_write_file (corrupt, "this is not an SQLite database, it is a text file....................."
+                      "........................................................................", -1);
+  r = run_cli ("--db", corrupt, "report", "daily", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_true (strstr (r.err, "rebuild") != NULL);
+  result_clear (&r);
+
+  r = run_cli ("--db", corrupt, "rebuild", "--no-default", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  r = run_cli ("--db", corrupt, "report", "daily", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+}
+
+static void
+test_permissions (void)
+{
+  GStatBuf st;
+
+  scan_corpus ();
+  g_assert_cmpint (g_stat (db_path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  tmpdir = cm_test_make_tmpdir ("cli");
+  db_path = g_build_filename (tmpdir, "data", "costmeter.db", NULL);
+
+  g_test_add_func ("/cli/reports-json", test_reports_json);
+  g_test_add_func ("/cli/daily-breakdown", test_daily_breakdown);
+  g_test_add_func ("/cli/csv-and-table", test_csv_and_table);
+  g_test_add_func ("/cli/filters", test_filters);
+  g_test_add_func ("/cli/errors", test_errors);
+  g_test_add_func ("/cli/permissions", test_permissions);
+
+  return g_test_run ();
+}

@@ -1,0 +1,800 @@
+/* test-scanner.c
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Scanning transcripts into the store: the fixture corpus against totals
+ * computed independently, and every dedup and billing rule on small,
+ * hand-written transcripts.
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cm-scanner.h"
+#include "cm-test-util.h"
+
+typedef struct
+{
+  char      *dir;       /* a fake home: dir/.claude/projects/... */
+  char      *projects;
+  char      *db_path;
+  CmStore   *store;
+  CmPricing *pricing;
+  CmScanner *scanner;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = cm_test_make_tmpdir ("scanner");
+  f->projects = g_build_filename (f->dir, "home", ".claude", "projects", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (f->projects, 0700), ==, 0);
+  f->db_path = g_build_filename (f->dir, "db", "costmeter.db", NULL);
+  f->store = cm_store_open (f->db_path, &error);
+  g_assert_no_error (error);
+  f->pricing = cm_pricing_new_default (&error);
+  g_assert_no_error (error);
+  f->scanner = cm_scanner_new (f->store, f->pricing);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  /* Pending notifications hold references until they run. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&f->scanner);
+  g_clear_object (&f->pricing);
+  g_assert_finalize_object (f->store);
+  g_free (f->projects);
+  g_free (f->db_path);
+  g_free (f->dir);
+}
+
+static void
+scan (Fixture     *f,
+      CmScanStats *stats)
+{
+  g_autoptr(GError) error = NULL;
+  CmScanStats local;
+
+  g_assert_true (cm_scanner_scan_sync (f->scanner, NULL, stats ? stats : &local, &error));
+  g_assert_no_error (error);
+}
+
+static void
+totals (Fixture             *f,
+        const CmQueryFilter *filter,
+        CmTotals            *t)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cm_store_query_totals (f->store, filter, t, &error));
+  g_assert_no_error (error);
+}
+
+static char *
+project_file (Fixture    *f,
+              const char *rel)
+{
+  return g_build_filename (f->projects, rel, NULL);
+}
+
+static void
+add_home_source (Fixture    *f,
+                 const char *owner)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *home = g_build_filename (f->dir, "home", NULL);
+
+  g_assert_cmpint (cm_store_add_source (f->store, home, owner, FALSE, &error), >, 0);
+  g_assert_no_error (error);
+}
+
+typedef struct
+{
+  const char *id;
+  const char *req;
+  const char *model;
+  const char *ts;
+  gint64      input, output, cw5m, cw1h, cr, ws;
+  gboolean    sidechain;
+  gboolean    no_breakdown;  /* older Claude Code: cache_creation_input_tokens only */
+  const char *uuid;
+  const char *session;
+} Line;
+
+static char *
+line_json (const Line *l)
+{
+  g_autoptr(GString) s = g_string_new ("{\"parentUuid\":null,\"isSidechain\":");
+
+  g_string_append (s, l->sidechain ? "true" : "false");
+  g_string_append_printf (s, ",\"userType\":\"external\",\"cwd\":\"/home/t/src/proj\",\"sessionId\":\"%s\","
+                          "\"version\":\"2.0.37\",\"type\":\"assistant\",\"uuid\":\"%s\","
+                          "\"timestamp\":\"%s\",",
+                          l->session ? l->session : "sess-1", l->uuid ? l->uuid : "u-1",
+                          l->ts ? l->ts : "2026-09-10T12:00:00.000Z");
+  if (l->req != NULL)
+    g_string_append_printf (s, "\"requestId\":\"%s\",", l->req);
+  g_string_append_printf (s, "\"message\":{\"id\":\"%s\",\"type\":\"message\",\"role\":\"assistant\","
+                          "\"model\":\"%s\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}],"
+                          "\"usage\":{\"input_tokens\":%" G_GINT64_FORMAT ",\"output_tokens\":%"
+                          G_GINT64_FORMAT ",\"cache_creation_input_tokens\":%" G_GINT64_FORMAT
+                          ",\"cache_read_input_tokens\":%" G_GINT64_FORMAT,
+                          l->id, l->model ? l->model : "claude-sonnet-4-5-20250929",
+                          l->input, l->output, l->cw5m + l->cw1h, l->cr);
+  if (!l->no_breakdown)
+    g_string_append_printf (s, ",\"cache_creation\":{\"ephemeral_5m_input_tokens\":%" G_GINT64_FORMAT
+                            ",\"ephemeral_1h_input_tokens\":%" G_GINT64_FORMAT "}", l->cw5m, l->cw1h);
+  if (l->ws > 0)
+    g_string_append_printf (s, ",\"server_tool_use\":{\"web_search_requests\":%" G_GINT64_FORMAT
+                            ",\"web_fetch_requests\":0}", l->ws);
+  g_string_append (s, "}}}\n");
+
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static void
+append_line (const char *path,
+             const Line *l)
+{
+  g_autofree char *json = line_json (l);
+
+  cm_test_append_file (path, json);
+}
+
+/* --- the fixture corpus --- */
+
+static JsonObject *
+load_expected (const char *name,
+               JsonParser **out_parser)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (cm_test_fixtures_dir (), name, NULL);
+  JsonParser *parser = json_parser_new ();
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  *out_parser = parser;
+
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static void
+assert_figures (JsonObject     *expected,
+                const CmTotals *t,
+                const char     *what)
+{
+  struct { const char *name; gint64 value; } fields[] = {
+    { "input", t->input },
+    { "output", t->output },
+    { "cache_write_5m", t->cache_write_5m },
+    { "cache_write_1h", t->cache_write_1h },
+    { "cache_read", t->cache_read },
+    { "web_search", t->web_search },
+    { "messages", t->messages },
+  };
+  double cost = json_object_get_double_member (expected, "cost");
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      gint64 want = json_object_get_int_member (expected, fields[i].name);
+
+      if (want != fields[i].value)
+        g_error ("%s: %s is %" G_GINT64_FORMAT ", expected %" G_GINT64_FORMAT,
+                 what, fields[i].name, fields[i].value, want);
+    }
+
+  if (fabs (cm_money_to_usd (t->cost) - cost) > 0.000001)
+    g_error ("%s: cost is %.10f, expected %.10f", what, cm_money_to_usd (t->cost), cost);
+}
+
+static void
+check_groups (Fixture       *f,
+              CmQueryFilter *filter,
+              JsonObject    *expected,
+              CmGroupBy      group)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = cm_store_query_groups (f->store, filter, group, CM_GROUP_NONE, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, json_object_get_size (expected));
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      CmGroupRow *row = g_ptr_array_index (rows, i);
+      g_autofree char *what = g_strdup_printf ("%s %s", cm_group_by_to_string (group), row->key);
+
+      if (!json_object_has_member (expected, row->key))
+        g_error ("unexpected %s", what);
+      assert_figures (json_object_get_object_member (expected, row->key), &row->totals, what);
+    }
+}
+
+static void
+check_corpus (Fixture    *f,
+              const char *expected_name,
+              const char *timezone)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(CmQueryFilter) filter = cm_query_filter_new ();
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *expected = load_expected (expected_name, &parser);
+  JsonObject *days = json_object_get_object_member (expected, "days");
+  CmTotals all;
+  guint n_day_models = 0;
+
+  filter->timezone = g_strdup (timezone);
+
+  totals (f, filter, &all);
+  assert_figures (json_object_get_object_member (expected, "totals"), &all, "totals");
+  g_assert_cmpint (all.unpriced, ==, json_object_get_int_member (expected, "unpriced_messages"));
+  g_assert_cmpint (cm_store_count_skipped_lines (f->store, NULL), ==,
+                   json_object_get_int_member (expected, "skipped_lines"));
+
+  check_groups (f, filter, json_object_get_object_member (expected, "backend"), CM_GROUP_BACKEND);
+  check_groups (f, filter, json_object_get_object_member (expected, "user"), CM_GROUP_USER);
+  check_groups (f, filter, json_object_get_object_member (expected, "model"), CM_GROUP_MODEL);
+
+  rows = cm_store_query_groups (f->store, filter, CM_GROUP_DAY, CM_GROUP_MODEL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      CmGroupRow *row = g_ptr_array_index (rows, i);
+      g_autofree char *what = g_strdup_printf ("day %s model %s", row->key, row->key2);
+      JsonObject *day;
+
+      if (!json_object_has_member (days, row->key))
+        g_error ("unexpected %s", what);
+      day = json_object_get_object_member (days, row->key);
+      if (!json_object_has_member (day, row->key2))
+        g_error ("unexpected %s", what);
+      assert_figures (json_object_get_object_member (day, row->key2), &row->totals, what);
+    }
+
+  {
+    GList *members = json_object_get_members (days);
+    for (GList *l = members; l; l = l->next)
+      n_day_models += json_object_get_size (json_object_get_object_member (days, l->data));
+    g_list_free (members);
+  }
+  g_assert_cmpuint (rows->len, ==, n_day_models);
+}
+
+static void
+add_corpus_sources (Fixture *f)
+{
+  g_autofree char *corpus = g_build_filename (cm_test_fixtures_dir (), "corpus", NULL);
+  g_autoptr(GDir) dir = g_dir_open (corpus, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *home = g_build_filename (corpus, name, NULL);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_cmpint (cm_store_add_source (f->store, home, NULL, FALSE, &error), >, 0);
+      g_assert_no_error (error);
+    }
+}
+
+static void
+test_corpus (Fixture       *f,
+             gconstpointer  data)
+{
+  CmScanStats stats;
+
+  add_corpus_sources (f);
+  scan (f, &stats);
+  g_assert_cmpint (stats.files_seen, ==, 76);
+  g_assert_cmpint (stats.broken_lines, ==, 8);
+  g_assert_cmpint (stats.synthetic_lines, ==, 9);
+
+  check_corpus (f, "expected-utc.json", "UTC");
+  check_corpus (f, "expected-new-york.json", "America/New_York");
+}
+
+static void
+test_corpus_single_thread (Fixture       *f,
+                           gconstpointer  data)
+{
+  /* Parallel parsing must not change a single figure. */
+  cm_scanner_set_n_threads (f->scanner, 1);
+  add_corpus_sources (f);
+  scan (f, NULL);
+  check_corpus (f, "expected-utc.json", "UTC");
+}
+
+static void
+test_corpus_rescan_idempotent (Fixture       *f,
+                               gconstpointer  data)
+{
+  CmScanStats stats;
+  CmTotals before, after;
+
+  add_corpus_sources (f);
+  scan (f, NULL);
+  totals (f, NULL, &before);
+
+  scan (f, &stats);
+  g_assert_cmpint (stats.files_read, ==, 0);    /* nothing changed on disk */
+  g_assert_cmpint (stats.records, ==, 0);
+  g_assert_cmpint (stats.messages_added, ==, 0);
+  totals (f, NULL, &after);
+  g_assert_cmpmem (&before, sizeof before, &after, sizeof after);
+  check_corpus (f, "expected-utc.json", "UTC");
+}
+
+/* --- the rules, one at a time --- */
+
+static void
+test_streamed_duplicates (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *path = project_file (f, "p/s1.jsonl");
+  CmTotals t;
+
+  /* Three streamed lines: placeholders first, the real count last. */
+  append_line (path, &(Line) { .id = "msg_01A", .req = "req_1", .input = 3, .output = 1, .cr = 1000, .uuid = "a" });
+  append_line (path, &(Line) { .id = "msg_01A", .req = "req_1", .input = 3, .output = 2, .cr = 1000, .uuid = "b" });
+  append_line (path, &(Line) { .id = "msg_01A", .req = "req_1", .input = 3, .output = 159, .cr = 1000, .uuid = "c" });
+  add_home_source (f, NULL);
+  scan (f, NULL);
+
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, 1);
+  g_assert_cmpint (t.output, ==, 159);
+  g_assert_cmpint (t.input, ==, 3);
+  g_assert_cmpint (t.cache_read, ==, 1000);
+}
+
+static void
+test_copies_in_other_files (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *a = project_file (f, "p/s1.jsonl");
+  g_autofree char *b = project_file (f, "q/s2.jsonl");
+  CmTotals t;
+
+  /* A resumed session copies history into a new file; the copy in the
+   * second file is the final one. */
+  append_line (a, &(Line) { .id = "msg_01A", .req = "req_1", .output = 5, .uuid = "a" });
+  append_line (b, &(Line) { .id = "msg_01A", .req = "req_1", .output = 400, .uuid = "b" });
+  append_line (b, &(Line) { .id = "msg_01B", .req = "req_2", .output = 7, .uuid = "c" });
+  add_home_source (f, NULL);
+  scan (f, NULL);
+
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, 2);
+  g_assert_cmpint (t.output, ==, 407);
+
+  /* Same ids, no request id: a gateway; keyed by message id alone. */
+  append_line (a, &(Line) { .id = "gen-1", .model = "glm-4.6", .output = 9, .uuid = "d" });
+  append_line (b, &(Line) { .id = "gen-1", .model = "glm-4.6", .output = 9, .uuid = "e" });
+  scan (f, NULL);
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, 3);
+}
+
+static void
+test_sidechain_copies (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *main_file = project_file (f, "p/s1.jsonl");
+  g_autofree char *agent = project_file (f, "p/s1/subagents/agent-x.jsonl");
+  g_autoptr(CmQueryFilter) filter = cm_query_filter_new ();
+  g_autoptr(GPtrArray) sessions = NULL;
+  CmTotals t;
+
+  /* A tie on output: the main-thread copy wins. */
+  append_line (agent, &(Line) { .id = "msg_01A", .req = "req_1", .output = 50, .sidechain = TRUE, .uuid = "a", .session = "s1" });
+  append_line (main_file, &(Line) { .id = "msg_01A", .req = "req_1", .output = 50, .uuid = "b", .session = "s1" });
+  /* A /btw replay: same message id, new request id, sidechain. */
+  append_line (agent, &(Line) { .id = "msg_01B", .req = "req_2", .output = 70, .uuid = "c", .session = "s1" });
+  append_line (agent, &(Line) { .id = "msg_01B", .req = "req_9", .output = 70, .cr = 90000, .sidechain = TRUE, .uuid = "d", .session = "s1" });
+  /* A real subagent message counts. */
+  append_line (agent, &(Line) { .id = "msg_01C", .req = "req_3", .output = 11, .sidechain = TRUE, .uuid = "e", .session = "s1" });
+  add_home_source (f, NULL);
+  scan (f, NULL);
+
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, 3);
+  g_assert_cmpint (t.output, ==, 131);
+  g_assert_cmpint (t.cache_read, ==, 0);
+
+  /* Subagent files count toward the parent session. */
+  sessions = cm_store_query_sessions (f->store, filter, NULL);
+  g_assert_cmpuint (sessions->len, ==, 1);
+  g_assert_cmpint (((CmSessionRow *) g_ptr_array_index (sessions, 0))->totals.messages, ==, 3);
+}
+
+static void
+test_partial_line (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *path = project_file (f, "p/s1.jsonl");
+  g_autofree char *full = line_json (&(Line) { .id = "msg_01A", .req = "req_1", .output = 42, .uuid = "a" });
+  g_autofree char *head = g_strndup (full, 60);
+  CmScanStats stats;
+  CmTotals t;
+
+  append_line (path, &(Line) { .id = "msg_01Z", .req = "req_0", .output = 1, .uuid = "z" });
+  cm_test_append_file (path, head);
+  add_home_source (f, NULL);
+  scan (f, &stats);
+  g_assert_cmpint (stats.broken_lines, ==, 0);
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, 1);
+
+  /* The writer finishes the line: it is read once, whole. */
+  cm_test_append_file (path, full + 60);
+  scan (f, &stats);
+  g_assert_cmpint (stats.broken_lines, ==, 0);
+  g_assert_cmpint (stats.records, ==, 1);
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, 2);
+  g_assert_cmpint (t.output, ==, 43);
+}
+
+static void
+test_broken_and_synthetic (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *path = project_file (f, "p/s1.jsonl");
+  CmScanStats stats;
+  CmTotals t;
+
+  append_line (path, &(Line) { .id = "msg_01A", .req = "req_1", .output = 10, .uuid = "a" });
+  cm_test_append_file (path, "{\"type\":\"assistant\",\"message\":{\"id\":\"msg_01trunc\n");
+  cm_test_append_file (path, "\n");
+  cm_test_append_file (path, "not json at all\n");
+  append_line (path, &(Line) { .id = "msg_x", .model = "<synthetic>", .output = 0, .uuid = "s" });
+  cm_test_append_file (path, "{\"type\":\"summary\",\"summary\":\"A title\",\"leafUuid\":\"l\"}\n");
+  append_line (path, &(Line) { .id = "msg_01B", .req = "req_2", .output = 20, .uuid = "b" });
+  add_home_source (f, NULL);
+  scan (f, &stats);
+
+  g_assert_cmpint (stats.broken_lines, ==, 2);
+  g_assert_cmpint (stats.synthetic_lines, ==, 1);
+  g_assert_cmpint (cm_store_count_skipped_lines (f->store, NULL), ==, 2);
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, 2);
+  g_assert_cmpint (t.output, ==, 30);
+  g_assert_cmpint (t.unpriced, ==, 0);
+}
+
+static void
+test_appended_lines (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *path = project_file (f, "p/s1.jsonl");
+  CmScanStats stats;
+  CmTotals t;
+
+  append_line (path, &(Line) { .id = "msg_01A", .req = "req_1", .output = 10, .uuid = "a" });
+  add_home_source (f, NULL);
+  scan (f, NULL);
+
+  append_line (path, &(Line) { .id = "msg_01B", .req = "req_2", .output = 20, .uuid = "b" });
+  /* A later streamed copy of the first message with the real count. */
+  append_line (path, &(Line) { .id = "msg_01A", .req = "req_1", .output = 15, .uuid = "c" });
+  scan (f, &stats);
+  g_assert_cmpint (stats.records, ==, 2);
+  g_assert_cmpint (stats.lines_read, ==, 2);
+
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, 2);
+  g_assert_cmpint (t.output, ==, 35);
+}
+
+static void
+test_deleted_files_keep_history (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autofree char *path = project_file (f, "p/s1.jsonl");
+  CmTotals t;
+
+  append_line (path, &(Line) { .id = "msg_01A", .req = "req_1", .output = 10, .uuid = "a" });
+  add_home_source (f, NULL);
+  scan (f, NULL);
+
+  /* Claude Code's 30-day cleanup removes the transcript. */
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  scan (f, NULL);
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, 1);
+  g_assert_cmpint (t.output, ==, 10);
+
+  /* Removing the folder from the sources keeps history too. */
+  {
+    g_autofree char *home = g_build_filename (f->dir, "home", NULL);
+    g_assert_true (cm_store_remove_source (f->store, home, NULL));
+  }
+  scan (f, NULL);
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, 1);
+}
+
+static void
+test_truncated_file (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *path = project_file (f, "p/s1.jsonl");
+  g_autofree char *one = line_json (&(Line) { .id = "msg_01C", .req = "req_3", .output = 30, .uuid = "c" });
+  CmTotals t;
+
+  append_line (path, &(Line) { .id = "msg_01A", .req = "req_1", .output = 10, .uuid = "a" });
+  append_line (path, &(Line) { .id = "msg_01B", .req = "req_2", .output = 20, .uuid = "b" });
+  add_home_source (f, NULL);
+  scan (f, NULL);
+
+  /* Rewritten shorter (compaction): old messages stay, the new one counts. */
+  cm_test_write_file (path, one, -1);
+  scan (f, NULL);
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, 3);
+  g_assert_cmpint (t.output, ==, 60);
+}
+
+static void
+test_billing_rules (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = project_file (f, "p/s1.jsonl");
+  g_autoptr(GPtrArray) messages = NULL;
+  CmMessageRow *m;
+
+  /* Long context: 10 + 230000 + 1000 > 200k on Sonnet 4.5 bills the whole
+   * request at the premium (transcript-spec 4.4): 10 x 6 + 230000 x 0.6 +
+   * 1000 x 7.5 + 1500 x 22.5 = 179310 USD per MTok-token = $0.17931. */
+  append_line (path, &(Line) { .id = "msg_01L", .req = "req_1", .ts = "2026-09-10T12:00:00.000Z",
+                               .input = 10, .cr = 230000, .cw5m = 1000, .output = 1500, .uuid = "a" });
+  /* 1h cache writes at twice the input rate: 1000 x $6/MTok = $0.006. */
+  append_line (path, &(Line) { .id = "msg_01H", .req = "req_2", .ts = "2026-09-10T12:01:00.000Z",
+                               .cw1h = 1000, .uuid = "b" });
+  /* Web searches at $10 per 1000 plus tokens: 3 x $0.01 + 100 x $3/MTok. */
+  append_line (path, &(Line) { .id = "msg_01W", .req = "req_3", .ts = "2026-09-10T12:02:00.000Z",
+                               .input = 100, .ws = 3, .uuid = "c" });
+  /* Older transcripts: all cache writes are 5m writes. */
+  append_line (path, &(Line) { .id = "msg_01O", .req = "req_4", .ts = "2026-09-10T12:03:00.000Z",
+                               .cw5m = 2000, .no_breakdown = TRUE, .uuid = "d" });
+  add_home_source (f, NULL);
+  scan (f, NULL);
+
+  messages = cm_store_query_session_messages (f->store, "sess-1", NULL);
+  g_assert_cmpuint (messages->len, ==, 4);
+
+  m = g_ptr_array_index (messages, 0);
+  g_assert_true (m->long_context);
+  g_assert_cmpint (m->cost.total, ==, G_GINT64_CONSTANT (1793100000));
+  g_assert_cmpint (m->cost.output, ==, 1500 * 225000);
+
+  m = g_ptr_array_index (messages, 1);
+  g_assert_false (m->long_context);
+  g_assert_cmpint (m->usage.cache_write_1h, ==, 1000);
+  g_assert_cmpint (m->cost.cache_write_1h, ==, 60000000);
+  g_assert_cmpint (m->cost.total, ==, 60000000);
+
+  m = g_ptr_array_index (messages, 2);
+  g_assert_cmpint (m->usage.web_search, ==, 3);
+  g_assert_cmpint (m->cost.web_search, ==, 300000000);
+  g_assert_cmpint (m->cost.total, ==, 300000000 + 100 * 30000);
+
+  m = g_ptr_array_index (messages, 3);
+  g_assert_cmpint (m->usage.cache_write_5m, ==, 2000);
+  g_assert_cmpint (m->usage.cache_write_1h, ==, 0);
+  g_assert_cmpint (m->cost.total, ==, 2000 * 37500);
+}
+
+static void
+test_unpriced_and_backends (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *path = project_file (f, "p/s1.jsonl");
+  g_autoptr(GPtrArray) rows = NULL;
+  CmTotals t;
+
+  append_line (path, &(Line) { .id = "gen-abc", .model = "glm-4.6", .input = 100, .output = 10, .uuid = "a" });
+  append_line (path, &(Line) { .id = "msg_bdrk_01X", .req = "req_1", .model = "us.anthropic.claude-sonnet-4-5-20250929-v1:0", .input = 100000, .uuid = "b" });
+  append_line (path, &(Line) { .id = "msg_vrtx_01Y", .req = "req_2", .model = "claude-sonnet-4-5@20250929", .input = 100000, .uuid = "c" });
+  append_line (path, &(Line) { .id = "msg_01Z", .req = "req_3", .model = "claude-sonnet-4-5-20250929", .input = 100000, .uuid = "d" });
+  add_home_source (f, NULL);
+  scan (f, NULL);
+
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, 4);
+  g_assert_cmpint (t.unpriced, ==, 1);
+  g_assert_cmpint (t.estimated, ==, 2);
+  g_assert_cmpint (t.cost, ==, 3 * 3 * CM_MONEY_PER_USD / 10);
+
+  rows = cm_store_query_groups (f->store, NULL, CM_GROUP_BACKEND, CM_GROUP_MODEL, NULL);
+  g_assert_cmpuint (rows->len, ==, 4);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      CmGroupRow *row = g_ptr_array_index (rows, i);
+
+      if (g_str_equal (row->key, "unknown"))
+        {
+          g_assert_cmpstr (row->key2, ==, "glm-4.6");
+          g_assert_cmpint (row->totals.unpriced, ==, 1);
+          g_assert_cmpint (row->totals.cost, ==, 0);
+          g_assert_cmpint (row->totals.input, ==, 100);
+        }
+      else
+        {
+          /* Bedrock and Vertex ids share the Anthropic price entry. */
+          g_assert_cmpstr (row->key2, ==, "claude-sonnet-4-5-20250929");
+          g_assert_cmpint (row->totals.cost, ==, 3 * CM_MONEY_PER_USD / 10);
+          g_assert_cmpint (row->totals.estimated, ==, g_str_equal (row->key, "anthropic") ? 0 : 1);
+        }
+    }
+}
+
+static void
+test_models_trichotomy (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *path = project_file (f, "p/s1.jsonl");
+  g_autoptr(CmQueryFilter) filter = cm_query_filter_new ();
+  const char *one[] = { "claude-haiku-4-5-20251001", NULL };
+  const char *none[] = { NULL };
+  CmTotals t;
+
+  append_line (path, &(Line) { .id = "msg_01A", .req = "r1", .model = "claude-haiku-4-5-20251001", .output = 1, .uuid = "a" });
+  append_line (path, &(Line) { .id = "msg_01B", .req = "r2", .model = "claude-opus-4-1-20250805", .output = 2, .uuid = "b" });
+  add_home_source (f, NULL);
+  scan (f, NULL);
+
+  totals (f, filter, &t);   /* no parameter: all */
+  g_assert_cmpint (t.messages, ==, 2);
+
+  filter->models_set = TRUE;
+  filter->models = g_strdupv ((char **) none);
+  totals (f, filter, &t);   /* present but empty: none */
+  g_assert_cmpint (t.messages, ==, 0);
+
+  g_strfreev (filter->models);
+  filter->models = g_strdupv ((char **) one);
+  totals (f, filter, &t);   /* a list: those */
+  g_assert_cmpint (t.messages, ==, 1);
+  g_assert_cmpint (t.output, ==, 1);
+}
+
+static void
+test_reprice (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *path = project_file (f, "p/s1.jsonl");
+  g_autofree char *config = g_build_filename (f->dir, "config", NULL);
+  g_autofree char *override = g_build_filename (config, "pricing.json", NULL);
+  g_autoptr(CmPricing) cheaper = NULL;
+  g_autoptr(GError) error = NULL;
+  CmTotals t;
+
+  append_line (path, &(Line) { .id = "msg_01A", .req = "r1", .model = "claude-haiku-4-5-20251001", .input = 1000000, .uuid = "a" });
+  append_line (path, &(Line) { .id = "gen-1", .model = "glm-4.6", .input = 1000000, .uuid = "b" });
+  add_home_source (f, NULL);
+  scan (f, NULL);
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.cost, ==, CM_MONEY_PER_USD);
+  g_assert_cmpint (t.unpriced, ==, 1);
+
+  /* A user price file halves Haiku and prices GLM; history follows without
+   * reading a transcript (the file is gone). */
+  cm_test_write_file (override,
+                      "{\"models\": {\"claude-haiku-4-5-20251001\": {\"input\": 0.5, \"output\": 5,"
+                      " \"cache_write_5m\": 1.25, \"cache_write_1h\": 2, \"cache_read\": 0.1},"
+                      " \"glm-4.6\": {\"input\": 0.6, \"output\": 2.2, \"cache_write_5m\": 0,"
+                      " \"cache_write_1h\": 0, \"cache_read\": 0.11}}}", -1);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+
+  cheaper = cm_pricing_new_default (&error);
+  g_assert_no_error (error);
+  g_assert_true (cm_pricing_merge_file (cheaper, override, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (cm_store_reprice (f->store, cheaper, &error), ==, 2);
+  g_assert_no_error (error);
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.unpriced, ==, 0);
+  g_assert_cmpint (t.cost, ==, CM_MONEY_PER_USD / 2 + CM_MONEY_PER_USD * 6 / 10);
+
+  /* The same table again changes nothing. */
+  g_assert_cmpint (cm_store_reprice (f->store, cheaper, &error), ==, 0);
+}
+
+static void
+test_owner_attribution (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *path = project_file (f, "p/s1.jsonl");
+  g_autofree char *identity = g_build_filename (f->dir, "home", ".claude.json", NULL);
+  g_autofree char *home = g_build_filename (f->dir, "home", NULL);
+  g_auto(GStrv) users = NULL;
+
+  append_line (path, &(Line) { .id = "msg_01A", .req = "r1", .output = 1, .uuid = "a" });
+  add_home_source (f, NULL);
+  scan (f, NULL);
+  users = cm_store_list_users (f->store, NULL);
+  g_assert_cmpstrv (users, ((const char *[]) { CM_UNATTRIBUTED_KEY, NULL }));
+  g_clear_pointer (&users, g_strfreev);
+
+  /* The identity file appears: stored messages follow it. */
+  cm_test_write_file (identity, "{\"oauthAccount\":{\"emailAddress\":\"ada@example.com\"}}", -1);
+  scan (f, NULL);
+  users = cm_store_list_users (f->store, NULL);
+  g_assert_cmpstrv (users, ((const char *[]) { "ada@example.com", NULL }));
+  g_clear_pointer (&users, g_strfreev);
+
+  /* An explicit owner wins over the file. */
+  g_assert_true (cm_store_set_source_owner (f->store, home, "lead@example.com", NULL));
+  users = cm_store_list_users (f->store, NULL);
+  g_assert_cmpstrv (users, ((const char *[]) { "lead@example.com", NULL }));
+}
+
+static void
+test_symlink_loop (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *path = project_file (f, "p/s1.jsonl");
+  g_autofree char *loop = project_file (f, "p/loop");
+  CmTotals t;
+
+  append_line (path, &(Line) { .id = "msg_01A", .req = "r1", .output = 1, .uuid = "a" });
+  g_assert_cmpint (symlink ("..", loop), ==, 0);
+  add_home_source (f, NULL);
+  scan (f, NULL);
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *config = NULL;
+
+  g_test_init (&argc, &argv, NULL);
+
+  /* Never read the real user's price override or home. */
+  config = cm_test_make_tmpdir ("config");
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("HOME", config, TRUE);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/core/scanner/corpus", test_corpus);
+  ADD ("/core/scanner/corpus-single-thread", test_corpus_single_thread);
+  ADD ("/core/scanner/rescan-idempotent", test_corpus_rescan_idempotent);
+  ADD ("/core/scanner/streamed-duplicates", test_streamed_duplicates);
+  ADD ("/core/scanner/copies-in-other-files", test_copies_in_other_files);
+  ADD ("/core/scanner/sidechain-copies", test_sidechain_copies);
+  ADD ("/core/scanner/partial-line", test_partial_line);
+  ADD ("/core/scanner/broken-and-synthetic", test_broken_and_synthetic);
+  ADD ("/core/scanner/appended-lines", test_appended_lines);
+  ADD ("/core/scanner/deleted-files-keep-history", test_deleted_files_keep_history);
+  ADD ("/core/scanner/truncated-file", test_truncated_file);
+  ADD ("/core/scanner/billing-rules", test_billing_rules);
+  ADD ("/core/scanner/unpriced-and-backends", test_unpriced_and_backends);
+  ADD ("/core/scanner/models-trichotomy", test_models_trichotomy);
+  ADD ("/core/scanner/reprice", test_reprice);
+  ADD ("/core/scanner/owner-attribution", test_owner_attribution);
+  ADD ("/core/scanner/symlink-loop", test_symlink_loop);
+
+  return g_test_run ();
+}
