@@ -1024,6 +1024,7 @@ test_client_store (Fixture       *f,
   CmRateLimitObservation *o;
   guint n_changed = 0;
   const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+  gboolean seen_model = FALSE;
 
   store = cm_store_open (db_path, &error);
   g_assert_no_error (error);
@@ -1069,17 +1070,19 @@ test_client_store (Fixture       *f,
         }
     }
 
-  g_clear_object (&store);
   cm_ratelimit_client_set_store (f->client, NULL);
+  g_clear_object (&store);
 
-  /* The key went to the server, but into no byte of the database. */
+  /* The key went to the server, but into no byte of the database (while
+   * what was stored is found there, so the scan does see the rows). */
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
       g_autofree char *path = g_strconcat (db_path, suffixes[i], NULL);
 
       g_assert_false (file_contains (path, TEST_KEY));
+      seen_model |= file_contains (path, "claude-opus-4-6");
     }
-  g_assert_true (file_contains (db_path, "claude-opus-4-6"));
+  g_assert_true (seen_model);
 }
 
 static void
