@@ -46,10 +46,39 @@ fixture_set_up (Fixture       *f,
   f->scanner = cm_scanner_new (f->store, f->pricing);
 }
 
+/* Reports read the rollup kept by triggers; sessions read the messages
+ * themselves. Both must always agree, whatever happened before. */
+static void
+assert_rollup_consistent (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) sessions = cm_store_query_sessions (f->store, NULL, &error);
+  g_autoptr(GPtrArray) users = NULL;
+  CmTotals from_messages = { 0 };
+  CmTotals from_rollup = { 0 };
+  gint64 user_messages = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < sessions->len; i++)
+    cm_totals_add (&from_messages, &((CmSessionRow *) g_ptr_array_index (sessions, i))->totals);
+
+  g_assert_true (cm_store_query_totals (f->store, NULL, &from_rollup, &error));
+  from_messages.first_ms = from_rollup.first_ms = 0;
+  from_messages.last_ms = from_rollup.last_ms = 0;
+  g_assert_cmpmem (&from_messages, sizeof from_messages, &from_rollup, sizeof from_rollup);
+
+  users = cm_store_query_groups (f->store, NULL, CM_GROUP_USER, CM_GROUP_NONE, &error);
+  for (guint i = 0; i < users->len; i++)
+    user_messages += ((CmGroupRow *) g_ptr_array_index (users, i))->totals.messages;
+  g_assert_cmpint (user_messages, ==, from_rollup.messages);
+}
+
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
+  assert_rollup_consistent (f);
+
   /* Pending notifications hold references until they run. */
   while (g_main_context_iteration (NULL, FALSE))
     ;

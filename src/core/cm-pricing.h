@@ -21,6 +21,9 @@ typedef enum
 
 #define CM_TYPE_PRICING (cm_pricing_get_type ())
 
+/* A loaded table is read-only and may be used from any thread; merging into
+ * it must not race with readers (load a new one and swap instead). */
+
 G_DECLARE_FINAL_TYPE (CmPricing, cm_pricing, CM, PRICING, GObject)
 
 GQuark      cm_pricing_error_quark         (void);
@@ -61,5 +64,16 @@ gboolean    cm_pricing_price               (CmPricing        *self,
                                             CmCost           *cost);
 /* Canonical ids in the table, sorted. */
 GStrv       cm_pricing_dup_models          (CmPricing        *self);
+
+/* The shipped table alone: the fallback when the user override is broken. */
+CmPricing  *cm_pricing_new_builtin         (GError          **error);
+/* Where the user override is looked for ($XDG_CONFIG_HOME/costmeter/pricing.json). */
+char       *cm_pricing_dup_override_file   (void);
+/* Whether dollars of @canonical on @backend are a parity estimate (the backend
+ * is in estimated_backends and the model has no own prices for it); the same
+ * value cm_pricing_price() puts in CmCost.estimated. */
+gboolean    cm_pricing_is_estimated_backend (CmPricing       *self,
+                                             const char      *canonical,
+                                             CmBackend        backend);
 
 G_END_DECLS

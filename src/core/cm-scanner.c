@@ -1140,6 +1140,8 @@ cm_scanner_scan_sync (CmScanner     *self,
     g_cancellable_set_error_if_cancelled (cancellable, &local_error);
 
 out:
+  if (stats.bytes_read > 64 * 1024 * 1024)
+    cm_store_checkpoint (self->store);
   if (local_error == NULL)
     stats.messages_added = cm_store_count_messages (self->store, NULL) - before;
   if (changed)

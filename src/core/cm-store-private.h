@@ -35,6 +35,10 @@ void         cm_file_state_free            (CmFileState       *state);
 gint64       cm_store_count_messages       (CmStore           *self,
                                             GError           **error);
 
+/* Folds the write-ahead log into the database after a large write, so the
+ * next reader does not have to walk it. */
+void         cm_store_checkpoint           (CmStore           *self);
+
 /* path -> CmFileState */
 GHashTable  *cm_store_load_file_states     (CmStore           *self,
                                             GError           **error);

@@ -50,6 +50,42 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_QUARK (cm-store-error-quark, cm_store_error)
 
+/* The rollup row a message counts in; NULL user and project become 0 and ''
+ * so that the unique key holds. */
+#define ROLLUP_KEY(R) \
+  " ts = " R ".ts - " R ".ts % 900000 AND model = " R ".model AND backend = " R ".backend" \
+  " AND user_id = ifnull (" R ".user_id, 0) AND project = ifnull (" R ".project, '')"
+
+#define ROLLUP_SUMS \
+  "input, output, cw5m, cw1h, cr, ws, estimated, cost, c_input, c_output, c_cw5m, c_cw1h," \
+  " c_cr, c_ws"
+
+#define ROLLUP_ADD \
+  " INSERT INTO rollup (ts, model, backend, user_id, project, messages, unpriced, " ROLLUP_SUMS \
+  ", first_ms, last_ms) VALUES (NEW.ts - NEW.ts % 900000, NEW.model, NEW.backend," \
+  " ifnull (NEW.user_id, 0), ifnull (NEW.project, ''), 1, NEW.priced = 0, NEW.input, NEW.output," \
+  " NEW.cw5m, NEW.cw1h, NEW.cr, NEW.ws, NEW.estimated, NEW.cost, NEW.c_input, NEW.c_output," \
+  " NEW.c_cw5m, NEW.c_cw1h, NEW.c_cr, NEW.c_ws, NEW.ts, NEW.ts)" \
+  " ON CONFLICT (ts, model, backend, user_id, project) DO UPDATE SET messages = messages + 1," \
+  " unpriced = unpriced + excluded.unpriced, input = input + excluded.input," \
+  " output = output + excluded.output, cw5m = cw5m + excluded.cw5m," \
+  " cw1h = cw1h + excluded.cw1h, cr = cr + excluded.cr, ws = ws + excluded.ws," \
+  " estimated = estimated + excluded.estimated, cost = cost + excluded.cost," \
+  " c_input = c_input + excluded.c_input, c_output = c_output + excluded.c_output," \
+  " c_cw5m = c_cw5m + excluded.c_cw5m, c_cw1h = c_cw1h + excluded.c_cw1h," \
+  " c_cr = c_cr + excluded.c_cr, c_ws = c_ws + excluded.c_ws," \
+  " first_ms = min (first_ms, excluded.first_ms), last_ms = max (last_ms, excluded.last_ms);"
+
+#define ROLLUP_SUB \
+  " UPDATE rollup SET messages = messages - 1, unpriced = unpriced - (OLD.priced = 0)," \
+  " input = input - OLD.input, output = output - OLD.output, cw5m = cw5m - OLD.cw5m," \
+  " cw1h = cw1h - OLD.cw1h, cr = cr - OLD.cr, ws = ws - OLD.ws," \
+  " estimated = estimated - OLD.estimated, cost = cost - OLD.cost," \
+  " c_input = c_input - OLD.c_input, c_output = c_output - OLD.c_output," \
+  " c_cw5m = c_cw5m - OLD.c_cw5m, c_cw1h = c_cw1h - OLD.c_cw1h, c_cr = c_cr - OLD.c_cr," \
+  " c_ws = c_ws - OLD.c_ws WHERE" ROLLUP_KEY ("OLD") ";" \
+  " DELETE FROM rollup WHERE messages = 0 AND" ROLLUP_KEY ("OLD") ";"
+
 /* Each entry upgrades the schema by one version; never edit a shipped one. */
 static const char *migrations[] = {
   /* 0 -> 1 */
@@ -78,6 +114,23 @@ static const char *migrations[] = {
   "CREATE INDEX messages_session ON messages (session_id);"
   "CREATE INDEX messages_message_id ON messages (message_id);"
   "CREATE INDEX messages_file ON messages (file_id);"
+  /* Sums per quarter hour (every zone's midnight falls on one), model,
+   * backend, user and project: reports read this, not the messages. Kept
+   * exact by triggers through inserts, replacements, re-pricing and
+   * re-attribution. */
+  "CREATE TABLE rollup ("
+  "  ts INTEGER NOT NULL, model TEXT NOT NULL, backend INTEGER NOT NULL, user_id INTEGER NOT NULL,"
+  "  project TEXT NOT NULL, messages INTEGER NOT NULL, unpriced INTEGER NOT NULL,"
+  "  input INTEGER NOT NULL, output INTEGER NOT NULL, cw5m INTEGER NOT NULL, cw1h INTEGER NOT NULL,"
+  "  cr INTEGER NOT NULL, ws INTEGER NOT NULL, estimated INTEGER NOT NULL, cost INTEGER NOT NULL,"
+  "  c_input INTEGER NOT NULL, c_output INTEGER NOT NULL, c_cw5m INTEGER NOT NULL,"
+  "  c_cw1h INTEGER NOT NULL, c_cr INTEGER NOT NULL, c_ws INTEGER NOT NULL,"
+  "  first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL,"
+  "  UNIQUE (ts, model, backend, user_id, project));"
+  "CREATE TRIGGER messages_rollup_insert AFTER INSERT ON messages BEGIN" ROLLUP_ADD "END;"
+  "CREATE TRIGGER messages_rollup_delete AFTER DELETE ON messages BEGIN" ROLLUP_SUB "END;"
+  "CREATE TRIGGER messages_rollup_update AFTER UPDATE ON messages BEGIN"
+  ROLLUP_SUB ROLLUP_ADD "END;"
   "CREATE TABLE ratelimit_observations ("
   "  id INTEGER PRIMARY KEY, observed_ms INTEGER NOT NULL, model TEXT NOT NULL,"
   "  organization_id TEXT, kind TEXT NOT NULL, lim INTEGER NOT NULL, remaining INTEGER NOT NULL,"
@@ -1455,7 +1508,8 @@ build_where (const CmQueryFilter  *filter,
       add_text (p, " AND (m.user_id IN (SELECT id FROM users WHERE email IN"
                    " (SELECT value FROM json_each (?)))",
                 strv_to_json ((const char * const *) filter->users));
-      g_string_append (p->where, unattributed ? " OR m.user_id IS NULL)" : ")");
+      /* Messages keep NULL for nobody, the rollup 0. */
+      g_string_append (p->where, unattributed ? " OR ifnull (m.user_id, 0) = 0)" : ")");
     }
   if (filter->session_id != NULL)
     add_text (p, " AND m.session_id = ?", g_strdup (filter->session_id));
@@ -1482,7 +1536,28 @@ bind_params (sqlite3_stmt *stmt,
   "sum (m.input), sum (m.output), sum (m.cw5m), sum (m.cw1h), sum (m.cr), sum (m.ws), count (*)," \
   " sum (m.priced = 0), sum (m.estimated), sum (m.cost), sum (m.c_input), sum (m.c_output)," \
   " sum (m.c_cw5m), sum (m.c_cw1h), sum (m.c_cr), sum (m.c_ws), min (m.ts), max (m.ts)"
+#define ROLLUP_TOTALS_COLUMNS \
+  "sum (m.input), sum (m.output), sum (m.cw5m), sum (m.cw1h), sum (m.cr), sum (m.ws)," \
+  " sum (m.messages), sum (m.unpriced), sum (m.estimated), sum (m.cost), sum (m.c_input)," \
+  " sum (m.c_output), sum (m.c_cw5m), sum (m.c_cw1h), sum (m.c_cr), sum (m.c_ws)," \
+  " min (m.first_ms), max (m.last_ms)"
 #define N_TOTALS_COLUMNS 18
+
+/* Reports read the quarter-hour rollup unless they need single messages. */
+static gboolean
+use_rollup (const CmQueryFilter *filter,
+            CmGroupBy            primary,
+            CmGroupBy            secondary)
+{
+  return (filter == NULL || filter->session_id == NULL) &&
+         primary != CM_GROUP_SESSION && secondary != CM_GROUP_SESSION;
+}
+
+static const char *
+totals_source (gboolean rollup)
+{
+  return rollup ? ROLLUP_TOTALS_COLUMNS " FROM rollup m" : TOTALS_COLUMNS " FROM messages m";
+}
 
 static void
 read_totals (sqlite3_stmt *stmt,
@@ -1591,7 +1666,8 @@ cm_store_query_totals (CmStore              *self,
       return FALSE;
     }
 
-  sql = g_strconcat ("SELECT " TOTALS_COLUMNS " FROM messages m", q.params.where->str, NULL);
+  sql = g_strconcat ("SELECT ", totals_source (use_rollup (filter, CM_GROUP_NONE, CM_GROUP_NONE)),
+                     q.params.where->str, NULL);
   stmt = query_prepare (&q, sql, error);
   if (stmt == NULL)
     {
@@ -1662,7 +1738,7 @@ group_key (KeyContext   *kc,
       return g_strdup (cm_backend_to_string (v >= 0 && v < CM_N_BACKENDS ? v : CM_BACKEND_UNKNOWN));
 
     case CM_GROUP_USER:
-      if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+      if (sqlite3_column_type (stmt, column) == SQLITE_NULL || v == 0)
         return g_strdup (CM_UNATTRIBUTED_KEY);
       return g_strdup (g_hash_table_lookup (kc->emails, GINT_TO_POINTER ((int) v)));
 
@@ -1741,8 +1817,9 @@ cm_store_query_groups (CmStore              *self,
       return NULL;
     }
 
-  sql = g_strdup_printf ("SELECT %s, %s, " TOTALS_COLUMNS " FROM messages m%s GROUP BY 1, 2",
+  sql = g_strdup_printf ("SELECT %s, %s, %s%s GROUP BY 1, 2",
                          group_expression (primary), group_expression (secondary),
+                         totals_source (use_rollup (filter, primary, secondary)),
                          q.params.where->str);
   stmt = query_prepare (&q, sql, error);
   if (stmt == NULL)
@@ -2058,6 +2135,14 @@ cm_store_list_users (CmStore  *self,
                        " WHERE EXISTS (SELECT 1 FROM messages m WHERE m.user_id IS NULL))"
                        " ORDER BY email = '" CM_UNATTRIBUTED_KEY "', email",
                        error);
+}
+
+void
+cm_store_checkpoint (CmStore *self)
+{
+  g_mutex_lock (&self->write_lock);
+  sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  g_mutex_unlock (&self->write_lock);
 }
 
 gint64
