@@ -7,10 +7,13 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
 #include "cm-ratelimit-client.h"
+#include "cm-ratelimit-client-private.h"
 #include "cm-store.h"
 #include "cm-test-util.h"
 
@@ -1086,6 +1089,176 @@ test_client_store (Fixture       *f,
 }
 
 static void
+count_cb (CmRatelimitClient *client,
+          CmRatelimitResult *result,
+          gpointer           user_data)
+{
+  GPtrArray *results = user_data;
+
+  g_ptr_array_add (results, cm_ratelimit_result_ref (result));
+}
+
+static gboolean
+stop_cb (gpointer user_data)
+{
+  gboolean *done = user_data;
+
+  *done = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+spin_for (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, stop_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_client_interval (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_ratelimit_result_unref);
+  g_autofree char *url = g_strconcat (f->base, "/ok", NULL);
+  gint64 end;
+
+  g_signal_connect (f->client, "probe-finished", G_CALLBACK (count_cb), results);
+  cm_ratelimit_client_set_base_url (f->client, url);
+  cm_ratelimit_client_set_probe_model (f->client, "claude-haiku-4-5");
+  /* A "minute" of 50 ms. */
+  cm_ratelimit_client_set_minute_ms (f->client, 50);
+
+  /* Off by default: nothing happens on its own. */
+  spin_for (300);
+  g_assert_cmpuint (f->n_requests, ==, 0);
+
+  cm_ratelimit_client_set_probe_interval (f->client, 1);
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (results->len < 3 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (results->len, >=, 3);
+  g_assert_cmpstr (((CmRatelimitResult *) g_ptr_array_index (results, 0))->model, ==, "claude-haiku-4-5");
+  g_assert_cmpint (((CmRatelimitResult *) g_ptr_array_index (results, 0))->error, ==, CM_RATELIMIT_ERROR_NONE);
+
+  /* Off again: no further probe. */
+  cm_ratelimit_client_set_probe_interval (f->client, 0);
+  spin_for (50);
+  g_ptr_array_set_size (results, 0);
+  f->n_requests = 0;
+  spin_for (300);
+  g_assert_cmpuint (f->n_requests, ==, 0);
+  g_assert_cmpuint (results->len, ==, 0);
+}
+
+static void
+test_client_interval_slow (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *url = g_strconcat (f->base, "/slow", NULL);
+
+  /* A server slower than the interval gets one probe at a time. */
+  cm_ratelimit_client_set_base_url (f->client, url);
+  cm_ratelimit_client_set_timeout (f->client, 5);
+  cm_ratelimit_client_set_minute_ms (f->client, 20);
+  cm_ratelimit_client_set_probe_interval (f->client, 1);
+  spin_for (500);
+  g_assert_cmpuint (f->n_requests, ==, 1);
+  cm_ratelimit_client_set_probe_interval (f->client, 0);
+}
+
+static GSettings *
+memory_settings (void)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "data", NULL);
+  g_autoptr(GSettingsSchemaSource) source = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsBackend) backend = g_memory_settings_backend_new ();
+  g_autoptr(GError) error = NULL;
+
+  source = g_settings_schema_source_new_from_directory (dir, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  schema = g_settings_schema_source_lookup (source, APP_ID, FALSE);
+  g_assert_nonnull (schema);
+
+  return g_settings_new_full (schema, backend, NULL);
+}
+
+static void
+test_client_bind_settings (void)
+{
+  g_autoptr(GSettings) settings = memory_settings ();
+  g_autoptr(CmRatelimitClient) client = cm_ratelimit_client_new ();
+
+  cm_ratelimit_client_bind_settings (client, settings);
+  /* The schema's defaults match the client's. */
+  g_assert_cmpstr (cm_ratelimit_client_get_base_url (client), ==, "https://api.anthropic.com");
+  g_assert_cmpstr (cm_ratelimit_client_get_probe_model (client), ==, "claude-haiku-4-5");
+  g_assert_cmpuint (cm_ratelimit_client_get_probe_interval (client), ==, 0);
+
+  g_settings_set_string (settings, "api-base-url", "http://127.0.0.1:9/");
+  g_settings_set_string (settings, "probe-model", "claude-opus-4-6");
+  g_settings_set_uint (settings, "probe-interval", 15);
+  g_assert_cmpstr (cm_ratelimit_client_get_base_url (client), ==, "http://127.0.0.1:9/");
+  g_assert_cmpstr (cm_ratelimit_client_get_probe_model (client), ==, "claude-opus-4-6");
+  g_assert_cmpuint (cm_ratelimit_client_get_probe_interval (client), ==, 15);
+
+  /* Only one way: the client never writes settings. */
+  cm_ratelimit_client_set_probe_model (client, "claude-x");
+  g_settings_set_uint (settings, "probe-interval", 0);
+  {
+    g_autofree char *model = g_settings_get_string (settings, "probe-model");
+
+    g_assert_cmpstr (model, ==, "claude-opus-4-6");
+  }
+}
+
+static void
+reload_cb (GObject      *source,
+           GAsyncResult *res,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (res);
+}
+
+static void
+test_client_reload_key (void)
+{
+  g_autoptr(CmRatelimitClient) client = cm_ratelimit_client_new ();
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean has;
+
+  /* No Secret Service here (the bus leads nowhere): the variable counts. */
+  g_setenv ("ANTHROPIC_API_KEY", TEST_KEY, TRUE);
+  cm_ratelimit_client_reload_key_async (client, NULL, reload_cb, &res);
+  while (res == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  has = cm_ratelimit_client_reload_key_finish (client, res, &error);
+  g_assert_no_error (error);
+  g_assert_true (has);
+  g_assert_true (cm_ratelimit_client_has_api_key (client));
+  g_clear_object (&res);
+
+  g_unsetenv ("ANTHROPIC_API_KEY");
+  cm_ratelimit_client_reload_key_async (client, NULL, reload_cb, &res);
+  while (res == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  has = cm_ratelimit_client_reload_key_finish (client, res, &error);
+  g_assert_false (has);
+#ifdef HAVE_LIBSECRET
+  /* The keyring's failure is said, not swallowed. */
+  g_assert_nonnull (error);
+  g_assert_true (g_str_has_prefix (error->message, "Could not read the API key in the keyring"));
+#endif
+  g_assert_false (cm_ratelimit_client_has_api_key (client));
+}
+
+static void
 test_client_properties (void)
 {
   g_autoptr(CmRatelimitClient) client = cm_ratelimit_client_new ();
@@ -1124,6 +1297,8 @@ main (int   argc,
   g_unsetenv ("HTTP_PROXY");
   g_unsetenv ("all_proxy");
   g_unsetenv ("ALL_PROXY");
+  /* Never the user's keyring: no Secret Service is reachable from here. */
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/costmeter-test-bus", TRUE);
   captured_log = g_string_new (NULL);
   g_log_set_writer_func (capture_writer, captured_log, NULL);
 
@@ -1138,6 +1313,8 @@ main (int   argc,
   g_test_add_func ("/ratelimit/classify/garbage-body", test_classify_garbage_body);
   g_test_add_func ("/ratelimit/redact", test_redact);
   g_test_add_func ("/ratelimit/client/properties", test_client_properties);
+  g_test_add_func ("/ratelimit/client/bind-settings", test_client_bind_settings);
+  g_test_add_func ("/ratelimit/client/reload-key", test_client_reload_key);
 
 #define ADD(path, func) g_test_add ("/ratelimit/client/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("ok", test_client_ok);
@@ -1156,6 +1333,8 @@ main (int   argc,
   ADD ("refused", test_client_refused);
   ADD ("cancel", test_client_cancel);
   ADD ("store", test_client_store);
+  ADD ("interval", test_client_interval);
+  ADD ("interval-slow", test_client_interval_slow);
 #undef ADD
 
   return g_test_run ();

@@ -10,6 +10,10 @@
 #include <string.h>
 
 #include "cm-ratelimit-client.h"
+#include "cm-ratelimit-client-private.h"
+#ifdef HAVE_LIBSECRET
+#include "cm-keyring.h"
+#endif
 
 /* Header values beyond these are not limits anyone has: treat as garbage. */
 #define MAX_COUNT           G_GINT64_CONSTANT (1000000000000)
@@ -627,6 +631,7 @@ struct _CmRatelimitClient
   char              *probe_model;
   guint              probe_interval;
   guint              interval_source;
+  guint              minute_ms;
   gboolean           interval_probe_running;
   CmRatelimitResult *last_result;
 };
@@ -847,6 +852,7 @@ cm_ratelimit_client_init (CmRatelimitClient *self)
   self->base_url = g_strdup (CM_RATELIMIT_DEFAULT_BASE_URL);
   self->probe_model = g_strdup (CM_RATELIMIT_DEFAULT_MODEL);
   self->timeout = DEFAULT_TIMEOUT_S;
+  self->minute_ms = 60 * 1000;
   self->session = soup_session_new_with_options ("user-agent", "CostMeter/" PACKAGE_VERSION,
                                                  "timeout", self->timeout,
                                                  "max-conns-per-host", 2,
@@ -1374,6 +1380,100 @@ reschedule (CmRatelimitClient *self)
 {
   g_clear_handle_id (&self->interval_source, g_source_remove);
 
-  if (self->probe_interval > 0)
-    self->interval_source = g_timeout_add_seconds (self->probe_interval * 60, interval_cb, self);
+  if (self->probe_interval == 0)
+    return;
+
+  /* Whole seconds let the main loop batch wake-ups. */
+  if (self->minute_ms % 1000 == 0)
+    self->interval_source = g_timeout_add_seconds (self->probe_interval * (self->minute_ms / 1000),
+                                                   interval_cb, self);
+  else
+    self->interval_source = g_timeout_add (self->probe_interval * self->minute_ms, interval_cb, self);
+}
+
+void
+cm_ratelimit_client_set_minute_ms (CmRatelimitClient *self,
+                                   guint              minute_ms)
+{
+  g_return_if_fail (CM_IS_RATELIMIT_CLIENT (self));
+  g_return_if_fail (minute_ms > 0);
+
+  self->minute_ms = minute_ms;
+  reschedule (self);
+}
+
+/* --- settings and key --- */
+
+void
+cm_ratelimit_client_bind_settings (CmRatelimitClient *self,
+                                   GSettings         *settings)
+{
+  g_return_if_fail (CM_IS_RATELIMIT_CLIENT (self));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  g_settings_bind (settings, "api-base-url", self, "base-url", G_SETTINGS_BIND_GET);
+  g_settings_bind (settings, "probe-model", self, "probe-model", G_SETTINGS_BIND_GET);
+  g_settings_bind (settings, "probe-interval", self, "probe-interval", G_SETTINGS_BIND_GET);
+}
+
+#ifdef HAVE_LIBSECRET
+static void
+reload_key_cb (GObject      *source,
+               GAsyncResult *res,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CmRatelimitClient *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  char *key;
+
+  key = cm_keyring_lookup_finish (res, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* A keyring failure with ANTHROPIC_API_KEY set already gave that key. */
+  cm_ratelimit_client_set_api_key (self, key);
+  cm_keyring_free_key (key);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, cm_ratelimit_client_has_api_key (self));
+}
+#endif
+
+void
+cm_ratelimit_client_reload_key_async (CmRatelimitClient   *self,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (CM_IS_RATELIMIT_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cm_ratelimit_client_reload_key_async);
+
+#ifdef HAVE_LIBSECRET
+  cm_keyring_lookup_async (cancellable, reload_key_cb, task);
+#else
+  cm_ratelimit_client_set_api_key (self, g_getenv ("ANTHROPIC_API_KEY"));
+  g_task_return_boolean (task, cm_ratelimit_client_has_api_key (self));
+  g_object_unref (task);
+#endif
+}
+
+gboolean
+cm_ratelimit_client_reload_key_finish (CmRatelimitClient  *self,
+                                       GAsyncResult       *result,
+                                       GError            **error)
+{
+  g_return_val_if_fail (CM_IS_RATELIMIT_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

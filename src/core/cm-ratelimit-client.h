@@ -135,6 +135,20 @@ void               cm_ratelimit_client_set_probe_model     (CmRatelimitClient   
 guint              cm_ratelimit_client_get_probe_interval  (CmRatelimitClient   *self);
 void               cm_ratelimit_client_set_probe_interval  (CmRatelimitClient   *self,
                                                             guint                minutes);
+/* Follows api-base-url, probe-model and probe-interval of @settings (the
+ * com.example.CostMeter schema) from now on. */
+void               cm_ratelimit_client_bind_settings       (CmRatelimitClient   *self,
+                                                            GSettings           *settings);
+/* Looks the key up again (the keyring, then ANTHROPIC_API_KEY) and uses it;
+ * finishes TRUE when there is a key. A keyring failure is the GError (the
+ * variable, when set, is still used). */
+void               cm_ratelimit_client_reload_key_async    (CmRatelimitClient   *self,
+                                                            GCancellable        *cancellable,
+                                                            GAsyncReadyCallback  callback,
+                                                            gpointer             user_data);
+gboolean           cm_ratelimit_client_reload_key_finish   (CmRatelimitClient   *self,
+                                                            GAsyncResult        *result,
+                                                            GError             **error);
 /* The most recent result (manual or automatic probe), or NULL. */
 CmRatelimitResult *cm_ratelimit_client_get_last_result     (CmRatelimitClient   *self);
 
