@@ -304,6 +304,78 @@ test_parse_headers_rounding (void)
   g_assert_cmpuint (bad, ==, 1);
 }
 
+/* Random garbage in every header and body: no crash, and whatever comes out
+ * stays within the documented ranges. */
+static char *
+random_value (void)
+{
+  static const char *pieces[] = {
+    "0", "1", "9", "50", "-", "+", ":", "T", "Z", " ", ",", ".", "e", "x", "\xc3\xa9", "\xff",
+    "2026-11-22T19:00:00Z", "99999999999999", "1000000000000", "nan", "Thu, 21 Aug 2025 12:40:30 GMT",
+  };
+  GString *v = g_string_new (NULL);
+  int n = g_test_rand_int_range (0, 6);
+
+  for (int i = 0; i < n; i++)
+    g_string_append (v, pieces[g_test_rand_int_range (0, G_N_ELEMENTS (pieces))]);
+
+  return g_string_free (v, FALSE);
+}
+
+static void
+test_parse_random (void)
+{
+  static const char *names[] = {
+    "retry-after", "anthropic-organization-id",
+    "anthropic-ratelimit-requests-limit", "anthropic-ratelimit-requests-remaining",
+    "anthropic-ratelimit-requests-reset", "anthropic-ratelimit-tokens-limit",
+    "anthropic-ratelimit-tokens-remaining", "anthropic-ratelimit-input-tokens-limit",
+    "anthropic-ratelimit-input-tokens-remaining", "anthropic-ratelimit-output-tokens-reset",
+    "anthropic-priority-input-tokens-limit", "anthropic-ratelimit-priority-output-tokens-remaining",
+  };
+  gint64 now_ms = G_GINT64_CONSTANT (1763838000000); /* 2026-11-22T19:00:00Z */
+
+  for (int round = 0; round < 3000; round++)
+    {
+      g_autoptr(SoupMessageHeaders) h = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+      g_autoptr(GPtrArray) obs = NULL;
+      g_autofree char *body_text = random_value ();
+      g_autoptr(GBytes) body = g_bytes_new (body_text, strlen (body_text));
+      g_autofree char *message = NULL;
+      gint64 retry = 0;
+      guint bad = 0;
+
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        {
+          if (g_test_rand_bit ())
+            {
+              g_autofree char *v = random_value ();
+
+              soup_message_headers_append (h, names[i], v);
+            }
+        }
+
+      obs = cm_ratelimit_parse_headers (h, "m", 429, now_ms, &retry, &bad);
+      g_assert_true (retry >= -1 && retry <= G_GINT64_CONSTANT (366) * 86400);
+      for (guint i = 0; i < obs->len; i++)
+        {
+          CmRateLimitObservation *o = g_ptr_array_index (obs, i);
+
+          g_assert_true (o->limit >= -1 && o->limit <= G_GINT64_CONSTANT (1000000000000));
+          g_assert_true (o->remaining >= -1 && o->remaining <= G_GINT64_CONSTANT (1000000000000));
+          g_assert_true (o->limit < 0 || o->remaining <= o->limit);
+          g_assert_true (o->reset_ms == 0 ||
+                         (o->reset_ms >= now_ms - 86400 * 1000 &&
+                          o->reset_ms <= now_ms + G_GINT64_CONSTANT (366) * 86400 * 1000));
+          g_assert_true (o->limit >= 0 || o->remaining >= 0 || o->reset_ms > 0);
+          g_assert_true (o->organization_id == NULL || g_str_is_ascii (o->organization_id));
+        }
+
+      cm_ratelimit_classify_response (g_test_rand_int_range (100, 600), retry, body, NULL, &message);
+      g_assert_true (g_utf8_validate (message, -1, NULL));
+    }
+}
+
 static GBytes *
 error_body (const char *type,
             const char *message,
@@ -1309,6 +1381,7 @@ main (int   argc,
   g_test_add_func ("/ratelimit/parse/headers-partial", test_parse_headers_partial);
   g_test_add_func ("/ratelimit/parse/headers-garbage", test_parse_headers_garbage);
   g_test_add_func ("/ratelimit/parse/headers-rounding", test_parse_headers_rounding);
+  g_test_add_func ("/ratelimit/parse/random", test_parse_random);
   g_test_add_func ("/ratelimit/classify/table", test_classify);
   g_test_add_func ("/ratelimit/classify/garbage-body", test_classify_garbage_body);
   g_test_add_func ("/ratelimit/redact", test_redact);

@@ -168,6 +168,7 @@ cm_ratelimit_parse_retry_after (const char *value,
 {
   g_autoptr(GDateTime) dt = NULL;
   gint64 s;
+  gsize len;
 
   if (value == NULL)
     return FALSE;
@@ -180,7 +181,17 @@ cm_ratelimit_parse_retry_after (const char *value,
       return TRUE;
     }
 
-  /* RFC 9110 also allows an HTTP date. */
+  /* RFC 9110 also allows an HTTP date ("Sun, 06 Nov 1994 08:49:37 GMT").
+   * Only plausible ones reach libsoup, which logs what it cannot parse. */
+  len = strlen (value);
+  if (len < 20 || len > 40 || strstr (value, "GMT") == NULL)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (!g_ascii_isprint (value[i]))
+        return FALSE;
+    }
+
   dt = soup_date_time_new_from_http_string (value);
   if (dt == NULL)
     return FALSE;
