@@ -13,6 +13,8 @@
 
 #include "cm-application.h"
 #include "cm-format.h"
+#include "cm-preferences-window.h"
+#include "cm-ratelimit-chip.h"
 #include "cm-tray.h"
 #include "cm-ui-resources.h"
 #include "cm-window.h"
@@ -35,6 +37,7 @@ struct _CmApplication
   CmScanner      *scanner;
   CmFilter       *filter;
   CmReport       *report;
+  CmRatelimitClient *ratelimit;
 
   GCancellable   *cancellable;
   GHashTable     *monitors;     /* directory path -> GFileMonitor */
@@ -451,6 +454,13 @@ cm_application_startup (GApplication *app)
   /* The tray indicator and budget monitor follow their settings themselves
    * and go away with the application. */
   cm_tray_attach (app, self->store, self->settings);
+
+  /* Rate-limit probes follow their settings; the key comes from the keyring
+   * (or ANTHROPIC_API_KEY) and stays in memory only. */
+  self->ratelimit = cm_ratelimit_client_new ();
+  cm_ratelimit_client_set_store (self->ratelimit, self->store);
+  cm_ratelimit_client_bind_settings (self->ratelimit, self->settings);
+  cm_ratelimit_client_reload_key_async (self->ratelimit, self->cancellable, NULL, NULL);
 }
 
 static void
@@ -490,7 +500,14 @@ cm_application_activate (GApplication *app)
     return;
 
   if (window == NULL)
-    window = GTK_WINDOW (cm_window_new (self));
+    {
+      GtkWidget *chip = cm_ratelimit_chip_new ();
+
+      window = GTK_WINDOW (cm_window_new (self));
+      cm_ratelimit_chip_set_store (CM_RATELIMIT_CHIP (chip), self->store);
+      cm_ratelimit_chip_set_client (CM_RATELIMIT_CHIP (chip), self->ratelimit);
+      cm_window_add_header_widget (CM_WINDOW (window), chip);
+    }
 
   gtk_window_present (window);
 }
@@ -580,18 +597,17 @@ preferences_action (GSimpleAction *action,
                     GVariant      *param,
                     gpointer       user_data)
 {
-  GtkApplication *app = GTK_APPLICATION (user_data);
-  GType type = g_type_from_name ("CmPreferencesWindow");
-  GtkWindow *parent = gtk_application_get_active_window (app);
-  GtkWindow *window;
+  CmApplication *self = CM_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  CmPreferencesWindow *window;
 
-  /* The preferences window is its own part of the app: open it when it is
-   * built in, otherwise there is nothing to show. */
-  if (type == G_TYPE_INVALID)
+  if (self->store == NULL)
     return;
 
-  window = g_object_new (type, "application", app, "transient-for", parent, NULL);
-  gtk_window_present (window);
+  window = cm_preferences_window_new (self->settings, self->store, self->pricing, self->ratelimit);
+  gtk_window_set_application (GTK_WINDOW (window), GTK_APPLICATION (self));
+  gtk_window_set_transient_for (GTK_WINDOW (window), parent);
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 static void
@@ -667,6 +683,7 @@ cm_application_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
+  g_clear_object (&self->ratelimit);
   g_clear_object (&self->pricing);
   g_clear_pointer (&self->monitors, g_hash_table_unref);
   g_free (self->demo_dir);
