@@ -25,6 +25,10 @@
 #define MAX_PENDING     6
 #define COMMIT_RECORDS  20000
 #define COMMIT_USEC     (500 * 1000)
+/* More tokens of one kind than any request can have: the line is corrupt or
+ * hostile. Skipping it keeps every sum exact and inside 64 bits (SQLite fails
+ * a SUM() that overflows, which would lose every report). */
+#define MAX_TOKENS      G_GINT64_CONSTANT (1000000000)
 
 struct _CmScanner
 {
@@ -555,6 +559,19 @@ new_result (FileJob *job)
   return result;
 }
 
+static gboolean
+usage_plausible (const CmUsage *u)
+{
+  const gint64 counts[] = { u->input, u->output, u->cache_write_5m, u->cache_write_1h,
+                            u->cache_read, u->web_search };
+
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    if (counts[i] < 0 || counts[i] > MAX_TOKENS)
+      return FALSE;
+
+  return TRUE;
+}
+
 /* Parses the complete lines of buf[0..len) (len ends just after a newline). */
 static void
 parse_lines (ChunkResult *result,
@@ -578,6 +595,11 @@ parse_lines (ChunkResult *result,
       result->lines++;
 
       r = cm_transcript_parse_line (p, nl - p, &item.record, NULL);
+      if (r == CM_PARSE_RECORD && !usage_plausible (&item.record.usage))
+        {
+          cm_record_clear (&item.record);
+          r = CM_PARSE_BROKEN;
+        }
       if (r == CM_PARSE_BROKEN)
         result->broken++;
       else if (r == CM_PARSE_SYNTHETIC)
