@@ -143,6 +143,9 @@ scan_with (const char *tag,
   broken = strstr (r.err, " new messages, ");
   g_assert_nonnull (broken);
   o.broken = g_ascii_strtoll (broken + strlen (" new messages, "), NULL, 10);
+  /* A skipped line is named with its file, offset and reason. */
+  if (o.broken > 0 && strstr (r.err, "sess.jsonl: skipped 1 broken line (the first at byte ") == NULL)
+    g_error ("%s: no reason given: %s", tag, r.err);
   result_clear (&r);
 
   r = run_cli ("--db", db, "report", "daily", "--json", "--timezone", "UTC");
