@@ -6,7 +6,7 @@
  * libFuzzer target for the transcript line parser. The input is one line
  * (not NUL-terminated, exactly @size bytes, so ASan sees any over-read). Both
  * the fast parser and the json-glib reference run on it; a record must carry
- * sane values. With CM_FUZZ_DIFFERENTIAL=1 the two must also agree on the
+ * sane values (the reference only up to 8 KiB). With CM_FUZZ_DIFFERENTIAL=1 the two must also agree on the
  * result class and the token counts.
  */
 
@@ -64,6 +64,16 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   rf = cm_transcript_parse_line (line, size, &fast, &fast_reason);
   check_record (rf, &fast, fast_reason);
+
+  /* json-glib recurses once per nesting level: past a few thousand levels
+   * the reference (a test oracle, never run on user data) overflows the
+   * stack, so it only sees inputs too short for that. */
+  if (size > 8192)
+    {
+      cm_record_clear (&fast);
+      g_free (line);
+      return 0;
+    }
 
   rr = cm_transcript_parse_line_reference (line, size, &ref, &ref_reason);
   check_record (rr, &ref, ref_reason);
