@@ -1145,15 +1145,27 @@ cm_scanner_scan_sync (CmScanner     *self,
 
   /* Every skipped line is counted (stats, the files table); say why, once
    * per file, so a user can find it. */
-  for (guint i = 0; i < jobs->len; i++)
-    {
-      FileJob *job = g_ptr_array_index (jobs, i);
+  {
+    guint n_told = 0, n_more = 0;
 
-      if (job->skipped > 0)
+    for (guint i = 0; i < jobs->len; i++)
+      {
+        FileJob *job = g_ptr_array_index (jobs, i);
+
+        if (job->skipped == 0)
+          continue;
+        if (n_told++ >= 10)
+          {
+            n_more++;
+            continue;
+          }
         g_message ("%s: skipped %" G_GINT64_FORMAT " broken line%s (the first at byte %"
                    G_GINT64_FORMAT ": %s)", job->state.path, job->skipped,
                    job->skipped == 1 ? "" : "s", job->skip_offset, job->skip_reason);
-    }
+      }
+    if (n_more > 0)
+      g_message ("Broken lines were skipped in %u more files", n_more);
+  }
 
   /* Anything the workers pushed after a stop. */
   {
