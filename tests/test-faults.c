@@ -560,10 +560,14 @@ test_disk_full (void)
                                              GSIZE_TO_POINTER (limits[i]), NULL);
       r = run_argv (launcher, argv);
 
-      /* A clear error and an orderly exit, never a crash. */
+      /* A clear error and an orderly exit, never a crash. The larger limits
+       * may be enough for a compact database: then the scan just succeeds. */
       g_test_message ("limit %zu: exit %d: %s", limits[i], r.status, r.err);
-      g_assert_cmpint (r.status, ==, 1);
-      g_assert_nonnull (strstr (r.err, "disk is full"));
+      if (i == 0 || r.status != 0)
+        {
+          g_assert_cmpint (r.status, ==, 1);
+          g_assert_nonnull (strstr (r.err, "disk is full"));
+        }
       g_assert_null (strstr (r.err, "CRITICAL"));
       result_clear (&r);
 
