@@ -1,0 +1,1200 @@
+/* cm-transcript-parser.c
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Two parsers with one contract (see the header). The fast one validates the
+ * whole line in a single pass but only looks inside the few objects that
+ * carry usage; everything else (content blocks, tool inputs, snapshots) is
+ * skipped with a table-driven string scan. The json-glib one is the
+ * reference the tests hold it to, line by line.
+ */
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "cm-transcript-parser.h"
+
+#define MAX_DEPTH      256
+#define MAX_TOKENS     (G_GINT64_CONSTANT (1) << 53)
+
+/* --- shared helpers --- */
+
+static gsize
+trim_length (const char *line,
+             gsize       len)
+{
+  while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' ' ||
+                     line[len - 1] == '\t' || line[len - 1] == '\n'))
+    len--;
+
+  return len;
+}
+
+static gboolean
+all_blank (const char *line,
+           gsize       len)
+{
+  for (gsize i = 0; i < len; i++)
+    {
+      if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r' && line[i] != '\n')
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+read_digits (const char **p,
+             const char  *end,
+             int          n,
+             int         *out)
+{
+  int v = 0;
+
+  if (end - *p < n)
+    return FALSE;
+
+  for (int i = 0; i < n; i++)
+    {
+      char c = (*p)[i];
+
+      if (c < '0' || c > '9')
+        return FALSE;
+      v = v * 10 + (c - '0');
+    }
+
+  *p += n;
+  *out = v;
+
+  return TRUE;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static gint64
+days_from_civil (gint64 y,
+                 int    m,
+                 int    d)
+{
+  gint64 era;
+  gint64 yoe, doy, doe;
+
+  y -= m <= 2;
+  era = (y >= 0 ? y : y - 399) / 400;
+  yoe = y - era * 400;
+  doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+  return era * 146097 + doe - 719468;
+}
+
+static int
+days_in_month (int y,
+               int m)
+{
+  static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+    return 29;
+
+  return days[m - 1];
+}
+
+gboolean
+cm_parse_timestamp_ms (const char *str,
+                       gsize       len,
+                       gint64     *out_ms)
+{
+  const char *p = str;
+  const char *end = str + len;
+  int y, mo, d, h, mi, s;
+  int ms = 0;
+  int offset_min = 0;
+
+  if (!read_digits (&p, end, 4, &y) || p >= end || *p++ != '-' ||
+      !read_digits (&p, end, 2, &mo) || p >= end || *p++ != '-' ||
+      !read_digits (&p, end, 2, &d) || p >= end || (*p != 'T' && *p != 't' && *p != ' '))
+    return FALSE;
+  p++;
+  if (!read_digits (&p, end, 2, &h) || p >= end || *p++ != ':' ||
+      !read_digits (&p, end, 2, &mi) || p >= end || *p++ != ':' ||
+      !read_digits (&p, end, 2, &s))
+    return FALSE;
+
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > days_in_month (y, mo) ||
+      h > 23 || mi > 59 || s > 60)
+    return FALSE;
+
+  if (p < end && *p == '.')
+    {
+      int digits = 0;
+
+      p++;
+      while (p < end && *p >= '0' && *p <= '9')
+        {
+          if (digits < 3)
+            ms = ms * 10 + (*p - '0');
+          digits++;
+          p++;
+        }
+      if (digits == 0)
+        return FALSE;
+      for (; digits < 3; digits++)
+        ms *= 10;
+    }
+
+  if (p < end && (*p == 'Z' || *p == 'z'))
+    p++;
+  else if (p < end && (*p == '+' || *p == '-'))
+    {
+      int sign = *p++ == '-' ? -1 : 1;
+      int oh, om;
+
+      if (!read_digits (&p, end, 2, &oh))
+        return FALSE;
+      if (p < end && *p == ':')
+        p++;
+      if (!read_digits (&p, end, 2, &om) || oh > 23 || om > 59)
+        return FALSE;
+      offset_min = sign * (oh * 60 + om);
+    }
+  else
+    return FALSE;
+
+  if (p != end)
+    return FALSE;
+
+  *out_ms = ((days_from_civil (y, mo, d) * 86400 + h * 3600 + mi * 60 + s) - offset_min * 60) * 1000 + ms;
+
+  return TRUE;
+}
+
+/* --- the fast path --- */
+
+typedef struct
+{
+  const char *ptr;   /* between the quotes */
+  gsize       len;
+  gboolean    escaped;
+  gboolean    set;
+} Slice;
+
+typedef struct
+{
+  gint64   values[7];
+  gboolean bad;
+  gboolean has_breakdown;
+} UsageFields;
+
+enum { U_INPUT, U_OUTPUT, U_CACHE_CREATION, U_CACHE_READ, U_5M, U_1H, U_WEB };
+
+typedef struct
+{
+  Slice        type;
+  Slice        message_id;
+  Slice        model;
+  Slice        request_id;
+  Slice        uuid;
+  Slice        session_id;
+  Slice        cwd;
+  Slice        timestamp;
+  gboolean     is_sidechain;
+  gboolean     has_usage;
+  UsageFields  usage;
+} LineFields;
+
+typedef struct
+{
+  const char *p;
+  const char *end;
+  gboolean    high_bytes;
+  const char *error;
+} Lexer;
+
+/* 1 for bytes that end the fast scan inside a string. */
+static guint8 string_stop[256];
+
+static void
+init_tables (void)
+{
+  static gsize done;
+
+  if (g_once_init_enter (&done))
+    {
+      for (int c = 0; c < 256; c++)
+        string_stop[c] = (c == '"' || c == '\\' || c < 0x20 || c >= 0x80);
+      g_once_init_leave (&done, 1);
+    }
+}
+
+static inline void
+skip_ws (Lexer *lx)
+{
+  while (lx->p < lx->end && (*lx->p == ' ' || *lx->p == '\t' || *lx->p == '\n' || *lx->p == '\r'))
+    lx->p++;
+}
+
+static gboolean
+fail (Lexer      *lx,
+      const char *why)
+{
+  if (lx->error == NULL)
+    lx->error = why;
+
+  return FALSE;
+}
+
+static gboolean
+is_hex (char c)
+{
+  return g_ascii_isxdigit (c);
+}
+
+/* At the opening quote. */
+static gboolean
+scan_string (Lexer *lx,
+             Slice *out)
+{
+  const char *p = lx->p + 1;
+  const char *end = lx->end;
+  gboolean escaped = FALSE;
+
+  for (;;)
+    {
+      while (p < end && !string_stop[(guint8) *p])
+        p++;
+
+      if (p >= end)
+        return fail (lx, "invalid JSON");
+
+      if (*p == '"')
+        break;
+
+      if (*p == '\\')
+        {
+          escaped = TRUE;
+          if (p + 1 >= end)
+            return fail (lx, "invalid JSON");
+          switch (p[1])
+            {
+            case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+              p += 2;
+              break;
+            case 'u':
+              if (end - p < 6 || !is_hex (p[2]) || !is_hex (p[3]) || !is_hex (p[4]) || !is_hex (p[5]))
+                return fail (lx, "invalid JSON");
+              p += 6;
+              break;
+            default:
+              return fail (lx, "invalid JSON");
+            }
+        }
+      else if ((guint8) *p >= 0x80)
+        {
+          lx->high_bytes = TRUE;
+          p++;
+        }
+      else if (*p == '\t')
+        p++;
+      else
+        return fail (lx, "invalid JSON");
+    }
+
+  if (out != NULL)
+    {
+      out->ptr = lx->p + 1;
+      out->len = p - (lx->p + 1);
+      out->escaped = escaped;
+      out->set = TRUE;
+    }
+
+  lx->p = p + 1;
+
+  return TRUE;
+}
+
+typedef enum
+{
+  NUM_INT,       /* an integer that fits the token range */
+  NUM_OTHER,     /* valid JSON, but not a usable token count */
+} NumKind;
+
+static gboolean
+scan_number (Lexer   *lx,
+             NumKind *kind,
+             gint64  *value)
+{
+  const char *p = lx->p;
+  const char *end = lx->end;
+  gboolean negative = FALSE;
+  gboolean integral = TRUE;
+  gint64 v = 0;
+  int digits = 0;
+
+  if (p < end && *p == '-')
+    {
+      negative = TRUE;
+      p++;
+    }
+
+  if (p >= end || *p < '0' || *p > '9')
+    return fail (lx, "invalid JSON");
+
+  if (*p == '0')
+    {
+      p++;
+      digits = 1;
+    }
+  else
+    {
+      while (p < end && *p >= '0' && *p <= '9')
+        {
+          if (digits < 18)
+            v = v * 10 + (*p - '0');
+          digits++;
+          p++;
+        }
+    }
+
+  if (p < end && *p == '.')
+    {
+      integral = FALSE;
+      p++;
+      if (p >= end || *p < '0' || *p > '9')
+        return fail (lx, "invalid JSON");
+      while (p < end && *p >= '0' && *p <= '9')
+        p++;
+    }
+
+  if (p < end && (*p == 'e' || *p == 'E'))
+    {
+      integral = FALSE;
+      p++;
+      if (p < end && (*p == '+' || *p == '-'))
+        p++;
+      if (p >= end || *p < '0' || *p > '9')
+        return fail (lx, "invalid JSON");
+      while (p < end && *p >= '0' && *p <= '9')
+        p++;
+    }
+
+  lx->p = p;
+
+  if (integral && !negative && digits <= 16 && v <= MAX_TOKENS)
+    {
+      *kind = NUM_INT;
+      *value = v;
+    }
+  else if (integral && negative && v == 0 && digits == 1)
+    {
+      *kind = NUM_INT; /* -0 */
+      *value = 0;
+    }
+  else
+    *kind = NUM_OTHER;
+
+  return TRUE;
+}
+
+static gboolean
+scan_literal (Lexer      *lx,
+              const char *word,
+              gsize       len)
+{
+  if ((gsize) (lx->end - lx->p) < len || memcmp (lx->p, word, len) != 0)
+    return fail (lx, "invalid JSON");
+
+  lx->p += len;
+
+  return TRUE;
+}
+
+static gboolean skip_value (Lexer *lx, int depth);
+
+static gboolean
+skip_container (Lexer *lx,
+                int    depth)
+{
+  gboolean object = *lx->p == '{';
+  char close = object ? '}' : ']';
+
+  if (depth >= MAX_DEPTH)
+    return fail (lx, "nesting too deep");
+
+  lx->p++;
+  skip_ws (lx);
+  if (lx->p < lx->end && *lx->p == close)
+    {
+      lx->p++;
+      return TRUE;
+    }
+
+  for (;;)
+    {
+      if (object)
+        {
+          if (lx->p >= lx->end || *lx->p != '"' || !scan_string (lx, NULL))
+            return fail (lx, "invalid JSON");
+          skip_ws (lx);
+          if (lx->p >= lx->end || *lx->p != ':')
+            return fail (lx, "invalid JSON");
+          lx->p++;
+          skip_ws (lx);
+        }
+
+      if (!skip_value (lx, depth + 1))
+        return FALSE;
+
+      skip_ws (lx);
+      if (lx->p >= lx->end)
+        return fail (lx, "invalid JSON");
+      if (*lx->p == close)
+        {
+          lx->p++;
+          return TRUE;
+        }
+      if (*lx->p != ',')
+        return fail (lx, "invalid JSON");
+      lx->p++;
+      skip_ws (lx);
+    }
+}
+
+static gboolean
+skip_value (Lexer *lx,
+            int    depth)
+{
+  NumKind kind;
+  gint64 v;
+
+  if (lx->p >= lx->end)
+    return fail (lx, "invalid JSON");
+
+  switch (*lx->p)
+    {
+    case '"':
+      return scan_string (lx, NULL);
+    case '{':
+    case '[':
+      return skip_container (lx, depth);
+    case 't':
+      return scan_literal (lx, "true", 4);
+    case 'f':
+      return scan_literal (lx, "false", 5);
+    case 'n':
+      return scan_literal (lx, "null", 4);
+    default:
+      return scan_number (lx, &kind, &v);
+    }
+}
+
+typedef gboolean (*MemberFunc) (Lexer      *lx,
+                                const char *key,
+                                gsize       key_len,
+                                int         depth,
+                                gpointer    data);
+
+#define KEY_IS(k) (key_len == sizeof (k) - 1 && memcmp (key, k, sizeof (k) - 1) == 0)
+
+/* Walks an object at lx->p, calling @func for each member with lx->p at the
+ * value; @func must consume the value. */
+static gboolean
+walk_object (Lexer      *lx,
+             int         depth,
+             MemberFunc  func,
+             gpointer    data)
+{
+  if (depth >= MAX_DEPTH)
+    return fail (lx, "nesting too deep");
+
+  lx->p++;
+  skip_ws (lx);
+  if (lx->p < lx->end && *lx->p == '}')
+    {
+      lx->p++;
+      return TRUE;
+    }
+
+  for (;;)
+    {
+      Slice key = { 0 };
+
+      if (lx->p >= lx->end || *lx->p != '"' || !scan_string (lx, &key))
+        return fail (lx, "invalid JSON");
+      skip_ws (lx);
+      if (lx->p >= lx->end || *lx->p != ':')
+        return fail (lx, "invalid JSON");
+      lx->p++;
+      skip_ws (lx);
+      if (lx->p >= lx->end)
+        return fail (lx, "invalid JSON");
+
+      /* Escaped keys never name a field we read. */
+      if (key.escaped)
+        {
+          if (!skip_value (lx, depth + 1))
+            return FALSE;
+        }
+      else if (!func (lx, key.ptr, key.len, depth + 1, data))
+        return FALSE;
+
+      skip_ws (lx);
+      if (lx->p >= lx->end)
+        return fail (lx, "invalid JSON");
+      if (*lx->p == '}')
+        {
+          lx->p++;
+          return TRUE;
+        }
+      if (*lx->p != ',')
+        return fail (lx, "invalid JSON");
+      lx->p++;
+      skip_ws (lx);
+    }
+}
+
+/* A string member: a string sets the slice, anything else clears it. */
+static gboolean
+take_string (Lexer *lx,
+             int    depth,
+             Slice *slice)
+{
+  if (*lx->p == '"')
+    return scan_string (lx, slice);
+
+  memset (slice, 0, sizeof *slice);
+
+  return skip_value (lx, depth);
+}
+
+static gboolean
+take_token (Lexer       *lx,
+            int          depth,
+            UsageFields *u,
+            int          which)
+{
+  NumKind kind;
+  gint64 v;
+  char c = *lx->p;
+
+  if (c == 'n')
+    {
+      u->values[which] = 0;
+      return scan_literal (lx, "null", 4);
+    }
+
+  if (c == '-' || (c >= '0' && c <= '9'))
+    {
+      if (!scan_number (lx, &kind, &v))
+        return FALSE;
+      if (kind == NUM_INT)
+        u->values[which] = v;
+      else
+        u->bad = TRUE;
+      return TRUE;
+    }
+
+  u->bad = TRUE;
+
+  return skip_value (lx, depth);
+}
+
+static gboolean
+cache_creation_member (Lexer      *lx,
+                       const char *key,
+                       gsize       key_len,
+                       int         depth,
+                       gpointer    data)
+{
+  if (KEY_IS ("ephemeral_5m_input_tokens"))
+    return take_token (lx, depth, data, U_5M);
+  if (KEY_IS ("ephemeral_1h_input_tokens"))
+    return take_token (lx, depth, data, U_1H);
+
+  return skip_value (lx, depth);
+}
+
+static gboolean
+server_tool_member (Lexer      *lx,
+                    const char *key,
+                    gsize       key_len,
+                    int         depth,
+                    gpointer    data)
+{
+  if (KEY_IS ("web_search_requests"))
+    return take_token (lx, depth, data, U_WEB);
+
+  return skip_value (lx, depth);
+}
+
+static gboolean
+usage_member (Lexer      *lx,
+              const char *key,
+              gsize       key_len,
+              int         depth,
+              gpointer    data)
+{
+  UsageFields *u = data;
+
+  if (KEY_IS ("input_tokens"))
+    return take_token (lx, depth, u, U_INPUT);
+  if (KEY_IS ("output_tokens"))
+    return take_token (lx, depth, u, U_OUTPUT);
+  if (KEY_IS ("cache_creation_input_tokens"))
+    return take_token (lx, depth, u, U_CACHE_CREATION);
+  if (KEY_IS ("cache_read_input_tokens"))
+    return take_token (lx, depth, u, U_CACHE_READ);
+
+  if (KEY_IS ("cache_creation"))
+    {
+      u->values[U_5M] = u->values[U_1H] = 0;
+      u->has_breakdown = FALSE;
+      if (*lx->p == '{')
+        {
+          u->has_breakdown = TRUE;
+          return walk_object (lx, depth, cache_creation_member, u);
+        }
+      return skip_value (lx, depth);
+    }
+
+  if (KEY_IS ("server_tool_use"))
+    {
+      u->values[U_WEB] = 0;
+      if (*lx->p == '{')
+        return walk_object (lx, depth, server_tool_member, u);
+      return skip_value (lx, depth);
+    }
+
+  return skip_value (lx, depth);
+}
+
+static gboolean
+message_member (Lexer      *lx,
+                const char *key,
+                gsize       key_len,
+                int         depth,
+                gpointer    data)
+{
+  LineFields *lf = data;
+
+  if (KEY_IS ("id"))
+    return take_string (lx, depth, &lf->message_id);
+  if (KEY_IS ("model"))
+    return take_string (lx, depth, &lf->model);
+  if (KEY_IS ("usage"))
+    {
+      /* A later duplicate replaces an earlier one whole. */
+      memset (&lf->usage, 0, sizeof lf->usage);
+      lf->has_usage = *lx->p == '{';
+      if (lf->has_usage)
+        return walk_object (lx, depth, usage_member, &lf->usage);
+      return skip_value (lx, depth);
+    }
+
+  return skip_value (lx, depth);
+}
+
+static gboolean line_member (Lexer *lx, const char *key, gsize key_len, int depth, gpointer data);
+
+typedef struct
+{
+  LineFields  fields;
+  gboolean    has_message;   /* top-level "message" was an object */
+  LineFields  embedded;
+  gboolean    has_embedded;  /* data.message was an object */
+  gboolean    top;           /* the top-level line: reads "data" */
+} LineCtx;
+
+static gboolean
+data_member (Lexer      *lx,
+             const char *key,
+             gsize       key_len,
+             int         depth,
+             gpointer    data)
+{
+  LineCtx *ctx = data;
+
+  if (KEY_IS ("message"))
+    {
+      memset (&ctx->embedded, 0, sizeof ctx->embedded);
+      ctx->has_embedded = *lx->p == '{';
+      if (ctx->has_embedded)
+        {
+          LineCtx inner = { { { 0 } } };
+          gboolean ok = walk_object (lx, depth, line_member, &inner);
+
+          ctx->embedded = inner.fields;
+          ctx->embedded.has_usage = inner.has_message && inner.fields.has_usage;
+          return ok;
+        }
+    }
+
+  return skip_value (lx, depth);
+}
+
+static gboolean
+line_member (Lexer      *lx,
+             const char *key,
+             gsize       key_len,
+             int         depth,
+             gpointer    data)
+{
+  LineCtx *ctx = data;
+  LineFields *lf = &ctx->fields;
+
+  switch (key_len > 0 ? key[0] : 0)
+    {
+    case 'm':
+      if (KEY_IS ("message"))
+        {
+          lf->message_id = (Slice) { 0 };
+          lf->model = (Slice) { 0 };
+          lf->has_usage = FALSE;
+          memset (&lf->usage, 0, sizeof lf->usage);
+          ctx->has_message = *lx->p == '{';
+          if (ctx->has_message)
+            return walk_object (lx, depth, message_member, lf);
+        }
+      break;
+    case 'r':
+      if (KEY_IS ("requestId"))
+        return take_string (lx, depth, &lf->request_id);
+      break;
+    case 'u':
+      if (KEY_IS ("uuid"))
+        return take_string (lx, depth, &lf->uuid);
+      break;
+    case 's':
+      if (KEY_IS ("sessionId"))
+        return take_string (lx, depth, &lf->session_id);
+      break;
+    case 'c':
+      if (KEY_IS ("cwd"))
+        return take_string (lx, depth, &lf->cwd);
+      break;
+    case 't':
+      if (KEY_IS ("timestamp"))
+        return take_string (lx, depth, &lf->timestamp);
+      if (KEY_IS ("type"))
+        return take_string (lx, depth, &lf->type);
+      break;
+    case 'i':
+      if (KEY_IS ("isSidechain"))
+        {
+          lf->is_sidechain = *lx->p == 't';
+          return skip_value (lx, depth);
+        }
+      break;
+    case 'd':
+      if (ctx->top && KEY_IS ("data"))
+        {
+          ctx->has_embedded = FALSE;
+          memset (&ctx->embedded, 0, sizeof ctx->embedded);
+          if (*lx->p == '{')
+            return walk_object (lx, depth, data_member, ctx);
+        }
+      break;
+    default:
+      break;
+    }
+
+  return skip_value (lx, depth);
+}
+
+static char *
+slice_dup (const Slice *s)
+{
+  const char *p, *end;
+  GString *out;
+
+  if (!s->set)
+    return NULL;
+
+  if (!s->escaped)
+    return g_strndup (s->ptr, s->len);
+
+  out = g_string_sized_new (s->len);
+  p = s->ptr;
+  end = s->ptr + s->len;
+  while (p < end)
+    {
+      if (*p != '\\')
+        {
+          g_string_append_c (out, *p++);
+          continue;
+        }
+
+      switch (p[1])
+        {
+        case 'b': g_string_append_c (out, '\b'); p += 2; break;
+        case 'f': g_string_append_c (out, '\f'); p += 2; break;
+        case 'n': g_string_append_c (out, '\n'); p += 2; break;
+        case 'r': g_string_append_c (out, '\r'); p += 2; break;
+        case 't': g_string_append_c (out, '\t'); p += 2; break;
+        case 'u':
+          {
+            gunichar c = g_ascii_xdigit_value (p[2]) << 12 | g_ascii_xdigit_value (p[3]) << 8 |
+                         g_ascii_xdigit_value (p[4]) << 4 | g_ascii_xdigit_value (p[5]);
+
+            p += 6;
+            if (c >= 0xD800 && c <= 0xDBFF && end - p >= 6 && p[0] == '\\' && p[1] == 'u')
+              {
+                gunichar lo = g_ascii_xdigit_value (p[2]) << 12 | g_ascii_xdigit_value (p[3]) << 8 |
+                              g_ascii_xdigit_value (p[4]) << 4 | g_ascii_xdigit_value (p[5]);
+
+                if (lo >= 0xDC00 && lo <= 0xDFFF)
+                  {
+                    c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+                    p += 6;
+                  }
+              }
+            /* A lone surrogate or NUL cannot be kept in UTF-8 C strings. */
+            if ((c >= 0xD800 && c <= 0xDFFF) || c == 0)
+              c = 0xFFFD;
+            g_string_append_unichar (out, c);
+          }
+          break;
+        default:
+          g_string_append_c (out, p[1]);
+          p += 2;
+          break;
+        }
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+slice_equals (const Slice *s,
+              const char  *str)
+{
+  char *copy;
+  gboolean equal;
+
+  if (!s->set)
+    return FALSE;
+  if (!s->escaped)
+    return s->len == strlen (str) && memcmp (s->ptr, str, s->len) == 0;
+
+  copy = slice_dup (s);
+  equal = g_str_equal (copy, str);
+  g_free (copy);
+
+  return equal;
+}
+
+/* Shared by both parsers once the fields are known. */
+static CmParseResult
+finish_record (const LineFields *lf,
+               const LineFields *outer,
+               CmRecord         *record,
+               const char      **reason)
+{
+  const Slice *ts = lf->timestamp.set ? &lf->timestamp : &outer->timestamp;
+  g_autofree char *ts_str = NULL;
+  gint64 ms;
+
+  if (slice_equals (&lf->model, "<synthetic>"))
+    return CM_PARSE_SYNTHETIC;
+
+  ts_str = slice_dup (ts);
+  if (ts_str == NULL || !cm_parse_timestamp_ms (ts_str, strlen (ts_str), &ms))
+    {
+      if (reason != NULL)
+        *reason = "bad timestamp";
+      return CM_PARSE_BROKEN;
+    }
+
+  if (lf->usage.bad)
+    {
+      if (reason != NULL)
+        *reason = "bad token count";
+      return CM_PARSE_BROKEN;
+    }
+
+  record->timestamp_ms = ms;
+  record->message_id = slice_dup (&lf->message_id);
+  record->request_id = slice_dup (&lf->request_id);
+  record->uuid = slice_dup (&lf->uuid);
+  record->session_id = slice_dup (lf->session_id.set ? &lf->session_id : &outer->session_id);
+  record->cwd = slice_dup (lf->cwd.set ? &lf->cwd : &outer->cwd);
+  record->model_raw = slice_dup (&lf->model);
+  record->is_sidechain = lf->is_sidechain;
+  record->has_cache_breakdown = lf->usage.has_breakdown;
+  record->usage.input = lf->usage.values[U_INPUT];
+  record->usage.output = lf->usage.values[U_OUTPUT];
+  record->usage.cache_read = lf->usage.values[U_CACHE_READ];
+  record->usage.web_search = lf->usage.values[U_WEB];
+  if (lf->usage.has_breakdown)
+    {
+      record->usage.cache_write_5m = lf->usage.values[U_5M];
+      record->usage.cache_write_1h = lf->usage.values[U_1H];
+    }
+  else
+    record->usage.cache_write_5m = lf->usage.values[U_CACHE_CREATION];
+
+  return CM_PARSE_RECORD;
+}
+
+CmParseResult
+cm_transcript_parse_line (const char   *line,
+                          gsize         len,
+                          CmRecord     *record,
+                          const char  **reason)
+{
+  LineCtx ctx = { { { 0 } } };
+  Lexer lx;
+
+  memset (record, 0, sizeof *record);
+  init_tables ();
+
+  len = trim_length (line, len);
+  lx.p = line;
+  lx.end = line + len;
+  lx.high_bytes = FALSE;
+  lx.error = NULL;
+
+  skip_ws (&lx);
+  if (lx.p >= lx.end)
+    return CM_PARSE_SKIP;
+
+  ctx.top = TRUE;
+  if (*lx.p != '{' || !walk_object (&lx, 0, line_member, &ctx) ||
+      (skip_ws (&lx), lx.p != lx.end))
+    {
+      if (reason != NULL)
+        *reason = lx.error != NULL ? lx.error : "invalid JSON";
+      return CM_PARSE_BROKEN;
+    }
+
+  if (lx.high_bytes && !g_utf8_validate_len (line, len, NULL))
+    {
+      if (reason != NULL)
+        *reason = "invalid UTF-8";
+      return CM_PARSE_BROKEN;
+    }
+
+  if (ctx.has_message && ctx.fields.has_usage)
+    return finish_record (&ctx.fields, &ctx.fields, record, reason);
+
+  if (slice_equals (&ctx.fields.type, "progress") && ctx.has_embedded && ctx.embedded.has_usage)
+    return finish_record (&ctx.embedded, &ctx.fields, record, reason);
+
+  return CM_PARSE_SKIP;
+}
+
+/* --- the json-glib reference --- */
+
+/* Brackets outside strings, counted on the text: json-glib itself has no
+ * depth limit and accepts any escape, so the reference applies JSON's rules
+ * by hand. Returns -1 for an invalid escape. */
+static int
+text_depth (const char *line,
+            gsize       len)
+{
+  int depth = 0, max = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = line[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            {
+              if (i + 1 >= len || strchr ("\"\\/bfnrtu", line[i + 1]) == NULL || line[i + 1] == '\0')
+                return -1;
+              if (line[i + 1] == 'u' && (len - i < 6 || !g_ascii_isxdigit (line[i + 2]) ||
+                                         !g_ascii_isxdigit (line[i + 3]) || !g_ascii_isxdigit (line[i + 4]) ||
+                                         !g_ascii_isxdigit (line[i + 5])))
+                return -1;
+              i++;
+            }
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if ((c == '-' || g_ascii_isdigit (c)) &&
+               (i == 0 || strchr ("eE.+-0123456789", line[i - 1]) == NULL))
+        {
+          /* The start of a number: no leading zeros. */
+          gsize d = c == '-' ? i + 1 : i;
+
+          if (d + 1 < len && line[d] == '0' && g_ascii_isdigit (line[d + 1]))
+            return -1;
+        }
+      else if (c == '{' || c == '[')
+        {
+          depth++;
+          max = MAX (max, depth);
+        }
+      else if (c == '}' || c == ']')
+        depth--;
+    }
+
+  return max;
+}
+
+static void
+ref_string (JsonObject *obj,
+            const char *name,
+            Slice      *slice,
+            GPtrArray  *keep)
+{
+  JsonNode *node = obj != NULL ? json_object_get_member (obj, name) : NULL;
+
+  memset (slice, 0, sizeof *slice);
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      char *copy = g_strdup (json_node_get_string (node));
+
+      g_ptr_array_add (keep, copy);
+      slice->ptr = copy;
+      slice->len = strlen (copy);
+      slice->set = TRUE;
+    }
+}
+
+static void
+ref_token (JsonObject  *obj,
+           const char  *name,
+           UsageFields *u,
+           int          which)
+{
+  JsonNode *node = obj != NULL ? json_object_get_member (obj, name) : NULL;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return;
+
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64 &&
+      json_node_get_int (node) >= 0 && json_node_get_int (node) <= MAX_TOKENS)
+    u->values[which] = json_node_get_int (node);
+  else
+    u->bad = TRUE;
+}
+
+static JsonObject *
+member_object (JsonObject *obj,
+               const char *name)
+{
+  JsonNode *node = obj != NULL ? json_object_get_member (obj, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static void
+ref_fields (JsonObject *line,
+            LineFields *lf,
+            gboolean   *has_message,
+            GPtrArray  *keep)
+{
+  JsonObject *message = member_object (line, "message");
+  JsonObject *usage = member_object (message, "usage");
+  JsonNode *side = json_object_get_member (line, "isSidechain");
+
+  memset (lf, 0, sizeof *lf);
+  *has_message = message != NULL;
+
+  ref_string (line, "type", &lf->type, keep);
+  ref_string (line, "requestId", &lf->request_id, keep);
+  ref_string (line, "uuid", &lf->uuid, keep);
+  ref_string (line, "sessionId", &lf->session_id, keep);
+  ref_string (line, "cwd", &lf->cwd, keep);
+  ref_string (line, "timestamp", &lf->timestamp, keep);
+  ref_string (message, "id", &lf->message_id, keep);
+  ref_string (message, "model", &lf->model, keep);
+  lf->is_sidechain = side != NULL && JSON_NODE_HOLDS_VALUE (side) &&
+                     json_node_get_value_type (side) == G_TYPE_BOOLEAN && json_node_get_boolean (side);
+
+  lf->has_usage = usage != NULL;
+  if (usage != NULL)
+    {
+      JsonObject *cc = member_object (usage, "cache_creation");
+      JsonObject *st = member_object (usage, "server_tool_use");
+
+      ref_token (usage, "input_tokens", &lf->usage, U_INPUT);
+      ref_token (usage, "output_tokens", &lf->usage, U_OUTPUT);
+      ref_token (usage, "cache_creation_input_tokens", &lf->usage, U_CACHE_CREATION);
+      ref_token (usage, "cache_read_input_tokens", &lf->usage, U_CACHE_READ);
+      lf->usage.has_breakdown = cc != NULL;
+      ref_token (cc, "ephemeral_5m_input_tokens", &lf->usage, U_5M);
+      ref_token (cc, "ephemeral_1h_input_tokens", &lf->usage, U_1H);
+      ref_token (st, "web_search_requests", &lf->usage, U_WEB);
+    }
+}
+
+CmParseResult
+cm_transcript_parse_line_reference (const char   *line,
+                                    gsize         len,
+                                    CmRecord     *record,
+                                    const char  **reason)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
+  JsonNode *root;
+  LineFields fields, embedded;
+  gboolean has_message, has_embedded_message;
+  JsonObject *data_obj, *inner;
+  int depth;
+
+  memset (record, 0, sizeof *record);
+  len = trim_length (line, len);
+
+  if (all_blank (line, len))
+    return CM_PARSE_SKIP;
+
+  if (!g_utf8_validate_len (line, len, NULL))
+    {
+      if (reason != NULL)
+        *reason = "invalid UTF-8";
+      return CM_PARSE_BROKEN;
+    }
+
+  for (gsize i = 0; i < len; i++)
+    {
+      /* Raw control characters are not JSON (tabs and line ends are
+       * whitespace, and a tab is tolerated inside strings). */
+      if ((guchar) line[i] < 0x20 && line[i] != '\t' && line[i] != '\n' && line[i] != '\r')
+        {
+          if (reason != NULL)
+            *reason = "invalid JSON";
+          return CM_PARSE_BROKEN;
+        }
+    }
+
+  depth = text_depth (line, len);
+  if (depth < 0 || depth > MAX_DEPTH)
+    {
+      if (reason != NULL)
+        *reason = depth < 0 ? "invalid JSON" : "nesting too deep";
+      return CM_PARSE_BROKEN;
+    }
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, line, len, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      if (reason != NULL)
+        *reason = "invalid JSON";
+      return CM_PARSE_BROKEN;
+    }
+
+  ref_fields (json_node_get_object (root), &fields, &has_message, keep);
+  if (has_message && fields.has_usage)
+    return finish_record (&fields, &fields, record, reason);
+
+  data_obj = member_object (json_node_get_object (root), "data");
+  inner = member_object (data_obj, "message");
+  if (slice_equals (&fields.type, "progress") && inner != NULL)
+    {
+      ref_fields (inner, &embedded, &has_embedded_message, keep);
+      if (has_embedded_message && embedded.has_usage)
+        return finish_record (&embedded, &fields, record, reason);
+    }
+
+  return CM_PARSE_SKIP;
+}

@@ -1,0 +1,294 @@
+/* test-parser.c
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The fast line parser against the json-glib reference, on every fixture
+ * line, on hand-made edge cases and on thousands of random mutations.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "cm-test-util.h"
+#include "cm-transcript-parser.h"
+
+static void
+assert_same (const char *line,
+             gsize       len)
+{
+  CmRecord a, b;
+  const char *why_a = "", *why_b = "";
+  CmParseResult ra = cm_transcript_parse_line (line, len, &a, &why_a);
+  CmParseResult rb = cm_transcript_parse_line_reference (line, len, &b, &why_b);
+
+  if (ra != rb)
+    g_error ("fast %d (%s), reference %d (%s) on: %.*s", ra, why_a, rb, why_b, (int) len, line);
+
+  g_assert_cmpstr (a.message_id, ==, b.message_id);
+  g_assert_cmpstr (a.request_id, ==, b.request_id);
+  g_assert_cmpstr (a.uuid, ==, b.uuid);
+  g_assert_cmpstr (a.session_id, ==, b.session_id);
+  g_assert_cmpstr (a.cwd, ==, b.cwd);
+  g_assert_cmpstr (a.model_raw, ==, b.model_raw);
+  g_assert_cmpint (a.timestamp_ms, ==, b.timestamp_ms);
+  g_assert_cmpint (a.is_sidechain, ==, b.is_sidechain);
+  g_assert_cmpint (a.has_cache_breakdown, ==, b.has_cache_breakdown);
+  g_assert_cmpmem (&a.usage, sizeof a.usage, &b.usage, sizeof b.usage);
+
+  cm_record_clear (&a);
+  cm_record_clear (&b);
+}
+
+static GPtrArray *
+fixture_lines (void)
+{
+  g_autofree char *corpus = g_build_filename (cm_test_fixtures_dir (), "corpus", NULL);
+  g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+
+  g_ptr_array_add (dirs, g_strdup (corpus));
+  while (dirs->len > 0)
+    {
+      g_autofree char *dir_path = g_ptr_array_steal_index (dirs, dirs->len - 1);
+      g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (dir_path, name, NULL);
+          g_autofree char *contents = NULL;
+          gsize len;
+
+          if (g_file_test (path, G_FILE_TEST_IS_DIR))
+            g_ptr_array_add (dirs, g_steal_pointer (&path));
+          else if (g_str_has_suffix (name, ".jsonl") && g_file_get_contents (path, &contents, &len, NULL))
+            {
+              char *p = contents, *nl;
+
+              /* Complete lines only: a partial last line is not read. */
+              while ((nl = memchr (p, '\n', contents + len - p)) != NULL)
+                {
+                  g_ptr_array_add (lines, g_strndup (p, nl - p));
+                  p = nl + 1;
+                }
+            }
+        }
+    }
+
+  return lines;
+}
+
+static void
+test_fixture_lines (void)
+{
+  g_autoptr(GPtrArray) lines = fixture_lines ();
+  guint counts[4] = { 0 };
+
+  g_assert_cmpuint (lines->len, >, 1000);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const char *line = g_ptr_array_index (lines, i);
+      CmRecord r;
+
+      assert_same (line, strlen (line));
+      counts[cm_transcript_parse_line (line, strlen (line), &r, NULL)]++;
+      cm_record_clear (&r);
+    }
+
+  g_assert_cmpuint (counts[CM_PARSE_BROKEN], ==, 8);
+  g_assert_cmpuint (counts[CM_PARSE_SYNTHETIC], ==, 9);
+  g_assert_cmpuint (counts[CM_PARSE_RECORD], ==, 1133);
+}
+
+static void
+test_mutations (void)
+{
+  g_autoptr(GPtrArray) lines = fixture_lines ();
+  GRand *rand = g_rand_new_with_seed (20261122);
+  static const char alphabet[] = "{}[]\",:\\u0123456789eE.-+ntfalsr \t\x80\xc3\xa9\xff";
+
+  for (guint n = 0; n < 6000; n++)
+    {
+      const char *src = g_ptr_array_index (lines, g_rand_int_range (rand, 0, lines->len));
+      g_autoptr(GString) s = g_string_new (src);
+      int edits = g_rand_int_range (rand, 1, 4);
+
+      for (int e = 0; e < edits && s->len > 0; e++)
+        {
+          gsize at = g_rand_int_range (rand, 0, s->len);
+          char c = alphabet[g_rand_int_range (rand, 0, sizeof alphabet - 1)];
+
+          switch (g_rand_int_range (rand, 0, 4))
+            {
+            case 0: g_string_erase (s, at, 1); break;
+            case 1: g_string_insert_c (s, at, c); break;
+            case 2: s->str[at] = c; break;
+            default: g_string_truncate (s, at); break;
+            }
+        }
+
+      assert_same (s->str, s->len);
+    }
+
+  g_rand_free (rand);
+}
+
+typedef struct
+{
+  const char    *line;
+  CmParseResult  result;
+} Case;
+
+static void
+test_edge_cases (void)
+{
+  g_autoptr(GString) deep = g_string_new ("{\"type\":\"user\",\"x\":");
+  g_autoptr(GString) deeper = NULL;
+  g_autoptr(GString) huge = NULL;
+  const Case cases[] = {
+    { "", CM_PARSE_SKIP },
+    { "   \r", CM_PARSE_SKIP },
+    { "{\"type\":\"summary\",\"summary\":\"t\"}", CM_PARSE_SKIP },
+    { "[1,2]", CM_PARSE_BROKEN },
+    { "{\"a\":1} x", CM_PARSE_BROKEN },
+    { "{\"a\":01}", CM_PARSE_BROKEN },
+    { "{\"a\":\"\xff\"}", CM_PARSE_BROKEN },
+    { "{\"message\":{\"model\":\"<synthetic>\",\"usage\":{}},\"timestamp\":\"2026-01-01T00:00:00Z\"}", CM_PARSE_SYNTHETIC },
+    { "{\"message\":{\"model\":\"m\",\"usage\":{\"output_tokens\":-3}},\"timestamp\":\"2026-01-01T00:00:00Z\"}", CM_PARSE_BROKEN },
+    { "{\"message\":{\"model\":\"m\",\"usage\":{\"output_tokens\":12.0}},\"timestamp\":\"2026-01-01T00:00:00Z\"}", CM_PARSE_BROKEN },
+    { "{\"message\":{\"model\":\"m\",\"usage\":{\"output_tokens\":99999999999999999}},\"timestamp\":\"2026-01-01T00:00:00Z\"}", CM_PARSE_BROKEN },
+    { "{\"message\":{\"model\":\"m\",\"usage\":{\"output_tokens\":\"7\"}},\"timestamp\":\"2026-01-01T00:00:00Z\"}", CM_PARSE_BROKEN },
+    { "{\"message\":{\"model\":\"m\",\"usage\":{\"output_tokens\":null}},\"timestamp\":\"2026-01-01T00:00:00Z\"}", CM_PARSE_RECORD },
+    { "{\"message\":{\"model\":\"m\",\"usage\":{}},\"timestamp\":\"1969-12-31T23:59:59Z\"}", CM_PARSE_BROKEN },
+    { "{\"message\":{\"model\":\"m\",\"usage\":{}},\"timestamp\":\"2026-02-30T00:00:00Z\"}", CM_PARSE_BROKEN },
+    { "{\"message\":{\"model\":\"m\",\"usage\":{}}}", CM_PARSE_BROKEN },
+    { "{\"message\":{\"model\":\"m\",\"usage\":[]},\"timestamp\":\"2026-01-01T00:00:00Z\"}", CM_PARSE_SKIP },
+    { "{\"message\":\"text\",\"timestamp\":\"2026-01-01T00:00:00Z\"}", CM_PARSE_SKIP },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      CmRecord r;
+
+      assert_same (cases[i].line, strlen (cases[i].line));
+      g_assert_cmpint (cm_transcript_parse_line (cases[i].line, strlen (cases[i].line), &r, NULL), ==, cases[i].result);
+      cm_record_clear (&r);
+    }
+
+  /* 256 levels are fine, 257 are not. */
+  for (int i = 0; i < 255; i++)
+    g_string_append_c (deep, '[');
+  deeper = g_string_new (deep->str);
+  g_string_append_c (deeper, '[');
+  for (int i = 0; i < 255; i++)
+    g_string_append_c (deep, ']');
+  for (int i = 0; i < 256; i++)
+    g_string_append_c (deeper, ']');
+  g_string_append_c (deep, '}');
+  g_string_append_c (deeper, '}');
+  assert_same (deep->str, deep->len);
+  assert_same (deeper->str, deeper->len);
+  {
+    CmRecord r;
+    g_assert_cmpint (cm_transcript_parse_line (deep->str, deep->len, &r, NULL), ==, CM_PARSE_SKIP);
+    g_assert_cmpint (cm_transcript_parse_line (deeper->str, deeper->len, &r, NULL), ==, CM_PARSE_BROKEN);
+  }
+
+  /* A 20 MB content block is skipped, the usage still read. */
+  huge = g_string_new ("{\"type\":\"assistant\",\"timestamp\":\"2026-03-02T09:14:02.118Z\",\"message\":{\"content\":[{\"type\":\"text\",\"text\":\"");
+  for (int i = 0; i < 20 * 1024 * 1024 / 16; i++)
+    g_string_append (huge, "abcdefgh\\\"ijklmn");
+  g_string_append (huge, "\"}],\"id\":\"msg_01X\",\"model\":\"claude-opus-4-6\",\"usage\":{\"output_tokens\":5}}}");
+  {
+    CmRecord r;
+
+    g_assert_cmpint (cm_transcript_parse_line (huge->str, huge->len, &r, NULL), ==, CM_PARSE_RECORD);
+    g_assert_cmpint (r.usage.output, ==, 5);
+    cm_record_clear (&r);
+  }
+}
+
+static void
+test_fields (void)
+{
+  /* Escapes and a surrogate pair in cwd, CRLF, duplicate keys (last wins),
+   * no cache breakdown, null requestId. */
+  const char *line =
+    "{\"cwd\":\"/old\",\"isSidechain\":true,\"cwd\":\"/home/z\\u00e9/\\ud83d\\ude00 \\\"q\\\"\","
+    "\"requestId\":null,\"uuid\":\"u1\",\"sessionId\":\"s1\",\"timestamp\":\"2026-02-18T12:30:24.575+01:00\","
+    "\"message\":{\"id\":\"msg_bdrk_01\",\"model\":\"us.anthropic.claude-sonnet-4-5-20250929-v1:0\","
+    "\"usage\":{\"input_tokens\":3,\"output_tokens\":97,\"cache_creation_input_tokens\":1033,"
+    "\"cache_read_input_tokens\":28193,\"server_tool_use\":{\"web_search_requests\":2}}}}\r";
+  const char *progress =
+    "{\"type\":\"progress\",\"sessionId\":\"parent\",\"cwd\":\"/p\",\"timestamp\":\"2026-02-18T11:30:24Z\","
+    "\"data\":{\"type\":\"agent_progress\",\"message\":{\"type\":\"assistant\",\"requestId\":\"req_9\","
+    "\"timestamp\":\"2026-02-18T11:30:25.5Z\",\"message\":{\"id\":\"msg_01E\",\"model\":\"claude-haiku-4-5\","
+    "\"usage\":{\"input_tokens\":1,\"output_tokens\":2,\"cache_creation\":{\"ephemeral_5m_input_tokens\":3,"
+    "\"ephemeral_1h_input_tokens\":4}}}}}}";
+  CmRecord r;
+
+  assert_same (line, strlen (line));
+  g_assert_cmpint (cm_transcript_parse_line (line, strlen (line), &r, NULL), ==, CM_PARSE_RECORD);
+  g_assert_cmpstr (r.cwd, ==, "/home/z\xc3\xa9/\xf0\x9f\x98\x80 \"q\"");
+  g_assert_null (r.request_id);
+  g_assert_true (r.is_sidechain);
+  g_assert_false (r.has_cache_breakdown);
+  g_assert_cmpint (r.usage.cache_write_5m, ==, 1033);
+  g_assert_cmpint (r.usage.cache_write_1h, ==, 0);
+  g_assert_cmpint (r.usage.web_search, ==, 2);
+  g_assert_cmpint (r.timestamp_ms, ==, G_GINT64_CONSTANT (1771414224575));
+  cm_record_clear (&r);
+
+  assert_same (progress, strlen (progress));
+  g_assert_cmpint (cm_transcript_parse_line (progress, strlen (progress), &r, NULL), ==, CM_PARSE_RECORD);
+  g_assert_cmpstr (r.message_id, ==, "msg_01E");
+  g_assert_cmpstr (r.request_id, ==, "req_9");
+  g_assert_cmpstr (r.session_id, ==, "parent");
+  g_assert_cmpint (r.timestamp_ms, ==, G_GINT64_CONSTANT (1771414225500));
+  g_assert_cmpint (r.usage.cache_write_5m, ==, 3);
+  g_assert_cmpint (r.usage.cache_write_1h, ==, 4);
+  cm_record_clear (&r);
+}
+
+static void
+test_timestamps (void)
+{
+  struct { const char *s; gint64 ms; } ok[] = {
+    { "1970-01-01T00:00:00Z", 0 },
+    { "2026-02-18T11:30:24.575Z", G_GINT64_CONSTANT (1771414224575) },
+    { "2026-02-18T11:30:24Z", G_GINT64_CONSTANT (1771414224000) },
+    { "2026-02-18T12:30:24.5+01:00", G_GINT64_CONSTANT (1771414224500) },
+    { "2026-02-18T06:30:24.123456-05:00", G_GINT64_CONSTANT (1771414224123) },
+    { "2024-02-29T00:00:00Z", G_GINT64_CONSTANT (1709164800000) },
+    { "2000-03-01T00:00:00Z", G_GINT64_CONSTANT (951868800000) },
+  };
+  const char *bad[] = { "2026-02-18", "2023-02-29T00:00:00Z", "2026-02-18T11:30:24", "2026-13-01T00:00:00Z",
+                        "2026-02-18T24:00:00Z", "2026-02-18T11:30:24.Z", "x026-02-18T11:30:24Z",
+                        "2026-02-18T11:30:24Zjunk" };
+  gint64 ms;
+
+  for (guint i = 0; i < G_N_ELEMENTS (ok); i++)
+    {
+      g_assert_true (cm_parse_timestamp_ms (ok[i].s, strlen (ok[i].s), &ms));
+      g_assert_cmpint (ms, ==, ok[i].ms);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    g_assert_false (cm_parse_timestamp_ms (bad[i], strlen (bad[i]), &ms));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/parser/fixture-lines", test_fixture_lines);
+  g_test_add_func ("/core/parser/mutations", test_mutations);
+  g_test_add_func ("/core/parser/edge-cases", test_edge_cases);
+  g_test_add_func ("/core/parser/fields", test_fields);
+  g_test_add_func ("/core/parser/timestamps", test_timestamps);
+
+  return g_test_run ();
+}
