@@ -31,6 +31,7 @@ export GSETTINGS_BACKEND=memory GIO_USE_VFS=local
 rc=0
 for t in "${tests[@]}"; do
   log=$logs/$t.log
+  rm -f "$log".[0-9]*
   start=$(date +%s)
   valgrind --tool=memcheck --error-exitcode=42 --leak-check=full \
     --show-leak-kinds=definite --errors-for-leak-kinds=definite \
