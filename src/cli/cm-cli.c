@@ -641,6 +641,12 @@ cmd_scan (Options *o,
   if (!cm_scanner_scan_sync (scanner, NULL, &stats, &error))
     return fail (error);
 
+  /* The scanner's and the store's notifications hold references to them:
+   * deliver them, so the database is closed (and its WAL checkpointed away)
+   * before we exit. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
   fprintf (stderr,
            "Scanned %u files (%u with new lines, %u unreadable): %" G_GINT64_FORMAT " lines, %"
            G_GINT64_FORMAT " with usage, %" G_GINT64_FORMAT " new messages, %" G_GINT64_FORMAT

@@ -25,6 +25,10 @@
 #define MAX_PENDING     6
 #define COMMIT_RECORDS  20000
 #define COMMIT_USEC     (500 * 1000)
+/* More tokens of one kind than any request can have: the line is corrupt or
+ * hostile. Skipping it keeps every sum exact and inside 64 bits (SQLite fails
+ * a SUM() that overflows, which would lose every report). */
+#define MAX_TOKENS      G_GINT64_CONSTANT (1000000000)
 
 struct _CmScanner
 {
@@ -65,6 +69,9 @@ typedef struct
   char        *session_hint;
   char        *project_hint;
   gboolean     needs_reset;    /* counts restart from 0 */
+  gint64       skipped;        /* broken lines this scan, with the first one's */
+  const char  *skip_reason;    /* reason (a static string) and offset */
+  gint64       skip_offset;
 } FileJob;
 
 typedef struct
@@ -79,6 +86,8 @@ typedef struct
   GArray   *items;             /* Item */
   gint64    end_offset;
   gint64    broken;
+  const char *broken_reason;   /* of the first broken line (static) */
+  gint64    broken_offset;
   gint64    synthetic;
   gint64    lines;
   gint64    bytes;
@@ -555,6 +564,19 @@ new_result (FileJob *job)
   return result;
 }
 
+static gboolean
+usage_plausible (const CmUsage *u)
+{
+  const gint64 counts[] = { u->input, u->output, u->cache_write_5m, u->cache_write_1h,
+                            u->cache_read, u->web_search };
+
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    if (counts[i] < 0 || counts[i] > MAX_TOKENS)
+      return FALSE;
+
+  return TRUE;
+}
+
 /* Parses the complete lines of buf[0..len) (len ends just after a newline). */
 static void
 parse_lines (ChunkResult *result,
@@ -572,14 +594,27 @@ parse_lines (ChunkResult *result,
     {
       const char *nl = memchr (p, '\n', end - p);
       Item item = { { 0 } };
+      const char *reason = NULL;
       CmParseResult r;
 
       g_assert (nl != NULL);
       result->lines++;
 
-      r = cm_transcript_parse_line (p, nl - p, &item.record, NULL);
+      r = cm_transcript_parse_line (p, nl - p, &item.record, &reason);
+      if (r == CM_PARSE_RECORD && !usage_plausible (&item.record.usage))
+        {
+          cm_record_clear (&item.record);
+          r = CM_PARSE_BROKEN;
+          reason = "a token count below 0 or above 1e9";
+        }
       if (r == CM_PARSE_BROKEN)
-        result->broken++;
+        {
+          if (result->broken++ == 0)
+            {
+              result->broken_reason = reason != NULL ? reason : "not a transcript line";
+              result->broken_offset = base_offset + (p - buf);
+            }
+        }
       else if (r == CM_PARSE_SYNTHETIC)
         result->synthetic++;
       else if (r == CM_PARSE_RECORD)
@@ -690,6 +725,8 @@ process_file (ScanRun *run,
 
               result = new_result (job);
               result->broken = 1;
+              result->broken_reason = "a line longer than 64 MiB";
+              result->broken_offset = pos;
               result->lines = 1;
               result->bytes = after - pos;
               result->end_offset = after;
@@ -857,6 +894,12 @@ write_result (CmScanner    *self,
   job->state.offset = result->end_offset;
   job->state.size = MAX (job->size, result->end_offset);
   job->state.broken_lines += result->broken;
+  if (result->broken > 0 && job->skipped == 0)
+    {
+      job->skip_reason = result->broken_reason;
+      job->skip_offset = result->broken_offset;
+    }
+  job->skipped += result->broken;
   job->state.synthetic_lines += result->synthetic;
 
   return cm_store_write_file_state (self->store, &job->state, error);
@@ -1099,6 +1142,30 @@ cm_scanner_scan_sync (CmScanner     *self,
 
   for (guint i = 0; i < threads->len; i++)
     g_thread_join (g_ptr_array_index (threads, i));
+
+  /* Every skipped line is counted (stats, the files table); say why, once
+   * per file, so a user can find it. */
+  {
+    guint n_told = 0, n_more = 0;
+
+    for (guint i = 0; i < jobs->len; i++)
+      {
+        FileJob *job = g_ptr_array_index (jobs, i);
+
+        if (job->skipped == 0)
+          continue;
+        if (n_told++ >= 10)
+          {
+            n_more++;
+            continue;
+          }
+        g_message ("%s: skipped %" G_GINT64_FORMAT " broken line%s (the first at byte %"
+                   G_GINT64_FORMAT ": %s)", job->state.path, job->skipped,
+                   job->skipped == 1 ? "" : "s", job->skip_offset, job->skip_reason);
+      }
+    if (n_more > 0)
+      g_message ("Broken lines were skipped in %u more files", n_more);
+  }
 
   /* Anything the workers pushed after a stop. */
   {

@@ -189,6 +189,9 @@ set_sqlite_error (GError     **error,
     code = CM_STORE_ERROR_CORRUPT;
   else if (primary == SQLITE_FULL)
     code = CM_STORE_ERROR_FULL;
+  else if (rc == SQLITE_IOERR_WRITE)
+    code = CM_STORE_ERROR_FULL;  /* SQLite says SQLITE_FULL for ENOSPC only: a quota or
+                                  * size limit (EDQUOT, EFBIG) fails the write instead */
 
   if (code == CM_STORE_ERROR_CORRUPT)
     g_set_error (error, CM_STORE_ERROR, code,

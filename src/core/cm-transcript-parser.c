@@ -1039,6 +1039,40 @@ text_depth (const char *line,
   return max;
 }
 
+/* json-glib decodes a lone surrogate escape ("\ud89d") into the three bytes
+ * of the surrogate itself (ED A0..BF xx), which is not UTF-8. The fast path
+ * writes U+FFFD for it: do the same, one U+FFFD per surrogate. */
+static char *
+ref_fix_surrogates (const char *str)
+{
+  GString *out;
+  const char *p = str;
+
+  if (g_utf8_validate (str, -1, NULL))
+    return g_strdup (str);
+
+  out = g_string_sized_new (strlen (str) + 8);
+  while (*p != '\0')
+    {
+      const char *bad;
+
+      if (g_utf8_validate (p, -1, &bad))
+        {
+          g_string_append (out, p);
+          break;
+        }
+      g_string_append_len (out, p, bad - p);
+      g_string_append_unichar (out, 0xFFFD);
+      p = bad + 1;
+      /* A whole encoded surrogate counts once. */
+      if ((guchar) bad[0] == 0xED && (guchar) bad[1] >= 0xA0 && (guchar) bad[1] <= 0xBF &&
+          bad[2] != '\0')
+        p = bad + 3;
+    }
+
+  return g_string_free (out, FALSE);
+}
+
 static void
 ref_string (JsonObject *obj,
             const char *name,
@@ -1050,7 +1084,7 @@ ref_string (JsonObject *obj,
   memset (slice, 0, sizeof *slice);
   if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     {
-      char *copy = g_strdup (json_node_get_string (node));
+      char *copy = ref_fix_surrogates (json_node_get_string (node));
 
       g_ptr_array_add (keep, copy);
       slice->ptr = copy;
