@@ -550,6 +550,26 @@ give_reader (CmStore *self,
     g_async_queue_push (self->readers, db);
 }
 
+/* Ends a row loop on a read connection: returns the connection to the pool
+ * and turns anything but SQLITE_DONE into @error. */
+static gboolean
+finish_read (CmStore      *self,
+             sqlite3      *db,
+             sqlite3_stmt *stmt,
+             int           rc,
+             const char   *what,
+             GError      **error)
+{
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    set_sqlite_error (error, db, rc, what);
+
+  give_reader (self, db);
+
+  return rc == SQLITE_DONE;
+}
+
 /* --- sources --- */
 
 void
@@ -810,16 +830,8 @@ cm_store_list_sources (CmStore  *self,
       g_ptr_array_add (sources, info);
       rc = SQLITE_OK;
     }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (error, db, rc, "sources");
-      give_reader (self, db);
-      return NULL;
-    }
-
-  give_reader (self, db);
+  if (!finish_read (self, db, stmt, rc, "sources", error))
+    return NULL;
 
   return g_steal_pointer (&sources);
 }
@@ -2075,16 +2087,8 @@ cm_store_query_session_messages (CmStore     *self,
       g_ptr_array_add (rows, row);
       rc = SQLITE_OK;
     }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (error, db, rc, "session messages");
-      give_reader (self, db);
-      return NULL;
-    }
-
-  give_reader (self, db);
+  if (!finish_read (self, db, stmt, rc, "session messages", error))
+    return NULL;
 
   return g_steal_pointer (&rows);
 }
@@ -2110,16 +2114,8 @@ list_strings (CmStore     *self,
         g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
       rc = SQLITE_OK;
     }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (error, db, rc, "list");
-      give_reader (self, db);
-      return NULL;
-    }
-
-  give_reader (self, db);
+  if (!finish_read (self, db, stmt, rc, "list", error))
+    return NULL;
 
   return g_strv_builder_end (builder);
 }
@@ -2279,16 +2275,8 @@ cm_store_list_ratelimit_observations (CmStore  *self,
       g_ptr_array_add (rows, obs);
       rc = SQLITE_OK;
     }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (error, db, rc, "rate limits");
-      give_reader (self, db);
-      return NULL;
-    }
-
-  give_reader (self, db);
+  if (!finish_read (self, db, stmt, rc, "rate limits", error))
+    return NULL;
 
   return g_steal_pointer (&rows);
 }
