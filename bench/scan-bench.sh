@@ -35,16 +35,6 @@ echo "Corpus: $files files, $((bytes / 1000000)) MB"
 # Everything from the page cache, for every contender alike.
 find "$corpus" -name '*.jsonl' -exec cat {} + > /dev/null
 
-# run NAME CMD... -> sets $wall (s) and $rss (MiB)
-run () {
-  local name=$1; shift
-  local out
-  out=$( { /usr/bin/time -f '%e %M' "$@" > /dev/null 2>/tmp/costmeter-bench-err; } 2>&1 | tail -n1) || true
-  if ! grep -q . /tmp/costmeter-bench-err 2>/dev/null; then :; fi
-  wall=$(echo "$out" | awk '{print $1}')
-  rss=$(echo "$out" | awk '{printf "%.0f", $2 / 1024}')
-  printf '%-34s %7.2f s  %6s MiB\n' "$name" "$wall" "$rss"
-}
 
 timed () {
   # /usr/bin/time writes its line last on stderr.

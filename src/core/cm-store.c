@@ -110,10 +110,7 @@ static const char *migrations[] = {
   "  c_input INTEGER NOT NULL, c_output INTEGER NOT NULL, c_cw5m INTEGER NOT NULL,"
   "  c_cw1h INTEGER NOT NULL, c_cr INTEGER NOT NULL, c_ws INTEGER NOT NULL,"
   "  cost INTEGER NOT NULL);"
-  "CREATE INDEX messages_ts ON messages (ts);"
   "CREATE INDEX messages_session ON messages (session_id);"
-  "CREATE INDEX messages_message_id ON messages (message_id);"
-  "CREATE INDEX messages_file ON messages (file_id);"
   /* Sums per quarter hour (every zone's midnight falls on one), model,
    * backend, user and project: reports read this, not the messages. Kept
    * exact by triggers through inserts, replacements, re-pricing and
@@ -273,7 +270,7 @@ open_connection (const char  *path,
                  "PRAGMA journal_mode = WAL;"
                  "PRAGMA synchronous = NORMAL;"
                  "PRAGMA temp_store = MEMORY;"
-                 "PRAGMA cache_size = -16000;",
+                 "PRAGMA cache_size = -32000;",
                  error))
     {
       sqlite3_close (db);
@@ -372,6 +369,16 @@ cm_store_class_init (CmStoreClass *klass)
 static void
 cm_store_init (CmStore *self)
 {
+  static gsize configured;
+
+  /* SQLite's allocation statistics take a global mutex on every malloc;
+   * nothing reads them. Must happen before the library initialises. */
+  if (g_once_init_enter (&configured))
+    {
+      sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+      g_once_init_leave (&configured, 1);
+    }
+
   g_mutex_init (&self->write_lock);
   self->readers = g_async_queue_new ();
   self->user_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -411,6 +418,10 @@ cm_store_open (const char  *path,
   self->db = open_connection (path, TRUE, error);
   if (self->db == NULL)
     return NULL;
+
+  /* Bulk scans write many pages: checkpoint less often (the scanner folds
+   * the log in at the end of a large scan). */
+  sqlite3_exec (self->db, "PRAGMA wal_autocheckpoint = 8192", NULL, NULL, NULL);
 
   if (!migrate (self->db, error))
     return NULL;
@@ -537,6 +548,26 @@ give_reader (CmStore *self,
     sqlite3_close (db);
   else
     g_async_queue_push (self->readers, db);
+}
+
+/* Ends a row loop on a read connection: returns the connection to the pool
+ * and turns anything but SQLITE_DONE into @error. */
+static gboolean
+finish_read (CmStore      *self,
+             sqlite3      *db,
+             sqlite3_stmt *stmt,
+             int           rc,
+             const char   *what,
+             GError      **error)
+{
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    set_sqlite_error (error, db, rc, what);
+
+  give_reader (self, db);
+
+  return rc == SQLITE_DONE;
 }
 
 /* --- sources --- */
@@ -799,16 +830,8 @@ cm_store_list_sources (CmStore  *self,
       g_ptr_array_add (sources, info);
       rc = SQLITE_OK;
     }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (error, db, rc, "sources");
-      give_reader (self, db);
-      return NULL;
-    }
-
-  give_reader (self, db);
+  if (!finish_read (self, db, stmt, rc, "sources", error))
+    return NULL;
 
   return g_steal_pointer (&sources);
 }
@@ -897,9 +920,15 @@ cm_store_write_begin (CmStore  *self,
 /* A sidechain replay (/btw) repeats a main-thread message under a new request
  * id: when both exist, only the main-thread copy counts. */
 static const char drop_sidechain_replays_sql[] =
-  "DELETE FROM messages WHERE sidechain = 1 AND message_id IN ("
-  "  SELECT b.message_id FROM temp.batch_ids b WHERE EXISTS ("
-  "    SELECT 1 FROM messages m WHERE m.message_id = b.message_id AND m.sidechain = 0));"
+  /* Every copy of one message id sits in one range of the dedup key index
+   * ("m:" id U+001F request), so no index on message_id is needed; the
+   * unary + keeps the planner from building a sidechain index per commit. */
+  "DELETE FROM messages WHERE dkey IN ("
+  "  SELECT m.dkey FROM temp.batch_ids b CROSS JOIN messages m"
+  "   ON m.dkey >= 'm:' || b.message_id || char (31) AND m.dkey < 'm:' || b.message_id || char (32)"
+  "  WHERE +m.sidechain = 1 AND EXISTS ("
+  "   SELECT 1 FROM messages k WHERE k.dkey >= 'm:' || b.message_id || char (31)"
+  "    AND k.dkey < 'm:' || b.message_id || char (32) AND +k.sidechain = 0));"
   "DELETE FROM temp.batch_ids;";
 
 gboolean
@@ -2058,16 +2087,8 @@ cm_store_query_session_messages (CmStore     *self,
       g_ptr_array_add (rows, row);
       rc = SQLITE_OK;
     }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (error, db, rc, "session messages");
-      give_reader (self, db);
-      return NULL;
-    }
-
-  give_reader (self, db);
+  if (!finish_read (self, db, stmt, rc, "session messages", error))
+    return NULL;
 
   return g_steal_pointer (&rows);
 }
@@ -2093,16 +2114,8 @@ list_strings (CmStore     *self,
         g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
       rc = SQLITE_OK;
     }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (error, db, rc, "list");
-      give_reader (self, db);
-      return NULL;
-    }
-
-  give_reader (self, db);
+  if (!finish_read (self, db, stmt, rc, "list", error))
+    return NULL;
 
   return g_strv_builder_end (builder);
 }
@@ -2262,16 +2275,8 @@ cm_store_list_ratelimit_observations (CmStore  *self,
       g_ptr_array_add (rows, obs);
       rc = SQLITE_OK;
     }
-  sqlite3_finalize (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (error, db, rc, "rate limits");
-      give_reader (self, db);
-      return NULL;
-    }
-
-  give_reader (self, db);
+  if (!finish_read (self, db, stmt, rc, "rate limits", error))
+    return NULL;
 
   return g_steal_pointer (&rows);
 }

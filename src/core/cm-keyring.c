@@ -1,0 +1,304 @@
+/* cm-keyring.c
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "cm-keyring.h"
+
+#define SERVICE "anthropic"
+#define LABEL   "CostMeter: Anthropic API key"
+
+const SecretSchema *
+cm_keyring_get_schema (void)
+{
+  static const SecretSchema schema = {
+    "com.example.CostMeter.ApiKey", SECRET_SCHEMA_NONE,
+    {
+      { "service", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
+    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+  };
+
+  return &schema;
+}
+
+void
+cm_keyring_free_key (char *key)
+{
+  if (key == NULL)
+    return;
+
+  memset (key, 0, strlen (key));
+  g_free (key);
+}
+
+/* A trimmed copy of ANTHROPIC_API_KEY, or NULL when unset or blank. */
+static char *
+env_key (void)
+{
+  const char *value = g_getenv (CM_KEYRING_ENV_VAR);
+  char *key;
+
+  if (value == NULL)
+    return NULL;
+
+  key = g_strstrip (g_strdup (value));
+  if (*key == '\0')
+    {
+      g_free (key);
+      return NULL;
+    }
+
+  return key;
+}
+
+/* Secret Service messages name the item or collection, never the secret, but
+ * keep them short and ours. */
+static GError *
+keyring_error (GError     *error,
+               const char *what)
+{
+  GError *out = g_error_new (error->domain, error->code,
+                             "Could not %s the API key in the keyring: %s",
+                             what, error->message);
+
+  g_error_free (error);
+  return out;
+}
+
+/* --- store --- */
+
+static void
+store_cb (GObject      *source,
+          GAsyncResult *res,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!secret_password_store_finish (res, &error))
+    g_task_return_error (task, keyring_error (error, "save"));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+cm_keyring_store_async (const char          *key,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *trimmed = NULL;
+
+  g_return_if_fail (key != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cm_keyring_store_async);
+
+  trimmed = g_strstrip (g_strdup (key));
+  if (*trimmed == '\0')
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               "The API key is empty.");
+      return;
+    }
+
+  secret_password_store (cm_keyring_get_schema (), SECRET_COLLECTION_DEFAULT,
+                         LABEL, trimmed, cancellable, store_cb, g_steal_pointer (&task),
+                         "service", SERVICE,
+                         NULL);
+  memset (trimmed, 0, strlen (trimmed));
+}
+
+gboolean
+cm_keyring_store_finish (GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* --- lookup --- */
+
+typedef struct
+{
+  char        *key;
+  CmKeySource  source;
+} LookupResult;
+
+static void
+lookup_result_free (LookupResult *r)
+{
+  cm_keyring_free_key (r->key);
+  g_free (r);
+}
+
+/* Shared by the sync and async paths: decide from the keyring's answer. */
+static LookupResult *
+resolve (char     *keyring_key,
+         GError  **error)
+{
+  LookupResult *r = g_new0 (LookupResult, 1);
+
+  if (keyring_key != NULL && *keyring_key != '\0')
+    {
+      r->key = g_strdup (keyring_key);
+      r->source = CM_KEY_SOURCE_KEYRING;
+      g_clear_error (error);
+    }
+  else if ((r->key = env_key ()) != NULL)
+    {
+      r->source = CM_KEY_SOURCE_ENVIRONMENT;
+      g_clear_error (error);
+    }
+
+  if (keyring_key != NULL)
+    secret_password_free (keyring_key);
+
+  return r;
+}
+
+static void
+lookup_cb (GObject      *source,
+           GAsyncResult *res,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  char *key;
+  LookupResult *r;
+
+  key = secret_password_lookup_finish (res, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  r = resolve (key, &error);
+  if (error != NULL)
+    {
+      lookup_result_free (r);
+      g_task_return_error (task, keyring_error (error, "read"));
+      return;
+    }
+
+  g_task_return_pointer (task, r, (GDestroyNotify) lookup_result_free);
+}
+
+void
+cm_keyring_lookup_async (GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, cm_keyring_lookup_async);
+  secret_password_lookup (cm_keyring_get_schema (), cancellable, lookup_cb, task,
+                          "service", SERVICE,
+                          NULL);
+}
+
+char *
+cm_keyring_lookup_finish (GAsyncResult  *result,
+                          CmKeySource   *source,
+                          GError       **error)
+{
+  LookupResult *r;
+  char *key;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  if (source != NULL)
+    *source = CM_KEY_SOURCE_NONE;
+
+  r = g_task_propagate_pointer (G_TASK (result), error);
+  if (r == NULL)
+    return NULL;
+
+  key = g_steal_pointer (&r->key);
+  if (source != NULL)
+    *source = r->source;
+  lookup_result_free (r);
+
+  return key;
+}
+
+char *
+cm_keyring_lookup_sync (GCancellable  *cancellable,
+                        CmKeySource   *source,
+                        GError       **error)
+{
+  GError *local_error = NULL;
+  LookupResult *r;
+  char *key;
+
+  if (source != NULL)
+    *source = CM_KEY_SOURCE_NONE;
+
+  key = secret_password_lookup_sync (cm_keyring_get_schema (), cancellable, &local_error,
+                                     "service", SERVICE,
+                                     NULL);
+  r = resolve (key, &local_error);
+  if (local_error != NULL)
+    {
+      lookup_result_free (r);
+      g_propagate_error (error, keyring_error (local_error, "read"));
+      return NULL;
+    }
+
+  key = g_steal_pointer (&r->key);
+  if (source != NULL)
+    *source = r->source;
+  lookup_result_free (r);
+
+  return key;
+}
+
+/* --- clear --- */
+
+static void
+clear_cb (GObject      *source,
+          GAsyncResult *res,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  /* FALSE without an error only means there was nothing to remove. */
+  secret_password_clear_finish (res, &error);
+  if (error != NULL)
+    g_task_return_error (task, keyring_error (error, "remove"));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+cm_keyring_clear_async (GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, cm_keyring_clear_async);
+  secret_password_clear (cm_keyring_get_schema (), cancellable, clear_cb, task,
+                         "service", SERVICE,
+                         NULL);
+}
+
+gboolean
+cm_keyring_clear_finish (GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,1490 @@
+/* cm-ratelimit-client.c
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "cm-ratelimit-client.h"
+#include "cm-ratelimit-client-private.h"
+#ifdef HAVE_LIBSECRET
+#include "cm-keyring.h"
+#endif
+
+/* Header values beyond these are not limits anyone has: treat as garbage. */
+#define MAX_COUNT           G_GINT64_CONSTANT (1000000000000)
+#define MAX_AHEAD_MS        (G_GINT64_CONSTANT (366) * 24 * 3600 * 1000)
+#define MAX_BEHIND_MS       (G_GINT64_CONSTANT (24) * 3600 * 1000)
+#define MAX_RETRY_AFTER_S   (G_GINT64_CONSTANT (366) * 24 * 3600)
+#define MAX_SERVER_TEXT     300
+#define DEFAULT_TIMEOUT_S   30
+
+/* ------------------------------------------------------------------ */
+/* Errors and results                                                  */
+/* ------------------------------------------------------------------ */
+
+const char *
+cm_ratelimit_error_to_string (CmRatelimitError error)
+{
+  switch (error)
+    {
+    case CM_RATELIMIT_ERROR_NONE:         return "none";
+    case CM_RATELIMIT_ERROR_NO_KEY:       return "no-key";
+    case CM_RATELIMIT_ERROR_BAD_URL:      return "bad-url";
+    case CM_RATELIMIT_ERROR_UNAUTHORIZED: return "unauthorized";
+    case CM_RATELIMIT_ERROR_FORBIDDEN:    return "forbidden";
+    case CM_RATELIMIT_ERROR_RATE_LIMITED: return "rate-limited";
+    case CM_RATELIMIT_ERROR_SPEND_LIMIT:  return "spend-limit";
+    case CM_RATELIMIT_ERROR_BAD_REQUEST:  return "bad-request";
+    case CM_RATELIMIT_ERROR_OVERLOADED:   return "overloaded";
+    case CM_RATELIMIT_ERROR_SERVER:       return "server-error";
+    case CM_RATELIMIT_ERROR_TIMEOUT:      return "timeout";
+    case CM_RATELIMIT_ERROR_NETWORK:      return "network";
+    case CM_RATELIMIT_ERROR_UNEXPECTED:
+    default:                              return "unexpected";
+    }
+}
+
+static CmRatelimitResult *
+result_new (const char *model)
+{
+  CmRatelimitResult *result = g_new0 (CmRatelimitResult, 1);
+
+  g_atomic_ref_count_init (&result->ref_count);
+  result->model = g_strdup (model);
+  result->observed_ms = g_get_real_time () / 1000;
+  result->retry_after_s = -1;
+  result->observations = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_ratelimit_observation_free);
+
+  return result;
+}
+
+CmRatelimitResult *
+cm_ratelimit_result_ref (CmRatelimitResult *result)
+{
+  g_return_val_if_fail (result != NULL, NULL);
+
+  g_atomic_ref_count_inc (&result->ref_count);
+
+  return result;
+}
+
+void
+cm_ratelimit_result_unref (CmRatelimitResult *result)
+{
+  g_return_if_fail (result != NULL);
+
+  if (!g_atomic_ref_count_dec (&result->ref_count))
+    return;
+
+  g_free (result->model);
+  g_free (result->request_id);
+  g_free (result->organization_id);
+  g_free (result->workspace_id);
+  g_free (result->message);
+  g_ptr_array_unref (result->observations);
+  g_free (result);
+}
+
+G_DEFINE_BOXED_TYPE (CmRatelimitResult, cm_ratelimit_result,
+                     cm_ratelimit_result_ref, cm_ratelimit_result_unref)
+
+/* ------------------------------------------------------------------ */
+/* Header parsing (pure)                                               */
+/* ------------------------------------------------------------------ */
+
+gboolean
+cm_ratelimit_parse_count (const char *value,
+                          gint64     *out)
+{
+  gint64 v = 0;
+  gsize len;
+
+  if (value == NULL)
+    return FALSE;
+
+  while (g_ascii_isspace (*value))
+    value++;
+  len = strlen (value);
+  while (len > 0 && g_ascii_isspace (value[len - 1]))
+    len--;
+
+  /* 13 digits reach 10^12; anything longer is absurd (and could overflow). */
+  if (len == 0 || len > 13)
+    return FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (!g_ascii_isdigit (value[i]))
+        return FALSE;
+      v = v * 10 + (value[i] - '0');
+    }
+
+  if (v > MAX_COUNT)
+    return FALSE;
+
+  *out = v;
+  return TRUE;
+}
+
+gboolean
+cm_ratelimit_parse_reset (const char *value,
+                          gint64      now_ms,
+                          gint64     *out_ms)
+{
+  g_autoptr(GDateTime) dt = NULL;
+  g_autofree char *trimmed = NULL;
+  gint64 ms;
+
+  if (value == NULL)
+    return FALSE;
+
+  trimmed = g_strstrip (g_strdup (value));
+  /* RFC 3339 always has a date, a 'T' (or space) and an offset; with no
+   * default zone GLib refuses a time without one. */
+  if (strlen (trimmed) < 20 || strlen (trimmed) > 40)
+    return FALSE;
+
+  dt = g_date_time_new_from_iso8601 (trimmed, NULL);
+  if (dt == NULL)
+    return FALSE;
+
+  ms = g_date_time_to_unix (dt) * 1000 + g_date_time_get_microsecond (dt) / 1000;
+  if (ms < now_ms - MAX_BEHIND_MS || ms > now_ms + MAX_AHEAD_MS)
+    return FALSE;
+
+  *out_ms = ms;
+  return TRUE;
+}
+
+gboolean
+cm_ratelimit_parse_retry_after (const char *value,
+                                gint64      now_ms,
+                                gint64     *out_s)
+{
+  g_autoptr(GDateTime) dt = NULL;
+  gint64 s;
+  gsize len;
+
+  if (value == NULL)
+    return FALSE;
+
+  if (cm_ratelimit_parse_count (value, &s))
+    {
+      if (s > MAX_RETRY_AFTER_S)
+        return FALSE;
+      *out_s = s;
+      return TRUE;
+    }
+
+  /* RFC 9110 also allows an HTTP date ("Sun, 06 Nov 1994 08:49:37 GMT").
+   * Only plausible ones reach libsoup, which logs what it cannot parse. */
+  len = strlen (value);
+  if (len < 20 || len > 40 || strstr (value, "GMT") == NULL)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (!g_ascii_isprint (value[i]))
+        return FALSE;
+    }
+
+  dt = soup_date_time_new_from_http_string (value);
+  if (dt == NULL)
+    return FALSE;
+
+  s = g_date_time_to_unix (dt) - now_ms / 1000;
+  if (s > MAX_RETRY_AFTER_S || s < -MAX_BEHIND_MS / 1000)
+    return FALSE;
+
+  *out_s = MAX (s, 0);
+  return TRUE;
+}
+
+/* Identifiers we show and store: short printable ASCII only. */
+static char *
+parse_identifier (SoupMessageHeaders *headers,
+                  const char         *name,
+                  guint              *n_malformed)
+{
+  const char *value = soup_message_headers_get_one (headers, name);
+  gsize len;
+
+  if (value == NULL)
+    return NULL;
+
+  len = strlen (value);
+  if (len == 0 || len > 128)
+    goto bad;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (!g_ascii_isalnum (value[i]) && strchr ("_-.:", value[i]) == NULL)
+        goto bad;
+    }
+
+  return g_strdup (value);
+
+bad:
+  (*n_malformed)++;
+  return NULL;
+}
+
+typedef struct
+{
+  const char *kind;
+  const char *prefixes[2];
+  gboolean    rounded;   /* "remaining" is rounded to the nearest thousand */
+} KindSpec;
+
+static const KindSpec kinds[] = {
+  { "requests",               { "anthropic-ratelimit-requests-", NULL }, FALSE },
+  { "tokens",                 { "anthropic-ratelimit-tokens-", NULL }, TRUE },
+  { "input-tokens",           { "anthropic-ratelimit-input-tokens-", NULL }, TRUE },
+  { "output-tokens",          { "anthropic-ratelimit-output-tokens-", NULL }, TRUE },
+  /* Priority Tier: the docs and client code disagree on the spelling. */
+  { "priority-input-tokens",  { "anthropic-priority-input-tokens-",
+                                "anthropic-ratelimit-priority-input-tokens-" }, TRUE },
+  { "priority-output-tokens", { "anthropic-priority-output-tokens-",
+                                "anthropic-ratelimit-priority-output-tokens-" }, TRUE },
+};
+
+/* The whole (comma-joined, if repeated) value of a header: a repeated header
+ * with two values is then garbage rather than a silent pick of one. */
+static char *
+get_value (SoupMessageHeaders *headers,
+           const char         *prefix,
+           const char         *suffix)
+{
+  g_autofree char *name = g_strconcat (prefix, suffix, NULL);
+
+  return g_strdup (soup_message_headers_get_list (headers, name));
+}
+
+GPtrArray *
+cm_ratelimit_parse_headers (SoupMessageHeaders *headers,
+                            const char         *model,
+                            guint               http_status,
+                            gint64              now_ms,
+                            gint64             *retry_after_s,
+                            guint              *n_malformed)
+{
+  g_autoptr(GPtrArray) observations = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_ratelimit_observation_free);
+  g_autofree char *org = NULL;
+  const char *retry;
+  gint64 retry_s = -1;
+  guint bad = 0;
+
+  g_return_val_if_fail (headers != NULL, NULL);
+
+  retry = soup_message_headers_get_one (headers, "retry-after");
+  if (retry != NULL && !cm_ratelimit_parse_retry_after (retry, now_ms, &retry_s))
+    {
+      bad++;
+      retry_s = -1;
+    }
+
+  org = parse_identifier (headers, "anthropic-organization-id", &bad);
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      for (guint p = 0; p < G_N_ELEMENTS (kinds[k].prefixes) && kinds[k].prefixes[p] != NULL; p++)
+        {
+          const char *prefix = kinds[k].prefixes[p];
+          g_autofree char *limit_s = get_value (headers, prefix, "limit");
+          g_autofree char *remaining_s = get_value (headers, prefix, "remaining");
+          g_autofree char *reset_s = get_value (headers, prefix, "reset");
+          gint64 limit = -1, remaining = -1, reset_ms = 0;
+          CmRateLimitObservation *obs;
+
+          if (limit_s == NULL && remaining_s == NULL && reset_s == NULL)
+            continue;
+
+          if (limit_s != NULL && !cm_ratelimit_parse_count (limit_s, &limit))
+            {
+              bad++;
+              limit = -1;
+            }
+          if (remaining_s != NULL && !cm_ratelimit_parse_count (remaining_s, &remaining))
+            {
+              bad++;
+              remaining = -1;
+            }
+          if (reset_s != NULL && !cm_ratelimit_parse_reset (reset_s, now_ms, &reset_ms))
+            {
+              bad++;
+              reset_ms = 0;
+            }
+
+          /* Token counts are rounded to the nearest thousand, so a full bucket
+           * may read up to 500 above its limit; more than that is nonsense. */
+          if (limit >= 0 && remaining > limit)
+            {
+              if (kinds[k].rounded && remaining - limit <= 500)
+                remaining = limit;
+              else
+                {
+                  bad++;
+                  remaining = -1;
+                }
+            }
+
+          if (limit < 0 && remaining < 0 && reset_ms == 0)
+            continue;
+
+          obs = g_new0 (CmRateLimitObservation, 1);
+          obs->observed_ms = now_ms;
+          obs->model = g_strdup (model);
+          obs->organization_id = g_strdup (org);
+          obs->kind = g_strdup (kinds[k].kind);
+          obs->limit = limit;
+          obs->remaining = remaining;
+          obs->reset_ms = reset_ms;
+          obs->retry_after_s = retry_s;
+          obs->http_status = (int) http_status;
+          g_ptr_array_add (observations, obs);
+          break;
+        }
+    }
+
+  if (retry_after_s != NULL)
+    *retry_after_s = retry_s;
+  if (n_malformed != NULL)
+    *n_malformed = bad;
+
+  return g_steal_pointer (&observations);
+}
+
+/* ------------------------------------------------------------------ */
+/* Error mapping (pure)                                                */
+/* ------------------------------------------------------------------ */
+
+char *
+cm_ratelimit_redact (const char *text,
+                     const char *secret)
+{
+  GString *out;
+  const char *p;
+
+  if (text == NULL)
+    return NULL;
+
+  out = g_string_new (text);
+  if (secret != NULL && strlen (secret) >= 4)
+    g_string_replace (out, secret, "[redacted]", 0);
+
+  /* Anything shaped like an Anthropic key, whoever's it is. */
+  while ((p = strstr (out->str, "sk-ant-")) != NULL)
+    {
+      gsize start = p - out->str;
+      gsize end = start;
+
+      while (end < out->len &&
+             (g_ascii_isalnum (out->str[end]) || out->str[end] == '-' || out->str[end] == '_'))
+        end++;
+      g_string_erase (out, start, end - start);
+      g_string_insert (out, start, "[redacted]");
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* The server's own words, made safe to show: valid UTF-8, no control
+ * characters, no key, bounded length. */
+static char *
+clean_server_text (const char *text,
+                   const char *secret)
+{
+  g_autofree char *valid = NULL;
+  g_autofree char *redacted = NULL;
+  GString *out;
+
+  if (text == NULL || *text == '\0')
+    return NULL;
+
+  valid = g_utf8_make_valid (text, -1);
+  redacted = cm_ratelimit_redact (valid, secret);
+  out = g_string_new (NULL);
+
+  for (const char *p = redacted; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c))
+        c = ' ';
+      if (g_utf8_strlen (out->str, -1) >= MAX_SERVER_TEXT)
+        {
+          g_string_append (out, "…");
+          break;
+        }
+      g_string_append_unichar (out, c);
+    }
+
+  g_strstrip (out->str);
+  if (out->str[0] == '\0')
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+typedef struct
+{
+  char *type;
+  char *message;
+  char *error_code;
+} ErrorBody;
+
+static void
+error_body_clear (ErrorBody *b)
+{
+  g_clear_pointer (&b->type, g_free);
+  g_clear_pointer (&b->message, g_free);
+  g_clear_pointer (&b->error_code, g_free);
+}
+
+static char *
+dup_member_string (JsonObject *obj,
+                   const char *name)
+{
+  JsonNode *node;
+
+  if (obj == NULL || !json_object_has_member (obj, name))
+    return NULL;
+  node = json_object_get_member (obj, name);
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return g_strdup (json_node_get_string (node));
+}
+
+static JsonObject *
+get_member_object (JsonObject *obj,
+                   const char *name)
+{
+  JsonNode *node;
+
+  if (obj == NULL || !json_object_has_member (obj, name))
+    return NULL;
+  node = json_object_get_member (obj, name);
+
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* {"type":"error","error":{"type":..,"message":..,"details":{"error_code":..}}} */
+static void
+parse_error_body (GBytes    *body,
+                  ErrorBody *out)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonNode *root;
+  JsonObject *error;
+  gsize len;
+  const char *data;
+
+  if (body == NULL)
+    return;
+
+  data = g_bytes_get_data (body, &len);
+  if (len == 0 || len > 64 * 1024)
+    return;
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, len, NULL))
+    return;
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+
+  error = get_member_object (json_node_get_object (root), "error");
+  if (error == NULL)
+    return;
+
+  out->type = dup_member_string (error, "type");
+  out->message = dup_member_string (error, "message");
+  out->error_code = dup_member_string (get_member_object (error, "details"), "error_code");
+}
+
+static gboolean
+looks_like_spend_limit (const ErrorBody *b)
+{
+  if (g_strcmp0 (b->error_code, "enforced_spend_limit_reached") == 0)
+    return TRUE;
+  if (b->message == NULL)
+    return FALSE;
+
+  return strstr (b->message, "API usage limits") != NULL ||
+         strstr (b->message, "spend limit") != NULL ||
+         strstr (b->message, "credit balance is too low") != NULL;
+}
+
+static char *
+with_detail (const char *summary,
+             const char *detail)
+{
+  if (detail == NULL)
+    return g_strdup (summary);
+
+  return g_strdup_printf ("%s Server said: “%s”", summary, detail);
+}
+
+CmRatelimitError
+cm_ratelimit_classify_response (guint        http_status,
+                                gint64       retry_after_s,
+                                GBytes      *body,
+                                const char  *secret,
+                                char       **message)
+{
+  ErrorBody b = { NULL, };
+  g_autofree char *detail = NULL;
+  g_autofree char *summary = NULL;
+  CmRatelimitError code;
+
+  parse_error_body (body, &b);
+  detail = clean_server_text (b.message, secret);
+
+  if (http_status >= 200 && http_status < 300)
+    {
+      code = CM_RATELIMIT_ERROR_NONE;
+      summary = g_strdup_printf ("OK (HTTP %u).", http_status);
+      g_clear_pointer (&detail, g_free);
+    }
+  else if (http_status == 401)
+    {
+      code = CM_RATELIMIT_ERROR_UNAUTHORIZED;
+      summary = g_strdup ("The API key was rejected (HTTP 401). Check the key in Preferences.");
+    }
+  else if (http_status == 403)
+    {
+      code = CM_RATELIMIT_ERROR_FORBIDDEN;
+      summary = g_strdup ("The API key is not allowed to use this model or endpoint (HTTP 403).");
+    }
+  else if (http_status == 429 && looks_like_spend_limit (&b))
+    {
+      code = CM_RATELIMIT_ERROR_SPEND_LIMIT;
+      summary = g_strdup ("The organization’s spend limit is reached (HTTP 429). "
+                          "Retrying will not help until the limit resets or is raised.");
+    }
+  else if (http_status == 429 && retry_after_s >= 0)
+    {
+      code = CM_RATELIMIT_ERROR_RATE_LIMITED;
+      summary = g_strdup_printf ("Rate limited (HTTP 429): retry in %" G_GINT64_FORMAT " s.",
+                                 retry_after_s);
+    }
+  else if (http_status == 429)
+    {
+      code = CM_RATELIMIT_ERROR_RATE_LIMITED;
+      summary = g_strdup ("Rate limited (HTTP 429) and the server did not say when to retry. "
+                          "If this persists, a monthly spend cap may have been reached.");
+    }
+  else if (http_status == 400 && looks_like_spend_limit (&b))
+    {
+      code = CM_RATELIMIT_ERROR_SPEND_LIMIT;
+      summary = g_strdup ("A usage or spend limit is reached (HTTP 400). "
+                          "Retrying will not help until it resets or is raised.");
+    }
+  else if (http_status == 404)
+    {
+      code = CM_RATELIMIT_ERROR_BAD_REQUEST;
+      summary = g_strdup ("Not found (HTTP 404): check the probe model and the API base URL.");
+    }
+  else if (http_status >= 400 && http_status < 500)
+    {
+      code = CM_RATELIMIT_ERROR_BAD_REQUEST;
+      summary = g_strdup_printf ("The request was refused (HTTP %u): check the probe model.",
+                                 http_status);
+    }
+  else if (http_status == 529)
+    {
+      code = CM_RATELIMIT_ERROR_OVERLOADED;
+      summary = g_strdup ("The API is overloaded (HTTP 529). Try again later.");
+    }
+  else if (http_status >= 500 && http_status < 600)
+    {
+      code = CM_RATELIMIT_ERROR_SERVER;
+      summary = g_strdup_printf ("The API had an internal error (HTTP %u). Try again later.",
+                                 http_status);
+    }
+  else
+    {
+      code = CM_RATELIMIT_ERROR_UNEXPECTED;
+      summary = g_strdup_printf ("Unexpected reply (HTTP %u): check the API base URL.",
+                                 http_status);
+    }
+
+  if (message != NULL)
+    *message = with_detail (summary, detail);
+
+  error_body_clear (&b);
+
+  return code;
+}
+
+/* ------------------------------------------------------------------ */
+/* The client                                                          */
+/* ------------------------------------------------------------------ */
+
+struct _CmRatelimitClient
+{
+  GObject            parent_instance;
+
+  SoupSession       *session;
+  char              *base_url;
+  char              *api_key;
+  guint              timeout;
+  CmStore           *store;
+  char              *probe_model;
+  guint              probe_interval;
+  guint              interval_source;
+  guint              minute_ms;
+  gboolean           interval_probe_running;
+  CmRatelimitResult *last_result;
+};
+
+G_DEFINE_FINAL_TYPE (CmRatelimitClient, cm_ratelimit_client, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_BASE_URL,
+  PROP_API_KEY,
+  PROP_HAS_API_KEY,
+  PROP_TIMEOUT,
+  PROP_STORE,
+  PROP_PROBE_MODEL,
+  PROP_PROBE_INTERVAL,
+  PROP_LAST_RESULT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  PROBE_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void reschedule (CmRatelimitClient *self);
+
+/* g_set_str() is GLib 2.76. */
+static gboolean
+set_str (char       **ptr,
+         const char  *value)
+{
+  if (g_strcmp0 (*ptr, value) == 0)
+    return FALSE;
+
+  g_free (*ptr);
+  *ptr = g_strdup (value);
+  return TRUE;
+}
+
+CmRatelimitClient *
+cm_ratelimit_client_new (void)
+{
+  return g_object_new (CM_TYPE_RATELIMIT_CLIENT, NULL);
+}
+
+static void
+cm_ratelimit_client_dispose (GObject *object)
+{
+  CmRatelimitClient *self = (CmRatelimitClient *)object;
+
+  g_clear_handle_id (&self->interval_source, g_source_remove);
+  g_clear_object (&self->session);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (cm_ratelimit_client_parent_class)->dispose (object);
+}
+
+static void
+cm_ratelimit_client_finalize (GObject *object)
+{
+  CmRatelimitClient *self = (CmRatelimitClient *)object;
+
+  g_free (self->base_url);
+  if (self->api_key != NULL)
+    memset (self->api_key, 0, strlen (self->api_key));
+  g_free (self->api_key);
+  g_free (self->probe_model);
+  g_clear_pointer (&self->last_result, cm_ratelimit_result_unref);
+
+  G_OBJECT_CLASS (cm_ratelimit_client_parent_class)->finalize (object);
+}
+
+static void
+cm_ratelimit_client_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  CmRatelimitClient *self = CM_RATELIMIT_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_BASE_URL:
+      g_value_set_string (value, self->base_url);
+      break;
+    case PROP_HAS_API_KEY:
+      g_value_set_boolean (value, cm_ratelimit_client_has_api_key (self));
+      break;
+    case PROP_TIMEOUT:
+      g_value_set_uint (value, self->timeout);
+      break;
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_PROBE_MODEL:
+      g_value_set_string (value, self->probe_model);
+      break;
+    case PROP_PROBE_INTERVAL:
+      g_value_set_uint (value, self->probe_interval);
+      break;
+    case PROP_LAST_RESULT:
+      g_value_set_boxed (value, self->last_result);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cm_ratelimit_client_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  CmRatelimitClient *self = CM_RATELIMIT_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_BASE_URL:
+      cm_ratelimit_client_set_base_url (self, g_value_get_string (value));
+      break;
+    case PROP_API_KEY:
+      cm_ratelimit_client_set_api_key (self, g_value_get_string (value));
+      break;
+    case PROP_TIMEOUT:
+      cm_ratelimit_client_set_timeout (self, g_value_get_uint (value));
+      break;
+    case PROP_STORE:
+      cm_ratelimit_client_set_store (self, g_value_get_object (value));
+      break;
+    case PROP_PROBE_MODEL:
+      cm_ratelimit_client_set_probe_model (self, g_value_get_string (value));
+      break;
+    case PROP_PROBE_INTERVAL:
+      cm_ratelimit_client_set_probe_interval (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cm_ratelimit_client_class_init (CmRatelimitClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = cm_ratelimit_client_dispose;
+  object_class->finalize = cm_ratelimit_client_finalize;
+  object_class->get_property = cm_ratelimit_client_get_property;
+  object_class->set_property = cm_ratelimit_client_set_property;
+
+  properties[PROP_BASE_URL] =
+    g_param_spec_string ("base-url", NULL, NULL,
+                         CM_RATELIMIT_DEFAULT_BASE_URL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /* Write-only: the key can be given but never read back through GObject. */
+  properties[PROP_API_KEY] =
+    g_param_spec_string ("api-key", NULL, NULL,
+                         NULL,
+                         G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_HAS_API_KEY] =
+    g_param_spec_boolean ("has-api-key", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_TIMEOUT] =
+    g_param_spec_uint ("timeout", NULL, NULL,
+                       1, 600, DEFAULT_TIMEOUT_S,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         CM_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_PROBE_MODEL] =
+    g_param_spec_string ("probe-model", NULL, NULL,
+                         CM_RATELIMIT_DEFAULT_MODEL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_PROBE_INTERVAL] =
+    g_param_spec_uint ("probe-interval", NULL, NULL,
+                       0, 24 * 60, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_LAST_RESULT] =
+    g_param_spec_boxed ("last-result", NULL, NULL,
+                        CM_TYPE_RATELIMIT_RESULT,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * CmRatelimitClient::probe-finished:
+   * @result: the #CmRatelimitResult
+   *
+   * Emitted after every probe, manual or automatic, once its observations
+   * are stored.
+   */
+  signals[PROBE_FINISHED] =
+    g_signal_new ("probe-finished",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1,
+                  CM_TYPE_RATELIMIT_RESULT | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+static void
+cm_ratelimit_client_init (CmRatelimitClient *self)
+{
+  self->base_url = g_strdup (CM_RATELIMIT_DEFAULT_BASE_URL);
+  self->probe_model = g_strdup (CM_RATELIMIT_DEFAULT_MODEL);
+  self->timeout = DEFAULT_TIMEOUT_S;
+  self->minute_ms = 60 * 1000;
+  self->session = soup_session_new_with_options ("user-agent", "CostMeter/" PACKAGE_VERSION,
+                                                 "timeout", self->timeout,
+                                                 "max-conns-per-host", 2,
+                                                 NULL);
+}
+
+const char *
+cm_ratelimit_client_get_base_url (CmRatelimitClient *self)
+{
+  g_return_val_if_fail (CM_IS_RATELIMIT_CLIENT (self), NULL);
+
+  return self->base_url;
+}
+
+void
+cm_ratelimit_client_set_base_url (CmRatelimitClient *self,
+                                  const char        *base_url)
+{
+  g_return_if_fail (CM_IS_RATELIMIT_CLIENT (self));
+
+  if (base_url == NULL || *base_url == '\0')
+    base_url = CM_RATELIMIT_DEFAULT_BASE_URL;
+
+  if (set_str (&self->base_url, base_url))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL]);
+}
+
+void
+cm_ratelimit_client_set_api_key (CmRatelimitClient *self,
+                                 const char        *api_key)
+{
+  gboolean had;
+  g_autofree char *trimmed = NULL;
+
+  g_return_if_fail (CM_IS_RATELIMIT_CLIENT (self));
+
+  had = cm_ratelimit_client_has_api_key (self);
+  if (api_key != NULL)
+    {
+      trimmed = g_strstrip (g_strdup (api_key));
+      if (*trimmed == '\0')
+        g_clear_pointer (&trimmed, g_free);
+    }
+
+  if (self->api_key != NULL)
+    memset (self->api_key, 0, strlen (self->api_key));
+  g_free (self->api_key);
+  self->api_key = g_steal_pointer (&trimmed);
+
+  if (had != cm_ratelimit_client_has_api_key (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_API_KEY]);
+}
+
+gboolean
+cm_ratelimit_client_has_api_key (CmRatelimitClient *self)
+{
+  g_return_val_if_fail (CM_IS_RATELIMIT_CLIENT (self), FALSE);
+
+  return self->api_key != NULL;
+}
+
+guint
+cm_ratelimit_client_get_timeout (CmRatelimitClient *self)
+{
+  g_return_val_if_fail (CM_IS_RATELIMIT_CLIENT (self), 0);
+
+  return self->timeout;
+}
+
+void
+cm_ratelimit_client_set_timeout (CmRatelimitClient *self,
+                                 guint              seconds)
+{
+  g_return_if_fail (CM_IS_RATELIMIT_CLIENT (self));
+
+  seconds = CLAMP (seconds, 1, 600);
+  if (self->timeout == seconds)
+    return;
+
+  self->timeout = seconds;
+  soup_session_set_timeout (self->session, seconds);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
+}
+
+CmStore *
+cm_ratelimit_client_get_store (CmRatelimitClient *self)
+{
+  g_return_val_if_fail (CM_IS_RATELIMIT_CLIENT (self), NULL);
+
+  return self->store;
+}
+
+void
+cm_ratelimit_client_set_store (CmRatelimitClient *self,
+                               CmStore           *store)
+{
+  g_return_if_fail (CM_IS_RATELIMIT_CLIENT (self));
+  g_return_if_fail (store == NULL || CM_IS_STORE (store));
+
+  if (g_set_object (&self->store, store))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+const char *
+cm_ratelimit_client_get_probe_model (CmRatelimitClient *self)
+{
+  g_return_val_if_fail (CM_IS_RATELIMIT_CLIENT (self), NULL);
+
+  return self->probe_model;
+}
+
+void
+cm_ratelimit_client_set_probe_model (CmRatelimitClient *self,
+                                     const char        *model)
+{
+  g_return_if_fail (CM_IS_RATELIMIT_CLIENT (self));
+
+  if (model == NULL || *model == '\0')
+    model = CM_RATELIMIT_DEFAULT_MODEL;
+
+  if (set_str (&self->probe_model, model))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBE_MODEL]);
+}
+
+guint
+cm_ratelimit_client_get_probe_interval (CmRatelimitClient *self)
+{
+  g_return_val_if_fail (CM_IS_RATELIMIT_CLIENT (self), 0);
+
+  return self->probe_interval;
+}
+
+void
+cm_ratelimit_client_set_probe_interval (CmRatelimitClient *self,
+                                        guint              minutes)
+{
+  g_return_if_fail (CM_IS_RATELIMIT_CLIENT (self));
+
+  minutes = MIN (minutes, 24 * 60);
+  if (self->probe_interval == minutes)
+    return;
+
+  self->probe_interval = minutes;
+  reschedule (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBE_INTERVAL]);
+}
+
+CmRatelimitResult *
+cm_ratelimit_client_get_last_result (CmRatelimitClient *self)
+{
+  g_return_val_if_fail (CM_IS_RATELIMIT_CLIENT (self), NULL);
+
+  return self->last_result;
+}
+
+/* --- probing --- */
+
+static char *
+build_probe_body (const char *model)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "model");
+  json_builder_add_string_value (builder, model);
+  json_builder_set_member_name (builder, "max_tokens");
+  json_builder_add_int_value (builder, 1);
+  json_builder_set_member_name (builder, "messages");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, "user");
+  json_builder_set_member_name (builder, "content");
+  json_builder_add_string_value (builder, "hi");
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+
+  return json_generator_to_data (generator, NULL);
+}
+
+/* {base}/v1/messages for an http(s) base URL with a host, or NULL. */
+static char *
+build_messages_url (const char *base_url)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *trimmed = NULL;
+  gsize len;
+
+  if (base_url == NULL)
+    return NULL;
+
+  trimmed = g_strstrip (g_strdup (base_url));
+  len = strlen (trimmed);
+  while (len > 0 && trimmed[len - 1] == '/')
+    trimmed[--len] = '\0';
+
+  uri = g_uri_parse (trimmed, SOUP_HTTP_URI_FLAGS, NULL);
+  if (uri == NULL)
+    return NULL;
+  if (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
+      g_strcmp0 (g_uri_get_scheme (uri), "https") != 0)
+    return NULL;
+  if (g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    return NULL;
+  if (g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
+    return NULL;
+
+  return g_strconcat (trimmed, "/v1/messages", NULL);
+}
+
+typedef struct
+{
+  SoupMessage       *msg;
+  CmRatelimitResult *result;
+  char              *host;
+} ProbeData;
+
+static void
+probe_data_free (ProbeData *data)
+{
+  g_clear_object (&data->msg);
+  g_clear_pointer (&data->result, cm_ratelimit_result_unref);
+  g_free (data->host);
+  g_free (data);
+}
+
+static void
+finish_probe (GTask *task)
+{
+  CmRatelimitClient *self = g_task_get_source_object (task);
+  ProbeData *data = g_task_get_task_data (task);
+  CmRatelimitResult *result = data->result;
+
+  g_clear_pointer (&self->last_result, cm_ratelimit_result_unref);
+  self->last_result = cm_ratelimit_result_ref (result);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_RESULT]);
+  g_signal_emit (self, signals[PROBE_FINISHED], 0, result);
+
+  g_task_return_pointer (task, cm_ratelimit_result_ref (result),
+                         (GDestroyNotify) cm_ratelimit_result_unref);
+}
+
+static void
+store_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  CmStore *store = g_object_get_data (G_OBJECT (task), "store");
+  ProbeData *data = task_data;
+
+  for (guint i = 0; i < data->result->observations->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!cm_store_add_ratelimit_observation (store,
+                                               g_ptr_array_index (data->result->observations, i),
+                                               &error))
+        {
+          /* The observation is still shown; only its history is lost. */
+          g_warning ("Could not save a rate-limit observation: %s", error->message);
+          break;
+        }
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+store_done_cb (GObject      *source,
+               GAsyncResult *res,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  finish_probe (task);
+}
+
+static void
+store_and_finish (GTask *task)
+{
+  CmRatelimitClient *self = g_task_get_source_object (task);
+  ProbeData *data = g_task_get_task_data (task);
+  GTask *store_task;
+
+  if (self->store == NULL || data->result->observations->len == 0)
+    {
+      finish_probe (task);
+      g_object_unref (task);
+      return;
+    }
+
+  store_task = g_task_new (self, NULL, store_done_cb, task);
+  g_task_set_source_tag (store_task, store_and_finish);
+  g_task_set_task_data (store_task, data, NULL);
+  g_object_set_data_full (G_OBJECT (store_task), "store",
+                          g_object_ref (self->store), g_object_unref);
+  g_task_run_in_thread (store_task, store_thread);
+  g_object_unref (store_task);
+}
+
+/* A 429 that carries no rate-limit header still tells us the model is
+ * refused right now: keep that as an observation with absent counts. */
+static void
+add_refusal_observation (CmRatelimitResult *result)
+{
+  CmRateLimitObservation *obs = g_new0 (CmRateLimitObservation, 1);
+
+  obs->observed_ms = result->observed_ms;
+  obs->model = g_strdup (result->model);
+  obs->organization_id = g_strdup (result->organization_id);
+  obs->kind = g_strdup ("requests");
+  obs->limit = -1;
+  obs->remaining = -1;
+  obs->reset_ms = 0;
+  obs->retry_after_s = result->retry_after_s;
+  obs->http_status = (int) result->http_status;
+  g_ptr_array_add (result->observations, obs);
+}
+
+static void
+send_cb (GObject      *source,
+         GAsyncResult *res,
+         gpointer      user_data)
+{
+  GTask *task = user_data;
+  CmRatelimitClient *self = g_task_get_source_object (task);
+  ProbeData *data = g_task_get_task_data (task);
+  CmRatelimitResult *result = data->result;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) observations = NULL;
+  SoupMessageHeaders *headers;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
+  result->observed_ms = g_get_real_time () / 1000;
+
+  if (body == NULL)
+    {
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          g_object_unref (task);
+          return;
+        }
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        {
+          result->error = CM_RATELIMIT_ERROR_TIMEOUT;
+          result->message = g_strdup_printf ("No reply from %s within %u s.",
+                                             data->host, self->timeout);
+        }
+      else
+        {
+          text = cm_ratelimit_redact (error->message, self->api_key);
+          result->error = CM_RATELIMIT_ERROR_NETWORK;
+          result->message = g_strdup_printf ("Could not reach %s: %s", data->host, text);
+        }
+
+      finish_probe (task);
+      g_object_unref (task);
+      return;
+    }
+
+  result->http_status = soup_message_get_status (data->msg);
+  headers = soup_message_get_response_headers (data->msg);
+
+  observations = cm_ratelimit_parse_headers (headers, result->model, result->http_status,
+                                             result->observed_ms, &result->retry_after_s,
+                                             &result->n_malformed);
+  g_ptr_array_extend_and_steal (result->observations, g_steal_pointer (&observations));
+
+  result->request_id = parse_identifier (headers, "request-id", &result->n_malformed);
+  result->organization_id = parse_identifier (headers, "anthropic-organization-id",
+                                              &result->n_malformed);
+  result->workspace_id = parse_identifier (headers, "anthropic-workspace-id",
+                                           &result->n_malformed);
+  /* parse_headers already counted a bad organization id. */
+  if (result->organization_id == NULL &&
+      soup_message_headers_get_one (headers, "anthropic-organization-id") != NULL)
+    result->n_malformed--;
+
+  result->error = cm_ratelimit_classify_response (result->http_status, result->retry_after_s,
+                                                  body, self->api_key, &result->message);
+
+  if (result->http_status == 429 && result->observations->len == 0)
+    add_refusal_observation (result);
+
+  if (result->error == CM_RATELIMIT_ERROR_NONE && result->observations->len == 0)
+    {
+      g_free (result->message);
+      result->message = g_strdup ("The reply carried no rate-limit headers.");
+    }
+
+  if (result->n_malformed > 0)
+    {
+      char *msg = g_strdup_printf ("%s (%u malformed header value%s ignored.)",
+                                   result->message, result->n_malformed,
+                                   result->n_malformed == 1 ? "" : "s");
+      g_free (result->message);
+      result->message = msg;
+    }
+
+  g_debug ("Rate-limit probe: HTTP %u, %u observations, %u malformed values",
+           result->http_status, result->observations->len, result->n_malformed);
+
+  store_and_finish (task);
+}
+
+void
+cm_ratelimit_client_probe_async (CmRatelimitClient   *self,
+                                 const char          *model,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *json = NULL;
+  SoupMessageHeaders *headers;
+  ProbeData *data;
+
+  g_return_if_fail (CM_IS_RATELIMIT_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (model == NULL || *model == '\0')
+    model = self->probe_model;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cm_ratelimit_client_probe_async);
+
+  data = g_new0 (ProbeData, 1);
+  data->result = result_new (model);
+  g_task_set_task_data (task, data, (GDestroyNotify) probe_data_free);
+
+  if (self->api_key == NULL)
+    {
+      data->result->error = CM_RATELIMIT_ERROR_NO_KEY;
+      data->result->message = g_strdup ("No API key: add one in Preferences or set "
+                                        "ANTHROPIC_API_KEY.");
+      finish_probe (task);
+      return;
+    }
+
+  url = build_messages_url (self->base_url);
+  if (url != NULL)
+    data->msg = soup_message_new (SOUP_METHOD_POST, url);
+  if (data->msg == NULL)
+    {
+      data->result->error = CM_RATELIMIT_ERROR_BAD_URL;
+      data->result->message = g_strdup_printf ("The API base URL “%s” is not an http(s) URL.",
+                                               self->base_url);
+      finish_probe (task);
+      return;
+    }
+
+  data->host = g_strdup (g_uri_get_host (soup_message_get_uri (data->msg)));
+  g_debug ("Probing rate limits at %s with model %s", url, model);
+
+  headers = soup_message_get_request_headers (data->msg);
+  soup_message_headers_replace (headers, "x-api-key", self->api_key);
+  soup_message_headers_replace (headers, "anthropic-version", "2023-06-01");
+  soup_message_headers_replace (headers, "accept", "application/json");
+
+  json = build_probe_body (model);
+  body = g_bytes_new (json, strlen (json));
+  soup_message_set_request_body_from_bytes (data->msg, "application/json", body);
+
+  soup_session_send_and_read_async (self->session, data->msg, G_PRIORITY_DEFAULT,
+                                    cancellable, send_cb, g_steal_pointer (&task));
+}
+
+CmRatelimitResult *
+cm_ratelimit_client_probe_finish (CmRatelimitClient  *self,
+                                  GAsyncResult       *result,
+                                  GError            **error)
+{
+  g_return_val_if_fail (CM_IS_RATELIMIT_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* --- the optional interval --- */
+
+static void
+interval_probe_cb (GObject      *source,
+                   GAsyncResult *res,
+                   gpointer      user_data)
+{
+  g_autoptr(CmRatelimitClient) self = user_data;
+  g_autoptr(CmRatelimitResult) result = NULL;
+
+  /* The outcome went out with "probe-finished"; nothing else to do. */
+  result = cm_ratelimit_client_probe_finish (self, res, NULL);
+  self->interval_probe_running = FALSE;
+}
+
+static gboolean
+interval_cb (gpointer user_data)
+{
+  CmRatelimitClient *self = user_data;
+
+  /* One probe at a time: a slow server must not pile them up. */
+  if (!self->interval_probe_running)
+    {
+      self->interval_probe_running = TRUE;
+      cm_ratelimit_client_probe_async (self, NULL, NULL, interval_probe_cb, g_object_ref (self));
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+reschedule (CmRatelimitClient *self)
+{
+  g_clear_handle_id (&self->interval_source, g_source_remove);
+
+  if (self->probe_interval == 0)
+    return;
+
+  /* Whole seconds let the main loop batch wake-ups. */
+  if (self->minute_ms % 1000 == 0)
+    self->interval_source = g_timeout_add_seconds (self->probe_interval * (self->minute_ms / 1000),
+                                                   interval_cb, self);
+  else
+    self->interval_source = g_timeout_add (self->probe_interval * self->minute_ms, interval_cb, self);
+}
+
+void
+cm_ratelimit_client_set_minute_ms (CmRatelimitClient *self,
+                                   guint              minute_ms)
+{
+  g_return_if_fail (CM_IS_RATELIMIT_CLIENT (self));
+  g_return_if_fail (minute_ms > 0);
+
+  self->minute_ms = minute_ms;
+  reschedule (self);
+}
+
+/* --- settings and key --- */
+
+void
+cm_ratelimit_client_bind_settings (CmRatelimitClient *self,
+                                   GSettings         *settings)
+{
+  g_return_if_fail (CM_IS_RATELIMIT_CLIENT (self));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  g_settings_bind (settings, "api-base-url", self, "base-url", G_SETTINGS_BIND_GET);
+  g_settings_bind (settings, "probe-model", self, "probe-model", G_SETTINGS_BIND_GET);
+  g_settings_bind (settings, "probe-interval", self, "probe-interval", G_SETTINGS_BIND_GET);
+}
+
+#ifdef HAVE_LIBSECRET
+static void
+reload_key_cb (GObject      *source,
+               GAsyncResult *res,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CmRatelimitClient *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  char *key;
+
+  key = cm_keyring_lookup_finish (res, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* A keyring failure with ANTHROPIC_API_KEY set already gave that key. */
+  cm_ratelimit_client_set_api_key (self, key);
+  cm_keyring_free_key (key);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, cm_ratelimit_client_has_api_key (self));
+}
+#endif
+
+void
+cm_ratelimit_client_reload_key_async (CmRatelimitClient   *self,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (CM_IS_RATELIMIT_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cm_ratelimit_client_reload_key_async);
+
+#ifdef HAVE_LIBSECRET
+  cm_keyring_lookup_async (cancellable, reload_key_cb, task);
+#else
+  cm_ratelimit_client_set_api_key (self, g_getenv ("ANTHROPIC_API_KEY"));
+  g_task_return_boolean (task, cm_ratelimit_client_has_api_key (self));
+  g_object_unref (task);
+#endif
+}
+
+gboolean
+cm_ratelimit_client_reload_key_finish (CmRatelimitClient  *self,
+                                       GAsyncResult       *result,
+                                       GError            **error)
+{
+  g_return_val_if_fail (CM_IS_RATELIMIT_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,241 @@
+/* cm-group-item.c
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stddef.h>
+
+#include "cm-fields.h"
+#include "cm-group-item.h"
+
+struct _CmGroupItem
+{
+  GObject   parent_instance;
+
+  char     *key;
+  char     *key2;
+  char     *label;
+  CmTotals  totals;
+  double    cache_hit_ratio;
+  double    share;
+  gboolean  muted;
+  gboolean  has_estimate;
+  gint64    tokens;
+  CmMoney   backend_cost[CM_N_BACKENDS];
+};
+
+G_DEFINE_FINAL_TYPE (CmGroupItem, cm_group_item, G_TYPE_OBJECT)
+
+#define F(name, type, member) { name, type, offsetof (CmGroupItem, member) }
+
+static const CmField fields[] = {
+  F ("key", CM_FIELD_STRING, key),
+  F ("key2", CM_FIELD_STRING, key2),
+  F ("label", CM_FIELD_STRING, label),
+  F ("input", CM_FIELD_INT64, totals.input),
+  F ("output", CM_FIELD_INT64, totals.output),
+  F ("cache-write-5m", CM_FIELD_INT64, totals.cache_write_5m),
+  F ("cache-write-1h", CM_FIELD_INT64, totals.cache_write_1h),
+  F ("cache-read", CM_FIELD_INT64, totals.cache_read),
+  F ("web-search", CM_FIELD_INT64, totals.web_search),
+  F ("messages", CM_FIELD_INT64, totals.messages),
+  F ("unpriced", CM_FIELD_INT64, totals.unpriced),
+  F ("estimated", CM_FIELD_INT64, totals.estimated),
+  F ("cost", CM_FIELD_INT64, totals.cost),
+  F ("cost-input", CM_FIELD_INT64, totals.cost_input),
+  F ("cost-output", CM_FIELD_INT64, totals.cost_output),
+  F ("cost-cache-write-5m", CM_FIELD_INT64, totals.cost_cache_write_5m),
+  F ("cost-cache-write-1h", CM_FIELD_INT64, totals.cost_cache_write_1h),
+  F ("cost-cache-read", CM_FIELD_INT64, totals.cost_cache_read),
+  F ("cost-web-search", CM_FIELD_INT64, totals.cost_web_search),
+  F ("first-ms", CM_FIELD_INT64, totals.first_ms),
+  F ("last-ms", CM_FIELD_INT64, totals.last_ms),
+  F ("tokens", CM_FIELD_INT64, tokens),
+  F ("cache-hit-ratio", CM_FIELD_DOUBLE, cache_hit_ratio),
+  F ("share", CM_FIELD_DOUBLE, share),
+  F ("muted", CM_FIELD_BOOLEAN, muted),
+  F ("has-estimate", CM_FIELD_BOOLEAN, has_estimate),
+  F ("cost-anthropic", CM_FIELD_INT64, backend_cost[CM_BACKEND_ANTHROPIC]),
+  F ("cost-bedrock", CM_FIELD_INT64, backend_cost[CM_BACKEND_BEDROCK]),
+  F ("cost-vertex", CM_FIELD_INT64, backend_cost[CM_BACKEND_VERTEX]),
+  F ("cost-unknown", CM_FIELD_INT64, backend_cost[CM_BACKEND_UNKNOWN]),
+};
+
+#undef F
+
+static GParamSpec *properties[G_N_ELEMENTS (fields) + 1];
+
+static void
+update_derived (CmGroupItem *self)
+{
+  const CmTotals *t = &self->totals;
+
+  self->cache_hit_ratio = cm_totals_cache_hit_ratio (t);
+  self->has_estimate = t->estimated > 0;
+  self->tokens = t->input + t->output + t->cache_write_5m + t->cache_write_1h + t->cache_read;
+}
+
+static void
+cm_group_item_finalize (GObject *object)
+{
+  CmGroupItem *self = (CmGroupItem *)object;
+
+  g_free (self->key);
+  g_free (self->key2);
+  g_free (self->label);
+
+  G_OBJECT_CLASS (cm_group_item_parent_class)->finalize (object);
+}
+
+static void
+cm_group_item_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  cm_fields_get (object, fields, G_N_ELEMENTS (fields), prop_id, value);
+}
+
+static void
+cm_group_item_class_init (CmGroupItemClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = cm_group_item_finalize;
+  object_class->get_property = cm_group_item_get_property;
+
+  cm_fields_install (object_class, fields, G_N_ELEMENTS (fields), properties);
+}
+
+static void
+cm_group_item_init (CmGroupItem *self)
+{
+}
+
+CmGroupItem *
+cm_group_item_new (const char     *key,
+                   const char     *key2,
+                   const char     *label,
+                   const CmTotals *totals)
+{
+  CmGroupItem *self = g_object_new (CM_TYPE_GROUP_ITEM, NULL);
+
+  self->key = g_strdup (key);
+  self->key2 = g_strdup (key2);
+  self->label = g_strdup (label != NULL ? label : key);
+  if (totals != NULL)
+    self->totals = *totals;
+  update_derived (self);
+
+  return self;
+}
+
+const char *
+cm_group_item_get_key (CmGroupItem *self)
+{
+  g_return_val_if_fail (CM_IS_GROUP_ITEM (self), NULL);
+
+  return self->key;
+}
+
+const char *
+cm_group_item_get_key2 (CmGroupItem *self)
+{
+  g_return_val_if_fail (CM_IS_GROUP_ITEM (self), NULL);
+
+  return self->key2;
+}
+
+const char *
+cm_group_item_get_label (CmGroupItem *self)
+{
+  g_return_val_if_fail (CM_IS_GROUP_ITEM (self), NULL);
+
+  return self->label;
+}
+
+const CmTotals *
+cm_group_item_get_totals (CmGroupItem *self)
+{
+  g_return_val_if_fail (CM_IS_GROUP_ITEM (self), NULL);
+
+  return &self->totals;
+}
+
+CmMoney
+cm_group_item_get_cost (CmGroupItem *self)
+{
+  g_return_val_if_fail (CM_IS_GROUP_ITEM (self), 0);
+
+  return self->totals.cost;
+}
+
+double
+cm_group_item_get_share (CmGroupItem *self)
+{
+  g_return_val_if_fail (CM_IS_GROUP_ITEM (self), 0);
+
+  return self->share;
+}
+
+gboolean
+cm_group_item_get_muted (CmGroupItem *self)
+{
+  g_return_val_if_fail (CM_IS_GROUP_ITEM (self), FALSE);
+
+  return self->muted;
+}
+
+CmMoney
+cm_group_item_get_backend_cost (CmGroupItem *self,
+                                CmBackend    backend)
+{
+  g_return_val_if_fail (CM_IS_GROUP_ITEM (self), 0);
+  g_return_val_if_fail (backend < CM_N_BACKENDS, 0);
+
+  return self->backend_cost[backend];
+}
+
+void
+cm_group_item_add_totals (CmGroupItem    *self,
+                          const CmTotals *totals)
+{
+  g_return_if_fail (CM_IS_GROUP_ITEM (self));
+
+  cm_totals_add (&self->totals, totals);
+  update_derived (self);
+}
+
+void
+cm_group_item_set_share (CmGroupItem *self,
+                         double       share)
+{
+  g_return_if_fail (CM_IS_GROUP_ITEM (self));
+
+  self->share = share;
+}
+
+void
+cm_group_item_set_muted (CmGroupItem *self,
+                         gboolean     muted)
+{
+  g_return_if_fail (CM_IS_GROUP_ITEM (self));
+
+  self->muted = !!muted;
+}
+
+/* Pivot: the item sums every backend and remembers each one's dollars. */
+void
+cm_group_item_add_backend (CmGroupItem    *self,
+                           CmBackend       backend,
+                           const CmTotals *totals)
+{
+  g_return_if_fail (CM_IS_GROUP_ITEM (self));
+  g_return_if_fail (backend < CM_N_BACKENDS);
+
+  self->backend_cost[backend] += totals->cost;
+  cm_group_item_add_totals (self, totals);
+}

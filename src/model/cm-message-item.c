@@ -1,0 +1,176 @@
+/* cm-message-item.c
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stddef.h>
+
+#include "cm-fields.h"
+#include "cm-message-item.h"
+
+struct _CmMessageItem
+{
+  GObject    parent_instance;
+
+  char      *message_id;
+  char      *model;
+  char      *model_raw;
+  char      *backend_name;
+  CmBackend  backend;
+  gint64     time_ms;
+  gboolean   sidechain;
+  gboolean   priced;
+  gboolean   estimated;
+  gboolean   long_context;
+  CmUsage    usage;
+  CmCost     cost;
+  double     cache_hit_ratio;
+};
+
+G_DEFINE_FINAL_TYPE (CmMessageItem, cm_message_item, G_TYPE_OBJECT)
+
+#define F(name, type, member) { name, type, offsetof (CmMessageItem, member) }
+
+static const CmField fields[] = {
+  F ("message-id", CM_FIELD_STRING, message_id),
+  F ("model", CM_FIELD_STRING, model),
+  F ("model-raw", CM_FIELD_STRING, model_raw),
+  F ("backend", CM_FIELD_STRING, backend_name),
+  F ("time-ms", CM_FIELD_INT64, time_ms),
+  F ("sidechain", CM_FIELD_BOOLEAN, sidechain),
+  F ("priced", CM_FIELD_BOOLEAN, priced),
+  F ("has-estimate", CM_FIELD_BOOLEAN, estimated),
+  F ("long-context", CM_FIELD_BOOLEAN, long_context),
+  F ("input", CM_FIELD_INT64, usage.input),
+  F ("output", CM_FIELD_INT64, usage.output),
+  F ("cache-write-5m", CM_FIELD_INT64, usage.cache_write_5m),
+  F ("cache-write-1h", CM_FIELD_INT64, usage.cache_write_1h),
+  F ("cache-read", CM_FIELD_INT64, usage.cache_read),
+  F ("web-search", CM_FIELD_INT64, usage.web_search),
+  F ("cost", CM_FIELD_INT64, cost.total),
+  F ("cost-input", CM_FIELD_INT64, cost.input),
+  F ("cost-output", CM_FIELD_INT64, cost.output),
+  F ("cost-cache-write-5m", CM_FIELD_INT64, cost.cache_write_5m),
+  F ("cost-cache-write-1h", CM_FIELD_INT64, cost.cache_write_1h),
+  F ("cost-cache-read", CM_FIELD_INT64, cost.cache_read),
+  F ("cost-web-search", CM_FIELD_INT64, cost.web_search),
+  F ("cache-hit-ratio", CM_FIELD_DOUBLE, cache_hit_ratio),
+};
+
+#undef F
+
+static GParamSpec *properties[G_N_ELEMENTS (fields) + 1];
+
+static void
+cm_message_item_finalize (GObject *object)
+{
+  CmMessageItem *self = (CmMessageItem *)object;
+
+  g_free (self->message_id);
+  g_free (self->model);
+  g_free (self->model_raw);
+  g_free (self->backend_name);
+
+  G_OBJECT_CLASS (cm_message_item_parent_class)->finalize (object);
+}
+
+static void
+cm_message_item_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  cm_fields_get (object, fields, G_N_ELEMENTS (fields), prop_id, value);
+}
+
+static void
+cm_message_item_class_init (CmMessageItemClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = cm_message_item_finalize;
+  object_class->get_property = cm_message_item_get_property;
+
+  cm_fields_install (object_class, fields, G_N_ELEMENTS (fields), properties);
+}
+
+static void
+cm_message_item_init (CmMessageItem *self)
+{
+}
+
+CmMessageItem *
+cm_message_item_new (const CmMessageRow *row)
+{
+  CmMessageItem *self;
+
+  g_return_val_if_fail (row != NULL, NULL);
+
+  self = g_object_new (CM_TYPE_MESSAGE_ITEM, NULL);
+  self->message_id = g_strdup (row->message_id);
+  self->model = g_strdup (row->model);
+  self->model_raw = g_strdup (row->model_raw);
+  self->backend = row->backend;
+  self->backend_name = g_strdup (cm_backend_to_string (row->backend));
+  self->time_ms = row->timestamp_ms;
+  self->sidechain = row->is_sidechain;
+  self->priced = row->priced;
+  self->estimated = row->estimated;
+  self->long_context = row->long_context;
+  self->usage = row->usage;
+  self->cost = row->cost;
+  self->cache_hit_ratio = cm_usage_cache_hit_ratio (&row->usage);
+
+  return self;
+}
+
+const char *
+cm_message_item_get_model (CmMessageItem *self)
+{
+  g_return_val_if_fail (CM_IS_MESSAGE_ITEM (self), NULL);
+
+  return self->model;
+}
+
+CmBackend
+cm_message_item_get_backend (CmMessageItem *self)
+{
+  g_return_val_if_fail (CM_IS_MESSAGE_ITEM (self), CM_BACKEND_UNKNOWN);
+
+  return self->backend;
+}
+
+gint64
+cm_message_item_get_time_ms (CmMessageItem *self)
+{
+  g_return_val_if_fail (CM_IS_MESSAGE_ITEM (self), 0);
+
+  return self->time_ms;
+}
+
+const CmUsage *
+cm_message_item_get_usage (CmMessageItem *self)
+{
+  g_return_val_if_fail (CM_IS_MESSAGE_ITEM (self), NULL);
+
+  return &self->usage;
+}
+
+const CmCost *
+cm_message_item_get_cost (CmMessageItem *self)
+{
+  g_return_val_if_fail (CM_IS_MESSAGE_ITEM (self), NULL);
+
+  return &self->cost;
+}
+
+gboolean
+cm_message_item_get_priced (CmMessageItem *self)
+{
+  g_return_val_if_fail (CM_IS_MESSAGE_ITEM (self), FALSE);
+
+  return self->priced;
+}

@@ -1,0 +1,1287 @@
+/* cm-report.c
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "cm-message-item.h"
+#include "cm-report.h"
+#include "cm-session-item.h"
+
+/* Store "changed" arrives once per scanned batch: wait a little for more. */
+#define STORE_CHANGED_DELAY_MS 150
+/* Results kept for filters seen lately (a chip off and on again). */
+#define CACHE_SIZE 8
+
+struct _CmReport
+{
+  GObject       parent_instance;
+
+  CmStore      *store;
+  CmFilter     *filter;
+
+  GListStore   *backends;
+  GListStore   *days;
+  GListStore   *days_by_model;
+  GListStore   *models;
+  GListStore   *users;
+  GListStore   *projects;
+  GListStore   *sessions;
+  CmGroupItem  *totals[CM_N_PERIODS];
+  GStrv         all_models;
+  GStrv         all_projects;
+  GError       *error;
+
+  GQueue        cache;        /* CacheEntry, newest first */
+  guint64       cache_generation;
+  GCancellable *cancellable;  /* of the running query */
+  guint         schedule_id;
+  guint         serial;
+  guint64       lists_generation; /* store generation all_models was read at */
+  gboolean      have_lists;
+  gboolean      by_model;     /* the chart is stacked by model */
+  gboolean      running;      /* a query (main or sessions) runs */
+  guint         wanted;       /* CmSection: what is shown */
+  guint         stale;        /* CmSection: not read for the current filter */
+  gboolean      pending;      /* asked again while running */
+  gboolean      store_empty;
+};
+
+G_DEFINE_FINAL_TYPE (CmReport, cm_report, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_LOADING,
+  PROP_STORE_EMPTY,
+  N_PROPS
+};
+
+enum {
+  UPDATED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* The order of the breakdown and of the Users columns. */
+static const CmBackend backend_order[] = {
+  CM_BACKEND_BEDROCK, CM_BACKEND_ANTHROPIC, CM_BACKEND_VERTEX, CM_BACKEND_UNKNOWN,
+};
+
+static const char *period_presets[CM_N_PERIODS] = {
+  NULL, "today", "last-7-days", "this-month",
+};
+
+typedef enum
+{
+  JOB_MAIN,      /* cards, breakdown, chart, models, users, projects */
+  JOB_EXTRA,     /* second: filter choices when the store moved, and the
+                  * sessions list when shown (the slowest query) */
+} JobKind;
+
+typedef struct
+{
+  JobKind        kind;
+  CmStore       *store;
+  CmQueryFilter *filters[CM_N_PERIODS];
+  gboolean       by_model;
+  guint          sections;   /* main: the sections to read */
+  gboolean       need_lists;
+  gboolean       need_sessions;
+  guint64        generation;
+  char          *key;        /* main: what the result depends on */
+} Job;
+
+typedef struct
+{
+  GPtrArray *backends;
+  GPtrArray *days;
+  GPtrArray *days_by_model;
+  GPtrArray *models;
+  GPtrArray *users;
+  GPtrArray *projects;
+  GPtrArray *sessions;
+  CmTotals   totals[CM_N_PERIODS];
+  guint      sections;       /* what was read */
+  GStrv      all_models;     /* NULL: unchanged */
+  GStrv      all_projects;
+  guint64    generation;
+} Result;
+
+static void
+job_free (Job *job)
+{
+  g_clear_object (&job->store);
+  g_free (job->key);
+  for (guint i = 0; i < CM_N_PERIODS; i++)
+    g_clear_pointer (&job->filters[i], cm_query_filter_free);
+  g_free (job);
+}
+
+static void
+result_free (Result *result)
+{
+  g_clear_pointer (&result->backends, g_ptr_array_unref);
+  g_clear_pointer (&result->days, g_ptr_array_unref);
+  g_clear_pointer (&result->days_by_model, g_ptr_array_unref);
+  g_clear_pointer (&result->models, g_ptr_array_unref);
+  g_clear_pointer (&result->users, g_ptr_array_unref);
+  g_clear_pointer (&result->projects, g_ptr_array_unref);
+  g_clear_pointer (&result->sessions, g_ptr_array_unref);
+  g_strfreev (result->all_models);
+  g_strfreev (result->all_projects);
+  g_free (result);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Result, result_free)
+
+typedef struct
+{
+  char   *key;
+  Result *result;
+} CacheEntry;
+
+static void
+cache_entry_free (CacheEntry *entry)
+{
+  g_free (entry->key);
+  result_free (entry->result);
+  g_free (entry);
+}
+
+static GPtrArray *
+ref0 (GPtrArray *array)
+{
+  return array != NULL ? g_ptr_array_ref (array) : NULL;
+}
+
+/* The views' part of a result, sharing its (immutable) items. */
+static Result *
+result_share (const Result *result)
+{
+  Result *copy = g_new0 (Result, 1);
+
+  copy->sections = result->sections;
+  memcpy (copy->totals, result->totals, sizeof copy->totals);
+  copy->backends = ref0 (result->backends);
+  copy->days = ref0 (result->days);
+  copy->days_by_model = ref0 (result->days_by_model);
+  copy->models = ref0 (result->models);
+  copy->users = ref0 (result->users);
+  copy->projects = ref0 (result->projects);
+
+  return copy;
+}
+
+static void
+append_filter_key (GString             *key,
+                   const CmQueryFilter *f)
+{
+  g_string_append_printf (key, "%s|%s|%s|%s|%d:", f->since ? f->since : "", f->until ? f->until : "",
+                          f->timezone ? f->timezone : "", f->project ? f->project : "", f->models_set);
+  for (guint i = 0; f->models != NULL && f->models[i] != NULL; i++)
+    g_string_append_printf (key, "%s,", f->models[i]);
+  g_string_append_printf (key, "|%d:%u|%d:", f->backends_set, f->backends, f->users_set);
+  for (guint i = 0; f->users != NULL && f->users[i] != NULL; i++)
+    g_string_append_printf (key, "%s,", f->users[i]);
+  g_string_append_printf (key, "|%s;", f->session_id ? f->session_id : "");
+}
+
+/* Everything a main result depends on, the store's generation included. */
+static char *
+job_key (const Job *job)
+{
+  GString *key = g_string_new (NULL);
+
+  for (guint i = 0; i < CM_N_PERIODS; i++)
+    append_filter_key (key, job->filters[i]);
+  g_string_append_printf (key, "%d|%u|%" G_GUINT64_FORMAT, job->by_model, job->sections, job->generation);
+
+  return g_string_free (key, FALSE);
+}
+
+const char *
+cm_backend_display_name (CmBackend backend)
+{
+  switch (backend)
+    {
+    case CM_BACKEND_ANTHROPIC: return _("Anthropic");
+    case CM_BACKEND_BEDROCK:   return _("Bedrock");
+    case CM_BACKEND_VERTEX:    return _("Vertex");
+    case CM_BACKEND_UNKNOWN:
+    case CM_N_BACKENDS:
+    default:                   return _("Not yet classified");
+    }
+}
+
+static CmBackend
+backend_of (const char *str)
+{
+  CmBackend backend = CM_BACKEND_UNKNOWN;
+
+  if (!cm_backend_from_string (str, &backend))
+    return CM_BACKEND_UNKNOWN;
+
+  return backend;
+}
+
+static GPtrArray *
+items_from_rows (GPtrArray *rows)
+{
+  GPtrArray *items = g_ptr_array_new_full (rows->len, g_object_unref);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const CmGroupRow *row = g_ptr_array_index (rows, i);
+
+      g_ptr_array_add (items, cm_group_item_new (row->key, row->key2, NULL, &row->totals));
+    }
+
+  return items;
+}
+
+static int
+compare_cost_desc (gconstpointer a,
+                   gconstpointer b)
+{
+  CmGroupItem *ia = *(CmGroupItem **) a;
+  CmGroupItem *ib = *(CmGroupItem **) b;
+  CmMoney ca = cm_group_item_get_cost (ia);
+  CmMoney cb = cm_group_item_get_cost (ib);
+
+  if (ca != cb)
+    return ca > cb ? -1 : 1;
+
+  return g_strcmp0 (cm_group_item_get_key (ia), cm_group_item_get_key (ib));
+}
+
+static int
+compare_users (gconstpointer a,
+               gconstpointer b)
+{
+  CmGroupItem *ia = *(CmGroupItem **) a;
+  CmGroupItem *ib = *(CmGroupItem **) b;
+  gboolean ua = cm_group_item_get_muted (ia);
+  gboolean ub = cm_group_item_get_muted (ib);
+  CmMoney ba, bb;
+
+  /* Unattributed runs are never ranked among real users. */
+  if (ua != ub)
+    return ua ? 1 : -1;
+
+  ba = cm_group_item_get_backend_cost (ia, CM_BACKEND_BEDROCK);
+  bb = cm_group_item_get_backend_cost (ib, CM_BACKEND_BEDROCK);
+  if (ba != bb)
+    return ba > bb ? -1 : 1;
+
+  return compare_cost_desc (a, b);
+}
+
+/* The backend is the primary key of (backend) rows, the secondary of
+ * (day, backend) rows. */
+static GPtrArray *
+build_backends (GPtrArray *rows,
+                gboolean   secondary)
+{
+  GPtrArray *items = g_ptr_array_new_full (CM_N_BACKENDS, g_object_unref);
+  CmGroupItem *by_backend[CM_N_BACKENDS];
+
+  for (guint i = 0; i < G_N_ELEMENTS (backend_order); i++)
+    {
+      CmBackend backend = backend_order[i];
+
+      by_backend[backend] = cm_group_item_new (cm_backend_to_string (backend), NULL,
+                                               cm_backend_display_name (backend), NULL);
+      g_ptr_array_add (items, by_backend[backend]);
+    }
+
+  for (guint j = 0; j < rows->len; j++)
+    {
+      const CmGroupRow *row = g_ptr_array_index (rows, j);
+      CmBackend backend = backend_of (secondary ? row->key2 : row->key);
+
+      cm_group_item_add_backend (by_backend[backend], backend, &row->totals);
+    }
+
+  return items;
+}
+
+static GPtrArray *
+build_users (GPtrArray *rows)
+{
+  g_autoptr(GHashTable) by_user = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const CmGroupRow *row = g_ptr_array_index (rows, i);
+      const char *user = row->key != NULL ? row->key : CM_UNATTRIBUTED_KEY;
+      CmGroupItem *item = g_hash_table_lookup (by_user, user);
+
+      if (item == NULL)
+        {
+          gboolean unattributed = g_strcmp0 (user, CM_UNATTRIBUTED_KEY) == 0;
+
+          item = cm_group_item_new (user, NULL, unattributed ? _("Unattributed") : user, NULL);
+          cm_group_item_set_muted (item, unattributed);
+          g_hash_table_insert (by_user, (gpointer) cm_group_item_get_key (item), item);
+          g_ptr_array_add (items, item);
+        }
+
+      cm_group_item_add_backend (item, backend_of (row->key2), &row->totals);
+    }
+
+  g_ptr_array_sort (items, compare_users);
+
+  return items;
+}
+
+static void
+set_shares (GPtrArray *items,
+            CmMoney    total)
+{
+  for (guint i = 0; i < items->len; i++)
+    {
+      CmGroupItem *item = g_ptr_array_index (items, i);
+
+      cm_group_item_set_share (item, total > 0 ? (double) cm_group_item_get_cost (item) / total : 0);
+    }
+}
+
+/* One grouped query; two of these run side by side. */
+typedef struct
+{
+  CmStore             *store;
+  const CmQueryFilter *filter;
+  CmGroupBy            primary;
+  CmGroupBy            secondary;
+  GCancellable        *cancellable;
+  GPtrArray           *rows;
+  GError              *error;
+} GroupQuery;
+
+static void
+run_group_query (GroupQuery *q)
+{
+  if (g_cancellable_set_error_if_cancelled (q->cancellable, &q->error))
+    return;
+
+  q->rows = cm_store_query_groups (q->store, q->filter, q->primary, q->secondary, &q->error);
+}
+
+/* Every other query of a list, from @first. */
+typedef struct
+{
+  GroupQuery *queries;
+  guint       n_queries;
+  guint       first;
+} Batch;
+
+static gpointer
+run_batch (gpointer data)
+{
+  Batch *batch = data;
+
+  for (guint i = batch->first; i < batch->n_queries; i += 2)
+    run_group_query (&batch->queries[i]);
+
+  return NULL;
+}
+
+/* On more than one core, two queries run at a time (the store has a
+ * reader connection per thread). */
+static void
+run_queries (GroupQuery *queries,
+             guint       n_queries,
+             GError    **error)
+{
+  Batch mine = { queries, n_queries, 0 };
+  Batch other = { queries, n_queries, 1 };
+  GThread *helper = NULL;
+
+  if (n_queries > 1 && g_get_num_processors () > 1)
+    helper = g_thread_new ("cm-report", run_batch, &other);
+  run_batch (&mine);
+  if (helper != NULL)
+    g_thread_join (helper);
+  else
+    run_batch (&other);
+
+  for (guint i = 0; i < n_queries; i++)
+    {
+      if (queries[i].error != NULL && *error == NULL)
+        g_propagate_error (error, g_steal_pointer (&queries[i].error));
+      g_clear_error (&queries[i].error);
+    }
+}
+
+/* The card's days lie inside the range: its figures are a sum of day rows. */
+static gboolean
+range_covers (const CmQueryFilter *range,
+              const CmQueryFilter *period)
+{
+  if (period->since == NULL || period->until == NULL)
+    return FALSE;
+
+  return (range->since == NULL || strcmp (range->since, period->since) <= 0) &&
+         (range->until == NULL || strcmp (range->until, period->until) >= 0);
+}
+
+static void
+sum_days (GPtrArray           *day_rows,
+          const CmQueryFilter *period,
+          CmTotals            *totals)
+{
+  for (guint i = 0; i < day_rows->len; i++)
+    {
+      const CmGroupRow *row = g_ptr_array_index (day_rows, i);
+
+      if (row->key != NULL && strcmp (row->key, period->since) >= 0 && strcmp (row->key, period->until) <= 0)
+        cm_totals_add (totals, &row->totals);
+    }
+}
+
+static void
+main_worker (Job          *job,
+             Result       *result,
+             GCancellable *cancellable,
+             GError      **error)
+{
+  CmQueryFilter *range = job->filters[CM_PERIOD_RANGE];
+  GroupQuery q[5];
+  guint n = 0;
+  GPtrArray *days = NULL, *projects = NULL, *backends = NULL, *models = NULL, *users = NULL;
+  GPtrArray *any = NULL;
+  int i_days = -1, i_projects = -1, i_backends = -1, i_models = -1, i_users = -1;
+
+#define ADD_QUERY(index, p, s2) \
+  G_STMT_START { \
+    index = n; \
+    q[n++] = (GroupQuery) { job->store, range, p, s2, cancellable, NULL, NULL }; \
+  } G_STMT_END
+
+  /* Only what the shown views need: a hidden view is read when it shows. */
+  if (job->sections & CM_SECTION_OVERVIEW)
+    {
+      ADD_QUERY (i_days, CM_GROUP_DAY, job->by_model ? CM_GROUP_MODEL : CM_GROUP_BACKEND);
+      ADD_QUERY (i_projects, CM_GROUP_PROJECT, CM_GROUP_NONE);
+      if (job->by_model)
+        ADD_QUERY (i_backends, CM_GROUP_BACKEND, CM_GROUP_NONE);
+    }
+  if (job->sections & CM_SECTION_MODELS)
+    ADD_QUERY (i_models, CM_GROUP_MODEL, CM_GROUP_BACKEND);
+  if (job->sections & CM_SECTION_USERS)
+    ADD_QUERY (i_users, CM_GROUP_USER, CM_GROUP_BACKEND);
+
+#undef ADD_QUERY
+
+  run_queries (q, n, error);
+  if (*error != NULL)
+    goto out;
+
+  days = i_days >= 0 ? q[i_days].rows : NULL;
+  projects = i_projects >= 0 ? q[i_projects].rows : NULL;
+  backends = i_backends >= 0 ? q[i_backends].rows : NULL;
+  models = i_models >= 0 ? q[i_models].rows : NULL;
+  users = i_users >= 0 ? q[i_users].rows : NULL;
+
+  /* Each of these row sets splits every message of the range once: the
+   * range total is an exact sum of any of them. */
+  any = days ? days : models ? models : users;
+  for (guint i = 0; any != NULL && i < any->len; i++)
+    cm_totals_add (&result->totals[CM_PERIOD_RANGE], &((CmGroupRow *) g_ptr_array_index (any, i))->totals);
+
+  if (days != NULL)
+    {
+      result->backends = backends != NULL ? build_backends (backends, FALSE) : build_backends (days, TRUE);
+      if (job->by_model)
+        result->days_by_model = items_from_rows (days);
+      else
+        result->days = items_from_rows (days);
+
+      result->projects = items_from_rows (projects);
+      g_ptr_array_sort (result->projects, compare_cost_desc);
+      set_shares (result->projects, result->totals[CM_PERIOD_RANGE].cost);
+
+      /* Cards: from the day rows when the range holds their days, else a
+       * query of their own (a few days: a short read). */
+      for (guint i = CM_PERIOD_RANGE + 1; i < CM_N_PERIODS; i++)
+        {
+          if (range_covers (range, job->filters[i]))
+            sum_days (days, job->filters[i], &result->totals[i]);
+          else if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+                   !cm_store_query_totals (job->store, job->filters[i], &result->totals[i], error))
+            goto out;
+        }
+    }
+
+  if (models != NULL)
+    {
+      result->models = items_from_rows (models);
+      g_ptr_array_sort (result->models, compare_cost_desc);
+      set_shares (result->models, result->totals[CM_PERIOD_RANGE].cost);
+    }
+
+  if (users != NULL)
+    {
+      result->users = build_users (users);
+      set_shares (result->users, result->totals[CM_PERIOD_RANGE].cost);
+    }
+
+  result->sections = job->sections;
+
+out:
+  for (guint i = 0; i < n; i++)
+    g_clear_pointer (&q[i].rows, g_ptr_array_unref);
+}
+
+static GStrv
+keys_of (GPtrArray *rows)
+{
+  GStrv keys = g_new0 (char *, rows->len + 1);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const CmGroupRow *row = g_ptr_array_index (rows, i);
+
+      keys[i] = g_strdup (row->key != NULL ? row->key : "");
+    }
+
+  return keys;
+}
+
+static void
+extra_worker (Job          *job,
+              Result       *result,
+              GCancellable *cancellable,
+              GError      **error)
+{
+  if (job->need_lists)
+    {
+      g_autoptr(CmQueryFilter) everything = cm_query_filter_new ();
+      GroupQuery q[2] = {
+        { job->store, everything, CM_GROUP_MODEL, CM_GROUP_NONE, cancellable, NULL, NULL },
+        { job->store, everything, CM_GROUP_PROJECT, CM_GROUP_NONE, cancellable, NULL, NULL },
+      };
+
+      /* Every model and project of the store, whatever the filter: grouped
+       * reads of the rollup (far cheaper than DISTINCT over messages). */
+      run_queries (q, G_N_ELEMENTS (q), error);
+      if (*error == NULL)
+        {
+          result->all_models = keys_of (q[0].rows);
+          result->all_projects = keys_of (q[1].rows);
+          result->generation = job->generation;
+        }
+      for (guint i = 0; i < G_N_ELEMENTS (q); i++)
+        g_clear_pointer (&q[i].rows, g_ptr_array_unref);
+      if (*error != NULL)
+        return;
+    }
+
+  if (job->need_sessions)
+    {
+      g_autoptr(GPtrArray) sessions = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+          !(sessions = cm_store_query_sessions (job->store, job->filters[CM_PERIOD_RANGE], error)))
+        return;
+
+      result->sessions = g_ptr_array_new_full (sessions->len, g_object_unref);
+      for (guint i = 0; i < sessions->len; i++)
+        g_ptr_array_add (result->sessions, cm_session_item_new (g_ptr_array_index (sessions, i)));
+      result->sections = CM_SECTION_SESSIONS;
+    }
+}
+
+static void
+query_worker (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Job *job = task_data;
+  g_autoptr(Result) result = g_new0 (Result, 1);
+  GError *error = NULL;
+
+  if (job->kind == JOB_MAIN)
+    main_worker (job, result, cancellable, &error);
+  else
+    extra_worker (job, result, cancellable, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) result_free);
+}
+
+static void
+splice (GListStore *store,
+        GPtrArray  *items)
+{
+  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)),
+                       items->pdata, items->len);
+}
+
+static void start_query (CmReport *self,
+                         JobKind   kind);
+
+static void
+set_loading (CmReport *self,
+             gboolean  loading)
+{
+  if (self->running == loading)
+    return;
+
+  self->running = loading;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+cache_clear (CmReport *self)
+{
+  g_queue_clear_full (&self->cache, (GDestroyNotify) cache_entry_free);
+}
+
+static const Result *
+cache_lookup (CmReport   *self,
+              const char *key)
+{
+  for (GList *l = self->cache.head; l != NULL; l = l->next)
+    {
+      CacheEntry *entry = l->data;
+
+      if (g_str_equal (entry->key, key))
+        {
+          /* Most recently used first. */
+          g_queue_unlink (&self->cache, l);
+          g_queue_push_head_link (&self->cache, l);
+          return entry->result;
+        }
+    }
+
+  return NULL;
+}
+
+static void
+cache_put (CmReport     *self,
+           const char   *key,
+           guint64       generation,
+           const Result *result)
+{
+  CacheEntry *entry = g_new0 (CacheEntry, 1);
+
+  /* Only results of one store generation are kept. */
+  if (generation != self->cache_generation)
+    {
+      cache_clear (self);
+      self->cache_generation = generation;
+    }
+
+  entry->key = g_strdup (key);
+  entry->result = result_share (result);
+  g_queue_push_head (&self->cache, entry);
+  while (self->cache.length > CACHE_SIZE)
+    cache_entry_free (g_queue_pop_tail (&self->cache));
+}
+
+static void
+apply_extra (CmReport *self,
+             Result   *result)
+{
+  if (result->all_models != NULL)
+    {
+      gboolean empty = result->all_models[0] == NULL;
+
+      g_strfreev (self->all_models);
+      self->all_models = g_steal_pointer (&result->all_models);
+      g_strfreev (self->all_projects);
+      self->all_projects = g_steal_pointer (&result->all_projects);
+      self->lists_generation = result->generation;
+      self->have_lists = TRUE;
+
+      if (empty != self->store_empty)
+        {
+          self->store_empty = empty;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE_EMPTY]);
+        }
+    }
+
+  if (result->sessions != NULL)
+    {
+      splice (self->sessions, result->sessions);
+      self->stale &= ~CM_SECTION_SESSIONS;
+    }
+
+  self->serial++;
+}
+
+static void
+apply_main (CmReport *self,
+            Result   *result)
+{
+  for (guint i = 0; i < CM_N_PERIODS; i++)
+    {
+      /* Cards come with the overview; the range total with any view. */
+      if (i != CM_PERIOD_RANGE && !(result->sections & CM_SECTION_OVERVIEW))
+        continue;
+      if (i == CM_PERIOD_RANGE && result->sections == 0)
+        continue;
+      g_clear_object (&self->totals[i]);
+      self->totals[i] = cm_group_item_new (period_presets[i] ? period_presets[i] : "range",
+                                           NULL, NULL, &result->totals[i]);
+    }
+
+  if (result->sections & CM_SECTION_OVERVIEW)
+    {
+      splice (self->backends, result->backends);
+      if (result->days != NULL)
+        splice (self->days, result->days);
+      if (result->days_by_model != NULL)
+        splice (self->days_by_model, result->days_by_model);
+      splice (self->projects, result->projects);
+    }
+  if (result->sections & CM_SECTION_MODELS)
+    splice (self->models, result->models);
+  if (result->sections & CM_SECTION_USERS)
+    splice (self->users, result->users);
+
+  /* The filter moved: whatever was not read now is out of date. */
+  self->stale = CM_SECTION_ALL & ~result->sections;
+
+  self->serial++;
+}
+
+static gboolean
+need_lists (CmReport *self)
+{
+  return !self->have_lists || cm_store_get_generation (self->store) != self->lists_generation;
+}
+
+/* What is still to read after a job: a view shown meanwhile, the filter
+ * choices, the sessions list. */
+static void
+follow_up (CmReport *self)
+{
+  if (self->wanted & self->stale & ~CM_SECTION_SESSIONS)
+    start_query (self, JOB_MAIN);
+  else if (need_lists (self) || (self->wanted & self->stale & CM_SECTION_SESSIONS))
+    start_query (self, JOB_EXTRA);
+  else
+    set_loading (self, self->schedule_id != 0);
+}
+
+static void
+query_done_cb (GObject      *object,
+               GAsyncResult *res,
+               gpointer      user_data)
+{
+  g_autoptr(CmReport) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Result) result = NULL;
+  JobKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (res), "cm-job-kind"));
+
+  result = g_task_propagate_pointer (G_TASK (res), &error);
+  g_clear_object (&self->cancellable);
+
+  if (self->pending)
+    {
+      /* Stale: the filter or the store moved on while this ran. */
+      self->pending = FALSE;
+      start_query (self, JOB_MAIN);
+      return;
+    }
+
+  if (result == NULL)
+    {
+      set_loading (self, self->schedule_id != 0);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      g_warning ("Could not query the store: %s", error->message);
+      g_clear_error (&self->error);
+      self->error = g_steal_pointer (&error);
+      g_signal_emit (self, signals[UPDATED], 0);
+      return;
+    }
+
+  g_clear_error (&self->error);
+
+  /* The views on screen first; filter choices and sessions follow. */
+  if (kind == JOB_MAIN)
+    {
+      Job *job = g_task_get_task_data (G_TASK (res));
+
+      cache_put (self, job->key, job->generation, result);
+      apply_main (self, result);
+    }
+  else
+    apply_extra (self, result);
+  follow_up (self);
+
+  g_signal_emit (self, signals[UPDATED], 0);
+}
+
+static void
+start_query (CmReport *self,
+             JobKind   kind)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  if (self->cancellable != NULL)
+    {
+      /* One query at a time: stop the running one, start again when it ends. */
+      self->pending = TRUE;
+      g_cancellable_cancel (self->cancellable);
+      return;
+    }
+
+  job = g_new0 (Job, 1);
+  job->kind = kind;
+  job->store = g_object_ref (self->store);
+  job->by_model = self->by_model;
+  job->generation = cm_store_get_generation (self->store);
+  job->sections = self->wanted & ~CM_SECTION_SESSIONS;
+  job->need_lists = need_lists (self);
+  job->need_sessions = (self->wanted & CM_SECTION_SESSIONS) != 0;
+  for (guint i = 0; i < CM_N_PERIODS; i++)
+    {
+      if (i == CM_PERIOD_RANGE)
+        job->filters[i] = cm_filter_dup_query_filter (self->filter);
+      else
+        job->filters[i] = cm_filter_dup_query_filter_for (self->filter, period_presets[i]);
+    }
+
+  if (kind == JOB_MAIN)
+    {
+      const Result *cached;
+
+      job->key = job_key (job);
+      cached = cache_lookup (self, job->key);
+      if (cached != NULL)
+        {
+          /* Seen lately, and the store has not moved since: no query. */
+          job_free (job);
+          apply_main (self, (Result *) cached);
+          follow_up (self);
+          g_signal_emit (self, signals[UPDATED], 0);
+          return;
+        }
+    }
+
+  self->cancellable = g_cancellable_new ();
+  set_loading (self, TRUE);
+
+  task = g_task_new (self, self->cancellable, query_done_cb, g_object_ref (self));
+  g_task_set_source_tag (task, start_query);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_object_set_data (G_OBJECT (task), "cm-job-kind", GINT_TO_POINTER (kind));
+  g_task_run_in_thread (task, query_worker);
+}
+
+static gboolean
+scheduled_cb (gpointer user_data)
+{
+  CmReport *self = user_data;
+
+  self->schedule_id = 0;
+  start_query (self, JOB_MAIN);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule (CmReport *self,
+          guint     delay_ms)
+{
+  if (self->schedule_id != 0)
+    return;
+
+  if (delay_ms == 0)
+    self->schedule_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, scheduled_cb, self, NULL);
+  else
+    self->schedule_id = g_timeout_add (delay_ms, scheduled_cb, self);
+
+  /* Out of date from now on, not only once the query runs. */
+  set_loading (self, TRUE);
+}
+
+static void
+filter_changed_cb (CmReport *self)
+{
+  /* Filter edits come in groups (a preset sets since and until): one idle. */
+  g_clear_handle_id (&self->schedule_id, g_source_remove);
+  schedule (self, 0);
+}
+
+static void
+store_changed_cb (CmReport *self)
+{
+  schedule (self, STORE_CHANGED_DELAY_MS);
+}
+
+static void
+cm_report_dispose (GObject *object)
+{
+  CmReport *self = (CmReport *)object;
+
+  g_clear_handle_id (&self->schedule_id, g_source_remove);
+  cache_clear (self);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  if (self->filter != NULL)
+    g_signal_handlers_disconnect_by_data (self->filter, self);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->backends);
+  g_clear_object (&self->days);
+  g_clear_object (&self->days_by_model);
+  g_clear_object (&self->models);
+  g_clear_object (&self->users);
+  g_clear_object (&self->projects);
+  g_clear_object (&self->sessions);
+  for (guint i = 0; i < CM_N_PERIODS; i++)
+    g_clear_object (&self->totals[i]);
+
+  G_OBJECT_CLASS (cm_report_parent_class)->dispose (object);
+}
+
+static void
+cm_report_finalize (GObject *object)
+{
+  CmReport *self = (CmReport *)object;
+
+  g_strfreev (self->all_models);
+  g_strfreev (self->all_projects);
+  g_clear_error (&self->error);
+
+  G_OBJECT_CLASS (cm_report_parent_class)->finalize (object);
+}
+
+static void
+cm_report_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  CmReport *self = CM_REPORT (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->running);
+      break;
+    case PROP_STORE_EMPTY:
+      g_value_set_boolean (value, self->store_empty);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cm_report_class_init (CmReportClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = cm_report_dispose;
+  object_class->finalize = cm_report_finalize;
+  object_class->get_property = cm_report_get_property;
+
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STORE_EMPTY] =
+    g_param_spec_boolean ("store-empty", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[UPDATED] = g_signal_new ("updated",
+                                   G_TYPE_FROM_CLASS (klass),
+                                   G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 0);
+}
+
+static void
+cm_report_init (CmReport *self)
+{
+  self->wanted = CM_SECTION_ALL;
+  self->stale = CM_SECTION_ALL;
+  self->backends = g_list_store_new (CM_TYPE_GROUP_ITEM);
+  self->days = g_list_store_new (CM_TYPE_GROUP_ITEM);
+  self->days_by_model = g_list_store_new (CM_TYPE_GROUP_ITEM);
+  self->models = g_list_store_new (CM_TYPE_GROUP_ITEM);
+  self->users = g_list_store_new (CM_TYPE_GROUP_ITEM);
+  self->projects = g_list_store_new (CM_TYPE_GROUP_ITEM);
+  self->sessions = g_list_store_new (CM_TYPE_SESSION_ITEM);
+  for (guint i = 0; i < CM_N_PERIODS; i++)
+    self->totals[i] = cm_group_item_new (period_presets[i] ? period_presets[i] : "range",
+                                         NULL, NULL, NULL);
+}
+
+CmReport *
+cm_report_new (CmStore  *store,
+               CmFilter *filter)
+{
+  CmReport *self;
+
+  g_return_val_if_fail (CM_IS_STORE (store), NULL);
+  g_return_val_if_fail (CM_IS_FILTER (filter), NULL);
+
+  self = g_object_new (CM_TYPE_REPORT, NULL);
+  self->store = g_object_ref (store);
+  self->filter = g_object_ref (filter);
+
+  g_signal_connect_swapped (filter, "changed", G_CALLBACK (filter_changed_cb), self);
+  g_signal_connect_swapped (store, "changed", G_CALLBACK (store_changed_cb), self);
+
+  schedule (self, 0);
+
+  return self;
+}
+
+CmStore *
+cm_report_get_store (CmReport *self)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), NULL);
+
+  return self->store;
+}
+
+CmFilter *
+cm_report_get_filter (CmReport *self)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), NULL);
+
+  return self->filter;
+}
+
+#define GETTER(name)                                  \
+  GListModel *                                        \
+  cm_report_get_##name (CmReport *self)               \
+  {                                                   \
+    g_return_val_if_fail (CM_IS_REPORT (self), NULL); \
+    return G_LIST_MODEL (self->name);                 \
+  }
+
+GETTER (backends)
+GETTER (days)
+GETTER (days_by_model)
+GETTER (models)
+GETTER (users)
+GETTER (projects)
+GETTER (sessions)
+
+#undef GETTER
+
+CmGroupItem *
+cm_report_get_totals (CmReport *self,
+                      CmPeriod  period)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), NULL);
+  g_return_val_if_fail (period < CM_N_PERIODS, NULL);
+
+  return self->totals[period];
+}
+
+const char * const *
+cm_report_get_all_models (CmReport *self)
+{
+  static const char *none[] = { NULL };
+
+  g_return_val_if_fail (CM_IS_REPORT (self), NULL);
+
+  return self->all_models ? (const char * const *) self->all_models : none;
+}
+
+const char * const *
+cm_report_get_all_projects (CmReport *self)
+{
+  static const char *none[] = { NULL };
+
+  g_return_val_if_fail (CM_IS_REPORT (self), NULL);
+
+  return self->all_projects ? (const char * const *) self->all_projects : none;
+}
+
+gboolean
+cm_report_get_store_empty (CmReport *self)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), FALSE);
+
+  return self->store_empty;
+}
+
+gboolean
+cm_report_get_loading (CmReport *self)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), FALSE);
+
+  return self->running;
+}
+
+guint
+cm_report_get_serial (CmReport *self)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), 0);
+
+  return self->serial;
+}
+
+const GError *
+cm_report_get_error (CmReport *self)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), NULL);
+
+  return self->error;
+}
+
+gboolean
+cm_report_get_by_model (CmReport *self)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), FALSE);
+
+  return self->by_model;
+}
+
+/* Only the chart's current stacking is queried; switching asks again. */
+void
+cm_report_set_by_model (CmReport *self,
+                        gboolean  by_model)
+{
+  g_return_if_fail (CM_IS_REPORT (self));
+
+  by_model = !!by_model;
+  if (self->by_model == by_model)
+    return;
+
+  self->by_model = by_model;
+  g_clear_handle_id (&self->schedule_id, g_source_remove);
+  schedule (self, 0);
+}
+
+/* Sections are read only while shown; a section that was hidden when the
+ * filter changed is read when it shows again. */
+void
+cm_report_set_wanted (CmReport *self,
+                      guint     sections)
+{
+  guint newly;
+
+  g_return_if_fail (CM_IS_REPORT (self));
+
+  sections &= CM_SECTION_ALL;
+  if (self->wanted == sections)
+    return;
+
+  newly = sections & ~self->wanted & self->stale;
+  self->wanted = sections;
+
+  if (newly == 0 || self->schedule_id != 0 || self->cancellable != NULL)
+    return;
+
+  if (newly == CM_SECTION_SESSIONS)
+    start_query (self, JOB_EXTRA);
+  else
+    schedule (self, 0);
+}
+
+guint
+cm_report_get_wanted (CmReport *self)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), 0);
+
+  return self->wanted;
+}
+
+guint
+cm_report_get_stale (CmReport *self)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), 0);
+
+  return self->stale;
+}
+
+void
+cm_report_refresh (CmReport *self)
+{
+  g_return_if_fail (CM_IS_REPORT (self));
+
+  /* Asked by hand: the store may have moved without a "changed" (a scan in
+   * progress), so nothing remembered holds, the filter choices included. */
+  self->have_lists = FALSE;
+  cache_clear (self);
+
+  schedule (self, 0);
+}
+
+static void
+session_worker (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  CmReport *self = source_object;
+  const char *session_id = task_data;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GListStore) items = NULL;
+  GError *error = NULL;
+
+  if (!(rows = cm_store_query_session_messages (self->store, session_id, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  items = g_list_store_new (CM_TYPE_MESSAGE_ITEM);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      g_autoptr(CmMessageItem) item = cm_message_item_new (g_ptr_array_index (rows, i));
+
+      g_list_store_append (items, item);
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&items), g_object_unref);
+}
+
+void
+cm_report_load_session_async (CmReport            *self,
+                              const char          *session_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CM_IS_REPORT (self));
+  g_return_if_fail (session_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cm_report_load_session_async);
+  g_task_set_task_data (task, g_strdup (session_id), g_free);
+  g_task_run_in_thread (task, session_worker);
+}
+
+GListModel *
+cm_report_load_session_finish (CmReport      *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,147 @@
+/* cm-session-item.c
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stddef.h>
+
+#include "cm-fields.h"
+#include "cm-session-item.h"
+
+struct _CmSessionItem
+{
+  GObject   parent_instance;
+
+  char     *session_id;
+  char     *project;
+  char     *user;
+  char     *models;
+  CmTotals  totals;
+  gint64    start_ms;
+  gint64    duration_ms;
+  double    cache_hit_ratio;
+  gboolean  has_estimate;
+};
+
+G_DEFINE_FINAL_TYPE (CmSessionItem, cm_session_item, G_TYPE_OBJECT)
+
+#define F(name, type, member) { name, type, offsetof (CmSessionItem, member) }
+
+static const CmField fields[] = {
+  F ("session-id", CM_FIELD_STRING, session_id),
+  F ("project", CM_FIELD_STRING, project),
+  F ("user", CM_FIELD_STRING, user),
+  F ("models", CM_FIELD_STRING, models),
+  F ("start-ms", CM_FIELD_INT64, start_ms),
+  F ("duration-ms", CM_FIELD_INT64, duration_ms),
+  F ("input", CM_FIELD_INT64, totals.input),
+  F ("output", CM_FIELD_INT64, totals.output),
+  F ("cache-write-5m", CM_FIELD_INT64, totals.cache_write_5m),
+  F ("cache-write-1h", CM_FIELD_INT64, totals.cache_write_1h),
+  F ("cache-read", CM_FIELD_INT64, totals.cache_read),
+  F ("web-search", CM_FIELD_INT64, totals.web_search),
+  F ("messages", CM_FIELD_INT64, totals.messages),
+  F ("unpriced", CM_FIELD_INT64, totals.unpriced),
+  F ("estimated", CM_FIELD_INT64, totals.estimated),
+  F ("cost", CM_FIELD_INT64, totals.cost),
+  F ("cache-hit-ratio", CM_FIELD_DOUBLE, cache_hit_ratio),
+  F ("has-estimate", CM_FIELD_BOOLEAN, has_estimate),
+};
+
+#undef F
+
+static GParamSpec *properties[G_N_ELEMENTS (fields) + 1];
+
+static void
+cm_session_item_finalize (GObject *object)
+{
+  CmSessionItem *self = (CmSessionItem *)object;
+
+  g_free (self->session_id);
+  g_free (self->project);
+  g_free (self->user);
+  g_free (self->models);
+
+  G_OBJECT_CLASS (cm_session_item_parent_class)->finalize (object);
+}
+
+static void
+cm_session_item_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  cm_fields_get (object, fields, G_N_ELEMENTS (fields), prop_id, value);
+}
+
+static void
+cm_session_item_class_init (CmSessionItemClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = cm_session_item_finalize;
+  object_class->get_property = cm_session_item_get_property;
+
+  cm_fields_install (object_class, fields, G_N_ELEMENTS (fields), properties);
+}
+
+static void
+cm_session_item_init (CmSessionItem *self)
+{
+}
+
+CmSessionItem *
+cm_session_item_new (const CmSessionRow *row)
+{
+  CmSessionItem *self;
+
+  g_return_val_if_fail (row != NULL, NULL);
+
+  self = g_object_new (CM_TYPE_SESSION_ITEM, NULL);
+  self->session_id = g_strdup (row->session_id);
+  self->project = g_strdup (row->project);
+  self->user = g_strdup (row->user);
+  self->models = g_strdup (row->models);
+  self->totals = row->totals;
+  self->start_ms = row->totals.first_ms;
+  self->duration_ms = MAX (0, row->totals.last_ms - row->totals.first_ms);
+  self->cache_hit_ratio = cm_totals_cache_hit_ratio (&row->totals);
+  self->has_estimate = row->totals.estimated > 0;
+
+  return self;
+}
+
+const char *
+cm_session_item_get_session_id (CmSessionItem *self)
+{
+  g_return_val_if_fail (CM_IS_SESSION_ITEM (self), NULL);
+
+  return self->session_id;
+}
+
+const char *
+cm_session_item_get_project (CmSessionItem *self)
+{
+  g_return_val_if_fail (CM_IS_SESSION_ITEM (self), NULL);
+
+  return self->project;
+}
+
+const char *
+cm_session_item_get_models (CmSessionItem *self)
+{
+  g_return_val_if_fail (CM_IS_SESSION_ITEM (self), NULL);
+
+  return self->models;
+}
+
+const CmTotals *
+cm_session_item_get_totals (CmSessionItem *self)
+{
+  g_return_val_if_fail (CM_IS_SESSION_ITEM (self), NULL);
+
+  return &self->totals;
+}

@@ -1,0 +1,807 @@
+/* cm-application.c
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
+
+#include "cm-application.h"
+#include "cm-format.h"
+#include "cm-preferences-window.h"
+#include "cm-ratelimit-chip.h"
+#include "cm-tray.h"
+#include "cm-ui-resources.h"
+#include "cm-window.h"
+
+/* New lines must show within 2 s: wait this long for a burst of writes. */
+#define RESCAN_DELAY_MS 300
+#define PARTIAL_REFRESH_S 3
+
+struct _CmApplication
+{
+  AdwApplication  parent_instance;
+
+  char           *demo_dir;
+  char           *db_path;
+  char           *tmp_dir;      /* the throw-away database of --demo */
+
+  GSettings      *settings;
+  CmPricing      *pricing;
+  CmStore        *store;
+  CmScanner      *scanner;
+  CmFilter       *filter;
+  CmReport       *report;
+  CmRatelimitClient *ratelimit;
+
+  GCancellable   *cancellable;
+  GHashTable     *monitors;     /* directory path -> GFileMonitor */
+  guint           rescan_id;
+  guint           partial_id;   /* shows what a long scan stored so far */
+  gboolean        scanning;
+  gboolean        rescan_pending;
+  gboolean        paused;
+};
+
+G_DEFINE_FINAL_TYPE (CmApplication, cm_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_SCANNING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void start_monitors (CmApplication *self);
+
+/* The scanner commits in batches but says "changed" once at the end: during
+ * a long first scan, show what is stored every few seconds. */
+static gboolean
+partial_refresh_cb (gpointer user_data)
+{
+  CmApplication *self = user_data;
+
+  if (self->report != NULL)
+    cm_report_refresh (self->report);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+set_scanning (CmApplication *self,
+              gboolean       scanning)
+{
+  if (self->scanning == scanning)
+    return;
+
+  g_clear_handle_id (&self->partial_id, g_source_remove);
+  if (scanning)
+    self->partial_id = g_timeout_add_seconds (PARTIAL_REFRESH_S, partial_refresh_cb, self);
+
+  self->scanning = scanning;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCANNING]);
+}
+
+static void
+scan_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(CmApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  CmScanStats stats = { 0 };
+
+  if (!cm_scanner_scan_finish (CM_SCANNER (object), result, &stats, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Scan failed: %s", error->message);
+    }
+  else
+    g_debug ("Scan: %u files, %" G_GINT64_FORMAT " new messages", stats.files_seen, stats.messages_added);
+
+  set_scanning (self, FALSE);
+
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  start_monitors (self);
+
+  if (self->rescan_pending)
+    {
+      self->rescan_pending = FALSE;
+      cm_application_rescan (self);
+    }
+}
+
+void
+cm_application_rescan (CmApplication *self)
+{
+  g_return_if_fail (CM_IS_APPLICATION (self));
+
+  if (self->scanner == NULL)
+    return;
+
+  if (self->scanning)
+    {
+      self->rescan_pending = TRUE;
+      return;
+    }
+
+  set_scanning (self, TRUE);
+  cm_scanner_scan_async (self->scanner, self->cancellable, scan_done_cb, g_object_ref (self));
+}
+
+static gboolean
+rescan_timeout_cb (gpointer user_data)
+{
+  CmApplication *self = user_data;
+
+  self->rescan_id = 0;
+  cm_application_rescan (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void add_monitor (CmApplication *self,
+                         GFile         *dir);
+
+static void
+monitor_changed_cb (GFileMonitor      *monitor,
+                    GFile             *file,
+                    GFile             *other,
+                    GFileMonitorEvent  event,
+                    CmApplication     *self)
+{
+  if (self->paused || !g_settings_get_boolean (self->settings, "live-updates"))
+    return;
+
+  if (event == G_FILE_MONITOR_EVENT_CREATED &&
+      g_file_query_file_type (file, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL) == G_FILE_TYPE_DIRECTORY)
+    {
+      /* A new project or subagent folder: watch it too, and read what it has. */
+      add_monitor (self, file);
+    }
+  else
+    {
+      g_autofree char *name = g_file_get_basename (file);
+
+      if (name == NULL || !g_str_has_suffix (name, ".jsonl"))
+        return;
+      if (event != G_FILE_MONITOR_EVENT_CHANGED &&
+          event != G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT &&
+          event != G_FILE_MONITOR_EVENT_CREATED &&
+          event != G_FILE_MONITOR_EVENT_MOVED_IN &&
+          event != G_FILE_MONITOR_EVENT_RENAMED)
+        return;
+    }
+
+  if (self->rescan_id == 0)
+    self->rescan_id = g_timeout_add (RESCAN_DELAY_MS, rescan_timeout_cb, self);
+}
+
+static void
+add_monitor (CmApplication *self,
+             GFile         *dir)
+{
+  g_autofree char *path = g_file_get_path (dir);
+  g_autoptr(GError) error = NULL;
+  GFileMonitor *monitor;
+
+  if (path == NULL || g_hash_table_contains (self->monitors, path))
+    return;
+
+  monitor = g_file_monitor_directory (dir, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
+  if (monitor == NULL)
+    {
+      g_debug ("Not watching %s: %s", path, error->message);
+      return;
+    }
+
+  g_signal_connect (monitor, "changed", G_CALLBACK (monitor_changed_cb), self);
+  g_hash_table_insert (self->monitors, g_steal_pointer (&path), monitor);
+}
+
+/* Worker: every directory under the roots (GFileMonitor is not recursive). */
+static void
+collect_dirs (const char *path,
+              GPtrArray  *dirs,
+              guint       depth)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (depth > 16)
+    return;
+
+  dir = g_dir_open (path, 0, NULL);
+  if (dir == NULL)
+    return;
+
+  g_ptr_array_add (dirs, g_strdup (path));
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        collect_dirs (child, dirs, depth + 1);
+    }
+}
+
+static void
+collect_dirs_worker (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  char **roots = task_data;
+  GPtrArray *dirs = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; roots != NULL && roots[i] != NULL; i++)
+    collect_dirs (roots[i], dirs, 0);
+
+  g_task_return_pointer (task, dirs, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+collect_dirs_done_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  CmApplication *self = CM_APPLICATION (object);
+  g_autoptr(GPtrArray) dirs = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (dirs == NULL || self->monitors == NULL)
+    return;
+
+  for (guint i = 0; i < dirs->len; i++)
+    {
+      g_autoptr(GFile) dir = g_file_new_for_path (g_ptr_array_index (dirs, i));
+
+      add_monitor (self, dir);
+    }
+}
+
+static void
+start_monitors (CmApplication *self)
+{
+  g_autoptr(GTask) task = NULL;
+  GStrv roots;
+
+  roots = cm_scanner_dup_roots (self->scanner);
+  task = g_task_new (self, self->cancellable, collect_dirs_done_cb, NULL);
+  g_task_set_source_tag (task, start_monitors);
+  g_task_set_task_data (task, roots, (GDestroyNotify) g_strfreev);
+  g_task_run_in_thread (task, collect_dirs_worker);
+}
+
+/* --demo DIR holds homes (user1/.claude ...): each is a source with its own owner. */
+static void
+add_demo_sources (CmApplication *self)
+{
+  g_autoptr(GDir) dir = g_dir_open (self->demo_dir, 0, NULL);
+  g_autoptr(GError) error = NULL;
+  const char *name;
+  guint added = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (self->demo_dir, name, NULL);
+      g_autofree char *dot_claude = g_build_filename (child, ".claude", NULL);
+
+      if (!g_file_test (dot_claude, G_FILE_TEST_IS_DIR))
+        continue;
+      if (cm_store_add_source (self->store, child, NULL, FALSE, &error) < 0)
+        {
+          g_warning ("Could not add %s: %s", child, error->message);
+          g_clear_error (&error);
+          continue;
+        }
+      added++;
+    }
+
+  if (added == 0 && cm_store_add_source (self->store, self->demo_dir, NULL, FALSE, &error) < 0)
+    g_warning ("Could not add %s: %s", self->demo_dir, error->message);
+}
+
+static void
+first_update_cb (CmApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (self->report, first_update_cb, self);
+  cm_application_rescan (self);
+}
+
+static GSettingsSchema *
+lookup_schema (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchemaSource) build = NULL;
+  GSettingsSchema *schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+
+  /* Run from the build folder before installing: the schema compiled there. */
+  if (schema == NULL)
+    {
+      build = g_settings_schema_source_new_from_directory (CM_BUILD_SCHEMA_DIR, source, FALSE, NULL);
+      if (build != NULL)
+        schema = g_settings_schema_source_lookup (build, APP_ID, TRUE);
+    }
+
+  return schema;
+}
+
+static GSettings *
+make_settings (CmApplication *self)
+{
+  g_autoptr(GSettingsSchema) schema = lookup_schema ();
+  g_autoptr(GSettingsBackend) backend = NULL;
+  GSettings *settings;
+
+  if (schema == NULL)
+    g_error ("The GSettings schema %s is not installed", APP_ID);
+
+  /* The demo never writes the user's settings, and shows all its days. */
+  if (self->demo_dir != NULL)
+    backend = g_memory_settings_backend_new ();
+
+  settings = g_settings_new_full (schema, backend, NULL);
+  if (self->demo_dir != NULL)
+    g_settings_set_string (settings, "date-range", "all");
+
+  return settings;
+}
+
+static void
+decimals_changed_cb (CmApplication *self)
+{
+  cm_format_set_decimals (g_settings_get_int (self->settings, "currency-decimals"));
+  if (self->report != NULL)
+    cm_report_refresh (self->report);
+}
+
+static gboolean
+open_store (CmApplication *self)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->db_path != NULL)
+    path = g_strdup (self->db_path);
+  else if (self->demo_dir != NULL)
+    {
+      self->tmp_dir = g_dir_make_tmp ("costmeter-demo-XXXXXX", &error);
+      if (self->tmp_dir == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          return FALSE;
+        }
+      path = g_build_filename (self->tmp_dir, "costmeter.db", NULL);
+    }
+  else
+    path = cm_store_default_path ();
+
+  self->store = cm_store_open (path, &error);
+  if (self->store == NULL && g_error_matches (error, CM_STORE_ERROR, CM_STORE_ERROR_CORRUPT))
+    {
+      /* Everything in it comes from the transcripts: rebuild. */
+      g_warning ("The database %s is damaged (%s); rebuilding it from the transcripts", path, error->message);
+      g_clear_error (&error);
+      if (cm_store_delete_files (path, &error))
+        self->store = cm_store_open (path, &error);
+    }
+
+  if (self->store == NULL)
+    {
+      g_printerr (_("Could not open the database %s: %s\n"), path, error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+cm_application_startup (GApplication *app)
+{
+  CmApplication *self = CM_APPLICATION (app);
+  g_autoptr(GError) error = NULL;
+
+  G_APPLICATION_CLASS (cm_application_parent_class)->startup (app);
+
+  self->settings = make_settings (self);
+  g_signal_connect_swapped (self->settings, "changed::currency-decimals", G_CALLBACK (decimals_changed_cb), self);
+  cm_format_set_decimals (g_settings_get_int (self->settings, "currency-decimals"));
+
+  self->pricing = cm_pricing_new_default (&error);
+  if (self->pricing == NULL)
+    {
+      g_printerr (_("Could not read the price table: %s\n"), error->message);
+      g_application_quit (app);
+      return;
+    }
+
+  if (!open_store (self))
+    {
+      g_application_quit (app);
+      return;
+    }
+
+  self->scanner = cm_scanner_new (self->store, self->pricing);
+  if (self->demo_dir != NULL)
+    add_demo_sources (self);
+  else if (!cm_scanner_add_default_sources (self->scanner, &error))
+    {
+      g_warning ("Could not add the default transcript folders: %s", error->message);
+      g_clear_error (&error);
+    }
+
+  self->filter = cm_filter_new ();
+  cm_filter_bind_settings (self->filter, self->settings);
+  self->report = cm_report_new (self->store, self->filter);
+
+  self->cancellable = g_cancellable_new ();
+  /* What the database holds shows first; the scan for new lines starts
+   * right after (it would compete with the first query for the cores). */
+  g_signal_connect_swapped (self->report, "updated", G_CALLBACK (first_update_cb), self);
+
+  /* The tray indicator and budget monitor follow their settings themselves
+   * and go away with the application. */
+  cm_tray_attach (app, self->store, self->settings);
+
+  /* Rate-limit probes follow their settings; the key comes from the keyring
+   * (or ANTHROPIC_API_KEY) and stays in memory only. */
+  self->ratelimit = cm_ratelimit_client_new ();
+  cm_ratelimit_client_set_store (self->ratelimit, self->store);
+  cm_ratelimit_client_bind_settings (self->ratelimit, self->settings);
+  cm_ratelimit_client_reload_key_async (self->ratelimit, self->cancellable, NULL, NULL);
+}
+
+static void
+cm_application_shutdown (GApplication *app)
+{
+  CmApplication *self = CM_APPLICATION (app);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->rescan_id, g_source_remove);
+  g_clear_handle_id (&self->partial_id, g_source_remove);
+  g_hash_table_remove_all (self->monitors);
+
+  G_APPLICATION_CLASS (cm_application_parent_class)->shutdown (app);
+
+  g_clear_object (&self->report);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->scanner);
+  g_clear_object (&self->store);
+
+  if (self->tmp_dir != NULL)
+    {
+      g_autofree char *db = g_build_filename (self->tmp_dir, "costmeter.db", NULL);
+
+      cm_store_delete_files (db, NULL);
+      g_rmdir (self->tmp_dir);
+    }
+}
+
+static void
+cm_application_activate (GApplication *app)
+{
+  CmApplication *self = CM_APPLICATION (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (self->report == NULL)
+    return;
+
+  if (window == NULL)
+    {
+      GtkWidget *chip = cm_ratelimit_chip_new ();
+
+      window = GTK_WINDOW (cm_window_new (self));
+      cm_ratelimit_chip_set_store (CM_RATELIMIT_CHIP (chip), self->store);
+      cm_ratelimit_chip_set_client (CM_RATELIMIT_CHIP (chip), self->ratelimit);
+      cm_window_add_header_widget (CM_WINDOW (window), chip);
+    }
+
+  gtk_window_present (window);
+}
+
+static int
+cm_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  CmApplication *self = CM_APPLICATION (app);
+  const char *db = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("costmeter %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  if (g_variant_dict_lookup (options, "db", "^&ay", &db))
+    cm_application_set_db_path (self, db);
+
+  /* A demo or a chosen database is its own instance, beside a running app. */
+  if (self->demo_dir != NULL || self->db_path != NULL)
+    g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
+
+  return -1;
+}
+
+static gboolean
+demo_option_cb (const char  *option_name,
+                const char  *value,
+                gpointer     data,
+                GError     **error)
+{
+  CmApplication *self = data;
+  g_autofree char *dir = NULL;
+
+  if (value != NULL && *value != '\0')
+    dir = g_canonicalize_filename (value, NULL);
+  else
+    dir = g_build_filename (SOURCE_DIR, "..", "shared", "fixtures", "corpus", NULL);
+
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("The demo folder %s does not exist"), dir);
+      return FALSE;
+    }
+
+  cm_application_set_demo_dir (self, dir);
+
+  return TRUE;
+}
+
+static void
+rescan_action (GSimpleAction *action,
+               GVariant      *param,
+               gpointer       user_data)
+{
+  cm_application_rescan (CM_APPLICATION (user_data));
+}
+
+static void
+show_window_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  g_application_activate (G_APPLICATION (user_data));
+}
+
+static void
+pause_live_action (GSimpleAction *action,
+                   GVariant      *state,
+                   gpointer       user_data)
+{
+  CmApplication *self = CM_APPLICATION (user_data);
+
+  self->paused = g_variant_get_boolean (state);
+  g_simple_action_set_state (action, state);
+
+  /* Catch up with what was written while paused. */
+  if (!self->paused)
+    cm_application_rescan (self);
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  CmApplication *self = CM_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  CmPreferencesWindow *window;
+
+  if (self->store == NULL)
+    return;
+
+  window = cm_preferences_window_new (self->settings, self->store, self->pricing, self->ratelimit);
+  gtk_window_set_application (GTK_WINDOW (window), GTK_APPLICATION (self));
+  gtk_window_set_transient_for (GTK_WINDOW (window), parent);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  const char *developers[] = { "The CostMeter authors", NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (app),
+                         "application-name", _("CostMeter"),
+                         "application-icon", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "developer-name", _("The CostMeter authors"),
+                         "developers", developers,
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "comments", _("What your coding agents cost — exactly, on which backend, by whom, on which model, project, session and message."),
+                         NULL);
+}
+
+static void
+shortcuts_action (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       user_data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  if (window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static const GActionEntry app_actions[] = {
+  { "show-window", show_window_action },
+  { "rescan", rescan_action },
+  { "pause-live", NULL, NULL, "false", pause_live_action },
+  { "preferences", preferences_action },
+  { "about", about_action },
+  { "shortcuts", shortcuts_action },
+  { "quit", quit_action },
+};
+
+static void
+cm_application_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  CmApplication *self = CM_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_SCANNING:
+      g_value_set_boolean (value, self->scanning);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cm_application_finalize (GObject *object)
+{
+  CmApplication *self = (CmApplication *)object;
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->ratelimit);
+  g_clear_object (&self->pricing);
+  g_clear_pointer (&self->monitors, g_hash_table_unref);
+  g_free (self->demo_dir);
+  g_free (self->db_path);
+  g_free (self->tmp_dir);
+
+  G_OBJECT_CLASS (cm_application_parent_class)->finalize (object);
+}
+
+static void
+cm_application_class_init (CmApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = cm_application_finalize;
+  object_class->get_property = cm_application_get_property;
+
+  app_class->startup = cm_application_startup;
+  app_class->shutdown = cm_application_shutdown;
+  app_class->activate = cm_application_activate;
+  app_class->handle_local_options = cm_application_handle_local_options;
+
+  properties[PROP_SCANNING] =
+    g_param_spec_boolean ("scanning", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Links the UI resource into the program (a static library would drop it). */
+  g_assert (cm_ui_get_resource () != NULL);
+}
+
+static void
+cm_application_init (CmApplication *self)
+{
+  const char *accels_quit[] = { "<Control>q", NULL };
+  const char *accels_prefs[] = { "<Control>comma", NULL };
+  const char *accels_rescan[] = { "F5", "<Control>r", NULL };
+  const char *accels_shortcuts[] = { "<Control>question", NULL };
+  GOptionGroup *group;
+  const GOptionEntry demo_entries[] = {
+    { "demo", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, demo_option_cb,
+      N_("Open the bundled fixture corpus (or DIR) with a throw-away database"), N_("DIR") },
+    { NULL }
+  };
+  const GOptionEntry main_entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Use this database file"), N_("PATH") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL },
+    { NULL }
+  };
+
+  self->monitors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", accels_quit);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", accels_prefs);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.rescan", accels_rescan);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.shortcuts", accels_shortcuts);
+
+  g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
+  /* --demo takes an optional value, which only a callback option can. */
+  group = g_option_group_new ("demo", _("Demo options:"), _("Show the demo options"), self, NULL);
+  g_option_group_add_entries (group, demo_entries);
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+  g_application_add_option_group (G_APPLICATION (self), group);
+}
+
+CmApplication *
+cm_application_new (void)
+{
+  return g_object_new (CM_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", APP_PATH,
+                       NULL);
+}
+
+void
+cm_application_set_demo_dir (CmApplication *self,
+                             const char    *path)
+{
+  g_return_if_fail (CM_IS_APPLICATION (self));
+
+  g_free (self->demo_dir);
+  self->demo_dir = g_strdup (path);
+}
+
+void
+cm_application_set_db_path (CmApplication *self,
+                            const char    *path)
+{
+  g_return_if_fail (CM_IS_APPLICATION (self));
+
+  g_free (self->db_path);
+  self->db_path = g_strdup (path);
+}
+
+#define GETTER(Type, name)                                  \
+  Type *                                                    \
+  cm_application_get_##name (CmApplication *self)           \
+  {                                                         \
+    g_return_val_if_fail (CM_IS_APPLICATION (self), NULL);  \
+    return self->name;                                      \
+  }
+
+GETTER (CmStore, store)
+GETTER (CmPricing, pricing)
+GETTER (CmScanner, scanner)
+GETTER (CmFilter, filter)
+GETTER (CmReport, report)
+GETTER (GSettings, settings)
+
+#undef GETTER
+
+gboolean
+cm_application_get_scanning (CmApplication *self)
+{
+  g_return_val_if_fail (CM_IS_APPLICATION (self), FALSE);
+
+  return self->scanning;
+}

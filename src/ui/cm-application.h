@@ -1,0 +1,41 @@
+/* cm-application.h
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "cm-filter.h"
+#include "cm-pricing.h"
+#include "cm-report.h"
+#include "cm-scanner.h"
+#include "cm-store.h"
+
+G_BEGIN_DECLS
+
+#define CM_TYPE_APPLICATION (cm_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (CmApplication, cm_application, CM, APPLICATION, AdwApplication)
+
+CmApplication *cm_application_new          (void);
+/* Before the application is registered (tests; --demo and --db set them). */
+void           cm_application_set_demo_dir (CmApplication *self,
+                                            const char    *path);
+void           cm_application_set_db_path  (CmApplication *self,
+                                            const char    *path);
+
+CmStore       *cm_application_get_store    (CmApplication *self);
+CmPricing     *cm_application_get_pricing  (CmApplication *self);
+CmScanner     *cm_application_get_scanner  (CmApplication *self);
+CmFilter      *cm_application_get_filter   (CmApplication *self);
+CmReport      *cm_application_get_report   (CmApplication *self);
+GSettings     *cm_application_get_settings (CmApplication *self);
+/* TRUE while a scan runs (the first one shows progress). */
+gboolean       cm_application_get_scanning (CmApplication *self);
+/* Scan now (again after the running scan when one runs). */
+void           cm_application_rescan       (CmApplication *self);
+
+G_END_DECLS

@@ -1,0 +1,248 @@
+/* cm-columns.c
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cm-columns.h"
+#include "cm-format.h"
+#include "cm-report.h"
+
+typedef struct
+{
+  char         *property;
+  CmColumnKind  kind;
+} ColumnData;
+
+static void
+column_data_free (gpointer data)
+{
+  ColumnData *cd = data;
+
+  g_free (cd->property);
+  g_free (cd);
+}
+
+static gboolean
+get_bool (GObject    *item,
+          const char *property)
+{
+  gboolean value = FALSE;
+
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (item), property) != NULL)
+    g_object_get (item, property, &value, NULL);
+
+  return value;
+}
+
+static gint64
+get_int64 (GObject    *item,
+           const char *property)
+{
+  gint64 value = 0;
+
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (item), property) != NULL)
+    g_object_get (item, property, &value, NULL);
+
+  return value;
+}
+
+char *
+cm_columns_format (GObject      *item,
+                   const char   *property,
+                   CmColumnKind  kind)
+{
+  switch (kind)
+    {
+    case CM_COLUMN_TEXT:
+      {
+        g_autofree char *text = NULL;
+
+        g_object_get (item, property, &text, NULL);
+        return text != NULL ? g_steal_pointer (&text) : g_strdup ("");
+      }
+
+    case CM_COLUMN_BACKEND:
+      {
+        g_autofree char *text = NULL;
+        CmBackend backend = CM_BACKEND_UNKNOWN;
+
+        g_object_get (item, property, &text, NULL);
+        if (text == NULL)
+          return g_strdup ("");
+        cm_backend_from_string (text, &backend);
+        return g_strdup (cm_backend_display_name (backend));
+      }
+
+    case CM_COLUMN_COUNT:
+      return cm_format_count (get_int64 (item, property));
+
+    case CM_COLUMN_TOKENS:
+      return cm_format_tokens (get_int64 (item, property));
+
+    case CM_COLUMN_MONEY:
+    case CM_COLUMN_MONEY_PLAIN:
+      return cm_format_money (get_int64 (item, property));
+
+    case CM_COLUMN_COST:
+      return cm_format_money_sum (get_int64 (item, property), get_int64 (item, "unpriced"));
+
+    case CM_COLUMN_RATIO:
+      {
+        double value = 0;
+
+        g_object_get (item, property, &value, NULL);
+        return cm_format_ratio (value);
+      }
+
+    case CM_COLUMN_TIME:
+      return cm_format_time (get_int64 (item, property), NULL);
+
+    case CM_COLUMN_DURATION:
+      return cm_format_duration (get_int64 (item, property));
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+is_money (CmColumnKind kind)
+{
+  return kind == CM_COLUMN_MONEY || kind == CM_COLUMN_COST;
+}
+
+static void
+setup_cb (GtkSignalListItemFactory *factory,
+          GtkListItem              *list_item,
+          ColumnData               *cd)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (NULL);
+  gboolean numeric = cd->kind != CM_COLUMN_TEXT && cd->kind != CM_COLUMN_BACKEND;
+
+  gtk_label_set_xalign (GTK_LABEL (label), numeric ? 1.0 : 0.0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), numeric ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (label, TRUE);
+  if (numeric)
+    gtk_widget_add_css_class (label, "numeric");
+  gtk_box_append (GTK_BOX (box), label);
+
+  if (is_money (cd->kind))
+    {
+      GtkWidget *badge = gtk_label_new (_("est."));
+
+      gtk_widget_add_css_class (badge, "est-badge");
+      gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (badge, _("Estimated: Bedrock and Vertex dollars at Anthropic list prices"));
+      gtk_widget_set_visible (badge, FALSE);
+      gtk_box_append (GTK_BOX (box), badge);
+    }
+
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+bind_cb (GtkSignalListItemFactory *factory,
+         GtkListItem              *list_item,
+         ColumnData               *cd)
+{
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  GtkWidget *label = gtk_widget_get_first_child (box);
+  GObject *item = gtk_list_item_get_item (list_item);
+  g_autofree char *text = cm_columns_format (item, cd->property, cd->kind);
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+  gtk_widget_set_tooltip_text (label, cd->kind == CM_COLUMN_TEXT ? text : NULL);
+
+  if (get_bool (item, "muted"))
+    gtk_widget_add_css_class (box, "muted-row");
+  else
+    gtk_widget_remove_css_class (box, "muted-row");
+
+  if (is_money (cd->kind))
+    {
+      GtkWidget *badge = gtk_widget_get_next_sibling (label);
+
+      gtk_widget_set_visible (badge, get_bool (item, "has-estimate") && get_int64 (item, cd->property) != 0);
+    }
+}
+
+GtkColumnViewColumn *
+cm_columns_add (GtkColumnView *view,
+                GType          item_type,
+                const char    *title,
+                const char    *property,
+                CmColumnKind   kind,
+                gboolean       sortable)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *column;
+  ColumnData *cd = g_new0 (ColumnData, 1);
+
+  cd->property = g_strdup (property);
+  cd->kind = kind;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), cd);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), cd);
+  g_object_set_data_full (G_OBJECT (factory), "cm-column-data", cd, column_data_free);
+
+  column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  g_object_set_data_full (G_OBJECT (column), "cm-property", g_strdup (property), g_free);
+  g_object_set_data (G_OBJECT (column), "cm-kind", GINT_TO_POINTER (kind));
+
+  /* Text columns start wide enough for a model id or a project path; the
+   * user can resize them. */
+  if (kind == CM_COLUMN_TEXT)
+    {
+      gtk_column_view_column_set_expand (column, TRUE);
+      gtk_column_view_column_set_fixed_width (column, 200);
+    }
+  else if (kind == CM_COLUMN_BACKEND)
+    gtk_column_view_column_set_fixed_width (column, 140);
+
+  if (sortable)
+    {
+      GtkExpression *expr = gtk_property_expression_new (item_type, NULL, property);
+      GtkSorter *sorter;
+
+      if (kind == CM_COLUMN_TEXT || kind == CM_COLUMN_BACKEND)
+        sorter = GTK_SORTER (gtk_string_sorter_new (expr));
+      else
+        {
+          sorter = GTK_SORTER (gtk_numeric_sorter_new (expr));
+          /* Big numbers first: the first click on a figure ranks. */
+          gtk_numeric_sorter_set_sort_order (GTK_NUMERIC_SORTER (sorter), GTK_SORT_DESCENDING);
+        }
+      gtk_column_view_column_set_sorter (column, sorter);
+      g_object_unref (sorter);
+    }
+
+  gtk_column_view_append_column (view, column);
+  g_object_unref (column);
+
+  return column;
+}
+
+GtkSelectionModel *
+cm_columns_set_model (GtkColumnView *view,
+                      GListModel    *model)
+{
+  GtkSorter *sorter = gtk_column_view_get_sorter (view);
+  GtkSortListModel *sorted;
+  GtkSelectionModel *selection;
+
+  sorted = gtk_sort_list_model_new (g_object_ref (model), sorter ? g_object_ref (sorter) : NULL);
+  selection = GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (sorted)));
+  gtk_single_selection_set_autoselect (GTK_SINGLE_SELECTION (selection), FALSE);
+  gtk_single_selection_set_can_unselect (GTK_SINGLE_SELECTION (selection), TRUE);
+  gtk_column_view_set_model (view, selection);
+  g_object_unref (selection);
+
+  return selection;
+}

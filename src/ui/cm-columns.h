@@ -1,0 +1,43 @@
+/* cm-columns.h
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CM_COLUMN_TEXT,      /* string property */
+  CM_COLUMN_BACKEND,   /* backend id string, shown by name */
+  CM_COLUMN_COUNT,     /* gint64 */
+  CM_COLUMN_TOKENS,    /* gint64, compact */
+  CM_COLUMN_MONEY,     /* gint64 money; "est." badge from has-estimate */
+  CM_COLUMN_MONEY_PLAIN, /* gint64 money, no badge (parts of a cost) */
+  CM_COLUMN_COST,      /* like MONEY, plus "unpriced" from the item's unpriced count */
+  CM_COLUMN_RATIO,     /* double in [0, 1] */
+  CM_COLUMN_TIME,      /* gint64 Unix ms */
+  CM_COLUMN_DURATION,  /* gint64 ms */
+} CmColumnKind;
+
+/* Adds a column showing @property of each row with a matching sorter (when
+ * @sortable). Rows with a TRUE "muted" property are drawn dimmed. */
+GtkColumnViewColumn *cm_columns_add        (GtkColumnView *view,
+                                            GType          item_type,
+                                            const char    *title,
+                                            const char    *property,
+                                            CmColumnKind   kind,
+                                            gboolean       sortable);
+/* Wraps @model in a sort model driven by the view's column headers. */
+GtkSelectionModel   *cm_columns_set_model  (GtkColumnView *view,
+                                            GListModel    *model);
+/* The text a cell of @kind shows for @item (tests use it too). */
+char                *cm_columns_format     (GObject       *item,
+                                            const char    *property,
+                                            CmColumnKind   kind);
+
+G_END_DECLS

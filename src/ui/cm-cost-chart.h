@@ -1,0 +1,38 @@
+/* cm-cost-chart.h
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define CM_TYPE_COST_CHART (cm_cost_chart_get_type ())
+
+G_DECLARE_FINAL_TYPE (CmCostChart, cm_cost_chart, CM, COST_CHART, GtkWidget)
+
+/* Cost per day as stacked bars. The model holds CmGroupItem rows keyed by day
+ * ("YYYY-MM-DD") with the series (a backend or a model) in key2. */
+GtkWidget  *cm_cost_chart_new              (void);
+GListModel *cm_cost_chart_get_model        (CmCostChart *self);
+void        cm_cost_chart_set_model        (CmCostChart *self,
+                                            GListModel  *model);
+/* "backend" or "model": how series are named, ordered and coloured. */
+const char *cm_cost_chart_get_stack        (CmCostChart *self);
+void        cm_cost_chart_set_stack        (CmCostChart *self,
+                                            const char  *stack);
+guint       cm_cost_chart_get_n_days       (CmCostChart *self);
+guint       cm_cost_chart_get_n_series     (CmCostChart *self);
+const char *cm_cost_chart_get_series_label (CmCostChart *self,
+                                            guint        series);
+void        cm_cost_chart_get_series_color (CmCostChart *self,
+                                            guint        series,
+                                            GdkRGBA     *color);
+/* The tooltip text for one day (tests and the accessible description). */
+char       *cm_cost_chart_dup_day_text     (CmCostChart *self,
+                                            guint        day);
+
+G_END_DECLS

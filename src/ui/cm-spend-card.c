@@ -1,0 +1,174 @@
+/* cm-spend-card.c
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cm-format.h"
+#include "cm-spend-card.h"
+
+struct _CmSpendCard
+{
+  GtkBox    parent_instance;
+
+  GtkLabel *title_label;
+  GtkLabel *amount_label;
+  GtkLabel *est_badge;
+  GtkLabel *detail_label;
+  GtkLabel *unpriced_label;
+};
+
+G_DEFINE_FINAL_TYPE (CmSpendCard, cm_spend_card, GTK_TYPE_BOX)
+
+enum {
+  PROP_0,
+  PROP_TITLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+cm_spend_card_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  CmSpendCard *self = CM_SPEND_CARD (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      g_value_set_string (value, cm_spend_card_get_title (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cm_spend_card_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  CmSpendCard *self = CM_SPEND_CARD (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      cm_spend_card_set_title (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cm_spend_card_class_init (CmSpendCardClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = cm_spend_card_get_property;
+  object_class->set_property = cm_spend_card_set_property;
+
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/example/CostMeter/ui/cm-spend-card.ui");
+  gtk_widget_class_bind_template_child (widget_class, CmSpendCard, title_label);
+  gtk_widget_class_bind_template_child (widget_class, CmSpendCard, amount_label);
+  gtk_widget_class_bind_template_child (widget_class, CmSpendCard, est_badge);
+  gtk_widget_class_bind_template_child (widget_class, CmSpendCard, detail_label);
+  gtk_widget_class_bind_template_child (widget_class, CmSpendCard, unpriced_label);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+cm_spend_card_init (CmSpendCard *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+const char *
+cm_spend_card_get_title (CmSpendCard *self)
+{
+  g_return_val_if_fail (CM_IS_SPEND_CARD (self), NULL);
+
+  return gtk_label_get_text (self->title_label);
+}
+
+void
+cm_spend_card_set_title (CmSpendCard *self,
+                         const char  *title)
+{
+  g_return_if_fail (CM_IS_SPEND_CARD (self));
+
+  if (g_strcmp0 (title, gtk_label_get_text (self->title_label)) == 0)
+    return;
+
+  gtk_label_set_text (self->title_label, title);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+}
+
+void
+cm_spend_card_set_totals (CmSpendCard *self,
+                          CmGroupItem *totals)
+{
+  const CmTotals *t;
+  g_autofree char *amount = NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *detail = NULL;
+
+  g_return_if_fail (CM_IS_SPEND_CARD (self));
+  g_return_if_fail (CM_IS_GROUP_ITEM (totals));
+
+  t = cm_group_item_get_totals (totals);
+  amount = cm_format_money (t->cost);
+  count = cm_format_count (t->messages);
+  detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s message", "%s messages", t->messages), count);
+
+  gtk_label_set_text (self->amount_label, amount);
+  gtk_label_set_text (self->detail_label, detail);
+  gtk_widget_set_visible (GTK_WIDGET (self->est_badge), t->estimated > 0);
+
+  if (t->unpriced > 0)
+    {
+      g_autofree char *unpriced = cm_format_unpriced (t->unpriced);
+      g_autofree char *text = g_strdup_printf ("+ %s", unpriced);
+
+      gtk_label_set_text (self->unpriced_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->unpriced_label), t->unpriced > 0);
+}
+
+const char *
+cm_spend_card_get_amount_text (CmSpendCard *self)
+{
+  g_return_val_if_fail (CM_IS_SPEND_CARD (self), NULL);
+
+  return gtk_label_get_text (self->amount_label);
+}
+
+const char *
+cm_spend_card_get_detail_text (CmSpendCard *self)
+{
+  g_return_val_if_fail (CM_IS_SPEND_CARD (self), NULL);
+
+  return gtk_label_get_text (self->detail_label);
+}
+
+gboolean
+cm_spend_card_get_estimated (CmSpendCard *self)
+{
+  g_return_val_if_fail (CM_IS_SPEND_CARD (self), FALSE);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->est_badge));
+}

@@ -1,0 +1,520 @@
+/* cm-window.c
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "cm-window.h"
+
+struct _CmWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  CmReport             *report;
+  CmScanner            *scanner;
+
+  AdwHeaderBar         *header_bar;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar   *switcher_bar;
+  GtkBox               *header_slot;
+  GtkRevealer          *progress_revealer;
+  GtkProgressBar       *progress_bar;
+  GtkLabel             *progress_label;
+  GtkStack             *main_stack;
+  CmFilterBar          *filter_bar;
+  AdwViewStack         *view_stack;
+  AdwStatusPage        *empty_page;
+  CmOverviewPage       *overview_page;
+  CmModelsPage         *models_page;
+  CmUsersPage          *users_page;
+  CmSessionsPage       *sessions_page;
+
+  GtkFileChooserNative *chooser;
+};
+
+G_DEFINE_FINAL_TYPE (CmWindow, cm_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static const CmExportColumn overview_export[] = {
+  { "backend", "key", CM_EXPORT_TEXT },
+  { "messages", "messages", CM_EXPORT_INTEGER },
+  { "input", "input", CM_EXPORT_INTEGER },
+  { "output", "output", CM_EXPORT_INTEGER },
+  { "cache_write_5m", "cache-write-5m", CM_EXPORT_INTEGER },
+  { "cache_write_1h", "cache-write-1h", CM_EXPORT_INTEGER },
+  { "cache_read", "cache-read", CM_EXPORT_INTEGER },
+  { "web_search", "web-search", CM_EXPORT_INTEGER },
+  { "cost_usd", "cost", CM_EXPORT_MONEY },
+  { "estimated", "has-estimate", CM_EXPORT_BOOLEAN },
+  { "unpriced_messages", "unpriced", CM_EXPORT_INTEGER },
+};
+
+static gboolean
+is_scanning (CmWindow *self)
+{
+  CmApplication *app = CM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  return app != NULL && cm_application_get_scanning (app);
+}
+
+static void
+update_state (CmWindow *self)
+{
+  gboolean busy = is_scanning (self);
+  gboolean empty = cm_report_get_serial (self->report) > 0 && cm_report_get_store_empty (self->report);
+
+  gtk_stack_set_visible_child_name (self->main_stack, empty && !busy ? "empty" : "content");
+}
+
+static void
+update_empty_text (CmWindow *self)
+{
+  g_auto(GStrv) roots = self->scanner ? cm_scanner_dup_roots (self->scanner) : NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (roots == NULL || roots[0] == NULL)
+    g_string_append (text, _("No transcript folder is set up."));
+  else
+    {
+      g_string_append (text, _("CostMeter looked for Claude Code transcripts (*.jsonl) in:"));
+      for (guint i = 0; roots[i] != NULL; i++)
+        {
+          g_autofree char *escaped = g_markup_escape_text (roots[i], -1);
+
+          g_string_append_printf (text, "\n<tt>%s</tt>", escaped);
+        }
+    }
+  g_string_append (text, "\n\n");
+  g_string_append (text, _("Add a folder that holds transcripts — a .claude folder, its projects folder, or a teammate’s synced home — or set CLAUDE_CONFIG_DIR and rescan."));
+
+  adw_status_page_set_description (self->empty_page, text->str);
+}
+
+static void
+scanner_progress_cb (CmWindow *self)
+{
+  gboolean busy = is_scanning (self);
+
+  /* Hidden, not just folded: GTK 4.8 mis-allocates a folded revealer's
+   * child when animations are off. */
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_revealer), busy);
+  gtk_revealer_set_reveal_child (self->progress_revealer, busy);
+  gtk_progress_bar_set_fraction (self->progress_bar, cm_scanner_get_progress (self->scanner));
+  update_state (self);
+}
+
+static void
+report_updated_cb (CmWindow *self)
+{
+  update_empty_text (self);
+  update_state (self);
+}
+
+/* Only the view on screen is kept current; another is read when it shows. */
+static void
+visible_view_cb (CmWindow *self)
+{
+  const char *view = cm_window_get_view (self);
+  guint section = CM_SECTION_OVERVIEW;
+
+  if (g_strcmp0 (view, "models") == 0)
+    section = CM_SECTION_MODELS;
+  else if (g_strcmp0 (view, "users") == 0)
+    section = CM_SECTION_USERS;
+  else if (g_strcmp0 (view, "sessions") == 0)
+    section = CM_SECTION_SESSIONS;
+
+  cm_report_set_wanted (self->report, section);
+}
+
+static void
+view_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  cm_window_set_view (CM_WINDOW (widget), g_variant_get_string (param, NULL));
+}
+
+static void
+focus_filter_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+
+  gtk_widget_grab_focus (cm_filter_bar_get_project_entry (self->filter_bar));
+}
+
+static void
+reset_filters_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+
+  cm_filter_reset (cm_report_get_filter (self->report));
+}
+
+static void
+export_response_cb (GtkNativeDialog *dialog,
+                    int              response,
+                    CmWindow        *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  CmExportFormat format = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "cm-format"));
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      text = cm_window_dup_export (self, format, NULL);
+
+      if (!g_file_replace_contents (file, text, strlen (text), NULL, FALSE,
+                                    G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
+        {
+          GtkWidget *message = adw_message_dialog_new (GTK_WINDOW (self), _("Could Not Export"), error->message);
+
+          adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (message), "close", _("_Close"));
+          gtk_window_present (GTK_WINDOW (message));
+        }
+    }
+
+  g_clear_object (&self->chooser);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+  CmExportFormat format = g_str_equal (g_variant_get_string (param, NULL), "json")
+                          ? CM_EXPORT_FORMAT_JSON : CM_EXPORT_FORMAT_CSV;
+  g_autofree char *name = NULL;
+
+  if (self->chooser != NULL)
+    return;
+
+  g_free (cm_window_dup_export (self, format, &name));
+
+  self->chooser = gtk_file_chooser_native_new (_("Export Table"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_SAVE,
+                                               _("_Export"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+  g_object_set_data (G_OBJECT (self->chooser), "cm-format", GINT_TO_POINTER (format));
+  g_signal_connect (self->chooser, "response", G_CALLBACK (export_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+add_folder_response_cb (GtkNativeDialog *dialog,
+                        int              response,
+                        CmWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (folder);
+      g_autoptr(GError) error = NULL;
+      GApplication *app = g_application_get_default ();
+
+      if (path != NULL &&
+          cm_store_add_source (cm_report_get_store (self->report), path, NULL, FALSE, &error) < 0)
+        g_warning ("Could not add %s: %s", path, error ? error->message : "?");
+      else if (app != NULL)
+        g_action_group_activate_action (G_ACTION_GROUP (app), "rescan", NULL);
+    }
+
+  g_clear_object (&self->chooser);
+}
+
+static void
+add_folder_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+
+  if (self->chooser != NULL)
+    return;
+
+  self->chooser = gtk_file_chooser_native_new (_("Add a Transcript Folder"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                               _("_Add"), _("_Cancel"));
+  g_signal_connect (self->chooser, "response", G_CALLBACK (add_folder_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* After construction: GtkWindow:application is not a construct property. */
+static void
+setup (CmWindow      *self,
+       CmApplication *app)
+{
+  GSettings *settings;
+
+  self->report = g_object_ref (cm_application_get_report (app));
+  self->scanner = g_object_ref (cm_application_get_scanner (app));
+  settings = cm_application_get_settings (app);
+
+  g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "chart-stack", cm_overview_page_get_chart (self->overview_page), "stack",
+                   G_SETTINGS_BIND_DEFAULT);
+
+  cm_filter_bar_set_report (self->filter_bar, self->report);
+  cm_overview_page_set_report (self->overview_page, self->report);
+  cm_models_page_set_report (self->models_page, self->report);
+  cm_users_page_set_report (self->users_page, self->report);
+  cm_sessions_page_set_report (self->sessions_page, self->report);
+
+  g_signal_connect_object (self->report, "updated", G_CALLBACK (report_updated_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->scanner, "notify::progress", G_CALLBACK (scanner_progress_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (app, "notify::scanning", G_CALLBACK (scanner_progress_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (self->view_stack, "notify::visible-child-name", G_CALLBACK (visible_view_cb), self,
+                           G_CONNECT_SWAPPED);
+  visible_view_cb (self);
+
+  scanner_progress_cb (self);
+  report_updated_cb (self);
+}
+
+static void
+cm_window_dispose (GObject *object)
+{
+  CmWindow *self = (CmWindow *)object;
+
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+
+  /* The switchers let go of the stack before it goes (libadwaita 1.2 would
+   * otherwise unparent their buttons twice). */
+  if (self->switcher_bar != NULL)
+    adw_view_switcher_bar_set_stack (self->switcher_bar, NULL);
+  if (self->switcher_title != NULL)
+    adw_view_switcher_title_set_stack (self->switcher_title, NULL);
+
+  g_clear_object (&self->report);
+  g_clear_object (&self->scanner);
+
+  G_OBJECT_CLASS (cm_window_parent_class)->dispose (object);
+}
+
+static void
+cm_window_class_init (CmWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  static const char *views[] = { "overview", "models", "users", "sessions" };
+
+  object_class->dispose = cm_window_dispose;
+
+  g_type_ensure (CM_TYPE_FILTER_BAR);
+  g_type_ensure (CM_TYPE_OVERVIEW_PAGE);
+  g_type_ensure (CM_TYPE_MODELS_PAGE);
+  g_type_ensure (CM_TYPE_USERS_PAGE);
+  g_type_ensure (CM_TYPE_SESSIONS_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/com/example/CostMeter/ui/cm-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, header_slot);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, filter_bar);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, overview_page);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, models_page);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, users_page);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, sessions_page);
+
+  gtk_widget_class_install_action (widget_class, "win.view", "s", view_action);
+  gtk_widget_class_install_action (widget_class, "win.focus-filter", NULL, focus_filter_action);
+  gtk_widget_class_install_action (widget_class, "win.reset-filters", NULL, reset_filters_action);
+  gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
+  gtk_widget_class_install_action (widget_class, "win.add-folder", NULL, add_folder_action);
+
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,
+                                         "win.view", "s", views[i]);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.focus-filter", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", "s", "csv");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.export", "s", "json");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, GDK_CONTROL_MASK,
+                                       "win.reset-filters", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+}
+
+static void
+cm_window_init (CmWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+CmWindow *
+cm_window_new (CmApplication *application)
+{
+  CmWindow *self;
+
+  g_return_val_if_fail (CM_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (CM_TYPE_WINDOW, "application", application, NULL);
+  setup (self, application);
+
+  return self;
+}
+
+CmReport *
+cm_window_get_report (CmWindow *self)
+{
+  g_return_val_if_fail (CM_IS_WINDOW (self), NULL);
+
+  return self->report;
+}
+
+CmFilterBar *
+cm_window_get_filter_bar (CmWindow *self)
+{
+  g_return_val_if_fail (CM_IS_WINDOW (self), NULL);
+
+  return self->filter_bar;
+}
+
+CmOverviewPage *
+cm_window_get_overview_page (CmWindow *self)
+{
+  g_return_val_if_fail (CM_IS_WINDOW (self), NULL);
+
+  return self->overview_page;
+}
+
+CmModelsPage *
+cm_window_get_models_page (CmWindow *self)
+{
+  g_return_val_if_fail (CM_IS_WINDOW (self), NULL);
+
+  return self->models_page;
+}
+
+CmUsersPage *
+cm_window_get_users_page (CmWindow *self)
+{
+  g_return_val_if_fail (CM_IS_WINDOW (self), NULL);
+
+  return self->users_page;
+}
+
+CmSessionsPage *
+cm_window_get_sessions_page (CmWindow *self)
+{
+  g_return_val_if_fail (CM_IS_WINDOW (self), NULL);
+
+  return self->sessions_page;
+}
+
+const char *
+cm_window_get_view (CmWindow *self)
+{
+  g_return_val_if_fail (CM_IS_WINDOW (self), NULL);
+
+  return adw_view_stack_get_visible_child_name (self->view_stack);
+}
+
+void
+cm_window_set_view (CmWindow   *self,
+                    const char *name)
+{
+  g_return_if_fail (CM_IS_WINDOW (self));
+
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+const char *
+cm_window_get_state (CmWindow *self)
+{
+  g_return_val_if_fail (CM_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->main_stack);
+}
+
+const char *
+cm_window_get_empty_text (CmWindow *self)
+{
+  g_return_val_if_fail (CM_IS_WINDOW (self), NULL);
+
+  return adw_status_page_get_description (self->empty_page);
+}
+
+void
+cm_window_add_header_widget (CmWindow  *self,
+                             GtkWidget *widget)
+{
+  g_return_if_fail (CM_IS_WINDOW (self));
+
+  gtk_box_append (self->header_slot, widget);
+}
+
+char *
+cm_window_dup_export (CmWindow        *self,
+                      CmExportFormat   format,
+                      char           **suggested_name)
+{
+  const char *view = cm_window_get_view (self);
+  const CmExportColumn *columns;
+  GListModel *rows;
+  guint n_columns;
+  const char *base;
+
+  g_return_val_if_fail (CM_IS_WINDOW (self), NULL);
+
+  if (g_strcmp0 (view, "models") == 0)
+    {
+      rows = cm_models_page_get_rows (self->models_page);
+      columns = cm_models_page_get_export (&n_columns);
+      base = "costmeter-models";
+    }
+  else if (g_strcmp0 (view, "users") == 0)
+    {
+      rows = cm_users_page_get_rows (self->users_page);
+      columns = cm_users_page_get_export (&n_columns);
+      base = "costmeter-users";
+    }
+  else if (g_strcmp0 (view, "sessions") == 0 && cm_sessions_page_get_showing_detail (self->sessions_page))
+    {
+      rows = cm_session_detail_get_rows (cm_sessions_page_get_detail (self->sessions_page));
+      columns = cm_session_detail_get_export (&n_columns);
+      base = "costmeter-session";
+    }
+  else if (g_strcmp0 (view, "sessions") == 0)
+    {
+      rows = cm_sessions_page_get_rows (self->sessions_page);
+      columns = cm_sessions_page_get_export (&n_columns);
+      base = "costmeter-sessions";
+    }
+  else
+    {
+      rows = cm_report_get_backends (self->report);
+      columns = overview_export;
+      n_columns = G_N_ELEMENTS (overview_export);
+      base = "costmeter-backends";
+    }
+
+  if (suggested_name != NULL)
+    *suggested_name = g_strconcat (base, format == CM_EXPORT_FORMAT_JSON ? ".json" : ".csv", NULL);
+
+  return cm_export_to_string (rows, columns, n_columns, format);
+}

@@ -1,0 +1,46 @@
+/* cm-window.h
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "cm-application.h"
+#include "cm-filter-bar.h"
+#include "cm-models-page.h"
+#include "cm-overview-page.h"
+#include "cm-sessions-page.h"
+#include "cm-users-page.h"
+
+G_BEGIN_DECLS
+
+#define CM_TYPE_WINDOW (cm_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (CmWindow, cm_window, CM, WINDOW, AdwApplicationWindow)
+
+CmWindow       *cm_window_new                (CmApplication  *application);
+CmReport       *cm_window_get_report         (CmWindow       *self);
+CmFilterBar    *cm_window_get_filter_bar     (CmWindow       *self);
+CmOverviewPage *cm_window_get_overview_page  (CmWindow       *self);
+CmModelsPage   *cm_window_get_models_page    (CmWindow       *self);
+CmUsersPage    *cm_window_get_users_page     (CmWindow       *self);
+CmSessionsPage *cm_window_get_sessions_page  (CmWindow       *self);
+/* "overview", "models", "users" or "sessions". */
+const char     *cm_window_get_view           (CmWindow       *self);
+void            cm_window_set_view           (CmWindow       *self,
+                                              const char     *name);
+/* "content" or "empty". */
+const char     *cm_window_get_state          (CmWindow       *self);
+const char     *cm_window_get_empty_text     (CmWindow       *self);
+/* For the rate-limit chip and other header extras. */
+void            cm_window_add_header_widget  (CmWindow       *self,
+                                              GtkWidget      *widget);
+/* The visible table as CSV or JSON text (what "Export" writes). */
+char           *cm_window_dup_export         (CmWindow       *self,
+                                              CmExportFormat  format,
+                                              char          **suggested_name);
+
+G_END_DECLS

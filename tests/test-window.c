@@ -1,0 +1,770 @@
+/* test-window.c
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window on the fixture corpus (as `costmeter --demo` opens it): what
+ * each view shows, filters changing every view, the narrow and dark
+ * layouts, live updates and the empty state. Saves window-<view>.png into
+ * the build folder ($CM_SCREENSHOT_DIR).
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <json-glib/json-glib.h>
+
+#include "cm-application.h"
+#include "cm-columns.h"
+#include "cm-format.h"
+#include "cm-message-item.h"
+#include "cm-session-item.h"
+#include "cm-test-util.h"
+#include "cm-window.h"
+
+static CmApplication *app;
+static CmWindow *window;
+static JsonObject *expected;
+
+static CmMoney
+usd_to_money (double usd)
+{
+  return (CmMoney) (usd * (double) CM_MONEY_PER_USD + (usd >= 0 ? 0.5 : -0.5));
+}
+
+static double
+expected_cost (const char *section,
+               const char *key)
+{
+  JsonObject *obj = json_object_get_object_member (expected, section);
+
+  if (key != NULL)
+    obj = json_object_get_object_member (obj, key);
+
+  return json_object_get_double_member (obj, "cost");
+}
+
+static void
+iterate_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+}
+
+static gboolean
+app_idle (CmApplication *application)
+{
+  CmReport *report = cm_application_get_report (application);
+
+  return !cm_application_get_scanning (application) &&
+         cm_report_get_serial (report) > 0 &&
+         !cm_report_get_loading (report);
+}
+
+static void
+wait_for_report (CmApplication *application,
+                 guint          after_serial)
+{
+  CmReport *report = cm_application_get_report (application);
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!app_idle (application) || cm_report_get_serial (report) <= after_serial)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+  /* Let the views lay out and draw what they got. */
+  iterate_for (100);
+}
+
+/* Filter edits are applied on an idle: wait for the next result. */
+static void
+wait_for_filter (void)
+{
+  wait_for_report (app, cm_report_get_serial (cm_application_get_report (app)));
+}
+
+/* Shows a view and waits until what it shows is read. */
+static void
+show_view (const char *view)
+{
+  CmReport *report = cm_application_get_report (app);
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  cm_window_set_view (window, view);
+  while ((cm_report_get_stale (report) & cm_report_get_wanted (report)) || cm_report_get_loading (report))
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+  iterate_for (100);
+}
+
+static void
+save_png (GtkWidget  *widget,
+          const char *name)
+{
+  const char *dir = g_getenv ("CM_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderer *renderer;
+  int width, height;
+
+  /* Past any stack transition (200 ms): the end state, not a slide. */
+  iterate_for (400);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  path = g_build_filename (dir != NULL ? dir : g_get_tmp_dir (), name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s (%dx%d)", path, width, height);
+}
+
+static CmMoney
+model_cost_sum (GListModel *model)
+{
+  CmMoney sum = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+      gint64 cost = 0;
+
+      g_object_get (item, "cost", &cost, NULL);
+      sum += cost;
+    }
+
+  return sum;
+}
+
+static const CmTotals *
+range_totals (void)
+{
+  return cm_group_item_get_totals (cm_report_get_totals (cm_window_get_report (window), CM_PERIOD_RANGE));
+}
+
+static const char *
+range_card_text (void)
+{
+  return cm_spend_card_get_amount_text (cm_overview_page_get_card (cm_window_get_overview_page (window),
+                                                                   CM_PERIOD_RANGE));
+}
+
+static void
+test_overview (void)
+{
+  CmOverviewPage *page = cm_window_get_overview_page (window);
+  CmReport *report = cm_window_get_report (window);
+  CmCostChart *chart = cm_overview_page_get_chart (page);
+  g_autofree char *want_total = cm_format_money (usd_to_money (expected_cost ("totals", NULL)));
+  g_autofree char *breakdown = cm_overview_page_dup_breakdown_text (page);
+  g_auto(GStrv) lines = g_strsplit (breakdown, "\n", -1);
+  g_autofree char *total_line = NULL;
+  g_autofree char *day_text = NULL;
+  const char *labels[] = { "Bedrock", "Anthropic", "Vertex", "Not yet classified", "Total" };
+  gint64 unpriced = json_object_get_int_member (expected, "unpriced_messages");
+
+  cm_window_set_view (window, "overview");
+  g_assert_cmpstr (cm_window_get_state (window), ==, "content");
+
+  /* The selected-range card: the corpus total, flagged as an estimate. */
+  g_assert_cmpstr (range_card_text (), ==, want_total);
+  g_assert_true (cm_spend_card_get_estimated (cm_overview_page_get_card (page, CM_PERIOD_RANGE)));
+
+  /* The breakdown: four backends and a total that they sum to exactly. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 6); /* 5 rows + trailing "" */
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    g_assert_true (g_str_has_prefix (lines[i], labels[i]));
+  g_assert_cmpint (model_cost_sum (cm_report_get_backends (report)), ==, range_totals ()->cost);
+  g_assert_cmpint (range_totals ()->unpriced, ==, unpriced);
+  total_line = g_strdup_printf ("Total\t%s + %" G_GINT64_FORMAT " unpriced messages", want_total, unpriced);
+  g_assert_cmpstr (lines[4], ==, total_line);
+  /* The unpriced backend says so instead of a silent $0. */
+  g_assert_nonnull (strstr (lines[3], "unpriced"));
+
+  /* The chart: every day of the corpus, three backends with dollars. */
+  g_assert_cmpuint (cm_cost_chart_get_n_days (chart), ==,
+                    json_object_get_size (json_object_get_object_member (expected, "days")));
+  g_assert_cmpuint (cm_cost_chart_get_n_series (chart), ==, 3);
+  day_text = cm_cost_chart_dup_day_text (chart, 0);
+  g_assert_true (g_str_has_prefix (day_text, "<b>2026-09-01</b>"));
+  g_assert_nonnull (strstr (day_text, "Total: $"));
+
+  save_png (GTK_WIDGET (window), "window-overview.png");
+
+  cm_cost_chart_set_stack (chart, "model");
+  iterate_for (50);
+  g_assert_cmpuint (cm_cost_chart_get_n_series (chart), >=, 4);
+  save_png (GTK_WIDGET (window), "window-overview-by-model.png");
+  cm_cost_chart_set_stack (chart, "backend");
+}
+
+static void
+test_models (void)
+{
+  CmModelsPage *page = cm_window_get_models_page (window);
+  GListModel *rows = cm_models_page_get_rows (page);
+  guint n;
+  CmMoney previous = G_MAXINT64;
+  double share = 0;
+
+  show_view ("models");
+  n = g_list_model_get_n_items (rows);
+
+  g_assert_cmpuint (n, ==, g_list_model_get_n_items (cm_report_get_models (cm_window_get_report (window))));
+  g_assert_cmpuint (n, >=, json_object_get_size (json_object_get_object_member (expected, "model")));
+
+  /* Ranked by cost as shown, and the shares add up. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CmGroupItem) item = g_list_model_get_item (rows, i);
+
+      g_assert_cmpint (cm_group_item_get_cost (item), <=, previous);
+      previous = cm_group_item_get_cost (item);
+      share += cm_group_item_get_share (item);
+    }
+  g_assert_cmpfloat_with_epsilon (share, 1.0, 1e-9);
+  g_assert_cmpint (model_cost_sum (rows), ==, range_totals ()->cost);
+
+  /* The unpriced model reads "unpriced", not $0. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CmGroupItem) item = g_list_model_get_item (rows, i);
+
+      if (cm_group_item_get_totals (item)->unpriced > 0)
+        {
+          g_autofree char *text = cm_columns_format (G_OBJECT (item), "cost", CM_COLUMN_COST);
+
+          g_assert_nonnull (strstr (text, "unpriced"));
+        }
+    }
+
+  save_png (GTK_WIDGET (window), "window-models.png");
+}
+
+static void
+test_users (void)
+{
+  CmUsersPage *page = cm_window_get_users_page (window);
+  GListModel *rows = cm_users_page_get_rows (page);
+  guint n;
+  JsonObject *users = json_object_get_object_member (expected, "user");
+  CmMoney previous = G_MAXINT64;
+
+  show_view ("users");
+  n = g_list_model_get_n_items (rows);
+  g_assert_cmpuint (n, ==, json_object_get_size (users));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CmGroupItem) item = g_list_model_get_item (rows, i);
+      const char *key = cm_group_item_get_key (item);
+      g_autofree char *shown = cm_columns_format (G_OBJECT (item), "label", CM_COLUMN_TEXT);
+      g_autofree char *total = cm_columns_format (G_OBJECT (item), "cost", CM_COLUMN_COST);
+      g_autofree char *want = cm_format_money_sum (usd_to_money (expected_cost ("user", key)),
+                                                   cm_group_item_get_totals (item)->unpriced);
+
+      g_assert_cmpstr (total, ==, want);
+
+      if (i == n - 1)
+        {
+          /* The Unattributed row: last, muted, named as such. */
+          g_assert_cmpstr (key, ==, CM_UNATTRIBUTED_KEY);
+          g_assert_cmpstr (shown, ==, "Unattributed");
+          g_assert_true (cm_group_item_get_muted (item));
+        }
+      else
+        {
+          CmMoney bedrock = cm_group_item_get_backend_cost (item, CM_BACKEND_BEDROCK);
+
+          g_assert_cmpstr (shown, ==, key);
+          g_assert_false (cm_group_item_get_muted (item));
+          g_assert_cmpint (bedrock, <=, previous);
+          previous = bedrock;
+        }
+    }
+
+  save_png (GTK_WIDGET (window), "window-users.png");
+}
+
+static void
+loaded_cb (CmSessionDetail *detail,
+           gboolean        *loaded)
+{
+  *loaded = TRUE;
+}
+
+static void
+test_sessions (void)
+{
+  CmSessionsPage *page = cm_window_get_sessions_page (window);
+  CmSessionDetail *detail = cm_sessions_page_get_detail (page);
+  GListModel *rows = cm_sessions_page_get_rows (page);
+  g_autoptr(CmSessionItem) first = NULL;
+  g_autofree char *csv = NULL;
+  g_auto(GStrv) csv_lines = NULL;
+  gboolean loaded = FALSE;
+  GListModel *messages;
+  CmMoney sum = 0;
+  gint64 deadline;
+
+  /* Read only now that it shows. */
+  show_view ("sessions");
+  g_assert_cmpuint (g_list_model_get_n_items (rows), >, 0);
+  g_assert_cmpint (model_cost_sum (rows), ==, range_totals ()->cost);
+  save_png (GTK_WIDGET (window), "window-sessions.png");
+
+  first = g_list_model_get_item (rows, 0);
+  g_signal_connect (detail, "loaded", G_CALLBACK (loaded_cb), &loaded);
+  cm_sessions_page_open (page, 0);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!loaded)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+  g_signal_handlers_disconnect_by_data (detail, &loaded);
+
+  g_assert_true (cm_sessions_page_get_showing_detail (page));
+  messages = cm_session_detail_get_rows (detail);
+  g_assert_cmpuint (g_list_model_get_n_items (messages), ==, cm_session_item_get_totals (first)->messages);
+  for (guint i = 0; i < g_list_model_get_n_items (messages); i++)
+    {
+      g_autoptr(CmMessageItem) item = g_list_model_get_item (messages, i);
+
+      sum += cm_message_item_get_cost (item)->total;
+    }
+  g_assert_cmpint (sum, ==, cm_session_item_get_totals (first)->cost);
+
+  /* Export follows what is visible: the session's messages now. */
+  csv = cm_window_dup_export (window, CM_EXPORT_FORMAT_CSV, NULL);
+  csv_lines = g_strsplit (csv, "\r\n", -1);
+  g_assert_cmpuint (g_strv_length (csv_lines), ==, g_list_model_get_n_items (messages) + 2);
+  g_assert_true (g_str_has_prefix (csv_lines[0], "time,message_id,model,"));
+
+  save_png (GTK_WIDGET (window), "window-session-detail.png");
+
+  gtk_widget_activate_action (GTK_WIDGET (detail), "session.back", NULL);
+  g_assert_false (cm_sessions_page_get_showing_detail (page));
+}
+
+static guint
+n_rows (GListModel *model)
+{
+  return g_list_model_get_n_items (model);
+}
+
+static void
+test_filters (void)
+{
+  CmFilterBar *bar = cm_window_get_filter_bar (window);
+  CmReport *report = cm_window_get_report (window);
+  CmFilter *filter = cm_report_get_filter (report);
+  CmOverviewPage *overview = cm_window_get_overview_page (window);
+  /* A copy: the report replaces its list with every result. */
+  g_auto(GStrv) models = g_strdupv ((GStrv) cm_report_get_all_models (report));
+  guint all_sessions = n_rows (cm_sessions_page_get_rows (cm_window_get_sessions_page (window)));
+  g_autofree char *zero = cm_format_money (0);
+  g_autofree char *want_bedrock = cm_format_money (usd_to_money (expected_cost ("backend", "bedrock")));
+  g_autofree char *full = g_strdup (range_card_text ());
+
+  cm_window_set_view (window, "overview");
+
+  /* Clicking every chip off shows nothing, in every view. */
+  for (guint i = 0; models[i] != NULL; i++)
+    {
+      GtkToggleButton *chip = cm_filter_bar_get_chip (bar, models[i]);
+
+      g_assert_nonnull (chip);
+      g_assert_true (gtk_toggle_button_get_active (chip));
+      gtk_toggle_button_set_active (chip, FALSE);
+    }
+  wait_for_filter ();
+  g_assert_true (cm_filter_get_models_set (filter));
+  g_assert_cmpuint (g_strv_length ((GStrv) cm_filter_get_models (filter)), ==, 0);
+  g_assert_cmpstr (range_card_text (), ==, zero);
+  /* The other views are read when they show. */
+  g_assert_cmpuint (cm_report_get_stale (report), ==, CM_SECTION_ALL & ~CM_SECTION_OVERVIEW);
+  show_view ("models");
+  g_assert_cmpuint (n_rows (cm_models_page_get_rows (cm_window_get_models_page (window))), ==, 0);
+  show_view ("users");
+  g_assert_cmpuint (n_rows (cm_users_page_get_rows (cm_window_get_users_page (window))), ==, 0);
+  show_view ("sessions");
+  g_assert_cmpuint (n_rows (cm_sessions_page_get_rows (cm_window_get_sessions_page (window))), ==, 0);
+  cm_window_set_view (window, "overview");
+  g_assert_cmpuint (cm_cost_chart_get_n_days (cm_overview_page_get_chart (overview)), ==, 0);
+  save_png (GTK_WIDGET (window), "window-filtered-none.png");
+
+  /* One chip back on: that model only (changed on the Models view). */
+  show_view ("models");
+  gtk_toggle_button_set_active (cm_filter_bar_get_chip (bar, models[0]), TRUE);
+  wait_for_filter ();
+  g_assert_cmpuint (n_rows (cm_models_page_get_rows (cm_window_get_models_page (window))), >, 0);
+  for (guint i = 0; i < n_rows (cm_models_page_get_rows (cm_window_get_models_page (window))); i++)
+    {
+      g_autoptr(CmGroupItem) item = g_list_model_get_item (cm_models_page_get_rows (cm_window_get_models_page (window)), i);
+
+      g_assert_cmpstr (cm_group_item_get_key (item), ==, models[0]);
+    }
+
+  /* Reset: everything again. */
+  show_view ("overview");
+  cm_filter_bar_reset_models (bar);
+  wait_for_filter ();
+  g_assert_false (cm_filter_get_models_set (filter));
+  g_assert_cmpstr (range_card_text (), ==, full);
+  for (guint i = 0; models[i] != NULL; i++)
+    g_assert_true (gtk_toggle_button_get_active (cm_filter_bar_get_chip (bar, models[i])));
+
+  /* Bedrock only, through the backend checks. */
+  gtk_check_button_set_active (cm_filter_bar_get_backend_check (bar, CM_BACKEND_ANTHROPIC), FALSE);
+  gtk_check_button_set_active (cm_filter_bar_get_backend_check (bar, CM_BACKEND_VERTEX), FALSE);
+  gtk_check_button_set_active (cm_filter_bar_get_backend_check (bar, CM_BACKEND_UNKNOWN), FALSE);
+  wait_for_filter ();
+  g_assert_cmpuint (cm_filter_get_backends (filter), ==, 1u << CM_BACKEND_BEDROCK);
+  g_assert_cmpstr (range_card_text (), ==, want_bedrock);
+  g_assert_cmpuint (cm_cost_chart_get_n_series (cm_overview_page_get_chart (overview)), ==, 1);
+  save_png (GTK_WIDGET (window), "window-filtered-bedrock.png");
+  show_view ("models");
+  for (guint i = 0; i < n_rows (cm_models_page_get_rows (cm_window_get_models_page (window))); i++)
+    {
+      g_autoptr(CmGroupItem) item = g_list_model_get_item (cm_models_page_get_rows (cm_window_get_models_page (window)), i);
+
+      g_assert_cmpstr (cm_group_item_get_key2 (item), ==, "bedrock");
+    }
+  show_view ("users");
+  for (guint i = 0; i < n_rows (cm_users_page_get_rows (cm_window_get_users_page (window))); i++)
+    {
+      g_autoptr(CmGroupItem) item = g_list_model_get_item (cm_users_page_get_rows (cm_window_get_users_page (window)), i);
+
+      g_assert_cmpint (cm_group_item_get_backend_cost (item, CM_BACKEND_ANTHROPIC), ==, 0);
+      g_assert_cmpint (cm_group_item_get_backend_cost (item, CM_BACKEND_VERTEX), ==, 0);
+    }
+  show_view ("sessions");
+  g_assert_cmpuint (n_rows (cm_sessions_page_get_rows (cm_window_get_sessions_page (window))), <, all_sessions);
+  show_view ("overview");
+
+  cm_filter_bar_reset_models (bar);
+  wait_for_filter ();
+  g_assert_cmpstr (range_card_text (), ==, full);
+
+  /* A custom range of two days: the chart shows two days, the card their sum. */
+  cm_filter_set_since (filter, "2026-09-05");
+  cm_filter_set_until (filter, "2026-09-06");
+  cm_filter_set_date_range (filter, "custom");
+  wait_for_filter ();
+  {
+    JsonObject *days = json_object_get_object_member (expected, "days");
+    double usd = 0;
+    g_autofree char *want = NULL;
+
+    for (guint d = 5; d <= 6; d++)
+      {
+        g_autofree char *day = g_strdup_printf ("2026-09-%02u", d);
+        JsonObject *per_model = json_object_get_object_member (days, day);
+        g_autoptr(GList) names = json_object_get_members (per_model);
+
+        for (GList *l = names; l != NULL; l = l->next)
+          usd += json_object_get_double_member (json_object_get_object_member (per_model, l->data), "cost");
+      }
+    want = cm_format_money (usd_to_money (usd));
+    g_assert_cmpstr (range_card_text (), ==, want);
+    g_assert_cmpuint (cm_cost_chart_get_n_days (cm_overview_page_get_chart (overview)), <=, 2);
+  }
+
+  /* A project substring: every session shown is in such a project. */
+  cm_filter_set_date_range (filter, "all");
+  {
+    g_autoptr(CmSessionItem) session = g_list_model_get_item (cm_report_get_sessions (report), 0);
+    g_autofree char *needle = g_path_get_basename (cm_session_item_get_project (session));
+    GListModel *sessions = cm_sessions_page_get_rows (cm_window_get_sessions_page (window));
+
+    show_view ("sessions");
+    gtk_editable_set_text (GTK_EDITABLE (cm_filter_bar_get_project_entry (bar)), needle);
+    /* GtkSearchEntry waits a moment before it reports the text. */
+    while (g_strcmp0 (cm_filter_get_project (filter), needle) != 0)
+      g_main_context_iteration (NULL, TRUE);
+    wait_for_filter ();
+    g_assert_cmpuint (n_rows (sessions), >, 0);
+    for (guint i = 0; i < n_rows (sessions); i++)
+      {
+        g_autoptr(CmSessionItem) s = g_list_model_get_item (sessions, i);
+
+        g_assert_nonnull (strstr (cm_session_item_get_project (s), needle));
+      }
+    gtk_editable_set_text (GTK_EDITABLE (cm_filter_bar_get_project_entry (bar)), "");
+    while (cm_filter_get_project (filter) != NULL)
+      g_main_context_iteration (NULL, TRUE);
+    wait_for_filter ();
+  }
+  show_view ("overview");
+  g_assert_cmpstr (range_card_text (), ==, full);
+}
+
+static void
+test_export (void)
+{
+  const char *views[] = { "overview", "models", "users", "sessions" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      g_autofree char *name = NULL;
+      g_autofree char *json = NULL;
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      guint expect_rows;
+
+      show_view (views[i]);
+      json = cm_window_dup_export (window, CM_EXPORT_FORMAT_JSON, &name);
+      g_assert_true (g_str_has_suffix (name, ".json"));
+      json_parser_load_from_data (parser, json, -1, &error);
+      g_assert_no_error (error);
+
+      if (i == 0)
+        expect_rows = 4;
+      else if (i == 1)
+        expect_rows = n_rows (cm_models_page_get_rows (cm_window_get_models_page (window)));
+      else if (i == 2)
+        expect_rows = n_rows (cm_users_page_get_rows (cm_window_get_users_page (window)));
+      else
+        expect_rows = n_rows (cm_sessions_page_get_rows (cm_window_get_sessions_page (window)));
+      g_assert_cmpuint (json_array_get_length (json_node_get_array (json_parser_get_root (parser))), ==,
+                        expect_rows);
+    }
+}
+
+static void
+test_narrow (void)
+{
+  int width;
+
+  cm_window_set_view (window, "overview");
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 800);
+  iterate_for (300);
+
+  /* Everything fits 600 px: the window is not forced wider. */
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  g_assert_cmpint (width, <=, 600);
+  save_png (GTK_WIDGET (window), "window-narrow-overview.png");
+  cm_window_set_view (window, "users");
+  save_png (GTK_WIDGET (window), "window-narrow-users.png");
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 900);
+  iterate_for (300);
+}
+
+static void
+test_dark (void)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  iterate_for (200);
+  g_assert_true (adw_style_manager_get_dark (style));
+  cm_window_set_view (window, "overview");
+  save_png (GTK_WIDGET (window), "window-dark-overview.png");
+  cm_window_set_view (window, "models");
+  save_png (GTK_WIDGET (window), "window-dark-models.png");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  iterate_for (100);
+}
+
+static void
+test_shortcuts (void)
+{
+  GtkWindow *overlay;
+
+  /* Ctrl+2 and friends are window actions. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "users");
+  g_assert_cmpstr (cm_window_get_view (window), ==, "users");
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
+  iterate_for (100);
+  overlay = GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  g_assert_nonnull (overlay);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+  save_png (GTK_WIDGET (overlay), "window-shortcuts.png");
+  gtk_window_close (overlay);
+  iterate_for (50);
+}
+
+/* A second instance on a copy of one home: new lines show within 2 s, and an
+ * empty folder shows where it looked. */
+static CmApplication *
+start_app (const char *demo_dir,
+           const char *app_id)
+{
+  /* Each instance in this process needs its own D-Bus object path. */
+  CmApplication *other = g_object_new (CM_TYPE_APPLICATION,
+                                       "application-id", app_id,
+                                       "resource-base-path", APP_PATH,
+                                       NULL);
+  g_autoptr(GError) error = NULL;
+
+  cm_application_set_demo_dir (other, demo_dir);
+  g_application_set_flags (G_APPLICATION (other), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (other), NULL, &error);
+  g_assert_no_error (error);
+  g_settings_set_string (cm_application_get_settings (other), "timezone", "UTC");
+  g_application_activate (G_APPLICATION (other));
+  wait_for_report (other, 0);
+
+  return other;
+}
+
+static void
+test_live_updates (void)
+{
+  g_autofree char *dir = cm_test_make_tmpdir ("live");
+  g_autofree char *src = g_build_filename (cm_test_fixtures_dir (), "corpus", "user1", NULL);
+  g_autofree char *cmd = g_strdup_printf ("cp -r '%s' '%s/'", src, dir);
+  g_autofree char *find = g_strdup_printf ("find '%s' -name '*.jsonl' -size +1k", dir);
+  g_autofree char *files = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *line = NULL;
+  CmApplication *other;
+  CmReport *report;
+  gint64 before, start, elapsed;
+
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL));
+  g_assert_true (g_spawn_command_line_sync (find, &files, NULL, NULL, NULL));
+  path = g_strndup (files, strcspn (files, "\n"));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+
+  other = start_app (dir, APP_ID ".TestLive");
+  report = cm_application_get_report (other);
+  before = cm_group_item_get_totals (cm_report_get_totals (report, CM_PERIOD_RANGE))->messages;
+  g_assert_cmpint (before, >, 0);
+  /* The folder monitors are set up from a worker after the first scan. */
+  iterate_for (500);
+
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && line == NULL; i++)
+    if (strstr (lines[i], "\"type\":\"assistant\"") && strstr (lines[i], "\"id\":\"msg_") &&
+        strstr (lines[i], "\"requestId\":\""))
+      {
+        g_autoptr(GString) s = g_string_new (lines[i]);
+
+        g_string_replace (s, "\"id\":\"msg_", "\"id\":\"msg_window_live", 1);
+        g_string_replace (s, "\"requestId\":\"", "\"requestId\":\"req_window_live", 1);
+        line = g_strconcat (s->str, "\n", NULL);
+      }
+  g_assert_nonnull (line);
+
+  start = g_get_monotonic_time ();
+  cm_test_append_file (path, line);
+  while (cm_group_item_get_totals (cm_report_get_totals (report, CM_PERIOD_RANGE))->messages == before)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+    }
+  elapsed = g_get_monotonic_time () - start;
+  g_test_message ("new line shown after %.0f ms", elapsed / 1000.0);
+  g_assert_cmpint (elapsed, <, 2 * G_USEC_PER_SEC);
+  g_assert_cmpint (cm_group_item_get_totals (cm_report_get_totals (report, CM_PERIOD_RANGE))->messages, ==,
+                   before + 1);
+
+  gtk_window_destroy (gtk_application_get_active_window (GTK_APPLICATION (other)));
+  iterate_for (50);
+}
+
+static void
+test_empty_state (void)
+{
+  g_autofree char *dir = cm_test_make_tmpdir ("empty");
+  CmApplication *other = start_app (dir, APP_ID ".TestEmpty");
+  CmWindow *empty_window = CM_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (other)));
+
+  g_assert_cmpstr (cm_window_get_state (empty_window), ==, "empty");
+  /* It says where it looked and how to add a folder. */
+  g_assert_nonnull (strstr (cm_window_get_empty_text (empty_window), dir));
+  g_assert_nonnull (strstr (cm_window_get_empty_text (empty_window), "Add a folder"));
+  save_png (GTK_WIDGET (empty_window), "window-empty.png");
+
+  gtk_window_destroy (GTK_WINDOW (empty_window));
+  iterate_for (50);
+}
+
+static void
+isolate_home (void)
+{
+  g_autofree char *home = cm_test_make_tmpdir ("home");
+  g_autofree char *config = g_build_filename (home, ".config", NULL);
+  g_autofree char *data = g_build_filename (home, ".local", "share", NULL);
+  g_autofree char *cache = g_build_filename (home, ".cache", NULL);
+
+  g_setenv ("HOME", home, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_unsetenv ("CLAUDE_CONFIG_DIR");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *corpus = NULL;
+  g_autofree char *expected_path = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  g_setenv ("TZ", "UTC", TRUE);
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  gtk_test_init (&argc, &argv, NULL);
+  isolate_home ();
+
+  corpus = g_build_filename (cm_test_fixtures_dir (), "corpus", NULL);
+  expected_path = g_build_filename (cm_test_fixtures_dir (), "expected-utc.json", NULL);
+  json_parser_load_from_file (parser, expected_path, &error);
+  g_assert_no_error (error);
+  expected = json_node_get_object (json_parser_get_root (parser));
+
+  /* What `costmeter --demo` does: the corpus, a throw-away database. */
+  app = start_app (corpus, APP_ID);
+  window = CM_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 900);
+  iterate_for (300);
+
+  g_test_add_func ("/window/overview", test_overview);
+  g_test_add_func ("/window/models", test_models);
+  g_test_add_func ("/window/users", test_users);
+  g_test_add_func ("/window/sessions", test_sessions);
+  g_test_add_func ("/window/filters", test_filters);
+  g_test_add_func ("/window/export", test_export);
+  g_test_add_func ("/window/narrow", test_narrow);
+  g_test_add_func ("/window/dark", test_dark);
+  g_test_add_func ("/window/shortcuts", test_shortcuts);
+  g_test_add_func ("/window/live-updates", test_live_updates);
+  g_test_add_func ("/window/empty-state", test_empty_state);
+
+  ret = g_test_run ();
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_for (50);
+
+  return ret;
+}
