@@ -312,6 +312,54 @@ test_bad_arguments (void)
   result_clear (&r);
 }
 
+/* Every file under @dir (database, WAL, settings keyfile, anything). */
+static void
+assert_no_file_contains (const char *dir,
+                         const char *needle)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize len;
+
+      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        continue;
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        assert_no_file_contains (path, needle);
+      else if (g_file_get_contents (path, &contents, &len, NULL) &&
+               memmem (contents, len, needle, strlen (needle)) != NULL)
+        g_error ("the API key is in %s", path);
+    }
+}
+
+/* Issue 7: the key is in no log (all debug output on), no file the CLI
+ * writes (database, WAL, settings), whatever the server answers. */
+static void
+test_key_nowhere (void)
+{
+  g_autofree char *ok_env = g_strconcat ("COSTMETER_API_BASE_URL=", base_url, NULL);
+  g_autofree char *limited = g_strconcat ("COSTMETER_API_BASE_URL=", base_url, "/limited", NULL);
+  const char *urls[] = { ok_env, limited, "COSTMETER_API_BASE_URL=http://127.0.0.1:1" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+    {
+      const char *env[] = { urls[i], "ANTHROPIC_API_KEY=" TEST_KEY, "G_MESSAGES_DEBUG=all",
+                            "GSETTINGS_BACKEND=keyfile", NULL };
+      /* run_cli asserts the key is not in stdout or stderr. */
+      Result r = run_cli (env, "ratelimits", "--probe", "claude-haiku-4-5", NULL);
+
+      result_clear (&r);
+      r = run_cli (env, "ratelimits", NULL);
+      result_clear (&r);
+    }
+
+  assert_no_file_contains (tmpdir, TEST_KEY);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -341,6 +389,7 @@ main (int   argc,
   g_test_add_func ("/cli-ratelimits/probe-limited-then-list", test_probe_limited_then_list);
   g_test_add_func ("/cli-ratelimits/probe-wrong-key-setting", test_probe_wrong_key_and_setting);
   g_test_add_func ("/cli-ratelimits/bad-arguments", test_bad_arguments);
+  g_test_add_func ("/cli-ratelimits/key-nowhere", test_key_nowhere);
 
   rc = g_test_run ();
 
