@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <string.h>
 #include <json-glib/json-glib.h>
 
@@ -607,6 +609,49 @@ test_shortcuts (void)
   iterate_for (50);
 }
 
+static gboolean
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (find_label (child, text))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Run by the window-de test, with LANGUAGE=de and the build's catalogs. */
+static void
+test_german (void)
+{
+  if (g_strcmp0 (g_getenv ("LANGUAGE"), "de") != 0)
+    {
+      g_test_skip ("runs under LANGUAGE=de (the window-de test)");
+      return;
+    }
+
+  /* glibc ignores LANGUAGE in the C locale: .ci/run generates de_DE.UTF-8. */
+  if (setlocale (LC_MESSAGES, NULL) == NULL || g_str_has_prefix (setlocale (LC_MESSAGES, NULL), "C"))
+    {
+      g_test_skip ("the de_DE.UTF-8 locale is not installed (localedef -i de_DE -f UTF-8 de_DE.UTF-8)");
+      return;
+    }
+
+  g_assert_cmpstr (_("Cost per day"), ==, "Kosten pro Tag");
+  show_view ("overview");
+  g_assert_true (find_label (GTK_WIDGET (window), "Nach Backend"));
+  g_assert_true (find_label (GTK_WIDGET (window), "Kosten pro Tag"));
+  g_assert_true (find_label (GTK_WIDGET (window), "Gewählter Zeitraum"));
+  g_assert_false (find_label (GTK_WIDGET (window), "By backend"));
+  save_png (GTK_WIDGET (window), "window-de.png");
+}
+
 /* A second instance on a copy of one home: new lines show within 2 s, and an
  * empty folder shows where it looked. */
 static CmApplication *
@@ -733,6 +778,14 @@ main (int   argc,
 
   g_setenv ("TZ", "UTC", TRUE);
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  /* As main.c does, but with the catalogs compiled in the build folder. */
+  if (g_getenv ("CM_LOCALE_DIR") != NULL)
+    {
+      setlocale (LC_ALL, "");
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("CM_LOCALE_DIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
   gtk_test_init (&argc, &argv, NULL);
   isolate_home ();
 
@@ -749,6 +802,7 @@ main (int   argc,
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 900);
   iterate_for (300);
 
+  g_test_add_func ("/window/german", test_german);
   g_test_add_func ("/window/overview", test_overview);
   g_test_add_func ("/window/models", test_models);
   g_test_add_func ("/window/users", test_users);
