@@ -803,6 +803,14 @@ line_member (Lexer      *lx,
   return skip_value (lx, depth);
 }
 
+/* The value of four hex digits already checked by scan_string(). */
+static gunichar
+hex4 (const char *p)
+{
+  return g_ascii_xdigit_value (p[0]) << 12 | g_ascii_xdigit_value (p[1]) << 8 |
+         g_ascii_xdigit_value (p[2]) << 4 | g_ascii_xdigit_value (p[3]);
+}
+
 static char *
 slice_dup (const Slice *s)
 {
@@ -835,14 +843,12 @@ slice_dup (const Slice *s)
         case 't': g_string_append_c (out, '\t'); p += 2; break;
         case 'u':
           {
-            gunichar c = g_ascii_xdigit_value (p[2]) << 12 | g_ascii_xdigit_value (p[3]) << 8 |
-                         g_ascii_xdigit_value (p[4]) << 4 | g_ascii_xdigit_value (p[5]);
+            gunichar c = hex4 (p + 2);
 
             p += 6;
             if (c >= 0xD800 && c <= 0xDBFF && end - p >= 6 && p[0] == '\\' && p[1] == 'u')
               {
-                gunichar lo = g_ascii_xdigit_value (p[2]) << 12 | g_ascii_xdigit_value (p[3]) << 8 |
-                              g_ascii_xdigit_value (p[4]) << 4 | g_ascii_xdigit_value (p[5]);
+                gunichar lo = hex4 (p + 2);
 
                 if (lo >= 0xDC00 && lo <= 0xDFFF)
                   {
