@@ -251,3 +251,182 @@ cm_group_by_from_string (const char *str,
 
   return TRUE;
 }
+
+void
+cm_zone_cursor_init (CmZoneCursor        *zc,
+                     const CmQueryFilter *filter)
+{
+  zc->tz = NULL;
+  if (filter != NULL && filter->timezone != NULL && filter->timezone[0] != '\0')
+    zc->tz = g_time_zone_new_identifier (filter->timezone);
+  if (zc->tz == NULL)
+    zc->tz = g_time_zone_new_local ();
+  zc->bucket = G_MININT64;
+  zc->offset_ms = 0;
+}
+
+void
+cm_zone_cursor_clear (CmZoneCursor *zc)
+{
+  g_clear_pointer (&zc->tz, g_time_zone_unref);
+}
+
+gint64
+cm_zone_cursor_day (CmZoneCursor *zc,
+                    gint64        ts_ms)
+{
+  /* Every real zone changes offset on a quarter hour. */
+  gint64 bucket = ts_ms / (15 * 60 * 1000);
+  gint64 local, day;
+
+  if (bucket != zc->bucket)
+    {
+      int interval = g_time_zone_find_interval (zc->tz, G_TIME_TYPE_UNIVERSAL, ts_ms / 1000);
+
+      zc->bucket = bucket;
+      zc->offset_ms = interval >= 0 ? (gint64) g_time_zone_get_offset (zc->tz, interval) * 1000 : 0;
+    }
+
+  local = ts_ms + zc->offset_ms;
+  day = local / 86400000;
+  if (local < 0 && local % 86400000 != 0)
+    day--;
+
+  return day;
+}
+
+gint64
+cm_zone_cursor_midnight (CmZoneCursor *zc,
+                         const char   *day,
+                         int           add_days)
+{
+  guint y, m, d;
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GDateTime) shifted = NULL;
+
+  if (sscanf (day, "%4u-%2u-%2u", &y, &m, &d) != 3)
+    return 0;
+
+  start = g_date_time_new (zc->tz, y, m, d, 0, 0, 0);
+  if (start == NULL)
+    return 0;
+  shifted = g_date_time_add_days (start, add_days);
+
+  return g_date_time_to_unix (shifted) * 1000;
+}
+
+static void
+date_from_day_number (gint64  day,
+                      GDate  *date)
+{
+  g_date_clear (date, 1);
+  /* Julian day 719163 is 1970-01-01 in GDate's counting. */
+  g_date_set_julian (date, (guint32) (day + 719163));
+}
+
+char *
+cm_day_number_format (gint64 day)
+{
+  GDate date;
+
+  date_from_day_number (day, &date);
+
+  return g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (&date),
+                          g_date_get_month (&date), g_date_get_day (&date));
+}
+
+gint64
+cm_day_number_month (gint64 day)
+{
+  GDate date;
+
+  date_from_day_number (day, &date);
+
+  return g_date_get_year (&date) * 100 + g_date_get_month (&date);
+}
+
+char *
+cm_month_number_format (gint64 month)
+{
+  return g_strdup_printf ("%04" G_GINT64_FORMAT "-%02" G_GINT64_FORMAT, month / 100, month % 100);
+}
+
+static int
+compare_keys (const char *a,
+              const char *b)
+{
+  gboolean ua = g_strcmp0 (a, CM_UNATTRIBUTED_KEY) == 0;
+  gboolean ub = g_strcmp0 (b, CM_UNATTRIBUTED_KEY) == 0;
+
+  if (ua != ub)
+    return ua ? 1 : -1;
+
+  return g_strcmp0 (a, b);
+}
+
+static int
+compare_group_rows (gconstpointer a,
+                    gconstpointer b)
+{
+  const CmGroupRow *ra = *(const CmGroupRow **) a;
+  const CmGroupRow *rb = *(const CmGroupRow **) b;
+  int c = compare_keys (ra->key, rb->key);
+
+  return c != 0 ? c : compare_keys (ra->key2, rb->key2);
+}
+
+void
+cm_group_rows_sort (GPtrArray *rows)
+{
+  g_ptr_array_sort (rows, compare_group_rows);
+}
+
+static int
+compare_sessions (gconstpointer a,
+                  gconstpointer b)
+{
+  const CmSessionRow *ra = *(const CmSessionRow **) a;
+  const CmSessionRow *rb = *(const CmSessionRow **) b;
+
+  if (ra->totals.last_ms != rb->totals.last_ms)
+    return ra->totals.last_ms > rb->totals.last_ms ? -1 : 1;
+
+  return g_strcmp0 (ra->session_id, rb->session_id);
+}
+
+void
+cm_session_rows_sort (GPtrArray *rows)
+{
+  g_ptr_array_sort (rows, compare_sessions);
+}
+
+static int
+compare_model_cost (gconstpointer a,
+                    gconstpointer b)
+{
+  const CmGroupRow *ra = *(const CmGroupRow **) a;
+  const CmGroupRow *rb = *(const CmGroupRow **) b;
+
+  if (ra->totals.cost != rb->totals.cost)
+    return ra->totals.cost > rb->totals.cost ? -1 : 1;
+
+  return g_strcmp0 (ra->key, rb->key);
+}
+
+void
+cm_session_row_set_models (CmSessionRow *row,
+                           GPtrArray    *models)
+{
+  GString *names = g_string_new (NULL);
+
+  g_ptr_array_sort (models, compare_model_cost);
+  for (guint i = 0; i < models->len; i++)
+    {
+      const CmGroupRow *model = g_ptr_array_index (models, i);
+
+      g_string_append_printf (names, "%s%s", i > 0 ? ", " : "", model->key);
+    }
+
+  g_free (row->models);
+  row->models = g_string_free (names, FALSE);
+}

@@ -117,6 +117,41 @@ const char    *cm_group_by_to_string     (CmGroupBy            group);
 gboolean       cm_group_by_from_string   (const char          *str,
                                           CmGroupBy           *group);
 
+/* Shared by the store's SQL reports and the in-memory rollup cache, so that
+ * both give the same keys in the same order. */
+
+/* Local day numbers (days since 1970-01-01 in a zone) for timestamps in
+ * any order; the offset is looked up once per quarter hour. */
+typedef struct
+{
+  GTimeZone *tz;
+  gint64     bucket;
+  gint64     offset_ms;
+} CmZoneCursor;
+
+void           cm_zone_cursor_init       (CmZoneCursor        *zc,
+                                          const CmQueryFilter *filter);
+void           cm_zone_cursor_clear      (CmZoneCursor        *zc);
+gint64         cm_zone_cursor_day        (CmZoneCursor        *zc,
+                                          gint64               ts_ms);
+/* The Unix ms of local midnight of "YYYY-MM-DD" + @add_days; 0 if invalid. */
+gint64         cm_zone_cursor_midnight   (CmZoneCursor        *zc,
+                                          const char          *day,
+                                          int                  add_days);
+char          *cm_day_number_format      (gint64               day);
+/* yyyymm */
+gint64         cm_day_number_month       (gint64               day);
+char          *cm_month_number_format    (gint64               month);
+
+/* By key, then key2; CM_UNATTRIBUTED_KEY last. */
+void           cm_group_rows_sort        (GPtrArray           *rows);
+/* Newest activity first. */
+void           cm_session_rows_sort      (GPtrArray           *rows);
+/* Sets @row->models from (model, cost) group rows, costliest first;
+ * sorts @models. */
+void           cm_session_row_set_models (CmSessionRow        *row,
+                                          GPtrArray           *models);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmQueryFilter, cm_query_filter_free)
 
 G_END_DECLS

@@ -1209,6 +1209,7 @@ cm_scanner_scan_sync (CmScanner     *self,
 out:
   if (stats.bytes_read > 64 * 1024 * 1024)
     cm_store_checkpoint (self->store);
+  cm_store_release_memory (self->store);
   if (local_error == NULL)
     stats.messages_added = cm_store_count_messages (self->store, NULL) - before;
   if (changed)

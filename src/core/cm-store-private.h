@@ -38,6 +38,8 @@ gint64       cm_store_count_messages       (CmStore           *self,
 /* Folds the write-ahead log into the database after a large write, so the
  * next reader does not have to walk it. */
 void         cm_store_checkpoint           (CmStore           *self);
+/* Gives back the write connection's page cache after a scan. */
+void         cm_store_release_memory       (CmStore           *self);
 
 /* path -> CmFileState */
 GHashTable  *cm_store_load_file_states     (CmStore           *self,

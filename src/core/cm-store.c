@@ -247,11 +247,19 @@ query_int (sqlite3     *db,
   return TRUE;
 }
 
+/* The write connection keeps a large page cache (scans update the indexes
+ * everywhere); readers keep a small one: what they read repeatedly is the
+ * rollup, and the kernel's page cache holds the file anyway. */
+#define WRITER_CACHE_KB 32000
+#define READER_CACHE_KB 4000
+
 static sqlite3 *
 open_connection (const char  *path,
                  gboolean     create,
+                 int          cache_kb,
                  GError     **error)
 {
+  g_autofree char *cache_sql = NULL;
   sqlite3 *db = NULL;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2 (path, &db, flags, NULL);
@@ -269,9 +277,15 @@ open_connection (const char  *path,
   if (!exec_sql (db,
                  "PRAGMA journal_mode = WAL;"
                  "PRAGMA synchronous = NORMAL;"
-                 "PRAGMA temp_store = MEMORY;"
-                 "PRAGMA cache_size = -32000;",
+                 "PRAGMA temp_store = MEMORY;",
                  error))
+    {
+      sqlite3_close (db);
+      return NULL;
+    }
+
+  cache_sql = g_strdup_printf ("PRAGMA cache_size = -%d;", cache_kb);
+  if (!exec_sql (db, cache_sql, error))
     {
       sqlite3_close (db);
       return NULL;
@@ -415,7 +429,7 @@ cm_store_open (const char  *path,
   self->path = g_strdup (path);
   self->context = g_main_context_ref_thread_default ();
 
-  self->db = open_connection (path, TRUE, error);
+  self->db = open_connection (path, TRUE, WRITER_CACHE_KB, error);
   if (self->db == NULL)
     return NULL;
 
@@ -533,7 +547,7 @@ take_reader (CmStore  *self,
   if (db != NULL)
     return db;
 
-  return open_connection (self->path, FALSE, error);
+  return open_connection (self->path, FALSE, READER_CACHE_KB, error);
 }
 
 static void
@@ -1348,60 +1362,12 @@ cm_store_reprice (CmStore    *self,
 
 /* --- queries --- */
 
-typedef struct
-{
-  GTimeZone *tz;
-  gint64     bucket;  /* 15-minute UTC bucket of the cached offset */
-  gint64     offset_ms;
-} ZoneCache;
-
-static gint64
-local_offset_ms (ZoneCache *zc,
-                 gint64     ts_ms)
-{
-  /* Every real zone changes offset on a quarter hour. */
-  gint64 bucket = ts_ms / (15 * 60 * 1000);
-
-  if (bucket != zc->bucket)
-    {
-      gint64 t = ts_ms / 1000;
-      int interval = g_time_zone_find_interval (zc->tz, G_TIME_TYPE_UNIVERSAL, t);
-
-      zc->bucket = bucket;
-      zc->offset_ms = interval >= 0 ? (gint64) g_time_zone_get_offset (zc->tz, interval) * 1000 : 0;
-    }
-
-  return zc->offset_ms;
-}
-
-static gint64
-local_day_number (ZoneCache *zc,
-                  gint64     ts_ms)
-{
-  gint64 local = ts_ms + local_offset_ms (zc, ts_ms);
-  gint64 day = local / 86400000;
-
-  if (local < 0 && local % 86400000 != 0)
-    day--;
-
-  return day;
-}
-
 static void
 day_udf (sqlite3_context  *ctx,
          int               argc,
          sqlite3_value   **argv)
 {
-  sqlite3_result_int64 (ctx, local_day_number (sqlite3_user_data (ctx), sqlite3_value_int64 (argv[0])));
-}
-
-static void
-date_from_day_number (gint64  day,
-                      GDate  *date)
-{
-  g_date_clear (date, 1);
-  /* Julian day 719163 is 1970-01-01 in GDate's counting. */
-  g_date_set_julian (date, (guint32) (day + 719163));
+  sqlite3_result_int64 (ctx, cm_zone_cursor_day (sqlite3_user_data (ctx), sqlite3_value_int64 (argv[0])));
 }
 
 static void
@@ -1409,10 +1375,9 @@ month_udf (sqlite3_context  *ctx,
            int               argc,
            sqlite3_value   **argv)
 {
-  GDate date;
+  gint64 day = cm_zone_cursor_day (sqlite3_user_data (ctx), sqlite3_value_int64 (argv[0]));
 
-  date_from_day_number (local_day_number (sqlite3_user_data (ctx), sqlite3_value_int64 (argv[0])), &date);
-  sqlite3_result_int64 (ctx, g_date_get_year (&date) * 100 + g_date_get_month (&date));
+  sqlite3_result_int64 (ctx, cm_day_number_month (day));
 }
 
 typedef struct
@@ -1475,42 +1440,11 @@ strv_to_json (const char * const *strv)
   return json_to_string (root, FALSE);
 }
 
-static GTimeZone *
-filter_zone (const CmQueryFilter *filter)
-{
-  GTimeZone *tz = NULL;
-
-  if (filter != NULL && filter->timezone != NULL && filter->timezone[0] != '\0')
-    tz = g_time_zone_new_identifier (filter->timezone);
-
-  return tz != NULL ? tz : g_time_zone_new_local ();
-}
-
-static gint64
-local_midnight_ms (GTimeZone  *tz,
-                   const char *day,
-                   int         add_days)
-{
-  guint y, m, d;
-  g_autoptr(GDateTime) start = NULL;
-  g_autoptr(GDateTime) shifted = NULL;
-
-  if (sscanf (day, "%4u-%2u-%2u", &y, &m, &d) != 3)
-    return 0;
-
-  start = g_date_time_new (tz, y, m, d, 0, 0, 0);
-  if (start == NULL)
-    return 0;
-  shifted = g_date_time_add_days (start, add_days);
-
-  return g_date_time_to_unix (shifted) * 1000;
-}
-
 /* Every filter value is a bound parameter: nothing the user types is ever
  * pasted into SQL. */
 static gboolean
 build_where (const CmQueryFilter  *filter,
-             GTimeZone            *tz,
+             CmZoneCursor         *zc,
              Params               *p,
              GError              **error)
 {
@@ -1521,9 +1455,9 @@ build_where (const CmQueryFilter  *filter,
     return FALSE;
 
   if (filter->since != NULL)
-    add_int (p, " AND m.ts >= ?", local_midnight_ms (tz, filter->since, 0));
+    add_int (p, " AND m.ts >= ?", cm_zone_cursor_midnight (zc, filter->since, 0));
   if (filter->until != NULL)
-    add_int (p, " AND m.ts < ?", local_midnight_ms (tz, filter->until, 1));
+    add_int (p, " AND m.ts < ?", cm_zone_cursor_midnight (zc, filter->until, 1));
   if (filter->project != NULL && filter->project[0] != '\0')
     add_text (p, " AND instr (lower (coalesce (m.project, '')), lower (?)) > 0",
               g_strdup (filter->project));
@@ -1613,8 +1547,8 @@ typedef struct
 {
   CmStore   *store;
   sqlite3   *db;
-  ZoneCache  zone;
-  Params     params;
+  CmZoneCursor zone;
+  Params       params;
 } Query;
 
 static gboolean
@@ -1625,11 +1559,10 @@ query_begin (Query                *q,
 {
   memset (q, 0, sizeof *q);
   q->store = self;
-  q->zone.tz = filter_zone (filter);
-  q->zone.bucket = G_MININT64;
+  cm_zone_cursor_init (&q->zone, filter);
   params_init (&q->params);
 
-  if (!build_where (filter, q->zone.tz, &q->params, error))
+  if (!build_where (filter, &q->zone, &q->params, error))
     return FALSE;
 
   q->db = take_reader (self, error);
@@ -1655,7 +1588,7 @@ query_end (Query *q)
       give_reader (q->store, q->db);
     }
   params_clear (&q->params);
-  g_clear_pointer (&q->zone.tz, g_time_zone_unref);
+  cm_zone_cursor_clear (&q->zone);
 }
 
 static sqlite3_stmt *
@@ -1748,7 +1681,6 @@ group_key (KeyContext   *kc,
            int           column,
            CmGroupBy     group)
 {
-  GDate date;
   gint64 v;
 
   if (group == CM_GROUP_NONE)
@@ -1759,12 +1691,10 @@ group_key (KeyContext   *kc,
   switch (group)
     {
     case CM_GROUP_DAY:
-      date_from_day_number (v, &date);
-      return g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (&date),
-                              g_date_get_month (&date), g_date_get_day (&date));
+      return cm_day_number_format (v);
 
     case CM_GROUP_MONTH:
-      return g_strdup_printf ("%04" G_GINT64_FORMAT "-%02" G_GINT64_FORMAT, v / 100, v % 100);
+      return cm_month_number_format (v);
 
     case CM_GROUP_BACKEND:
       return g_strdup (cm_backend_to_string (v >= 0 && v < CM_N_BACKENDS ? v : CM_BACKEND_UNKNOWN));
@@ -1800,31 +1730,6 @@ load_emails (sqlite3 *db)
   sqlite3_finalize (stmt);
 
   return emails;
-}
-
-static int
-compare_keys (const char *a,
-              const char *b)
-{
-  /* Unattributed always sorts last. */
-  gboolean ua = g_strcmp0 (a, CM_UNATTRIBUTED_KEY) == 0;
-  gboolean ub = g_strcmp0 (b, CM_UNATTRIBUTED_KEY) == 0;
-
-  if (ua != ub)
-    return ua ? 1 : -1;
-
-  return g_strcmp0 (a, b);
-}
-
-static int
-compare_group_rows (gconstpointer a,
-                    gconstpointer b)
-{
-  const CmGroupRow *ra = *(const CmGroupRow **) a;
-  const CmGroupRow *rb = *(const CmGroupRow **) b;
-  int c = compare_keys (ra->key, rb->key);
-
-  return c != 0 ? c : compare_keys (ra->key2, rb->key2);
 }
 
 GPtrArray *
@@ -1883,7 +1788,7 @@ cm_store_query_groups (CmStore              *self,
 
   query_end (&q);
 
-  g_ptr_array_sort (rows, compare_group_rows);
+  cm_group_rows_sort (rows);
 
   return g_steal_pointer (&rows);
 }
@@ -1891,34 +1796,9 @@ cm_store_query_groups (CmStore              *self,
 typedef struct
 {
   CmSessionRow *row;
+  gint64        user_id;
   GPtrArray    *models;   /* CmGroupRow borrowed: key = model, cost */
 } SessionAcc;
-
-static int
-compare_model_cost (gconstpointer a,
-                    gconstpointer b)
-{
-  const CmGroupRow *ra = *(const CmGroupRow **) a;
-  const CmGroupRow *rb = *(const CmGroupRow **) b;
-
-  if (ra->totals.cost != rb->totals.cost)
-    return ra->totals.cost > rb->totals.cost ? -1 : 1;
-
-  return g_strcmp0 (ra->key, rb->key);
-}
-
-static int
-compare_sessions (gconstpointer a,
-                  gconstpointer b)
-{
-  const CmSessionRow *ra = *(const CmSessionRow **) a;
-  const CmSessionRow *rb = *(const CmSessionRow **) b;
-
-  if (ra->totals.last_ms != rb->totals.last_ms)
-    return ra->totals.last_ms > rb->totals.last_ms ? -1 : 1;
-
-  return g_strcmp0 (ra->session_id, rb->session_id);
-}
 
 GPtrArray *
 cm_store_query_sessions (CmStore              *self,
@@ -1957,6 +1837,8 @@ cm_store_query_sessions (CmStore              *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *session_id = (const char *) sqlite3_column_text (stmt, 0);
+      const char *project = (const char *) sqlite3_column_text (stmt, 2);
+      gint64 user_id = sqlite3_column_int64 (stmt, 3);
       CmGroupRow *model = g_new0 (CmGroupRow, 1);
       SessionAcc *acc = g_hash_table_lookup (sessions, session_id);
 
@@ -1974,10 +1856,15 @@ cm_store_query_sessions (CmStore              *self,
           g_hash_table_insert (sessions, acc->row->session_id, acc);
         }
 
-      if (acc->row->project == NULL && sqlite3_column_type (stmt, 2) != SQLITE_NULL)
-        acc->row->project = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      if (acc->row->user == NULL && sqlite3_column_type (stmt, 3) != SQLITE_NULL)
-        acc->row->user = g_strdup (g_hash_table_lookup (emails, GINT_TO_POINTER (sqlite3_column_int (stmt, 3))));
+      /* The greatest project and user id of the session, as SQL max () would
+       * give over all its messages (the rollup cache agrees). */
+      if (project != NULL && g_strcmp0 (project, acc->row->project) > 0)
+        {
+          g_free (acc->row->project);
+          acc->row->project = g_strdup (project);
+        }
+      if (user_id > acc->user_id)
+        acc->user_id = user_id;
 
       cm_totals_add (&acc->row->totals, &model->totals);
       g_ptr_array_add (acc->models, model);
@@ -1996,17 +1883,10 @@ cm_store_query_sessions (CmStore              *self,
     g_hash_table_iter_init (&iter, sessions);
     while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &acc))
       {
-        g_autoptr(GString) names = g_string_new (NULL);
+        const char *email = acc->user_id > 0 ? g_hash_table_lookup (emails, GINT_TO_POINTER ((int) acc->user_id)) : NULL;
 
-        g_ptr_array_sort (acc->models, compare_model_cost);
-        for (guint i = 0; i < acc->models->len; i++)
-          {
-            CmGroupRow *model = g_ptr_array_index (acc->models, i);
-            g_string_append_printf (names, "%s%s", i > 0 ? ", " : "", model->key);
-          }
-        acc->row->models = g_string_free (g_steal_pointer (&names), FALSE);
-        if (acc->row->user == NULL)
-          acc->row->user = g_strdup (CM_UNATTRIBUTED_KEY);
+        cm_session_row_set_models (acc->row, acc->models);
+        acc->row->user = g_strdup (email != NULL ? email : CM_UNATTRIBUTED_KEY);
         g_ptr_array_unref (acc->models);
         g_free (acc);
       }
@@ -2015,7 +1895,7 @@ cm_store_query_sessions (CmStore              *self,
   if (rc != SQLITE_DONE)
     return NULL;
 
-  g_ptr_array_sort (rows, compare_sessions);
+  cm_session_rows_sort (rows);
 
   return g_steal_pointer (&rows);
 }
@@ -2161,6 +2041,17 @@ cm_store_checkpoint (CmStore *self)
   g_mutex_unlock (&self->write_lock);
 }
 
+void
+cm_store_release_memory (CmStore *self)
+{
+  g_return_if_fail (CM_IS_STORE (self));
+
+  /* A scan is over: the write cache would sit idle until the next one. */
+  g_mutex_lock (&self->write_lock);
+  sqlite3_db_release_memory (self->db);
+  g_mutex_unlock (&self->write_lock);
+}
+
 gint64
 cm_store_count_messages (CmStore  *self,
                          GError  **error)
@@ -2171,7 +2062,8 @@ cm_store_count_messages (CmStore  *self,
   if (db == NULL)
     return -1;
 
-  if (!query_int (db, "SELECT count (*) FROM messages", &count, error))
+  /* The rollup counts every message: far fewer rows than the table. */
+  if (!query_int (db, "SELECT coalesce (sum (messages), 0) FROM rollup", &count, error))
     count = -1;
 
   give_reader (self, db);
