@@ -41,6 +41,37 @@ void         cm_store_checkpoint           (CmStore           *self);
 /* Gives back the write connection's page cache after a scan. */
 void         cm_store_release_memory       (CmStore           *self);
 
+/* One slice of the stored usage, as the rollup cache reads it: a rollup row
+ * (a quarter hour of one model, backend, user and project), or a single
+ * message with its session. */
+typedef struct
+{
+  gint64      ts;          /* the quarter hour's start, or the message's time */
+  const char *session_id;  /* NULL from the rollup */
+  const char *model;
+  CmBackend   backend;
+  gint64      user_id;     /* 0: nobody */
+  const char *project;     /* NULL: none */
+  CmTotals    totals;
+} CmSlice;
+
+typedef void (*CmSliceFunc) (const CmSlice *slice,
+                             gpointer       user_data);
+
+/* Every rollup row, in no order, in one read transaction; @emails gets
+ * user id -> e-mail. */
+gboolean     cm_store_read_rollup          (CmStore           *self,
+                                            GHashTable        *emails,
+                                            CmSliceFunc        func,
+                                            gpointer           user_data,
+                                            GError           **error);
+/* Every message (ts is the quarter hour's start), in no order. */
+gboolean     cm_store_read_message_slices  (CmStore           *self,
+                                            GHashTable        *emails,
+                                            CmSliceFunc        func,
+                                            gpointer           user_data,
+                                            GError           **error);
+
 /* path -> CmFileState */
 GHashTable  *cm_store_load_file_states     (CmStore           *self,
                                             GError           **error);

@@ -1900,6 +1900,102 @@ cm_store_query_sessions (CmStore              *self,
   return g_steal_pointer (&rows);
 }
 
+static gboolean
+read_slices (CmStore      *self,
+             const char   *sql,
+             gboolean      messages,
+             GHashTable   *emails,
+             CmSliceFunc   func,
+             gpointer      user_data,
+             GError      **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+  int rc;
+
+  db = take_reader (self, error);
+  if (db == NULL)
+    return FALSE;
+
+  /* The users and the rows from one snapshot of the database. */
+  if (!exec_sql (db, "BEGIN", error))
+    {
+      give_reader (self, db);
+      return FALSE;
+    }
+
+  if (sqlite3_prepare_v2 (db, "SELECT id, email FROM users", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        g_hash_table_insert (emails, GINT_TO_POINTER (sqlite3_column_int (stmt, 0)),
+                             g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+    }
+  sqlite3_finalize (stmt);
+
+  rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+  while (rc == SQLITE_OK || rc == SQLITE_ROW)
+    {
+      CmSlice slice = { 0 };
+      gint64 backend;
+
+      if ((rc = sqlite3_step (stmt)) != SQLITE_ROW)
+        break;
+
+      backend = sqlite3_column_int64 (stmt, 3);
+      slice.ts = sqlite3_column_int64 (stmt, 0);
+      slice.session_id = (const char *) sqlite3_column_text (stmt, 1);
+      slice.model = (const char *) sqlite3_column_text (stmt, 2);
+      slice.backend = backend >= 0 && backend < CM_N_BACKENDS ? backend : CM_BACKEND_UNKNOWN;
+      slice.user_id = sqlite3_column_int64 (stmt, 4);
+      slice.project = (const char *) sqlite3_column_text (stmt, 5);
+      read_totals (stmt, 6, &slice.totals);
+      if (messages)
+        slice.ts -= slice.ts % 900000;
+      func (&slice, user_data);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    set_sqlite_error (error, db, rc, "read the usage");
+  exec_sql (db, "COMMIT", NULL);
+  give_reader (self, db);
+
+  return rc == SQLITE_DONE;
+}
+
+gboolean
+cm_store_read_rollup (CmStore      *self,
+                      GHashTable   *emails,
+                      CmSliceFunc   func,
+                      gpointer      user_data,
+                      GError      **error)
+{
+  g_return_val_if_fail (CM_IS_STORE (self), FALSE);
+
+  return read_slices (self,
+                      "SELECT ts, NULL, model, backend, user_id, nullif (project, ''), input, output,"
+                      " cw5m, cw1h, cr, ws, messages, unpriced, estimated, cost, c_input, c_output,"
+                      " c_cw5m, c_cw1h, c_cr, c_ws, first_ms, last_ms FROM rollup",
+                      FALSE, emails, func, user_data, error);
+}
+
+gboolean
+cm_store_read_message_slices (CmStore      *self,
+                              GHashTable   *emails,
+                              CmSliceFunc   func,
+                              gpointer      user_data,
+                              GError      **error)
+{
+  g_return_val_if_fail (CM_IS_STORE (self), FALSE);
+
+  /* The sums over a single row: the message's own figures. */
+  return read_slices (self,
+                      "SELECT m.ts, m.session_id, m.model, m.backend, ifnull (m.user_id, 0), m.project,"
+                      " m.input, m.output, m.cw5m, m.cw1h, m.cr, m.ws, 1, m.priced = 0, m.estimated,"
+                      " m.cost, m.c_input, m.c_output, m.c_cw5m, m.c_cw1h, m.c_cr, m.c_ws, m.ts, m.ts"
+                      " FROM messages m",
+                      TRUE, emails, func, user_data, error);
+}
+
 GPtrArray *
 cm_store_query_session_messages (CmStore     *self,
                                  const char  *session_id,
