@@ -35,6 +35,10 @@ gboolean       cm_rollup_cache_get_sessions   (CmRollupCache        *self);
 /* Slices held now (0 before the first query). */
 guint          cm_rollup_cache_get_n_slices   (CmRollupCache        *self);
 
+/* Reads the store again at the next query, even if its generation did not
+ * move (a scan commits batches before it says "changed"). */
+void           cm_rollup_cache_invalidate     (CmRollupCache        *self);
+
 /* As cm_store_query_groups() once per grouping, in one pass: @results gets
  * one GPtrArray of CmGroupRow per grouping, in the store's order. A session
  * grouping or a session filter needs a cache with sessions. */

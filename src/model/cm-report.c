@@ -11,6 +11,7 @@
 
 #include "cm-message-item.h"
 #include "cm-report.h"
+#include "cm-rollup-cache.h"
 #include "cm-session-item.h"
 
 /* Store "changed" arrives once per scanned batch: wait a little for more. */
@@ -24,6 +25,8 @@ struct _CmReport
 
   CmStore      *store;
   CmFilter     *filter;
+  CmRollupCache *rollup;      /* the views' figures, in memory */
+  CmRollupCache *by_session;  /* the sessions list's, read when first shown */
 
   GListStore   *backends;
   GListStore   *days;
@@ -89,6 +92,8 @@ typedef struct
 {
   JobKind        kind;
   CmStore       *store;
+  CmRollupCache *rollup;
+  CmRollupCache *by_session;
   CmQueryFilter *filters[CM_N_PERIODS];
   gboolean       by_model;
   guint          sections;   /* main: the sections to read */
@@ -118,6 +123,8 @@ static void
 job_free (Job *job)
 {
   g_clear_object (&job->store);
+  g_clear_object (&job->rollup);
+  g_clear_object (&job->by_session);
   g_free (job->key);
   for (guint i = 0; i < CM_N_PERIODS; i++)
     g_clear_pointer (&job->filters[i], cm_query_filter_free);
@@ -355,72 +362,6 @@ set_shares (GPtrArray *items,
 }
 
 /* One grouped query; two of these run side by side. */
-typedef struct
-{
-  CmStore             *store;
-  const CmQueryFilter *filter;
-  CmGroupBy            primary;
-  CmGroupBy            secondary;
-  GCancellable        *cancellable;
-  GPtrArray           *rows;
-  GError              *error;
-} GroupQuery;
-
-static void
-run_group_query (GroupQuery *q)
-{
-  if (g_cancellable_set_error_if_cancelled (q->cancellable, &q->error))
-    return;
-
-  q->rows = cm_store_query_groups (q->store, q->filter, q->primary, q->secondary, &q->error);
-}
-
-/* Every other query of a list, from @first. */
-typedef struct
-{
-  GroupQuery *queries;
-  guint       n_queries;
-  guint       first;
-} Batch;
-
-static gpointer
-run_batch (gpointer data)
-{
-  Batch *batch = data;
-
-  for (guint i = batch->first; i < batch->n_queries; i += 2)
-    run_group_query (&batch->queries[i]);
-
-  return NULL;
-}
-
-/* On more than one core, two queries run at a time (the store has a
- * reader connection per thread). */
-static void
-run_queries (GroupQuery *queries,
-             guint       n_queries,
-             GError    **error)
-{
-  Batch mine = { queries, n_queries, 0 };
-  Batch other = { queries, n_queries, 1 };
-  GThread *helper = NULL;
-
-  if (n_queries > 1 && g_get_num_processors () > 1)
-    helper = g_thread_new ("cm-report", run_batch, &other);
-  run_batch (&mine);
-  if (helper != NULL)
-    g_thread_join (helper);
-  else
-    run_batch (&other);
-
-  for (guint i = 0; i < n_queries; i++)
-    {
-      if (queries[i].error != NULL && *error == NULL)
-        g_propagate_error (error, g_steal_pointer (&queries[i].error));
-      g_clear_error (&queries[i].error);
-    }
-}
-
 /* The card's days lie inside the range: its figures are a sum of day rows. */
 static gboolean
 range_covers (const CmQueryFilter *range,
@@ -454,42 +395,44 @@ main_worker (Job          *job,
              GError      **error)
 {
   CmQueryFilter *range = job->filters[CM_PERIOD_RANGE];
-  GroupQuery q[5];
+  CmGrouping groupings[5];
+  GPtrArray *rows[5] = { NULL };
   guint n = 0;
   GPtrArray *days = NULL, *projects = NULL, *backends = NULL, *models = NULL, *users = NULL;
   GPtrArray *any = NULL;
   int i_days = -1, i_projects = -1, i_backends = -1, i_models = -1, i_users = -1;
 
-#define ADD_QUERY(index, p, s2) \
+#define ADD_GROUPING(index, p, s2) \
   G_STMT_START { \
     index = n; \
-    q[n++] = (GroupQuery) { job->store, range, p, s2, cancellable, NULL, NULL }; \
+    groupings[n++] = (CmGrouping) { p, s2 }; \
   } G_STMT_END
 
   /* Only what the shown views need: a hidden view is read when it shows. */
   if (job->sections & CM_SECTION_OVERVIEW)
     {
-      ADD_QUERY (i_days, CM_GROUP_DAY, job->by_model ? CM_GROUP_MODEL : CM_GROUP_BACKEND);
-      ADD_QUERY (i_projects, CM_GROUP_PROJECT, CM_GROUP_NONE);
+      ADD_GROUPING (i_days, CM_GROUP_DAY, job->by_model ? CM_GROUP_MODEL : CM_GROUP_BACKEND);
+      ADD_GROUPING (i_projects, CM_GROUP_PROJECT, CM_GROUP_NONE);
       if (job->by_model)
-        ADD_QUERY (i_backends, CM_GROUP_BACKEND, CM_GROUP_NONE);
+        ADD_GROUPING (i_backends, CM_GROUP_BACKEND, CM_GROUP_NONE);
     }
   if (job->sections & CM_SECTION_MODELS)
-    ADD_QUERY (i_models, CM_GROUP_MODEL, CM_GROUP_BACKEND);
+    ADD_GROUPING (i_models, CM_GROUP_MODEL, CM_GROUP_BACKEND);
   if (job->sections & CM_SECTION_USERS)
-    ADD_QUERY (i_users, CM_GROUP_USER, CM_GROUP_BACKEND);
+    ADD_GROUPING (i_users, CM_GROUP_USER, CM_GROUP_BACKEND);
 
-#undef ADD_QUERY
+#undef ADD_GROUPING
 
-  run_queries (q, n, error);
-  if (*error != NULL)
+  /* Every grouping in one pass over the rollup in memory. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+      !cm_rollup_cache_query (job->rollup, range, groupings, n, rows, error))
     goto out;
 
-  days = i_days >= 0 ? q[i_days].rows : NULL;
-  projects = i_projects >= 0 ? q[i_projects].rows : NULL;
-  backends = i_backends >= 0 ? q[i_backends].rows : NULL;
-  models = i_models >= 0 ? q[i_models].rows : NULL;
-  users = i_users >= 0 ? q[i_users].rows : NULL;
+  days = i_days >= 0 ? rows[i_days] : NULL;
+  projects = i_projects >= 0 ? rows[i_projects] : NULL;
+  backends = i_backends >= 0 ? rows[i_backends] : NULL;
+  models = i_models >= 0 ? rows[i_models] : NULL;
+  users = i_users >= 0 ? rows[i_users] : NULL;
 
   /* Each of these row sets splits every message of the range once: the
    * range total is an exact sum of any of them. */
@@ -510,13 +453,12 @@ main_worker (Job          *job,
       set_shares (result->projects, result->totals[CM_PERIOD_RANGE].cost);
 
       /* Cards: from the day rows when the range holds their days, else a
-       * query of their own (a few days: a short read). */
+       * pass of their own. */
       for (guint i = CM_PERIOD_RANGE + 1; i < CM_N_PERIODS; i++)
         {
           if (range_covers (range, job->filters[i]))
             sum_days (days, job->filters[i], &result->totals[i]);
-          else if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-                   !cm_store_query_totals (job->store, job->filters[i], &result->totals[i], error))
+          else if (!cm_rollup_cache_query_totals (job->rollup, job->filters[i], &result->totals[i], error))
             goto out;
         }
     }
@@ -538,7 +480,7 @@ main_worker (Job          *job,
 
 out:
   for (guint i = 0; i < n; i++)
-    g_clear_pointer (&q[i].rows, g_ptr_array_unref);
+    g_clear_pointer (&rows[i], g_ptr_array_unref);
 }
 
 static GStrv
@@ -564,25 +506,18 @@ extra_worker (Job          *job,
 {
   if (job->need_lists)
     {
-      g_autoptr(CmQueryFilter) everything = cm_query_filter_new ();
-      GroupQuery q[2] = {
-        { job->store, everything, CM_GROUP_MODEL, CM_GROUP_NONE, cancellable, NULL, NULL },
-        { job->store, everything, CM_GROUP_PROJECT, CM_GROUP_NONE, cancellable, NULL, NULL },
-      };
+      CmGrouping groupings[2] = { { CM_GROUP_MODEL, CM_GROUP_NONE }, { CM_GROUP_PROJECT, CM_GROUP_NONE } };
+      GPtrArray *rows[2] = { NULL, NULL };
 
-      /* Every model and project of the store, whatever the filter: grouped
-       * reads of the rollup (far cheaper than DISTINCT over messages). */
-      run_queries (q, G_N_ELEMENTS (q), error);
-      if (*error == NULL)
-        {
-          result->all_models = keys_of (q[0].rows);
-          result->all_projects = keys_of (q[1].rows);
-          result->generation = job->generation;
-        }
-      for (guint i = 0; i < G_N_ELEMENTS (q); i++)
-        g_clear_pointer (&q[i].rows, g_ptr_array_unref);
-      if (*error != NULL)
+      /* Every model and project of the store, whatever the filter. */
+      if (!cm_rollup_cache_query (job->rollup, NULL, groupings, 2, rows, error))
         return;
+
+      result->all_models = keys_of (rows[0]);
+      result->all_projects = keys_of (rows[1]);
+      result->generation = job->generation;
+      g_ptr_array_unref (rows[0]);
+      g_ptr_array_unref (rows[1]);
     }
 
   if (job->need_sessions)
@@ -590,7 +525,7 @@ extra_worker (Job          *job,
       g_autoptr(GPtrArray) sessions = NULL;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-          !(sessions = cm_store_query_sessions (job->store, job->filters[CM_PERIOD_RANGE], error)))
+          !(sessions = cm_rollup_cache_query_sessions (job->by_session, job->filters[CM_PERIOD_RANGE], error)))
         return;
 
       result->sessions = g_ptr_array_new_full (sessions->len, g_object_unref);
@@ -846,6 +781,8 @@ start_query (CmReport *self,
   job = g_new0 (Job, 1);
   job->kind = kind;
   job->store = g_object_ref (self->store);
+  job->rollup = g_object_ref (self->rollup);
+  job->by_session = g_object_ref (self->by_session);
   job->by_model = self->by_model;
   job->generation = cm_store_get_generation (self->store);
   job->sections = self->wanted & ~CM_SECTION_SESSIONS;
@@ -945,6 +882,8 @@ cm_report_dispose (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_object (&self->filter);
+  g_clear_object (&self->rollup);
+  g_clear_object (&self->by_session);
   g_clear_object (&self->backends);
   g_clear_object (&self->days);
   g_clear_object (&self->days_by_model);
@@ -1044,6 +983,8 @@ cm_report_new (CmStore  *store,
   self = g_object_new (CM_TYPE_REPORT, NULL);
   self->store = g_object_ref (store);
   self->filter = g_object_ref (filter);
+  self->rollup = cm_rollup_cache_new (store, FALSE);
+  self->by_session = cm_rollup_cache_new (store, TRUE);
 
   g_signal_connect_swapped (filter, "changed", G_CALLBACK (filter_changed_cb), self);
   g_signal_connect_swapped (store, "changed", G_CALLBACK (store_changed_cb), self);
@@ -1224,6 +1165,8 @@ cm_report_refresh (CmReport *self)
    * progress), so nothing remembered holds, the filter choices included. */
   self->have_lists = FALSE;
   cache_clear (self);
+  cm_rollup_cache_invalidate (self->rollup);
+  cm_rollup_cache_invalidate (self->by_session);
 
   schedule (self, 0);
 }
