@@ -203,6 +203,9 @@ activate_cb (GApplication *application)
   GdkFrameClock *clock;
 
   window = CM_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (application)));
+  /* The view on screen: overview (default), models, users or sessions. */
+  if (g_getenv ("CM_BENCH_VIEW") != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", g_getenv ("CM_BENCH_VIEW"));
   g_signal_connect (cm_application_get_report (app), "updated", G_CALLBACK (report_updated_cb), NULL);
   gtk_widget_realize (GTK_WIDGET (window));
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));

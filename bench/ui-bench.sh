@@ -9,7 +9,8 @@
 # deduplicated messages; cached in $BENCH_DIR), scans them into a database
 # with costmeter-cli, then runs bench/cm-ui-bench (the real CmApplication and
 # CmWindow) under xvfb-run + dbus-run-session, once with GTK's default
-# renderer (GL, llvmpipe under Xvfb) and once with GSK_RENDERER=cairo.
+# renderer (GL, llvmpipe under Xvfb) and once with GSK_RENDERER=cairo, each
+# with the Overview and with the Sessions view on screen ($CM_BENCH_VIEWS).
 # The date range is "all": every query reads every message.
 set -euo pipefail
 
@@ -53,10 +54,16 @@ echo "Database: $messages messages from $files files ($(du -h "$db" | cut -f1))"
 # The transcripts in the page cache, as on a machine in use.
 find "$work"/corpus-2500 "$work"/corpus-4000 -name '*.jsonl' -exec cat {} + > /dev/null
 
+# Below the window: the SQL reports against the in-memory rollup cache.
+echo
+"$build/bench/cm-cache-bench" "$db"
+
 for renderer in default cairo; do
-  echo
-  echo "== GSK renderer: $renderer"
-  if [ "$renderer" = cairo ]; then export GSK_RENDERER=cairo; else unset GSK_RENDERER; fi
-  xvfb-run -a -s '-screen 0 1280x1000x24' dbus-run-session -- \
-    bash -c 'CM_BENCH_T0_NS=$(date +%s%N) exec "$0" --db "$1"' "$harness" "$db" 2>/dev/null
+  for view in ${CM_BENCH_VIEWS:-overview sessions}; do
+    echo
+    echo "== GSK renderer: $renderer, view: $view"
+    if [ "$renderer" = cairo ]; then export GSK_RENDERER=cairo; else unset GSK_RENDERER; fi
+    CM_BENCH_VIEW=$view xvfb-run -a -s '-screen 0 1280x1000x24' dbus-run-session -- \
+      bash -c 'CM_BENCH_T0_NS=$(date +%s%N) exec "$0" --db "$1"' "$harness" "$db" 2>/dev/null
+  done
 done

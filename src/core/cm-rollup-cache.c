@@ -644,13 +644,28 @@ session_add (SessionAcc     *acc,
   cm_totals_add (&model->totals, &s->totals);
 }
 
+/* Costliest first, then by id: as cm_session_row_set_models() orders. */
+static int
+compare_model_accs (gconstpointer a,
+                    gconstpointer b,
+                    gpointer      user_data)
+{
+  const Acc *ma = a, *mb = b;
+  const Snapshot *snap = user_data;
+
+  if (ma->totals.cost != mb->totals.cost)
+    return ma->totals.cost > mb->totals.cost ? -1 : 1;
+
+  return g_strcmp0 (g_ptr_array_index (snap->models, (guint) ma->key),
+                    g_ptr_array_index (snap->models, (guint) mb->key));
+}
+
 static CmSessionRow *
 session_row (SessionAcc     *acc,
              const Snapshot *snap,
              guint32         session)
 {
   CmSessionRow *row = g_new0 (CmSessionRow, 1);
-  g_autoptr(GPtrArray) models = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_group_row_free);
   const char *email = acc->user != 0 ? g_hash_table_lookup (snap->emails, GUINT_TO_POINTER (acc->user)) : NULL;
 
   row->session_id = g_strdup (g_ptr_array_index (snap->sessions, session));
@@ -658,16 +673,22 @@ session_row (SessionAcc     *acc,
   row->user = g_strdup (email != NULL ? email : CM_UNATTRIBUTED_KEY);
   row->totals = acc->totals;
 
-  for (guint i = 0; i < acc->models->len; i++)
+  /* Most sessions use one model: no sorting, no joining. */
+  if (acc->models->len == 1)
     {
-      const Acc *model = &g_array_index (acc->models, Acc, i);
-      CmGroupRow *model_row = g_new0 (CmGroupRow, 1);
-
-      model_row->key = g_strdup (g_ptr_array_index (snap->models, (guint) model->key));
-      model_row->totals = model->totals;
-      g_ptr_array_add (models, model_row);
+      row->models = g_strdup (g_ptr_array_index (snap->models, (guint) g_array_index (acc->models, Acc, 0).key));
     }
-  cm_session_row_set_models (row, models);
+  else
+    {
+      GString *names = g_string_new (NULL);
+
+      g_array_sort_with_data (acc->models, compare_model_accs, (gpointer) snap);
+      for (guint i = 0; i < acc->models->len; i++)
+        g_string_append_printf (names, "%s%s", i > 0 ? ", " : "",
+                                (const char *) g_ptr_array_index (snap->models,
+                                                                  (guint) g_array_index (acc->models, Acc, i).key));
+      row->models = g_string_free (names, FALSE);
+    }
 
   return row;
 }
