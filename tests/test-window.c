@@ -12,11 +12,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <locale.h>
 #include <string.h>
+#include <utime.h>
 #include <json-glib/json-glib.h>
 
-#include "cm-application.h"
+#include "cm-application-private.h"
 #include "cm-columns.h"
 #include "cm-format.h"
 #include "cm-message-item.h"
@@ -653,10 +655,12 @@ test_german (void)
 }
 
 /* A second instance on a copy of one home: new lines show within 2 s, and an
- * empty folder shows where it looked. */
+ * empty folder shows where it looked. @cap bounds its folder monitors (0:
+ * the default). */
 static CmApplication *
-start_app (const char *demo_dir,
-           const char *app_id)
+start_app_with_cap (const char *demo_dir,
+                    const char *app_id,
+                    guint       cap)
 {
   /* Each instance in this process needs its own D-Bus object path. */
   CmApplication *other = g_object_new (CM_TYPE_APPLICATION,
@@ -666,6 +670,8 @@ start_app (const char *demo_dir,
   g_autoptr(GError) error = NULL;
 
   cm_application_set_demo_dir (other, demo_dir);
+  if (cap > 0)
+    cm_folder_watch_set_cap (cm_application_get_folder_watch (other), cap);
   g_application_set_flags (G_APPLICATION (other), G_APPLICATION_NON_UNIQUE);
   g_application_register (G_APPLICATION (other), NULL, &error);
   g_assert_no_error (error);
@@ -674,6 +680,62 @@ start_app (const char *demo_dir,
   wait_for_report (other, 0);
 
   return other;
+}
+
+static CmApplication *
+start_app (const char *demo_dir,
+           const char *app_id)
+{
+  return start_app_with_cap (demo_dir, app_id, 0);
+}
+
+/* An assistant line of @contents made a new message: its ids carry @tag. */
+static char *
+new_assistant_line (const char *contents,
+                    const char *tag)
+{
+  g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "\"type\":\"assistant\"") && strstr (lines[i], "\"id\":\"msg_") &&
+        strstr (lines[i], "\"requestId\":\""))
+      {
+        g_autoptr(GString) s = g_string_new (lines[i]);
+        g_autofree char *id = g_strdup_printf ("\"id\":\"msg_%s", tag);
+        g_autofree char *request = g_strdup_printf ("\"requestId\":\"req_%s", tag);
+
+        g_string_replace (s, "\"id\":\"msg_", id, 1);
+        g_string_replace (s, "\"requestId\":\"", request, 1);
+        g_string_append_c (s, '\n');
+        return g_string_free (g_steal_pointer (&s), FALSE);
+      }
+
+  g_assert_not_reached ();
+}
+
+static gint64
+range_messages (CmApplication *application)
+{
+  CmReport *report = cm_application_get_report (application);
+
+  return cm_group_item_get_totals (cm_report_get_totals (report, CM_PERIOD_RANGE))->messages;
+}
+
+/* Runs the main loop until @application counts @want messages; returns how
+ * long that took (failing after 10 s). */
+static gint64
+wait_for_messages (CmApplication *application,
+                   gint64         want)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  while (range_messages (application) != want)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+    }
+
+  return g_get_monotonic_time () - start;
 }
 
 static void
@@ -686,11 +748,9 @@ test_live_updates (void)
   g_autofree char *files = NULL;
   g_autofree char *path = NULL;
   g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
   g_autofree char *line = NULL;
   CmApplication *other;
-  CmReport *report;
-  gint64 before, start, elapsed;
+  gint64 before, elapsed;
 
   g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL));
   g_assert_true (g_spawn_command_line_sync (find, &files, NULL, NULL, NULL));
@@ -698,38 +758,133 @@ test_live_updates (void)
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
 
   other = start_app (dir, APP_ID ".TestLive");
-  report = cm_application_get_report (other);
-  before = cm_group_item_get_totals (cm_report_get_totals (report, CM_PERIOD_RANGE))->messages;
+  before = range_messages (other);
   g_assert_cmpint (before, >, 0);
   /* The folder monitors are set up from a worker after the first scan. */
   iterate_for (500);
 
-  lines = g_strsplit (contents, "\n", -1);
-  for (guint i = 0; lines[i] != NULL && line == NULL; i++)
-    if (strstr (lines[i], "\"type\":\"assistant\"") && strstr (lines[i], "\"id\":\"msg_") &&
-        strstr (lines[i], "\"requestId\":\""))
-      {
-        g_autoptr(GString) s = g_string_new (lines[i]);
-
-        g_string_replace (s, "\"id\":\"msg_", "\"id\":\"msg_window_live", 1);
-        g_string_replace (s, "\"requestId\":\"", "\"requestId\":\"req_window_live", 1);
-        line = g_strconcat (s->str, "\n", NULL);
-      }
-  g_assert_nonnull (line);
-
-  start = g_get_monotonic_time ();
+  line = new_assistant_line (contents, "window_live");
   cm_test_append_file (path, line);
-  while (cm_group_item_get_totals (cm_report_get_totals (report, CM_PERIOD_RANGE))->messages == before)
-    {
-      g_main_context_iteration (NULL, TRUE);
-      g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
-    }
-  elapsed = g_get_monotonic_time () - start;
+  elapsed = wait_for_messages (other, before + 1);
   g_test_message ("new line shown after %.0f ms", elapsed / 1000.0);
   g_assert_cmpint (elapsed, <, 2 * G_USEC_PER_SEC);
-  g_assert_cmpint (cm_group_item_get_totals (cm_report_get_totals (report, CM_PERIOD_RANGE))->messages, ==,
-                   before + 1);
 
+  gtk_window_destroy (gtk_application_get_active_window (GTK_APPLICATION (other)));
+  iterate_for (50);
+}
+
+#define MANY_SESSIONS 24
+#define MANY_CAP      8
+
+static void
+set_mtime (const char *path,
+           gint64      seconds)
+{
+  struct utimbuf times = { .actime = seconds, .modtime = seconds };
+
+  g_assert_cmpint (g_utime (path, &times), ==, 0);
+}
+
+/* More session folders than monitors: the most recently active ones are
+ * watched, the others are read by the periodic rescan. */
+static void
+test_live_updates_many_folders (void)
+{
+  g_autofree char *dir = cm_test_make_tmpdir ("many");
+  g_autofree char *project = g_build_filename (dir, "user1", ".claude", "projects", "-home-user1-src-many", NULL);
+  g_autofree char *fixture = NULL;
+  g_autofree char *find = g_strdup_printf ("find '%s/corpus/user1' -name '*.jsonl' -size +1k",
+                                           cm_test_fixtures_dir ());
+  g_autofree char *files = NULL;
+  g_autofree char *contents = NULL;
+  char *agents[MANY_SESSIONS];
+  char *subagents[MANY_SESSIONS];
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  CmApplication *other;
+  CmFolderWatch *watch;
+  gint64 before, elapsed, deadline;
+
+  g_assert_true (g_spawn_command_line_sync (find, &files, NULL, NULL, NULL));
+  fixture = g_strndup (files, strcspn (files, "\n"));
+  g_assert_true (g_file_get_contents (fixture, &contents, NULL, NULL));
+
+  /* Session k was last active k + 1 hours ago. */
+  for (guint k = 0; k < MANY_SESSIONS; k++)
+    {
+      g_autofree char *session = g_strdup_printf ("%s/session-%02u", project, k);
+      g_autofree char *tag = g_strdup_printf ("many_%02u", k);
+      g_autofree char *line = new_assistant_line (contents, tag);
+
+      subagents[k] = g_build_filename (session, "subagents", NULL);
+      agents[k] = g_strdup_printf ("%s/agent-%02u.jsonl", subagents[k], k);
+      cm_test_write_file (agents[k], line, -1);
+      set_mtime (agents[k], now - (k + 1) * 3600);
+      set_mtime (subagents[k], now - (k + 1) * 3600);
+      set_mtime (session, now - (k + 1) * 3600);
+    }
+
+  other = start_app_with_cap (dir, APP_ID ".TestLiveMany", MANY_CAP);
+  watch = cm_application_get_folder_watch (other);
+  before = range_messages (other);
+  g_assert_cmpint (before, ==, MANY_SESSIONS);
+
+  /* The walk runs on a worker after the first scan. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (cm_application_get_periodic_rescan_interval (other) == 0)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+  g_assert_cmpuint (cm_folder_watch_get_n_watched (watch), ==, MANY_CAP);
+  g_assert_cmpuint (cm_folder_watch_get_n_left_out (watch), ==, 2 + 2 * MANY_SESSIONS - MANY_CAP);
+  g_assert_cmpuint (cm_application_get_periodic_rescan_interval (other), >=, 60);
+  /* The root and the project folder, then the newest sessions. */
+  g_assert_true (cm_folder_watch_is_watching (watch, project));
+  g_assert_true (cm_folder_watch_is_watching (watch, subagents[0]));
+  g_assert_true (cm_folder_watch_is_watching (watch, subagents[2]));
+  g_assert_false (cm_folder_watch_is_watching (watch, subagents[3]));
+  g_assert_false (cm_folder_watch_is_watching (watch, subagents[MANY_SESSIONS - 1]));
+
+  /* A watched folder: within 2 s. */
+  {
+    g_autofree char *line = new_assistant_line (contents, "many_watched");
+
+    cm_test_append_file (agents[0], line);
+    elapsed = wait_for_messages (other, before + 1);
+    g_test_message ("line in a watched folder shown after %.0f ms", elapsed / 1000.0);
+    g_assert_cmpint (elapsed, <, 2 * G_USEC_PER_SEC);
+  }
+
+  /* An unwatched one: no monitor sees it (a rescan would have read it by
+   * then), the periodic rescan does. */
+  {
+    g_autofree char *line = new_assistant_line (contents, "many_unwatched");
+
+    cm_test_append_file (agents[MANY_SESSIONS - 1], line);
+    iterate_for (1500);
+    g_assert_cmpint (range_messages (other), ==, before + 1);
+    g_assert_false (cm_application_get_scanning (other));
+
+    cm_application_run_periodic_rescan (other);
+    wait_for_messages (other, before + 2);
+  }
+
+  /* It became active: it takes the place of a quieter folder. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!cm_folder_watch_is_watching (watch, subagents[MANY_SESSIONS - 1]))
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+  g_assert_true (cm_folder_watch_is_watching (watch, subagents[0]));
+  g_assert_cmpuint (cm_folder_watch_get_n_watched (watch), ==, MANY_CAP);
+  g_assert_cmpuint (cm_folder_watch_get_n_peak (watch), <=, MANY_CAP);
+
+  for (guint k = 0; k < MANY_SESSIONS; k++)
+    {
+      g_free (agents[k]);
+      g_free (subagents[k]);
+    }
   gtk_window_destroy (gtk_application_get_active_window (GTK_APPLICATION (other)));
   iterate_for (50);
 }
@@ -813,6 +968,7 @@ main (int   argc,
   g_test_add_func ("/window/dark", test_dark);
   g_test_add_func ("/window/shortcuts", test_shortcuts);
   g_test_add_func ("/window/live-updates", test_live_updates);
+  g_test_add_func ("/window/live-updates-many-folders", test_live_updates_many_folders);
   g_test_add_func ("/window/empty-state", test_empty_state);
 
   ret = g_test_run ();

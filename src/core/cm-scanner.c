@@ -1240,8 +1240,13 @@ scan_thread (GTask        *task,
   CmScanner *self = source_object;
   CmScanStats *stats = g_new0 (CmScanStats, 1);
   GError *error = NULL;
+  gboolean ok = cm_scanner_scan_sync (self, cancellable, stats, &error);
 
-  if (cm_scanner_scan_sync (self, cancellable, stats, &error))
+  /* A long-lived program (the window) scans again and again: what the scan
+   * held goes back to the system rather than staying in the heap. */
+  cm_release_free_memory ();
+
+  if (ok)
     g_task_return_pointer (task, stats, g_free);
   else
     {

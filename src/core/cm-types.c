@@ -7,6 +7,9 @@
 #include "config.h"
 
 #include <string.h>
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
 
 #include "cm-types.h"
 
@@ -138,4 +141,14 @@ cm_money_format_usd (CmMoney money,
 
   return g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%0*" G_GUINT64_FORMAT,
                           negative ? "-" : "", v / div, decimals, v % div);
+}
+
+void
+cm_release_free_memory (void)
+{
+#ifdef HAVE_MALLOC_TRIM
+  /* glibc keeps freed blocks of a long scan for reuse; a window that then
+   * sits idle for hours should not hold them. */
+  malloc_trim (0);
+#endif
 }

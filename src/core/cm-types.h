@@ -65,4 +65,7 @@ double      cm_money_to_usd        (CmMoney      money);
 char       *cm_money_format_usd    (CmMoney      money,
                                     int          decimals);
 
+/* Returns the heap's free pages to the system (glibc's malloc_trim). */
+void        cm_release_free_memory (void);
+
 G_END_DECLS

@@ -11,7 +11,7 @@
 #define G_SETTINGS_ENABLE_BACKEND
 #include <gio/gsettingsbackend.h>
 
-#include "cm-application.h"
+#include "cm-application-private.h"
 #include "cm-format.h"
 #include "cm-preferences-window.h"
 #include "cm-ratelimit-chip.h"
@@ -22,6 +22,10 @@
 /* New lines must show within 2 s: wait this long for a burst of writes. */
 #define RESCAN_DELAY_MS 300
 #define PARTIAL_REFRESH_S 3
+/* Folders past the monitor cap are read by a rescan this often, or ten
+ * times as long as the last scan took when that is longer. */
+#define PERIODIC_RESCAN_S 60
+#define PERIODIC_SCAN_FACTOR 10
 
 struct _CmApplication
 {
@@ -40,11 +44,18 @@ struct _CmApplication
   CmRatelimitClient *ratelimit;
 
   GCancellable   *cancellable;
-  GHashTable     *monitors;     /* directory path -> GFileMonitor */
+  CmFolderWatch  *watch;
+  GStrv           watched_roots; /* of the last folder walk */
   guint           rescan_id;
   guint           partial_id;   /* shows what a long scan stored so far */
+  guint           periodic_id;
+  guint           periodic_s;   /* its interval, 0 when none is due */
+  gint64          scan_start_us;
+  gint64          last_scan_us; /* how long the last scan took */
   gboolean        scanning;
   gboolean        rescan_pending;
+  gboolean        walking;
+  gboolean        walk_wanted;
   gboolean        paused;
 };
 
@@ -58,7 +69,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void start_monitors (CmApplication *self);
+static void update_monitors (CmApplication *self);
 
 /* The scanner commits in batches but says "changed" once at the end: during
  * a long first scan, show what is stored every few seconds. */
@@ -105,18 +116,20 @@ scan_done_cb (GObject      *object,
   else
     g_debug ("Scan: %u files, %" G_GINT64_FORMAT " new messages", stats.files_seen, stats.messages_added);
 
+  self->last_scan_us = g_get_monotonic_time () - self->scan_start_us;
   set_scanning (self, FALSE);
 
   if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
     return;
 
-  start_monitors (self);
-
   if (self->rescan_pending)
     {
       self->rescan_pending = FALSE;
       cm_application_rescan (self);
+      return;
     }
+
+  update_monitors (self);
 }
 
 void
@@ -134,6 +147,7 @@ cm_application_rescan (CmApplication *self)
     }
 
   set_scanning (self, TRUE);
+  self->scan_start_us = g_get_monotonic_time ();
   cm_scanner_scan_async (self->scanner, self->cancellable, scan_done_cb, g_object_ref (self));
 }
 
@@ -148,137 +162,124 @@ rescan_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void add_monitor (CmApplication *self,
-                         GFile         *dir);
+static gboolean
+live_updates_on (CmApplication *self)
+{
+  return !self->paused && g_settings_get_boolean (self->settings, "live-updates");
+}
 
 static void
-monitor_changed_cb (GFileMonitor      *monitor,
-                    GFile             *file,
-                    GFile             *other,
-                    GFileMonitorEvent  event,
-                    CmApplication     *self)
+watch_changed_cb (CmApplication *self)
 {
-  if (self->paused || !g_settings_get_boolean (self->settings, "live-updates"))
+  if (!live_updates_on (self))
     return;
-
-  if (event == G_FILE_MONITOR_EVENT_CREATED &&
-      g_file_query_file_type (file, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL) == G_FILE_TYPE_DIRECTORY)
-    {
-      /* A new project or subagent folder: watch it too, and read what it has. */
-      add_monitor (self, file);
-    }
-  else
-    {
-      g_autofree char *name = g_file_get_basename (file);
-
-      if (name == NULL || !g_str_has_suffix (name, ".jsonl"))
-        return;
-      if (event != G_FILE_MONITOR_EVENT_CHANGED &&
-          event != G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT &&
-          event != G_FILE_MONITOR_EVENT_CREATED &&
-          event != G_FILE_MONITOR_EVENT_MOVED_IN &&
-          event != G_FILE_MONITOR_EVENT_RENAMED)
-        return;
-    }
 
   if (self->rescan_id == 0)
     self->rescan_id = g_timeout_add (RESCAN_DELAY_MS, rescan_timeout_cb, self);
 }
 
-static void
-add_monitor (CmApplication *self,
-             GFile         *dir)
+static gboolean
+periodic_rescan_cb (gpointer user_data)
 {
-  g_autofree char *path = g_file_get_path (dir);
-  g_autoptr(GError) error = NULL;
-  GFileMonitor *monitor;
+  CmApplication *self = user_data;
 
-  if (path == NULL || g_hash_table_contains (self->monitors, path))
-    return;
+  self->periodic_id = 0;
+  cm_application_run_periodic_rescan (self);
 
-  monitor = g_file_monitor_directory (dir, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
-  if (monitor == NULL)
+  return G_SOURCE_REMOVE;
+}
+
+/* Only while some folders have no monitor: the rescan reads them. A timeout
+ * that is armed once the last walk is over never overlaps a scan. */
+static void
+schedule_periodic_rescan (CmApplication *self)
+{
+  gint64 stretched = PERIODIC_SCAN_FACTOR * self->last_scan_us / G_USEC_PER_SEC;
+
+  if (cm_folder_watch_get_n_left_out (self->watch) == 0)
     {
-      g_debug ("Not watching %s: %s", path, error->message);
+      g_clear_handle_id (&self->periodic_id, g_source_remove);
+      self->periodic_s = 0;
       return;
     }
 
-  g_signal_connect (monitor, "changed", G_CALLBACK (monitor_changed_cb), self);
-  g_hash_table_insert (self->monitors, g_steal_pointer (&path), monitor);
+  if (self->periodic_id != 0)
+    return;
+
+  self->periodic_s = (guint) MAX (PERIODIC_RESCAN_S, stretched);
+  self->periodic_id = g_timeout_add_seconds (self->periodic_s, periodic_rescan_cb, self);
 }
 
-/* Worker: every directory under the roots (GFileMonitor is not recursive). */
-static void
-collect_dirs (const char *path,
-              GPtrArray  *dirs,
-              guint       depth)
+void
+cm_application_run_periodic_rescan (CmApplication *self)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
+  g_return_if_fail (CM_IS_APPLICATION (self));
 
-  if (depth > 16)
+  g_clear_handle_id (&self->periodic_id, g_source_remove);
+  self->periodic_s = 0;
+
+  if (self->scanner == NULL)
     return;
 
-  dir = g_dir_open (path, 0, NULL);
-  if (dir == NULL)
-    return;
-
-  g_ptr_array_add (dirs, g_strdup (path));
-
-  while ((name = g_dir_read_name (dir)) != NULL)
+  if (!live_updates_on (self))
     {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        collect_dirs (child, dirs, depth + 1);
+      schedule_periodic_rescan (self);
+      return;
     }
+
+  /* The folders busy now may be other ones: choose again after it. */
+  self->walk_wanted = TRUE;
+  cm_application_rescan (self);
 }
 
 static void
-collect_dirs_worker (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
+update_monitors_done_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
 {
-  char **roots = task_data;
-  GPtrArray *dirs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(CmApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; roots != NULL && roots[i] != NULL; i++)
-    collect_dirs (roots[i], dirs, 0);
+  self->walking = FALSE;
+  if (!cm_folder_watch_update_finish (CM_FOLDER_WATCH (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not watch the transcript folders: %s", error->message);
+      return;
+    }
 
-  g_task_return_pointer (task, dirs, (GDestroyNotify) g_ptr_array_unref);
+  g_debug ("Watching %u folders, %u left to the periodic rescan",
+           cm_folder_watch_get_n_watched (self->watch), cm_folder_watch_get_n_left_out (self->watch));
+
+  if (self->walk_wanted && !self->scanning)
+    update_monitors (self);
+  else
+    schedule_periodic_rescan (self);
 }
 
+/* The walk costs about what a scan's does: it runs at start, when the
+ * sources change and after a periodic rescan, not after every new line. */
 static void
-collect_dirs_done_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+update_monitors (CmApplication *self)
 {
-  CmApplication *self = CM_APPLICATION (object);
-  g_autoptr(GPtrArray) dirs = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_auto(GStrv) roots = cm_scanner_dup_roots (self->scanner);
 
-  if (dirs == NULL || self->monitors == NULL)
+  if (!self->walk_wanted && self->watched_roots != NULL &&
+      g_strv_equal ((const char * const *) roots, (const char * const *) self->watched_roots))
     return;
 
-  for (guint i = 0; i < dirs->len; i++)
+  if (self->walking)
     {
-      g_autoptr(GFile) dir = g_file_new_for_path (g_ptr_array_index (dirs, i));
-
-      add_monitor (self, dir);
+      self->walk_wanted = TRUE;
+      return;
     }
-}
 
-static void
-start_monitors (CmApplication *self)
-{
-  g_autoptr(GTask) task = NULL;
-  GStrv roots;
-
-  roots = cm_scanner_dup_roots (self->scanner);
-  task = g_task_new (self, self->cancellable, collect_dirs_done_cb, NULL);
-  g_task_set_source_tag (task, start_monitors);
-  g_task_set_task_data (task, roots, (GDestroyNotify) g_strfreev);
-  g_task_run_in_thread (task, collect_dirs_worker);
+  self->walk_wanted = FALSE;
+  self->walking = TRUE;
+  g_strfreev (self->watched_roots);
+  self->watched_roots = g_steal_pointer (&roots);
+  cm_folder_watch_update_async (self->watch, (const char * const *) self->watched_roots, self->cancellable,
+                                update_monitors_done_cb, g_object_ref (self));
 }
 
 /* --demo DIR holds homes (user1/.claude ...): each is a source with its own owner. */
@@ -472,7 +473,8 @@ cm_application_shutdown (GApplication *app)
     g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->rescan_id, g_source_remove);
   g_clear_handle_id (&self->partial_id, g_source_remove);
-  g_hash_table_remove_all (self->monitors);
+  g_clear_handle_id (&self->periodic_id, g_source_remove);
+  cm_folder_watch_clear (self->watch);
 
   G_APPLICATION_CLASS (cm_application_parent_class)->shutdown (app);
 
@@ -685,7 +687,8 @@ cm_application_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->ratelimit);
   g_clear_object (&self->pricing);
-  g_clear_pointer (&self->monitors, g_hash_table_unref);
+  g_clear_object (&self->watch);
+  g_clear_pointer (&self->watched_roots, g_strfreev);
   g_free (self->demo_dir);
   g_free (self->db_path);
   g_free (self->tmp_dir);
@@ -735,7 +738,8 @@ cm_application_init (CmApplication *self)
     { NULL }
   };
 
-  self->monitors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->watch = cm_folder_watch_new ();
+  g_signal_connect_object (self->watch, "changed", G_CALLBACK (watch_changed_cb), self, G_CONNECT_SWAPPED);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", accels_quit);
@@ -804,4 +808,20 @@ cm_application_get_scanning (CmApplication *self)
   g_return_val_if_fail (CM_IS_APPLICATION (self), FALSE);
 
   return self->scanning;
+}
+
+CmFolderWatch *
+cm_application_get_folder_watch (CmApplication *self)
+{
+  g_return_val_if_fail (CM_IS_APPLICATION (self), NULL);
+
+  return self->watch;
+}
+
+guint
+cm_application_get_periodic_rescan_interval (CmApplication *self)
+{
+  g_return_val_if_fail (CM_IS_APPLICATION (self), 0);
+
+  return self->periodic_s;
 }
