@@ -451,10 +451,20 @@ add_file (Walk        *walk,
   FileJob *job;
   gint64 mtime_us = (gint64) st->st_mtim.tv_sec * G_USEC_PER_SEC + st->st_mtim.tv_nsec / 1000;
 
-  if (!g_hash_table_add (walk->seen_files, g_strdup (path)))
+  if (g_hash_table_contains (walk->seen_files, path))
     return;
 
   walk->stats->files_seen++;
+
+  /* Unchanged since the last scan, as nearly every file of a rescan is:
+   * nothing to allocate. */
+  if (old != NULL && old->dev == (gint64) st->st_dev && old->ino == (gint64) st->st_ino &&
+      st->st_size == old->size && st->st_size >= old->offset && mtime_us == old->mtime_us &&
+      !old->gone && old->source_id == walk->source_id)
+    {
+      g_hash_table_add (walk->seen_files, old->path);
+      return;
+    }
 
   job = g_new0 (FileJob, 1);
   if (old != NULL)
@@ -465,6 +475,8 @@ add_file (Walk        *walk,
   job->user_email = g_strdup (walk->user_email);
   job->session_hint = session_hint_for (path);
   job->project_hint = project_hint_for (walk->projects_dir, path);
+  /* No copy of every path: the stored state's or the job's outlives the set. */
+  g_hash_table_add (walk->seen_files, old != NULL ? old->path : job->state.path);
 
   if (old == NULL)
     {
@@ -477,12 +489,6 @@ add_file (Walk        *walk,
        * messages we already have from counting twice. */
       job->start_offset = 0;
       job->needs_reset = TRUE;
-    }
-  else if (st->st_size == old->size && mtime_us == old->mtime_us && !old->gone &&
-           old->source_id == walk->source_id)
-    {
-      file_job_free (job);
-      return;
     }
   else
     {
@@ -952,10 +958,10 @@ cm_scanner_scan_sync (CmScanner     *self,
 {
   g_autoptr(GHashTable) states = NULL;
   g_autoptr(GHashTable) visited = NULL;
-  g_autoptr(GHashTable) seen = NULL;
   g_autoptr(GHashTable) scanned_sources = NULL;
   g_autoptr(GPtrArray) sources = NULL;
   g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GHashTable) seen = NULL;     /* keys owned by states and jobs */
   g_autoptr(GPtrArray) threads = NULL;
   g_autoptr(GError) local_error = NULL;
   WriteCache cache;
@@ -993,7 +999,7 @@ cm_scanner_scan_sync (CmScanner     *self,
     goto out;
 
   visited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
   scanned_sources = g_hash_table_new (NULL, NULL);
   jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) file_job_free);
 
