@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -46,11 +47,47 @@ fixture_set_up (Fixture       *f,
   f->scanner = cm_scanner_new (f->store, f->pricing);
 }
 
-/* Reports read the rollup kept by triggers; sessions read the messages
- * themselves. Both must always agree, whatever happened before. */
+#define AGGREGATES \
+  "count (*), sum (priced = 0), sum (input), sum (output), sum (cw5m), sum (cw1h), sum (cr)," \
+  " sum (ws), sum (estimated), sum (cost), sum (c_input), sum (c_output), sum (c_cw5m)," \
+  " sum (c_cw1h), sum (c_cr), sum (c_ws), min (ts), max (ts)"
+#define STORED \
+  "messages, unpriced, input, output, cw5m, cw1h, cr, ws, estimated, cost, c_input, c_output," \
+  " c_cw5m, c_cw1h, c_cr, c_ws, first_ms, last_ms"
+
+/* Rows of @table (keyed by @stored) that differ from the messages summed
+ * again by @key, and the other way round. */
+static gint64
+count_rollup_differences (sqlite3    *db,
+                          const char *table,
+                          const char *stored,
+                          const char *key)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "SELECT count (*) FROM ("
+    " SELECT * FROM (SELECT %s, " STORED " FROM %s EXCEPT SELECT %s, " AGGREGATES " FROM messages GROUP BY %s)"
+    " UNION ALL"
+    " SELECT * FROM (SELECT %s, " AGGREGATES " FROM messages GROUP BY %s EXCEPT SELECT %s, " STORED " FROM %s))",
+    stored, table, key, key, key, key, stored, table);
+  sqlite3_stmt *stmt = NULL;
+  gint64 count;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  return count;
+}
+
+/* Reports read the rollups kept by triggers: row for row, they must hold
+ * the messages' sums, whatever happened before. */
 static void
 assert_rollup_consistent (Fixture *f)
 {
+#define KEY "ts - ts % 900000, model, backend, ifnull (user_id, 0), ifnull (project, '')"
+#define ROLLUP_KEY "ts, model, backend, user_id, project"
+  sqlite3 *db = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) sessions = cm_store_query_sessions (f->store, NULL, &error);
   g_autoptr(GPtrArray) users = NULL;
@@ -71,6 +108,14 @@ assert_rollup_consistent (Fixture *f)
   for (guint i = 0; i < users->len; i++)
     user_messages += ((CmGroupRow *) g_ptr_array_index (users, i))->totals.messages;
   g_assert_cmpint (user_messages, ==, from_rollup.messages);
+
+  g_assert_cmpint (sqlite3_open_v2 (f->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (count_rollup_differences (db, "rollup", ROLLUP_KEY, KEY), ==, 0);
+  g_assert_cmpint (count_rollup_differences (db, "session_rollup", "session_id, " ROLLUP_KEY,
+                                             "ifnull (session_id, ''), " KEY), ==, 0);
+  sqlite3_close (db);
+#undef KEY
+#undef ROLLUP_KEY
 }
 
 static void
@@ -335,6 +380,54 @@ test_corpus (Fixture       *f,
 
   check_corpus (f, "expected-utc.json", "UTC");
   check_corpus (f, "expected-new-york.json", "America/New_York");
+}
+
+/* A database from before the session rollup gets one, filled from its
+ * messages, when it opens. */
+static void
+test_migrate_session_rollup (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  add_corpus_sources (f);
+  scan (f, NULL);
+  before = cm_store_query_sessions (f->store, NULL, &error);
+  g_assert_no_error (error);
+
+  g_clear_object (&f->scanner);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (f->store);
+  g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "DROP TRIGGER messages_session_rollup_insert;"
+                                 " DROP TRIGGER messages_session_rollup_delete;"
+                                 " DROP TRIGGER messages_session_rollup_update;"
+                                 " DROP TABLE session_rollup; PRAGMA user_version = 1",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  f->store = cm_store_open (f->db_path, &error);
+  g_assert_no_error (error);
+  f->scanner = cm_scanner_new (f->store, f->pricing);
+  after = cm_store_query_sessions (f->store, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (after->len, ==, before->len);
+  g_assert_cmpuint (after->len, >, 0);
+  for (guint i = 0; i < after->len; i++)
+    {
+      const CmSessionRow *a = g_ptr_array_index (after, i), *b = g_ptr_array_index (before, i);
+
+      g_assert_cmpstr (a->session_id, ==, b->session_id);
+      g_assert_cmpmem (&a->totals, sizeof a->totals, &b->totals, sizeof b->totals);
+    }
+  check_corpus (f, "expected-utc.json", "UTC");
 }
 
 static void
@@ -809,6 +902,7 @@ main (int   argc,
 
   ADD ("/core/scanner/corpus", test_corpus);
   ADD ("/core/scanner/corpus-single-thread", test_corpus_single_thread);
+  ADD ("/core/scanner/migrate-session-rollup", test_migrate_session_rollup);
   ADD ("/core/scanner/rescan-idempotent", test_corpus_rescan_idempotent);
   ADD ("/core/scanner/streamed-duplicates", test_streamed_duplicates);
   ADD ("/core/scanner/copies-in-other-files", test_copies_in_other_files);

@@ -88,7 +88,7 @@ typedef struct
   GHashTable *model_index;    /* id -> index + 1 */
   GHashTable *project_index;
   GHashTable *session_index;
-  GHashTable *slice_index;    /* Slice (key fields) -> index + 1; with sessions */
+  gboolean    sessions;
 } Loader;
 
 static guint32
@@ -109,28 +109,6 @@ intern (GHashTable *index,
   return names->len - 1;
 }
 
-/* The fields before the totals say which slice a message belongs to. */
-#define SLICE_KEY_SIZE (G_STRUCT_OFFSET (Slice, totals))
-
-static guint
-slice_key_hash (gconstpointer key)
-{
-  const Slice *s = key;
-
-  return (guint) (s->ts / 900000) * 31u + s->session * 131u + s->model * 7u + s->project * 17u +
-         s->user * 3u + s->backend;
-}
-
-static gboolean
-slice_key_equal (gconstpointer a,
-                 gconstpointer b)
-{
-  const Slice *sa = a, *sb = b;
-
-  return sa->ts == sb->ts && sa->session == sb->session && sa->project == sb->project &&
-         sa->user == sb->user && sa->model == sb->model && sa->backend == sb->backend;
-}
-
 static void
 add_slice_cb (const CmSlice *in,
               gpointer       user_data)
@@ -138,7 +116,6 @@ add_slice_cb (const CmSlice *in,
   Loader *loader = user_data;
   Snapshot *snap = loader->snap;
   Slice slice;
-  gpointer found;
 
   memset (&slice, 0, sizeof slice);
   slice.ts = in->ts;
@@ -146,27 +123,12 @@ add_slice_cb (const CmSlice *in,
   slice.backend = in->backend;
   slice.user = in->user_id > 0 && in->user_id <= G_MAXUINT32 ? (guint32) in->user_id : 0;
   slice.project = in->project != NULL ? intern (loader->project_index, snap->projects, in->project) : 0;
+  /* Reports group NULL and '' session ids together. */
+  if (loader->sessions)
+    slice.session = intern (loader->session_index, snap->sessions, in->session_id != NULL ? in->session_id : "");
   slice.totals = in->totals;
 
-  if (loader->slice_index == NULL)
-    {
-      g_array_append_val (snap->slices, slice);
-      return;
-    }
-
-  /* Sessions: reports group NULL and '' ids together. */
-  slice.session = intern (loader->session_index, snap->sessions, in->session_id != NULL ? in->session_id : "");
-
-  found = g_hash_table_lookup (loader->slice_index, &slice);
-  if (found != NULL)
-    {
-      cm_totals_add (&g_array_index (snap->slices, Slice, GPOINTER_TO_UINT (found) - 1).totals, &in->totals);
-      return;
-    }
-
   g_array_append_val (snap->slices, slice);
-  g_hash_table_insert (loader->slice_index, g_memdup2 (&slice, SLICE_KEY_SIZE),
-                       GUINT_TO_POINTER (snap->slices->len));
 }
 
 static Snapshot *
@@ -190,18 +152,17 @@ load (CmRollupCache  *self,
   loader.model_index = g_hash_table_new (g_str_hash, g_str_equal);
   loader.project_index = g_hash_table_new (g_str_hash, g_str_equal);
   loader.session_index = g_hash_table_new (g_str_hash, g_str_equal);
-  if (self->sessions)
-    loader.slice_index = g_hash_table_new_full (slice_key_hash, slice_key_equal, g_free, NULL);
+  loader.sessions = self->sessions;
 
+  /* Each row is one slice already: no merging here. */
   if (self->sessions)
-    ok = cm_store_read_message_slices (self->store, snap->emails, add_slice_cb, &loader, error);
+    ok = cm_store_read_session_rollup (self->store, snap->emails, add_slice_cb, &loader, error);
   else
     ok = cm_store_read_rollup (self->store, snap->emails, add_slice_cb, &loader, error);
 
   g_hash_table_unref (loader.model_index);
   g_hash_table_unref (loader.project_index);
   g_hash_table_unref (loader.session_index);
-  g_clear_pointer (&loader.slice_index, g_hash_table_unref);
 
   if (!ok)
     return NULL;
@@ -224,10 +185,13 @@ acquire (CmRollupCache  *self,
   g_mutex_lock (&self->lock);
   if (self->snapshot == NULL || self->snapshot->generation != generation)
     {
+      gint64 start = g_get_monotonic_time ();
       Snapshot *fresh = load (self, generation, error);
 
       if (fresh != NULL)
         {
+          g_debug ("Rollup cache%s: %u slices loaded in %.0f ms", self->sessions ? " (sessions)" : "",
+                   fresh->slices->len, (g_get_monotonic_time () - start) / 1000.0);
           g_clear_pointer (&self->snapshot, snapshot_unref);
           self->snapshot = fresh;
         }

@@ -65,8 +65,9 @@ gboolean     cm_store_read_rollup          (CmStore           *self,
                                             CmSliceFunc        func,
                                             gpointer           user_data,
                                             GError           **error);
-/* Every message (ts is the quarter hour's start), in no order. */
-gboolean     cm_store_read_message_slices  (CmStore           *self,
+/* Every session rollup row (session, quarter hour, model, backend, user,
+ * project), in no order. */
+gboolean     cm_store_read_session_rollup  (CmStore           *self,
                                             GHashTable        *emails,
                                             CmSliceFunc        func,
                                             gpointer           user_data,

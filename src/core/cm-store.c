@@ -17,7 +17,7 @@
 
 #include "cm-store-private.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 struct _CmStore
 {
@@ -60,13 +60,15 @@ G_DEFINE_QUARK (cm-store-error-quark, cm_store_error)
   "input, output, cw5m, cw1h, cr, ws, estimated, cost, c_input, c_output, c_cw5m, c_cw1h," \
   " c_cr, c_ws"
 
-#define ROLLUP_ADD \
-  " INSERT INTO rollup (ts, model, backend, user_id, project, messages, unpriced, " ROLLUP_SUMS \
-  ", first_ms, last_ms) VALUES (NEW.ts - NEW.ts % 900000, NEW.model, NEW.backend," \
+/* T: the table; K: its leading key columns, V: their values (empty for the
+ * rollup, the session for the session rollup). */
+#define ROLLUP_ADD_TO(T, K, V) \
+  " INSERT INTO " T " (" K "ts, model, backend, user_id, project, messages, unpriced, " ROLLUP_SUMS \
+  ", first_ms, last_ms) VALUES (" V "NEW.ts - NEW.ts % 900000, NEW.model, NEW.backend," \
   " ifnull (NEW.user_id, 0), ifnull (NEW.project, ''), 1, NEW.priced = 0, NEW.input, NEW.output," \
   " NEW.cw5m, NEW.cw1h, NEW.cr, NEW.ws, NEW.estimated, NEW.cost, NEW.c_input, NEW.c_output," \
   " NEW.c_cw5m, NEW.c_cw1h, NEW.c_cr, NEW.c_ws, NEW.ts, NEW.ts)" \
-  " ON CONFLICT (ts, model, backend, user_id, project) DO UPDATE SET messages = messages + 1," \
+  " ON CONFLICT (" K "ts, model, backend, user_id, project) DO UPDATE SET messages = messages + 1," \
   " unpriced = unpriced + excluded.unpriced, input = input + excluded.input," \
   " output = output + excluded.output, cw5m = cw5m + excluded.cw5m," \
   " cw1h = cw1h + excluded.cw1h, cr = cr + excluded.cr, ws = ws + excluded.ws," \
@@ -76,15 +78,23 @@ G_DEFINE_QUARK (cm-store-error-quark, cm_store_error)
   " c_cr = c_cr + excluded.c_cr, c_ws = c_ws + excluded.c_ws," \
   " first_ms = min (first_ms, excluded.first_ms), last_ms = max (last_ms, excluded.last_ms);"
 
-#define ROLLUP_SUB \
-  " UPDATE rollup SET messages = messages - 1, unpriced = unpriced - (OLD.priced = 0)," \
+#define ROLLUP_SUB_FROM(T, KEY) \
+  " UPDATE " T " SET messages = messages - 1, unpriced = unpriced - (OLD.priced = 0)," \
   " input = input - OLD.input, output = output - OLD.output, cw5m = cw5m - OLD.cw5m," \
   " cw1h = cw1h - OLD.cw1h, cr = cr - OLD.cr, ws = ws - OLD.ws," \
   " estimated = estimated - OLD.estimated, cost = cost - OLD.cost," \
   " c_input = c_input - OLD.c_input, c_output = c_output - OLD.c_output," \
   " c_cw5m = c_cw5m - OLD.c_cw5m, c_cw1h = c_cw1h - OLD.c_cw1h, c_cr = c_cr - OLD.c_cr," \
-  " c_ws = c_ws - OLD.c_ws WHERE" ROLLUP_KEY ("OLD") ";" \
-  " DELETE FROM rollup WHERE messages = 0 AND" ROLLUP_KEY ("OLD") ";"
+  " c_ws = c_ws - OLD.c_ws WHERE" KEY ";" \
+  " DELETE FROM " T " WHERE messages = 0 AND" KEY ";"
+
+#define ROLLUP_ADD ROLLUP_ADD_TO ("rollup", "", "")
+#define ROLLUP_SUB ROLLUP_SUB_FROM ("rollup", ROLLUP_KEY ("OLD"))
+
+/* A message without a session counts under ''. */
+#define SESSION_ROLLUP_ADD ROLLUP_ADD_TO ("session_rollup", "session_id, ", "ifnull (NEW.session_id, ''), ")
+#define SESSION_ROLLUP_SUB \
+  ROLLUP_SUB_FROM ("session_rollup", " session_id = ifnull (OLD.session_id, '') AND" ROLLUP_KEY ("OLD"))
 
 /* Each entry upgrades the schema by one version; never edit a shipped one. */
 static const char *migrations[] = {
@@ -133,6 +143,27 @@ static const char *migrations[] = {
   "  organization_id TEXT, kind TEXT NOT NULL, lim INTEGER NOT NULL, remaining INTEGER NOT NULL,"
   "  reset_ms INTEGER NOT NULL, retry_after_s INTEGER NOT NULL, http_status INTEGER NOT NULL);"
   "CREATE INDEX ratelimit_model_kind ON ratelimit_observations (model, kind);",
+  /* 1 -> 2: the same sums per session too, so that the sessions list and its
+   * cache read a few rows per session instead of every message. */
+  "CREATE TABLE session_rollup ("
+  "  session_id TEXT NOT NULL, ts INTEGER NOT NULL, model TEXT NOT NULL, backend INTEGER NOT NULL,"
+  "  user_id INTEGER NOT NULL, project TEXT NOT NULL, messages INTEGER NOT NULL,"
+  "  unpriced INTEGER NOT NULL, input INTEGER NOT NULL, output INTEGER NOT NULL,"
+  "  cw5m INTEGER NOT NULL, cw1h INTEGER NOT NULL, cr INTEGER NOT NULL, ws INTEGER NOT NULL,"
+  "  estimated INTEGER NOT NULL, cost INTEGER NOT NULL, c_input INTEGER NOT NULL,"
+  "  c_output INTEGER NOT NULL, c_cw5m INTEGER NOT NULL, c_cw1h INTEGER NOT NULL,"
+  "  c_cr INTEGER NOT NULL, c_ws INTEGER NOT NULL, first_ms INTEGER NOT NULL,"
+  "  last_ms INTEGER NOT NULL,"
+  "  UNIQUE (session_id, ts, model, backend, user_id, project));"
+  "INSERT INTO session_rollup SELECT ifnull (session_id, ''), ts - ts % 900000, model, backend,"
+  " ifnull (user_id, 0), ifnull (project, ''), count (*), sum (priced = 0), sum (input),"
+  " sum (output), sum (cw5m), sum (cw1h), sum (cr), sum (ws), sum (estimated), sum (cost),"
+  " sum (c_input), sum (c_output), sum (c_cw5m), sum (c_cw1h), sum (c_cr), sum (c_ws),"
+  " min (ts), max (ts) FROM messages GROUP BY 1, 2, 3, 4, 5, 6;"
+  "CREATE TRIGGER messages_session_rollup_insert AFTER INSERT ON messages BEGIN" SESSION_ROLLUP_ADD "END;"
+  "CREATE TRIGGER messages_session_rollup_delete AFTER DELETE ON messages BEGIN" SESSION_ROLLUP_SUB "END;"
+  "CREATE TRIGGER messages_session_rollup_update AFTER UPDATE ON messages BEGIN"
+  SESSION_ROLLUP_SUB SESSION_ROLLUP_ADD "END;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION);
@@ -1498,10 +1529,6 @@ bind_params (sqlite3_stmt *stmt,
     }
 }
 
-#define TOTALS_COLUMNS \
-  "sum (m.input), sum (m.output), sum (m.cw5m), sum (m.cw1h), sum (m.cr), sum (m.ws), count (*)," \
-  " sum (m.priced = 0), sum (m.estimated), sum (m.cost), sum (m.c_input), sum (m.c_output)," \
-  " sum (m.c_cw5m), sum (m.c_cw1h), sum (m.c_cr), sum (m.c_ws), min (m.ts), max (m.ts)"
 #define ROLLUP_TOTALS_COLUMNS \
   "sum (m.input), sum (m.output), sum (m.cw5m), sum (m.cw1h), sum (m.cr), sum (m.ws)," \
   " sum (m.messages), sum (m.unpriced), sum (m.estimated), sum (m.cost), sum (m.c_input)," \
@@ -1509,20 +1536,18 @@ bind_params (sqlite3_stmt *stmt,
   " min (m.first_ms), max (m.last_ms)"
 #define N_TOTALS_COLUMNS 18
 
-/* Reports read the quarter-hour rollup unless they need single messages. */
-static gboolean
-use_rollup (const CmQueryFilter *filter,
-            CmGroupBy            primary,
-            CmGroupBy            secondary)
-{
-  return (filter == NULL || filter->session_id == NULL) &&
-         primary != CM_GROUP_SESSION && secondary != CM_GROUP_SESSION;
-}
-
+/* Reports never read the messages: both rollups cut time in quarter hours,
+ * and every zone's midnight falls on one. */
 static const char *
-totals_source (gboolean rollup)
+totals_source (const CmQueryFilter *filter,
+               CmGroupBy            primary,
+               CmGroupBy            secondary)
 {
-  return rollup ? ROLLUP_TOTALS_COLUMNS " FROM rollup m" : TOTALS_COLUMNS " FROM messages m";
+  if ((filter != NULL && filter->session_id != NULL) ||
+      primary == CM_GROUP_SESSION || secondary == CM_GROUP_SESSION)
+    return ROLLUP_TOTALS_COLUMNS " FROM session_rollup m";
+
+  return ROLLUP_TOTALS_COLUMNS " FROM rollup m";
 }
 
 static void
@@ -1631,7 +1656,7 @@ cm_store_query_totals (CmStore              *self,
       return FALSE;
     }
 
-  sql = g_strconcat ("SELECT ", totals_source (use_rollup (filter, CM_GROUP_NONE, CM_GROUP_NONE)),
+  sql = g_strconcat ("SELECT ", totals_source (filter, CM_GROUP_NONE, CM_GROUP_NONE),
                      q.params.where->str, NULL);
   stmt = query_prepare (&q, sql, error);
   if (stmt == NULL)
@@ -1756,7 +1781,7 @@ cm_store_query_groups (CmStore              *self,
 
   sql = g_strdup_printf ("SELECT %s, %s, %s%s GROUP BY 1, 2",
                          group_expression (primary), group_expression (secondary),
-                         totals_source (use_rollup (filter, primary, secondary)),
+                         totals_source (filter, primary, secondary),
                          q.params.where->str);
   stmt = query_prepare (&q, sql, error);
   if (stmt == NULL)
@@ -1822,8 +1847,8 @@ cm_store_query_sessions (CmStore              *self,
       return NULL;
     }
 
-  sql = g_strdup_printf ("SELECT coalesce (m.session_id, ''), m.model, max (m.project),"
-                         " max (m.user_id), " TOTALS_COLUMNS " FROM messages m%s GROUP BY 1, 2",
+  sql = g_strdup_printf ("SELECT m.session_id, m.model, nullif (max (m.project), ''),"
+                         " max (m.user_id), " ROLLUP_TOTALS_COLUMNS " FROM session_rollup m%s GROUP BY 1, 2",
                          q.params.where->str);
   stmt = query_prepare (&q, sql, error);
   if (stmt == NULL)
@@ -1903,7 +1928,6 @@ cm_store_query_sessions (CmStore              *self,
 static gboolean
 read_slices (CmStore      *self,
              const char   *sql,
-             gboolean      messages,
              GHashTable   *emails,
              CmSliceFunc   func,
              gpointer      user_data,
@@ -1949,8 +1973,6 @@ read_slices (CmStore      *self,
       slice.user_id = sqlite3_column_int64 (stmt, 4);
       slice.project = (const char *) sqlite3_column_text (stmt, 5);
       read_totals (stmt, 6, &slice.totals);
-      if (messages)
-        slice.ts -= slice.ts % 900000;
       func (&slice, user_data);
     }
   sqlite3_finalize (stmt);
@@ -1975,11 +1997,11 @@ cm_store_read_rollup (CmStore      *self,
                       "SELECT ts, NULL, model, backend, user_id, nullif (project, ''), input, output,"
                       " cw5m, cw1h, cr, ws, messages, unpriced, estimated, cost, c_input, c_output,"
                       " c_cw5m, c_cw1h, c_cr, c_ws, first_ms, last_ms FROM rollup",
-                      FALSE, emails, func, user_data, error);
+                      emails, func, user_data, error);
 }
 
 gboolean
-cm_store_read_message_slices (CmStore      *self,
+cm_store_read_session_rollup (CmStore      *self,
                               GHashTable   *emails,
                               CmSliceFunc   func,
                               gpointer      user_data,
@@ -1987,13 +2009,11 @@ cm_store_read_message_slices (CmStore      *self,
 {
   g_return_val_if_fail (CM_IS_STORE (self), FALSE);
 
-  /* The sums over a single row: the message's own figures. */
   return read_slices (self,
-                      "SELECT m.ts, m.session_id, m.model, m.backend, ifnull (m.user_id, 0), m.project,"
-                      " m.input, m.output, m.cw5m, m.cw1h, m.cr, m.ws, 1, m.priced = 0, m.estimated,"
-                      " m.cost, m.c_input, m.c_output, m.c_cw5m, m.c_cw1h, m.c_cr, m.c_ws, m.ts, m.ts"
-                      " FROM messages m",
-                      TRUE, emails, func, user_data, error);
+                      "SELECT ts, session_id, model, backend, user_id, nullif (project, ''), input,"
+                      " output, cw5m, cw1h, cr, ws, messages, unpriced, estimated, cost, c_input,"
+                      " c_output, c_cw5m, c_cw1h, c_cr, c_ws, first_ms, last_ms FROM session_rollup",
+                      emails, func, user_data, error);
 }
 
 GPtrArray *
