@@ -13,6 +13,7 @@
 #include "cm-report.h"
 #include "cm-rollup-cache.h"
 #include "cm-session-item.h"
+#include "cm-session-list.h"
 
 /* Store "changed" arrives once per scanned batch: wait a little for more. */
 #define STORE_CHANGED_DELAY_MS 150
@@ -21,38 +22,38 @@
 
 struct _CmReport
 {
-  GObject       parent_instance;
+  GObject        parent_instance;
 
-  CmStore      *store;
-  CmFilter     *filter;
-  CmRollupCache *rollup;      /* the views' figures, in memory */
-  CmRollupCache *by_session;  /* the sessions list's, read when first shown */
+  CmStore       *store;
+  CmFilter      *filter;
+  CmRollupCache *rollup;            /* the views' figures, in memory */
+  CmRollupCache *by_session;        /* the sessions list's, read when first shown */
 
-  GListStore   *backends;
-  GListStore   *days;
-  GListStore   *days_by_model;
-  GListStore   *models;
-  GListStore   *users;
-  GListStore   *projects;
-  GListStore   *sessions;
-  CmGroupItem  *totals[CM_N_PERIODS];
-  GStrv         all_models;
-  GStrv         all_projects;
-  GError       *error;
+  GListStore    *backends;
+  GListStore    *days;
+  GListStore    *days_by_model;
+  GListStore    *models;
+  GListStore    *users;
+  GListStore    *projects;
+  CmSessionList *sessions;
+  CmGroupItem   *totals[CM_N_PERIODS];
+  GStrv          all_models;
+  GStrv          all_projects;
+  GError        *error;
 
-  GQueue        cache;        /* CacheEntry, newest first */
-  guint64       cache_generation;
-  GCancellable *cancellable;  /* of the running query */
-  guint         schedule_id;
-  guint         serial;
-  guint64       lists_generation; /* store generation all_models was read at */
-  gboolean      have_lists;
-  gboolean      by_model;     /* the chart is stacked by model */
-  gboolean      running;      /* a query (main or sessions) runs */
-  guint         wanted;       /* CmSection: what is shown */
-  guint         stale;        /* CmSection: not read for the current filter */
-  gboolean      pending;      /* asked again while running */
-  gboolean      store_empty;
+  GQueue         cache;             /* CacheEntry, newest first */
+  guint64        cache_generation;
+  GCancellable  *cancellable;       /* of the running query */
+  guint          schedule_id;
+  guint          serial;
+  guint64        lists_generation;  /* store generation all_models was read at */
+  gboolean       have_lists;
+  gboolean       by_model;          /* the chart is stacked by model */
+  gboolean       running;           /* a query (main or sessions) runs */
+  guint          wanted;            /* CmSection: what is shown */
+  guint          stale;             /* CmSection: not read for the current filter */
+  gboolean       pending;           /* asked again while running */
+  gboolean       store_empty;
 };
 
 G_DEFINE_FINAL_TYPE (CmReport, cm_report, G_TYPE_OBJECT)
@@ -111,7 +112,7 @@ typedef struct
   GPtrArray *models;
   GPtrArray *users;
   GPtrArray *projects;
-  GPtrArray *sessions;
+  GPtrArray *sessions;       /* CmSessionRow */
   CmTotals   totals[CM_N_PERIODS];
   guint      sections;       /* what was read */
   GStrv      all_models;     /* NULL: unchanged */
@@ -522,15 +523,11 @@ extra_worker (Job          *job,
 
   if (job->need_sessions)
     {
-      g_autoptr(GPtrArray) sessions = NULL;
-
+      /* Rows only: the list makes the items the view asks for. */
       if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-          !(sessions = cm_rollup_cache_query_sessions (job->by_session, job->filters[CM_PERIOD_RANGE], error)))
+          !(result->sessions = cm_rollup_cache_query_sessions (job->by_session, job->filters[CM_PERIOD_RANGE], error)))
         return;
 
-      result->sessions = g_ptr_array_new_full (sessions->len, g_object_unref);
-      for (guint i = 0; i < sessions->len; i++)
-        g_ptr_array_add (result->sessions, cm_session_item_new (g_ptr_array_index (sessions, i)));
       result->sections = CM_SECTION_SESSIONS;
     }
 }
@@ -650,7 +647,7 @@ apply_extra (CmReport *self,
 
   if (result->sessions != NULL)
     {
-      splice (self->sessions, result->sessions);
+      cm_session_list_set_rows (self->sessions, g_steal_pointer (&result->sessions));
       self->stale &= ~CM_SECTION_SESSIONS;
     }
 
@@ -965,7 +962,7 @@ cm_report_init (CmReport *self)
   self->models = g_list_store_new (CM_TYPE_GROUP_ITEM);
   self->users = g_list_store_new (CM_TYPE_GROUP_ITEM);
   self->projects = g_list_store_new (CM_TYPE_GROUP_ITEM);
-  self->sessions = g_list_store_new (CM_TYPE_SESSION_ITEM);
+  self->sessions = cm_session_list_new ();
   for (guint i = 0; i < CM_N_PERIODS; i++)
     self->totals[i] = cm_group_item_new (period_presets[i] ? period_presets[i] : "range",
                                          NULL, NULL, NULL);
