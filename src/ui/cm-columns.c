@@ -116,13 +116,44 @@ is_money (CmColumnKind kind)
   return kind == CM_COLUMN_MONEY || kind == CM_COLUMN_COST;
 }
 
+static const char *estimate_text = N_("Estimated: Bedrock and Vertex dollars at Anthropic list prices");
+
+/* Tooltips are asked for on hover, not set on every bind: setting one makes
+ * GTK query the pointer (a round trip to the display server) per cell. */
+static gboolean
+ellipsized_tooltip_cb (GtkLabel   *label,
+                       int         x,
+                       int         y,
+                       gboolean    keyboard,
+                       GtkTooltip *tooltip)
+{
+  if (!pango_layout_is_ellipsized (gtk_label_get_layout (label)))
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, gtk_label_get_text (label));
+
+  return TRUE;
+}
+
+static gboolean
+estimate_tooltip_cb (GtkWidget  *badge,
+                     int         x,
+                     int         y,
+                     gboolean    keyboard,
+                     GtkTooltip *tooltip)
+{
+  gtk_tooltip_set_text (tooltip, _(estimate_text));
+
+  return TRUE;
+}
+
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *list_item,
           ColumnData               *cd)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *box, *badge;
   gboolean numeric = cd->kind != CM_COLUMN_TEXT && cd->kind != CM_COLUMN_BACKEND;
 
   gtk_label_set_xalign (GTK_LABEL (label), numeric ? 1.0 : 0.0);
@@ -130,19 +161,32 @@ setup_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_hexpand (label, TRUE);
   if (numeric)
     gtk_widget_add_css_class (label, "numeric");
-  gtk_box_append (GTK_BOX (box), label);
-
-  if (is_money (cd->kind))
+  else
     {
-      GtkWidget *badge = gtk_label_new (_("est."));
-
-      gtk_widget_add_css_class (badge, "est-badge");
-      gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
-      gtk_widget_set_tooltip_text (badge, _("Estimated: Bedrock and Vertex dollars at Anthropic list prices"));
-      gtk_widget_set_visible (badge, FALSE);
-      gtk_box_append (GTK_BOX (box), badge);
+      gtk_widget_set_has_tooltip (label, TRUE);
+      g_signal_connect (label, "query-tooltip", G_CALLBACK (ellipsized_tooltip_cb), NULL);
     }
 
+  /* A list keeps about 200 rows of cells and makes them anew when its items
+   * change: a bare label where no badge can show. */
+  if (!is_money (cd->kind))
+    {
+      gtk_list_item_set_child (list_item, label);
+      return;
+    }
+
+  badge = gtk_label_new (_("est."));
+  gtk_widget_add_css_class (badge, "est-badge");
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+  gtk_widget_set_has_tooltip (badge, TRUE);
+  g_signal_connect (badge, "query-tooltip", G_CALLBACK (estimate_tooltip_cb), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (badge), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _(estimate_text), -1);
+  gtk_widget_set_visible (badge, FALSE);
+
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), badge);
   gtk_list_item_set_child (list_item, box);
 }
 
@@ -151,18 +195,17 @@ bind_cb (GtkSignalListItemFactory *factory,
          GtkListItem              *list_item,
          ColumnData               *cd)
 {
-  GtkWidget *box = gtk_list_item_get_child (list_item);
-  GtkWidget *label = gtk_widget_get_first_child (box);
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+  GtkWidget *label = is_money (cd->kind) ? gtk_widget_get_first_child (child) : child;
   GObject *item = gtk_list_item_get_item (list_item);
   g_autofree char *text = cm_columns_format (item, cd->property, cd->kind);
 
   gtk_label_set_text (GTK_LABEL (label), text);
-  gtk_widget_set_tooltip_text (label, cd->kind == CM_COLUMN_TEXT ? text : NULL);
 
   if (get_bool (item, "muted"))
-    gtk_widget_add_css_class (box, "muted-row");
+    gtk_widget_add_css_class (child, "muted-row");
   else
-    gtk_widget_remove_css_class (box, "muted-row");
+    gtk_widget_remove_css_class (child, "muted-row");
 
   if (is_money (cd->kind))
     {
