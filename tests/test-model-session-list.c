@@ -3,8 +3,8 @@
  * Copyright 2026 The CostMeter authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The sessions list makes an item only when asked for it, and swaps its rows
- * out, then in.
+ * The sessions list makes an item only when asked for it and refills the
+ * items it made in place.
  */
 
 #include "config.h"
@@ -22,6 +22,21 @@ items_changed_cb (GListModel *model,
                   GString    *log)
 {
   g_string_append_printf (log, "%u-%u+%u/%u ", position, removed, added, g_list_model_get_n_items (model));
+}
+
+static void
+notify_cb (GObject    *item,
+           GParamSpec *pspec,
+           guint      *count)
+{
+  (*count)++;
+}
+
+static void
+refilled_cb (CmSessionList *list,
+             guint         *count)
+{
+  (*count)++;
 }
 
 static GPtrArray *
@@ -57,6 +72,7 @@ test_lazy_items (void)
   g_autoptr(CmSessionItem) again = NULL;
   g_autoptr(CmSessionItem) old = NULL;
   g_autoptr(GString) log = g_string_new (NULL);
+  guint notified = 0, refilled = 0;
 
   g_assert_true (g_list_model_get_item_type (model) == CM_TYPE_SESSION_ITEM);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
@@ -75,21 +91,45 @@ test_lazy_items (void)
   g_assert_cmpuint (cm_session_list_get_n_made (list), ==, 1);
   g_assert_null (g_list_model_get_item (model, 1000));
 
-  /* The old rows go, then the new come: a selection model never looks for
-   * its item among all the new ones. An item handed out before keeps what
-   * it showed. */
-  old = g_list_model_get_item (model, 999);
+  /* New rows refill the items made at their positions (which notify), and
+   * "items-changed" covers only what the length changed: a list view keeps
+   * its rows. A copy keeps its session. */
+  old = cm_session_item_copy (first);
+  g_signal_connect (first, "notify::session-id", G_CALLBACK (notify_cb), &notified);
+  g_signal_connect (list, "refilled", G_CALLBACK (refilled_cb), &refilled);
   g_string_truncate (log, 0);
-  cm_session_list_set_rows (list, make_rows ("b", 3));
-  g_assert_cmpstr (log->str, ==, "0-1000+0/0 0-0+3/3 ");
-  g_assert_cmpuint (cm_session_list_get_n_made (list), ==, 0);
-  g_assert_cmpstr (cm_session_item_get_session_id (old), ==, "a-999");
-  g_clear_object (&first);
-  first = g_list_model_get_item (model, 2);
-  g_assert_cmpstr (cm_session_item_get_session_id (first), ==, "b-2");
+  cm_session_list_set_rows (list, make_rows ("b", 50));
+  g_assert_cmpstr (log->str, ==, "50-950+0/50 ");
+  g_assert_cmpuint (refilled, ==, 1);
+  g_assert_cmpuint (notified, ==, 1);
+  g_clear_object (&again);
+  again = g_list_model_get_item (model, 41);
+  g_assert_true (again == first);
+  g_assert_cmpstr (cm_session_item_get_session_id (first), ==, "b-41");
+  g_assert_cmpstr (cm_session_item_get_session_id (old), ==, "a-41");
+  g_assert_cmpint (cm_session_item_get_totals (old)->messages, ==, 42);
+  g_assert_cmpuint (cm_session_list_get_n_made (list), ==, 1);
+
+  /* As many rows: no "items-changed" at all, still ::refilled. */
+  g_string_truncate (log, 0);
+  cm_session_list_set_rows (list, make_rows ("c", 50));
+  g_assert_cmpstr (log->str, ==, "");
+  g_assert_cmpuint (refilled, ==, 2);
+  g_assert_cmpuint (notified, ==, 2);
+  g_assert_cmpstr (cm_session_item_get_session_id (first), ==, "c-41");
+
+  /* More, then fewer: the items past the end go. */
+  g_string_truncate (log, 0);
+  cm_session_list_set_rows (list, make_rows ("d", 60));
+  cm_session_list_set_rows (list, make_rows ("e", 3));
+  g_assert_cmpstr (log->str, ==, "50-0+10/60 3-57+0/3 ");
+  g_assert_null (g_list_model_get_item (model, 41));
+  g_clear_object (&again);
+  again = g_list_model_get_item (model, 2);
+  g_assert_cmpstr (cm_session_item_get_session_id (again), ==, "e-2");
 
   g_string_truncate (log, 0);
-  cm_session_list_set_rows (list, make_rows ("c", 0));
+  cm_session_list_set_rows (list, make_rows ("f", 0));
   g_assert_cmpstr (log->str, ==, "0-3+0/0 ");
   g_assert_null (g_list_model_get_item (model, 0));
 }

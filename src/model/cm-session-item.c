@@ -93,14 +93,14 @@ cm_session_item_init (CmSessionItem *self)
 {
 }
 
-CmSessionItem *
-cm_session_item_new (const CmSessionRow *row)
+static void
+fill (CmSessionItem      *self,
+      const CmSessionRow *row)
 {
-  CmSessionItem *self;
-
-  g_return_val_if_fail (row != NULL, NULL);
-
-  self = g_object_new (CM_TYPE_SESSION_ITEM, NULL);
+  g_free (self->session_id);
+  g_free (self->project);
+  g_free (self->user);
+  g_free (self->models);
   self->session_id = g_strdup (row->session_id);
   self->project = g_strdup (row->project);
   self->user = g_strdup (row->user);
@@ -110,8 +110,58 @@ cm_session_item_new (const CmSessionRow *row)
   self->duration_ms = MAX (0, row->totals.last_ms - row->totals.first_ms);
   self->cache_hit_ratio = cm_totals_cache_hit_ratio (&row->totals);
   self->has_estimate = row->totals.estimated > 0;
+}
+
+CmSessionItem *
+cm_session_item_new (const CmSessionRow *row)
+{
+  CmSessionItem *self;
+
+  g_return_val_if_fail (row != NULL, NULL);
+
+  self = g_object_new (CM_TYPE_SESSION_ITEM, NULL);
+  fill (self, row);
 
   return self;
+}
+
+/**
+ * cm_session_item_set_row:
+ *
+ * Gives the item another session and notifies every property: the
+ * sessions list keeps one item per position and refills it, so that a list
+ * view keeps its rows and only updates their cells.
+ */
+void
+cm_session_item_set_row (CmSessionItem      *self,
+                         const CmSessionRow *row)
+{
+  g_return_if_fail (CM_IS_SESSION_ITEM (self));
+  g_return_if_fail (row != NULL);
+
+  fill (self, row);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  for (guint i = 1; i < G_N_ELEMENTS (properties); i++)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[i]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* A copy that keeps its session when the list refills the original. */
+CmSessionItem *
+cm_session_item_copy (CmSessionItem *self)
+{
+  CmSessionRow row;
+
+  g_return_val_if_fail (CM_IS_SESSION_ITEM (self), NULL);
+
+  row.session_id = self->session_id;
+  row.project = self->project;
+  row.user = self->user;
+  row.models = self->models;
+  row.totals = self->totals;
+
+  return cm_session_item_new (&row);
 }
 
 const char *

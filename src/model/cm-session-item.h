@@ -18,6 +18,9 @@ G_DECLARE_FINAL_TYPE (CmSessionItem, cm_session_item, CM, SESSION_ITEM, GObject)
 
 /* One session: project, user, start, duration, models and its figures. */
 CmSessionItem  *cm_session_item_new            (const CmSessionRow *row);
+void            cm_session_item_set_row        (CmSessionItem      *self,
+                                                const CmSessionRow *row);
+CmSessionItem  *cm_session_item_copy           (CmSessionItem      *self);
 const char     *cm_session_item_get_session_id (CmSessionItem      *self);
 const char     *cm_session_item_get_project    (CmSessionItem      *self);
 const char     *cm_session_item_get_models     (CmSessionItem      *self);

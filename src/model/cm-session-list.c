@@ -15,7 +15,7 @@ struct _CmSessionList
 
   GPtrArray *rows;    /* CmSessionRow */
   GPtrArray *items;   /* CmSessionItem or NULL, as rows */
-  guint      n_made;
+  guint      n_made;    /* items made, in all */
 };
 
 /* Items not asked for are NULL. */
@@ -30,6 +30,13 @@ static void cm_session_list_model_init (GListModelInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (CmSessionList, cm_session_list, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, cm_session_list_model_init))
+
+enum {
+  REFILLED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static GType
 cm_session_list_get_item_type (GListModel *model)
@@ -84,6 +91,18 @@ static void
 cm_session_list_class_init (CmSessionListClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = cm_session_list_finalize;
+
+  /**
+   * CmSessionList::refilled:
+   *
+   * Every row was replaced, whether the number of rows changed or not.
+   */
+  signals[REFILLED] =
+    g_signal_new ("refilled",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -104,35 +123,45 @@ cm_session_list_new (void)
  * @rows: (transfer full): CmSessionRow, in the order to show, freed with
  *   cm_session_row_free()
  *
- * Replaces every row; items handed out before keep their figures.
+ * Replaces every row. An item made before stays at its position, refilled
+ * with the new row (its properties notify); "items-changed" covers only
+ * the positions added or removed at the end, and ::refilled follows. A
+ * list view then keeps its rows and updates their cells (told that every
+ * item changed, GTK 4.8 looks for its focus among all new items and makes
+ * every row anew); a sorted view sorts again on ::refilled. Hold a
+ * cm_session_item_copy() to keep a session.
  */
 void
 cm_session_list_set_rows (CmSessionList *self,
                           GPtrArray     *rows)
 {
-  guint removed;
+  guint old_len, common;
 
   g_return_if_fail (CM_IS_SESSION_LIST (self));
   g_return_if_fail (rows != NULL);
 
-  /* Out, then in: told of both at once, GtkSingleSelection looks for its
-   * selected item among all the added ones, which would make every item.
-   * In between the list is empty, as it says. */
-  removed = self->rows->len;
-  g_ptr_array_set_size (self->items, 0);
-  g_ptr_array_set_size (self->rows, 0);
-  if (removed > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
-
+  old_len = self->rows->len;
+  common = MIN (old_len, rows->len);
+  g_ptr_array_set_size (self->items, common);
   g_ptr_array_unref (self->rows);
   self->rows = rows;
   g_ptr_array_set_size (self->items, rows->len);
-  self->n_made = 0;
-  if (rows->len > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, rows->len);
+
+  for (guint i = 0; i < common; i++)
+    {
+      CmSessionItem *item = g_ptr_array_index (self->items, i);
+
+      if (item != NULL)
+        cm_session_item_set_row (item, g_ptr_array_index (rows, i));
+    }
+
+  if (old_len != rows->len)
+    g_list_model_items_changed (G_LIST_MODEL (self), common, old_len - common, rows->len - common);
+
+  g_signal_emit (self, signals[REFILLED], 0);
 }
 
-/* How many items were made since the rows were set (tests). */
+/* How many items were made since the list was (tests). */
 guint
 cm_session_list_get_n_made (CmSessionList *self)
 {

@@ -15,6 +15,7 @@
 typedef struct
 {
   char         *property;
+  char         *notify;      /* "notify::" property */
   CmColumnKind  kind;
 } ColumnData;
 
@@ -24,6 +25,7 @@ column_data_free (gpointer data)
   ColumnData *cd = data;
 
   g_free (cd->property);
+  g_free (cd->notify);
   g_free (cd);
 }
 
@@ -191,9 +193,8 @@ setup_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-bind_cb (GtkSignalListItemFactory *factory,
-         GtkListItem              *list_item,
-         ColumnData               *cd)
+render (GtkListItem *list_item,
+        ColumnData  *cd)
 {
   GtkWidget *child = gtk_list_item_get_child (list_item);
   GtkWidget *label = is_money (cd->kind) ? gtk_widget_get_first_child (child) : child;
@@ -215,6 +216,42 @@ bind_cb (GtkSignalListItemFactory *factory,
     }
 }
 
+static void
+item_notify_cb (GObject     *item,
+                GParamSpec  *pspec,
+                GtkListItem *list_item)
+{
+  render (list_item, g_object_get_data (G_OBJECT (list_item), "cm-column-data"));
+}
+
+/* Items may be refilled in place (the sessions list does): cells follow
+ * their property. */
+static void
+bind_cb (GtkSignalListItemFactory *factory,
+         GtkListItem              *list_item,
+         ColumnData               *cd)
+{
+  gulong id;
+
+  render (list_item, cd);
+  id = g_signal_connect_object (gtk_list_item_get_item (list_item), cd->notify,
+                                G_CALLBACK (item_notify_cb), list_item, 0);
+  g_object_set_data (G_OBJECT (list_item), "cm-column-data", cd);
+  g_object_set_data (G_OBJECT (list_item), "cm-notify-id", GSIZE_TO_POINTER (id));
+}
+
+static void
+unbind_cb (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           ColumnData               *cd)
+{
+  gulong id = GPOINTER_TO_SIZE (g_object_steal_data (G_OBJECT (list_item), "cm-notify-id"));
+  GObject *item = gtk_list_item_get_item (list_item);
+
+  if (id != 0 && item != NULL)
+    g_signal_handler_disconnect (item, id);
+}
+
 GtkColumnViewColumn *
 cm_columns_add (GtkColumnView *view,
                 GType          item_type,
@@ -228,10 +265,12 @@ cm_columns_add (GtkColumnView *view,
   ColumnData *cd = g_new0 (ColumnData, 1);
 
   cd->property = g_strdup (property);
+  cd->notify = g_strconcat ("notify::", property, NULL);
   cd->kind = kind;
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), cd);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), cd);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), cd);
   g_object_set_data_full (G_OBJECT (factory), "cm-column-data", cd, column_data_free);
 
   column = gtk_column_view_column_new (title, factory);
@@ -288,4 +327,26 @@ cm_columns_set_model (GtkColumnView *view,
   g_object_unref (selection);
 
   return selection;
+}
+
+/* The sort model does not watch its items: after they were refilled in
+ * place, a sorted view sorts again. */
+void
+cm_columns_resort (GtkColumnView *view)
+{
+  GtkSelectionModel *selection = gtk_column_view_get_model (view);
+  g_autoptr(GtkSorter) sorter = NULL;
+  GtkSortListModel *sorted;
+
+  if (!GTK_IS_SINGLE_SELECTION (selection))
+    return;
+
+  sorted = GTK_SORT_LIST_MODEL (gtk_single_selection_get_model (GTK_SINGLE_SELECTION (selection)));
+  if (gtk_sort_list_model_get_sorter (sorted) == NULL ||
+      gtk_sorter_get_order (gtk_sort_list_model_get_sorter (sorted)) == GTK_SORTER_ORDER_NONE)
+    return;
+
+  sorter = g_object_ref (gtk_sort_list_model_get_sorter (sorted));
+  gtk_sort_list_model_set_sorter (sorted, NULL);
+  gtk_sort_list_model_set_sorter (sorted, sorter);
 }

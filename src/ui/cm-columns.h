@@ -35,6 +35,8 @@ GtkColumnViewColumn *cm_columns_add        (GtkColumnView *view,
 /* Wraps @model in a sort model driven by the view's column headers. */
 GtkSelectionModel   *cm_columns_set_model  (GtkColumnView *view,
                                             GListModel    *model);
+/* Sorts the view's rows again (after their items changed in place). */
+void                 cm_columns_resort     (GtkColumnView *view);
 /* The text a cell of @kind shows for @item (tests use it too). */
 char                *cm_columns_format     (GObject       *item,
                                             const char    *property,

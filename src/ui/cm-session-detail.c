@@ -189,7 +189,10 @@ cm_session_detail_show (CmSessionDetail *self,
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_set_object (&self->session, session);
+  /* The sessions list refills its items when the filter moves: keep ours. */
+  g_clear_object (&self->session);
+  self->session = cm_session_item_copy (session);
+  session = self->session;
   g_list_store_remove_all (self->rows);
 
   t = cm_session_item_get_totals (session);

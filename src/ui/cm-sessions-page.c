@@ -161,6 +161,8 @@ cm_sessions_page_set_report (CmSessionsPage *self,
   g_signal_connect_swapped (report, "updated", G_CALLBACK (report_updated_cb), self);
 
   cm_columns_set_model (self->column_view, cm_report_get_sessions (report));
+  g_signal_connect_object (cm_report_get_sessions (report), "refilled",
+                           G_CALLBACK (cm_columns_resort), self->column_view, G_CONNECT_SWAPPED);
   report_updated_cb (self);
 }
 
