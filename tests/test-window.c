@@ -524,6 +524,140 @@ test_filters (void)
   g_assert_cmpstr (range_card_text (), ==, full);
 }
 
+static gboolean
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (find_label (child, text))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+assert_sessions_by_cost (GListModel *rows)
+{
+  CmMoney previous = G_MAXINT64;
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(CmSessionItem) item = g_list_model_get_item (rows, i);
+      CmMoney cost = cm_session_item_get_totals (item)->cost;
+
+      g_assert_cmpint (cost, <=, previous);
+      previous = cost;
+    }
+}
+
+/* The top session's start, as its cell says it. */
+static char *
+top_session_start (GListModel *rows)
+{
+  g_autoptr(CmSessionItem) top = g_list_model_get_item (rows, 0);
+
+  return cm_columns_format (G_OBJECT (top), "start-ms", CM_COLUMN_TIME);
+}
+
+/* The starts of the first sessions, as their cells say them. */
+static GStrv
+first_session_starts (GListModel *rows)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < MIN (5, g_list_model_get_n_items (rows)); i++)
+    {
+      g_autoptr(CmSessionItem) item = g_list_model_get_item (rows, i);
+      g_autofree char *start = cm_columns_format (G_OBJECT (item), "start-ms", CM_COLUMN_TIME);
+
+      g_strv_builder_add (builder, start);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+/* A filter change refills the sessions in place: the cells on screen say
+ * what the new items hold, and a sorted list sorts again. */
+static void
+test_sessions_refill (void)
+{
+  CmSessionsPage *page = cm_window_get_sessions_page (window);
+  GtkColumnView *view = cm_sessions_page_get_view (page);
+  GListModel *rows = cm_sessions_page_get_rows (page);
+  CmFilterBar *bar = cm_window_get_filter_bar (window);
+  GListModel *columns = gtk_column_view_get_columns (view);
+  g_autoptr(GtkColumnViewColumn) cost_column = NULL;
+  g_autofree char *all_top = NULL;
+  g_autofree char *bedrock_top = NULL;
+  g_autofree char *want_bedrock = cm_format_money (usd_to_money (expected_cost ("backend", "bedrock")));
+  g_autofree char *sum = NULL;
+  g_auto(GStrv) before = NULL;
+  g_auto(GStrv) after = NULL;
+  guint all;
+
+  show_view ("sessions");
+
+  /* In the report's order (newest first): the rows on screen stay and
+   * their cells follow their refilled items. */
+  before = first_session_starts (rows);
+  gtk_check_button_set_active (cm_filter_bar_get_backend_check (bar, CM_BACKEND_ANTHROPIC), FALSE);
+  wait_for_filter ();
+  after = first_session_starts (rows);
+  g_assert_false (g_strv_equal ((const char * const *) before, (const char * const *) after));
+  for (guint i = 0; after[i] != NULL; i++)
+    g_assert_true (find_label (GTK_WIDGET (view), after[i]));
+  gtk_check_button_set_active (cm_filter_bar_get_backend_check (bar, CM_BACKEND_ANTHROPIC), TRUE);
+  wait_for_filter ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns) && cost_column == NULL; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (column), "cm-property"), "cost") == 0)
+        cost_column = g_steal_pointer (&column);
+    }
+  g_assert_nonnull (cost_column);
+  /* A first click: the figures' sorters rank big numbers first. */
+  gtk_column_view_sort_by_column (view, cost_column, GTK_SORT_ASCENDING);
+  iterate_for (100);
+  all = g_list_model_get_n_items (rows);
+  assert_sessions_by_cost (rows);
+  all_top = top_session_start (rows);
+  g_assert_true (find_label (GTK_WIDGET (view), all_top));
+
+  /* Bedrock only: fewer sessions, still by cost, and the top row's cells
+   * show the new top session. */
+  gtk_check_button_set_active (cm_filter_bar_get_backend_check (bar, CM_BACKEND_ANTHROPIC), FALSE);
+  gtk_check_button_set_active (cm_filter_bar_get_backend_check (bar, CM_BACKEND_VERTEX), FALSE);
+  gtk_check_button_set_active (cm_filter_bar_get_backend_check (bar, CM_BACKEND_UNKNOWN), FALSE);
+  wait_for_filter ();
+  g_assert_cmpuint (g_list_model_get_n_items (rows), <, all);
+  sum = cm_format_money (model_cost_sum (rows));
+  g_assert_cmpstr (sum, ==, want_bedrock);
+  assert_sessions_by_cost (rows);
+  bedrock_top = top_session_start (rows);
+  g_assert_cmpstr (bedrock_top, !=, all_top);
+  g_assert_true (find_label (GTK_WIDGET (view), bedrock_top));
+  save_png (GTK_WIDGET (window), "window-sessions-bedrock-by-cost.png");
+
+  gtk_check_button_set_active (cm_filter_bar_get_backend_check (bar, CM_BACKEND_ANTHROPIC), TRUE);
+  gtk_check_button_set_active (cm_filter_bar_get_backend_check (bar, CM_BACKEND_VERTEX), TRUE);
+  gtk_check_button_set_active (cm_filter_bar_get_backend_check (bar, CM_BACKEND_UNKNOWN), TRUE);
+  wait_for_filter ();
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, all);
+  assert_sessions_by_cost (rows);
+  g_assert_true (find_label (GTK_WIDGET (view), all_top));
+
+  gtk_column_view_sort_by_column (view, NULL, GTK_SORT_ASCENDING);
+  show_view ("overview");
+}
+
 static void
 test_export (void)
 {
@@ -609,23 +743,6 @@ test_shortcuts (void)
   save_png (GTK_WIDGET (overlay), "window-shortcuts.png");
   gtk_window_close (overlay);
   iterate_for (50);
-}
-
-static gboolean
-find_label (GtkWidget  *widget,
-            const char *text)
-{
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (find_label (child, text))
-        return TRUE;
-    }
-
-  return FALSE;
 }
 
 /* Run by the window-de test, with LANGUAGE=de and the build's catalogs. */
@@ -963,6 +1080,7 @@ main (int   argc,
   g_test_add_func ("/window/users", test_users);
   g_test_add_func ("/window/sessions", test_sessions);
   g_test_add_func ("/window/filters", test_filters);
+  g_test_add_func ("/window/sessions-refill", test_sessions_refill);
   g_test_add_func ("/window/export", test_export);
   g_test_add_func ("/window/narrow", test_narrow);
   g_test_add_func ("/window/dark", test_dark);
