@@ -274,13 +274,25 @@ cm_columns_add (GtkColumnView *view,
 
 GtkSelectionModel *
 cm_columns_set_model (GtkColumnView *view,
-                      GListModel    *model)
+                      GListModel    *model,
+                      GtkSorter     *first)
 {
   GtkSorter *sorter = gtk_column_view_get_sorter (view);
   GtkSortListModel *sorted;
   GtkSelectionModel *selection;
 
-  sorted = gtk_sort_list_model_new (g_object_ref (model), sorter ? g_object_ref (sorter) : NULL);
+  if (first != NULL)
+    {
+      GtkMultiSorter *both = gtk_multi_sorter_new ();
+
+      gtk_multi_sorter_append (both, g_object_ref (first));
+      gtk_multi_sorter_append (both, g_object_ref (sorter));
+      sorter = GTK_SORTER (both);
+    }
+  else if (sorter != NULL)
+    g_object_ref (sorter);
+
+  sorted = gtk_sort_list_model_new (g_object_ref (model), sorter);
   selection = GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (sorted)));
   gtk_single_selection_set_autoselect (GTK_SINGLE_SELECTION (selection), FALSE);
   gtk_single_selection_set_can_unselect (GTK_SINGLE_SELECTION (selection), TRUE);

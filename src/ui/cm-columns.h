@@ -32,9 +32,11 @@ GtkColumnViewColumn *cm_columns_add        (GtkColumnView *view,
                                             const char    *property,
                                             CmColumnKind   kind,
                                             gboolean       sortable);
-/* Wraps @model in a sort model driven by the view's column headers. */
+/* Wraps @model in a sort model driven by the view's column headers, after
+ * @first (if not NULL): the order @first gives holds whatever the column. */
 GtkSelectionModel   *cm_columns_set_model  (GtkColumnView *view,
-                                            GListModel    *model);
+                                            GListModel    *model,
+                                            GtkSorter     *first);
 /* The text a cell of @kind shows for @item (tests use it too). */
 char                *cm_columns_format     (GObject       *item,
                                             const char    *property,

@@ -42,11 +42,7 @@ static const CmExportColumn export_columns[] = {
   { "message_id", "message-id", CM_EXPORT_TEXT },
   { "model", "model", CM_EXPORT_TEXT },
   { "backend", "backend", CM_EXPORT_TEXT },
-  { "input", "input", CM_EXPORT_INTEGER },
-  { "output", "output", CM_EXPORT_INTEGER },
-  { "cache_write_5m", "cache-write-5m", CM_EXPORT_INTEGER },
-  { "cache_write_1h", "cache-write-1h", CM_EXPORT_INTEGER },
-  { "cache_read", "cache-read", CM_EXPORT_INTEGER },
+  CM_EXPORT_TOKENS,
   { "web_search", "web-search", CM_EXPORT_INTEGER },
   { "cost_input_usd", "cost-input", CM_EXPORT_MONEY },
   { "cost_output_usd", "cost-output", CM_EXPORT_MONEY },
@@ -139,7 +135,7 @@ cm_session_detail_init (CmSessionDetail *self)
   cm_columns_add (view, type, _("Cost"), "cost", CM_COLUMN_MONEY, TRUE);
   cm_columns_add (view, type, _("Cache hit"), "cache-hit-ratio", CM_COLUMN_RATIO, TRUE);
 
-  cm_columns_set_model (view, G_LIST_MODEL (self->rows));
+  cm_columns_set_model (view, G_LIST_MODEL (self->rows), NULL);
 }
 
 static void
