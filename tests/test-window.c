@@ -486,6 +486,18 @@ test_sessions (void)
 
   save_png (GTK_WIDGET (window), "window-session-detail.png");
 
+  /* Every token and cost type fits 1100 px: no sideways scrolling. */
+  {
+    GtkAdjustment *h = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (cm_session_detail_get_view (detail)));
+    int needed = 0;
+
+    g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 1100);
+    gtk_widget_measure (GTK_WIDGET (cm_session_detail_get_view (detail)), GTK_ORIENTATION_HORIZONTAL, -1,
+                        &needed, NULL, NULL, NULL);
+    g_test_message ("session detail: needs %d px of %.0f", needed, gtk_adjustment_get_page_size (h));
+    g_assert_cmpfloat (gtk_adjustment_get_upper (h), <=, gtk_adjustment_get_page_size (h));
+  }
+
   gtk_widget_activate_action (GTK_WIDGET (detail), "session.back", NULL);
   g_assert_false (cm_sessions_page_get_showing_detail (page));
 }
