@@ -183,13 +183,6 @@ cm_totals_cache_hit_ratio (const CmTotals *totals)
                     totals->cache_read);
 }
 
-double
-cm_usage_cache_hit_ratio (const CmUsage *usage)
-{
-  return hit_ratio (usage->input, usage->cache_write_5m + usage->cache_write_1h,
-                    usage->cache_read);
-}
-
 void
 cm_group_row_free (CmGroupRow *row)
 {

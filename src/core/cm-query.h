@@ -110,7 +110,6 @@ void           cm_totals_from_message    (CmTotals            *totals,
                                           const CmMessageRow  *message);
 /* cache_read / (input + cache writes + cache_read), 0 when there is no input. */
 double         cm_totals_cache_hit_ratio (const CmTotals      *totals);
-double         cm_usage_cache_hit_ratio  (const CmUsage       *usage);
 
 void           cm_group_row_free         (CmGroupRow          *row);
 void           cm_session_row_free       (CmSessionRow        *row);
