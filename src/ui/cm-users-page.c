@@ -69,9 +69,10 @@ cm_users_page_init (CmUsersPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   view = cm_table_page_get_view (self->table);
 
-  /* Narrow enough that the Total column still shows at 600 px. */
+  /* Narrow enough that the Total column still shows at 600 px, with room
+   * for the sort arrows. */
   gtk_column_view_column_set_fixed_width (cm_columns_add (view, type, _("User"), "label", CM_COLUMN_TEXT, TRUE),
-                                          150);
+                                          120);
   cm_columns_add (view, type, _("Bedrock"), "cost-bedrock", CM_COLUMN_MONEY, TRUE);
   cm_columns_add (view, type, _("Anthropic"), "cost-anthropic", CM_COLUMN_MONEY, TRUE);
   cm_columns_add (view, type, _("Vertex"), "cost-vertex", CM_COLUMN_MONEY, TRUE);
