@@ -310,6 +310,125 @@ test_users (void)
   save_png (GTK_WIDGET (window), "window-users.png");
 }
 
+static GtkColumnViewColumn *
+find_column (GtkColumnView *view,
+             const char    *property)
+{
+  GListModel *columns = gtk_column_view_get_columns (view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      /* The view keeps its own reference. */
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (column), "cm-property"), property) == 0)
+        return column;
+    }
+
+  g_assert_not_reached ();
+}
+
+static int
+compare_users (CmGroupItem *a,
+               CmGroupItem *b,
+               const char  *property)
+{
+  if (g_str_equal (property, "label"))
+    {
+      g_autofree char *fa = g_utf8_casefold (cm_group_item_get_label (a), -1);
+      g_autofree char *fb = g_utf8_casefold (cm_group_item_get_label (b), -1);
+
+      return g_utf8_collate (fa, fb);
+    }
+  else
+    {
+      gint64 va = 0, vb = 0;
+
+      g_object_get (a, property, &va, NULL);
+      g_object_get (b, property, &vb, NULL);
+      return (va > vb) - (va < vb);
+    }
+}
+
+/* Sorted on @property as the header shows it, the Unattributed row last. */
+static char *
+assert_users_sorted (const char  *property,
+                     GtkSortType  direction)
+{
+  CmUsersPage *page = cm_window_get_users_page (window);
+  GtkColumnView *view = cm_table_page_get_view (cm_users_page_get_table (page));
+  GListModel *rows = cm_users_page_get_rows (page);
+  guint n = g_list_model_get_n_items (rows);
+  /* Figures rank on the first click (biggest first), names go A to Z. */
+  gboolean rising = g_str_equal (property, "label") == (direction == GTK_SORT_ASCENDING);
+  g_autoptr(CmGroupItem) last = NULL;
+  g_autoptr(CmGroupItem) first = NULL;
+
+  gtk_column_view_sort_by_column (view, find_column (view, property), direction);
+  iterate_for (50);
+
+  g_assert_cmpuint (n, >=, 3);
+  last = g_list_model_get_item (rows, n - 1);
+  g_assert_cmpstr (cm_group_item_get_key (last), ==, CM_UNATTRIBUTED_KEY);
+  for (guint i = 0; i + 2 < n; i++)
+    {
+      g_autoptr(CmGroupItem) a = g_list_model_get_item (rows, i);
+      g_autoptr(CmGroupItem) b = g_list_model_get_item (rows, i + 1);
+      int cmp = compare_users (a, b, property);
+
+      g_assert_cmpstr (cm_group_item_get_key (a), !=, CM_UNATTRIBUTED_KEY);
+      if (rising)
+        g_assert_cmpint (cmp, <=, 0);
+      else
+        g_assert_cmpint (cmp, >=, 0);
+    }
+
+  first = g_list_model_get_item (rows, 0);
+  return g_strdup (cm_group_item_get_key (first));
+}
+
+static void
+test_users_sorted (void)
+{
+  CmUsersPage *page = cm_window_get_users_page (window);
+  GtkColumnView *view = cm_table_page_get_view (cm_users_page_get_table (page));
+  GListModel *columns = gtk_column_view_get_columns (view);
+  GListModel *ranked = cm_report_get_users (cm_window_get_report (window));
+  const char *properties[] = { "cost", "label", "cost-bedrock", "messages" };
+
+  show_view ("users");
+
+  /* Every header sorts. */
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      g_assert_nonnull (gtk_column_view_column_get_sorter (column));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (properties); i++)
+    {
+      g_autofree char *top_up = assert_users_sorted (properties[i], GTK_SORT_ASCENDING);
+      g_autofree char *top_down = assert_users_sorted (properties[i], GTK_SORT_DESCENDING);
+
+      /* Both ways really reorder the users. */
+      if (i < 2)
+        g_assert_cmpstr (top_up, !=, top_down);
+    }
+  save_png (GTK_WIDGET (window), "window-users-sorted.png");
+
+  /* Unsorted again: the report's ranking by Bedrock spend. */
+  gtk_column_view_sort_by_column (view, NULL, GTK_SORT_ASCENDING);
+  iterate_for (50);
+  for (guint i = 0; i < g_list_model_get_n_items (ranked); i++)
+    {
+      g_autoptr(GObject) want = g_list_model_get_item (ranked, i);
+      g_autoptr(GObject) shown = g_list_model_get_item (cm_users_page_get_rows (page), i);
+
+      g_assert_true (want == shown);
+    }
+}
+
 static void
 loaded_cb (CmSessionDetail *detail,
            gboolean        *loaded)
@@ -366,6 +485,18 @@ test_sessions (void)
   g_assert_true (g_str_has_prefix (csv_lines[0], "time,message_id,model,"));
 
   save_png (GTK_WIDGET (window), "window-session-detail.png");
+
+  /* Every token and cost type fits 1100 px: no sideways scrolling. */
+  {
+    GtkAdjustment *h = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (cm_session_detail_get_view (detail)));
+    int needed = 0;
+
+    g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 1100);
+    gtk_widget_measure (GTK_WIDGET (cm_session_detail_get_view (detail)), GTK_ORIENTATION_HORIZONTAL, -1,
+                        &needed, NULL, NULL, NULL);
+    g_test_message ("session detail: needs %d px of %.0f", needed, gtk_adjustment_get_page_size (h));
+    g_assert_cmpfloat (gtk_adjustment_get_upper (h), <=, gtk_adjustment_get_page_size (h));
+  }
 
   gtk_widget_activate_action (GTK_WIDGET (detail), "session.back", NULL);
   g_assert_false (cm_sessions_page_get_showing_detail (page));
@@ -588,7 +719,7 @@ static void
 test_sessions_refill (void)
 {
   CmSessionsPage *page = cm_window_get_sessions_page (window);
-  GtkColumnView *view = cm_sessions_page_get_view (page);
+  GtkColumnView *view = cm_table_page_get_view (cm_sessions_page_get_table (page));
   GListModel *rows = cm_sessions_page_get_rows (page);
   CmFilterBar *bar = cm_window_get_filter_bar (window);
   GListModel *columns = gtk_column_view_get_columns (view);
@@ -655,6 +786,35 @@ test_sessions_refill (void)
   g_assert_true (find_label (GTK_WIDGET (view), all_top));
 
   gtk_column_view_sort_by_column (view, NULL, GTK_SORT_ASCENDING);
+  show_view ("overview");
+}
+
+/* Views not on screen say their rows are out of date until they show. */
+static void
+test_updating (void)
+{
+  CmReport *report = cm_window_get_report (window);
+  CmFilterBar *bar = cm_window_get_filter_bar (window);
+  CmTablePage *models = cm_models_page_get_table (cm_window_get_models_page (window));
+  CmTablePage *users = cm_users_page_get_table (cm_window_get_users_page (window));
+  CmTablePage *sessions = cm_sessions_page_get_table (cm_window_get_sessions_page (window));
+
+  show_view ("overview");
+  gtk_check_button_set_active (cm_filter_bar_get_backend_check (bar, CM_BACKEND_VERTEX), FALSE);
+  wait_for_filter ();
+  g_assert_cmpuint (cm_report_get_stale (report), ==, CM_SECTION_ALL & ~CM_SECTION_OVERVIEW);
+  g_assert_cmpstr (cm_table_page_get_summary (models), ==, _("Updating…"));
+  g_assert_cmpstr (cm_table_page_get_summary (users), ==, _("Updating…"));
+  g_assert_cmpstr (cm_table_page_get_summary (sessions), ==, _("Updating…"));
+
+  show_view ("models");
+  g_assert_true (g_str_has_suffix (cm_table_page_get_summary (models), " rows"));
+  g_assert_cmpstr (cm_table_page_get_summary (users), ==, _("Updating…"));
+  show_view ("users");
+  g_assert_true (g_str_has_suffix (cm_table_page_get_summary (users), " users"));
+
+  gtk_check_button_set_active (cm_filter_bar_get_backend_check (bar, CM_BACKEND_VERTEX), TRUE);
+  wait_for_filter ();
   show_view ("overview");
 }
 
@@ -1078,9 +1238,11 @@ main (int   argc,
   g_test_add_func ("/window/overview", test_overview);
   g_test_add_func ("/window/models", test_models);
   g_test_add_func ("/window/users", test_users);
+  g_test_add_func ("/window/users-sorted", test_users_sorted);
   g_test_add_func ("/window/sessions", test_sessions);
   g_test_add_func ("/window/filters", test_filters);
   g_test_add_func ("/window/sessions-refill", test_sessions_refill);
+  g_test_add_func ("/window/updating", test_updating);
   g_test_add_func ("/window/export", test_export);
   g_test_add_func ("/window/narrow", test_narrow);
   g_test_add_func ("/window/dark", test_dark);

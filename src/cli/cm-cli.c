@@ -806,17 +806,7 @@ cmd_messages (Options *o,
 
       row->key = iso_time (m->timestamp_ms);
       row->model = g_strdup (m->model);
-      t->input = m->usage.input;
-      t->output = m->usage.output;
-      t->cache_write_5m = m->usage.cache_write_5m;
-      t->cache_write_1h = m->usage.cache_write_1h;
-      t->cache_read = m->usage.cache_read;
-      t->web_search = m->usage.web_search;
-      t->messages = 1;
-      t->unpriced = m->priced ? 0 : 1;
-      t->estimated = m->estimated ? 1 : 0;
-      t->cost = m->cost.total;
-      t->first_ms = t->last_ms = m->timestamp_ms;
+      cm_totals_from_message (t, m);
       cm_totals_add (&totals, t);
       g_ptr_array_add (rows, row);
     }

@@ -160,18 +160,27 @@ hit_ratio (gint64 input,
   return prompt > 0 ? (double) reads / (double) prompt : 0.0;
 }
 
+void
+cm_totals_from_message (CmTotals           *totals,
+                        const CmMessageRow *m)
+{
+  *totals = (CmTotals) {
+    .input = m->usage.input, .output = m->usage.output,
+    .cache_write_5m = m->usage.cache_write_5m, .cache_write_1h = m->usage.cache_write_1h,
+    .cache_read = m->usage.cache_read, .web_search = m->usage.web_search,
+    .messages = 1, .unpriced = m->priced ? 0 : 1, .estimated = m->estimated ? 1 : 0,
+    .cost = m->cost.total, .cost_input = m->cost.input, .cost_output = m->cost.output,
+    .cost_cache_write_5m = m->cost.cache_write_5m, .cost_cache_write_1h = m->cost.cache_write_1h,
+    .cost_cache_read = m->cost.cache_read, .cost_web_search = m->cost.web_search,
+    .first_ms = m->timestamp_ms, .last_ms = m->timestamp_ms,
+  };
+}
+
 double
 cm_totals_cache_hit_ratio (const CmTotals *totals)
 {
   return hit_ratio (totals->input, totals->cache_write_5m + totals->cache_write_1h,
                     totals->cache_read);
-}
-
-double
-cm_usage_cache_hit_ratio (const CmUsage *usage)
-{
-  return hit_ratio (usage->input, usage->cache_write_5m + usage->cache_write_1h,
-                    usage->cache_read);
 }
 
 void

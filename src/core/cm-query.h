@@ -105,9 +105,11 @@ gboolean       cm_query_filter_validate  (const CmQueryFilter *filter,
 
 void           cm_totals_add             (CmTotals            *dest,
                                           const CmTotals      *src);
+/* One message as a sum of one: unpriced and estimated are 0 or 1. */
+void           cm_totals_from_message    (CmTotals            *totals,
+                                          const CmMessageRow  *message);
 /* cache_read / (input + cache writes + cache_read), 0 when there is no input. */
 double         cm_totals_cache_hit_ratio (const CmTotals      *totals);
-double         cm_usage_cache_hit_ratio  (const CmUsage       *usage);
 
 void           cm_group_row_free         (CmGroupRow          *row);
 void           cm_session_row_free       (CmSessionRow        *row);

@@ -13,6 +13,13 @@
 #define UNITS_PER_USD G_GINT64_CONSTANT (10000000000)
 
 char *
+cm_export_file_name (const char     *base,
+                     CmExportFormat  format)
+{
+  return g_strconcat (base, format == CM_EXPORT_FORMAT_JSON ? ".json" : ".csv", NULL);
+}
+
+char *
 cm_export_format_money (gint64 units)
 {
   guint64 magnitude;

@@ -33,6 +33,19 @@ typedef struct
   CmExportKind  kind;
 } CmExportColumn;
 
+/* The token counts and the cost of a row of totals, as every table that
+ * shows them exports them (entries of a CmExportColumn array). */
+#define CM_EXPORT_TOKENS \
+  { "input", "input", CM_EXPORT_INTEGER }, \
+  { "output", "output", CM_EXPORT_INTEGER }, \
+  { "cache_write_5m", "cache-write-5m", CM_EXPORT_INTEGER }, \
+  { "cache_write_1h", "cache-write-1h", CM_EXPORT_INTEGER }, \
+  { "cache_read", "cache-read", CM_EXPORT_INTEGER }
+#define CM_EXPORT_COST \
+  { "cost_usd", "cost", CM_EXPORT_MONEY }, \
+  { "estimated", "has-estimate", CM_EXPORT_BOOLEAN }, \
+  { "unpriced_messages", "unpriced", CM_EXPORT_INTEGER }
+
 /* Writes every item of @model (GObjects) with @columns. CSV follows RFC 4180
  * (CRLF, quoted when needed); JSON is an array of objects. Money is written
  * exactly, never through a double. */
@@ -46,6 +59,9 @@ gboolean  cm_export_to_file   (GListModel            *model,
                                CmExportFormat         format,
                                GFile                 *file,
                                GError               **error);
+/* @base with the extension of @format: "costmeter-models.csv". */
+char     *cm_export_file_name (const char            *base,
+                               CmExportFormat         format);
 /* "1.2345000000" for 12345000000 units: every digit, no rounding. */
 char     *cm_export_format_money (gint64 units);
 

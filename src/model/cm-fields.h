@@ -8,6 +8,8 @@
 
 #include <glib-object.h>
 
+#include "cm-query.h"
+
 G_BEGIN_DECLS
 
 /* Read-only row objects expose many plain struct fields as properties (so
@@ -19,6 +21,7 @@ typedef enum
   CM_FIELD_DOUBLE,
   CM_FIELD_STRING,
   CM_FIELD_BOOLEAN,
+  CM_FIELD_TOTALS,  /* a CmTotals member: every figure of it (see below) */
 } CmFieldType;
 
 typedef struct
@@ -28,7 +31,20 @@ typedef struct
   gsize        offset; /* into the instance struct */
 } CmField;
 
-/* Property ids are the table index + 1. */
+/* The last entry of a table that carries a CmTotals @member: it stands for
+ * every figure of the totals under the same names in every row class
+ * ("input" ... "last-ms", the "cost-*" parts) and the derived "tokens",
+ * "cache-hit-ratio" and "has-estimate". */
+#define CM_FIELDS_TOTALS(Type, member) { NULL, CM_FIELD_TOTALS, G_STRUCT_OFFSET (Type, member) }
+
+/* How many properties a CM_FIELDS_TOTALS entry installs. */
+#define CM_FIELDS_N_TOTALS 21
+
+/* How many GParamSpec slots a table of @n_fields needs (index 0 unused). */
+#define CM_FIELDS_N_PSPECS(n_fields) ((n_fields) + CM_FIELDS_N_TOTALS)
+
+/* Property ids are the table index + 1; a CM_FIELDS_TOTALS entry, last,
+ * takes the ids from its index + 1 on. */
 void cm_fields_install (GObjectClass  *klass,
                         const CmField *fields,
                         guint          n_fields,

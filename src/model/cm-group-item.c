@@ -19,11 +19,8 @@ struct _CmGroupItem
   char     *key2;
   char     *label;
   CmTotals  totals;
-  double    cache_hit_ratio;
   double    share;
   gboolean  muted;
-  gboolean  has_estimate;
-  gint64    tokens;
   CmMoney   backend_cost[CM_N_BACKENDS];
 };
 
@@ -35,48 +32,18 @@ static const CmField fields[] = {
   F ("key", CM_FIELD_STRING, key),
   F ("key2", CM_FIELD_STRING, key2),
   F ("label", CM_FIELD_STRING, label),
-  F ("input", CM_FIELD_INT64, totals.input),
-  F ("output", CM_FIELD_INT64, totals.output),
-  F ("cache-write-5m", CM_FIELD_INT64, totals.cache_write_5m),
-  F ("cache-write-1h", CM_FIELD_INT64, totals.cache_write_1h),
-  F ("cache-read", CM_FIELD_INT64, totals.cache_read),
-  F ("web-search", CM_FIELD_INT64, totals.web_search),
-  F ("messages", CM_FIELD_INT64, totals.messages),
-  F ("unpriced", CM_FIELD_INT64, totals.unpriced),
-  F ("estimated", CM_FIELD_INT64, totals.estimated),
-  F ("cost", CM_FIELD_INT64, totals.cost),
-  F ("cost-input", CM_FIELD_INT64, totals.cost_input),
-  F ("cost-output", CM_FIELD_INT64, totals.cost_output),
-  F ("cost-cache-write-5m", CM_FIELD_INT64, totals.cost_cache_write_5m),
-  F ("cost-cache-write-1h", CM_FIELD_INT64, totals.cost_cache_write_1h),
-  F ("cost-cache-read", CM_FIELD_INT64, totals.cost_cache_read),
-  F ("cost-web-search", CM_FIELD_INT64, totals.cost_web_search),
-  F ("first-ms", CM_FIELD_INT64, totals.first_ms),
-  F ("last-ms", CM_FIELD_INT64, totals.last_ms),
-  F ("tokens", CM_FIELD_INT64, tokens),
-  F ("cache-hit-ratio", CM_FIELD_DOUBLE, cache_hit_ratio),
   F ("share", CM_FIELD_DOUBLE, share),
   F ("muted", CM_FIELD_BOOLEAN, muted),
-  F ("has-estimate", CM_FIELD_BOOLEAN, has_estimate),
   F ("cost-anthropic", CM_FIELD_INT64, backend_cost[CM_BACKEND_ANTHROPIC]),
   F ("cost-bedrock", CM_FIELD_INT64, backend_cost[CM_BACKEND_BEDROCK]),
   F ("cost-vertex", CM_FIELD_INT64, backend_cost[CM_BACKEND_VERTEX]),
   F ("cost-unknown", CM_FIELD_INT64, backend_cost[CM_BACKEND_UNKNOWN]),
+  CM_FIELDS_TOTALS (CmGroupItem, totals),
 };
 
 #undef F
 
-static GParamSpec *properties[G_N_ELEMENTS (fields) + 1];
-
-static void
-update_derived (CmGroupItem *self)
-{
-  const CmTotals *t = &self->totals;
-
-  self->cache_hit_ratio = cm_totals_cache_hit_ratio (t);
-  self->has_estimate = t->estimated > 0;
-  self->tokens = t->input + t->output + t->cache_write_5m + t->cache_write_1h + t->cache_read;
-}
+static GParamSpec *properties[CM_FIELDS_N_PSPECS (G_N_ELEMENTS (fields))];
 
 static void
 cm_group_item_finalize (GObject *object)
@@ -128,7 +95,6 @@ cm_group_item_new (const char     *key,
   self->label = g_strdup (label != NULL ? label : key);
   if (totals != NULL)
     self->totals = *totals;
-  update_derived (self);
 
   return self;
 }
@@ -206,7 +172,6 @@ cm_group_item_add_totals (CmGroupItem    *self,
   g_return_if_fail (CM_IS_GROUP_ITEM (self));
 
   cm_totals_add (&self->totals, totals);
-  update_derived (self);
 }
 
 void

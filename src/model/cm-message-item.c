@@ -23,11 +23,10 @@ struct _CmMessageItem
   gint64     time_ms;
   gboolean   sidechain;
   gboolean   priced;
-  gboolean   estimated;
   gboolean   long_context;
   CmUsage    usage;
   CmCost     cost;
-  double     cache_hit_ratio;
+  CmTotals   totals;  /* the same figures, as a sum of one message */
 };
 
 G_DEFINE_FINAL_TYPE (CmMessageItem, cm_message_item, G_TYPE_OBJECT)
@@ -42,27 +41,13 @@ static const CmField fields[] = {
   F ("time-ms", CM_FIELD_INT64, time_ms),
   F ("sidechain", CM_FIELD_BOOLEAN, sidechain),
   F ("priced", CM_FIELD_BOOLEAN, priced),
-  F ("has-estimate", CM_FIELD_BOOLEAN, estimated),
   F ("long-context", CM_FIELD_BOOLEAN, long_context),
-  F ("input", CM_FIELD_INT64, usage.input),
-  F ("output", CM_FIELD_INT64, usage.output),
-  F ("cache-write-5m", CM_FIELD_INT64, usage.cache_write_5m),
-  F ("cache-write-1h", CM_FIELD_INT64, usage.cache_write_1h),
-  F ("cache-read", CM_FIELD_INT64, usage.cache_read),
-  F ("web-search", CM_FIELD_INT64, usage.web_search),
-  F ("cost", CM_FIELD_INT64, cost.total),
-  F ("cost-input", CM_FIELD_INT64, cost.input),
-  F ("cost-output", CM_FIELD_INT64, cost.output),
-  F ("cost-cache-write-5m", CM_FIELD_INT64, cost.cache_write_5m),
-  F ("cost-cache-write-1h", CM_FIELD_INT64, cost.cache_write_1h),
-  F ("cost-cache-read", CM_FIELD_INT64, cost.cache_read),
-  F ("cost-web-search", CM_FIELD_INT64, cost.web_search),
-  F ("cache-hit-ratio", CM_FIELD_DOUBLE, cache_hit_ratio),
+  CM_FIELDS_TOTALS (CmMessageItem, totals),
 };
 
 #undef F
 
-static GParamSpec *properties[G_N_ELEMENTS (fields) + 1];
+static GParamSpec *properties[CM_FIELDS_N_PSPECS (G_N_ELEMENTS (fields))];
 
 static void
 cm_message_item_finalize (GObject *object)
@@ -118,11 +103,10 @@ cm_message_item_new (const CmMessageRow *row)
   self->time_ms = row->timestamp_ms;
   self->sidechain = row->is_sidechain;
   self->priced = row->priced;
-  self->estimated = row->estimated;
   self->long_context = row->long_context;
   self->usage = row->usage;
   self->cost = row->cost;
-  self->cache_hit_ratio = cm_usage_cache_hit_ratio (&row->usage);
+  cm_totals_from_message (&self->totals, row);
 
   return self;
 }

@@ -22,8 +22,6 @@ struct _CmSessionItem
   CmTotals  totals;
   gint64    start_ms;
   gint64    duration_ms;
-  double    cache_hit_ratio;
-  gboolean  has_estimate;
 };
 
 G_DEFINE_FINAL_TYPE (CmSessionItem, cm_session_item, G_TYPE_OBJECT)
@@ -37,23 +35,12 @@ static const CmField fields[] = {
   F ("models", CM_FIELD_STRING, models),
   F ("start-ms", CM_FIELD_INT64, start_ms),
   F ("duration-ms", CM_FIELD_INT64, duration_ms),
-  F ("input", CM_FIELD_INT64, totals.input),
-  F ("output", CM_FIELD_INT64, totals.output),
-  F ("cache-write-5m", CM_FIELD_INT64, totals.cache_write_5m),
-  F ("cache-write-1h", CM_FIELD_INT64, totals.cache_write_1h),
-  F ("cache-read", CM_FIELD_INT64, totals.cache_read),
-  F ("web-search", CM_FIELD_INT64, totals.web_search),
-  F ("messages", CM_FIELD_INT64, totals.messages),
-  F ("unpriced", CM_FIELD_INT64, totals.unpriced),
-  F ("estimated", CM_FIELD_INT64, totals.estimated),
-  F ("cost", CM_FIELD_INT64, totals.cost),
-  F ("cache-hit-ratio", CM_FIELD_DOUBLE, cache_hit_ratio),
-  F ("has-estimate", CM_FIELD_BOOLEAN, has_estimate),
+  CM_FIELDS_TOTALS (CmSessionItem, totals),
 };
 
 #undef F
 
-static GParamSpec *properties[G_N_ELEMENTS (fields) + 1];
+static GParamSpec *properties[CM_FIELDS_N_PSPECS (G_N_ELEMENTS (fields))];
 
 static void
 cm_session_item_finalize (GObject *object)
@@ -108,8 +95,6 @@ fill (CmSessionItem      *self,
   self->totals = row->totals;
   self->start_ms = row->totals.first_ms;
   self->duration_ms = MAX (0, row->totals.last_ms - row->totals.first_ms);
-  self->cache_hit_ratio = cm_totals_cache_hit_ratio (&row->totals);
-  self->has_estimate = row->totals.estimated > 0;
 }
 
 CmSessionItem *
@@ -143,7 +128,10 @@ cm_session_item_set_row (CmSessionItem      *self,
 
   g_object_freeze_notify (G_OBJECT (self));
   for (guint i = 1; i < G_N_ELEMENTS (properties); i++)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[i]);
+    {
+      if (properties[i] != NULL)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[i]);
+    }
   g_object_thaw_notify (G_OBJECT (self));
 }
 

@@ -14,8 +14,10 @@
 
 typedef struct
 {
+  char         *title;
   char         *property;
   char         *notify;      /* "notify::" property */
+  char         *cost_property; /* CM_COLUMN_COUNT_COST */
   CmColumnKind  kind;
 } ColumnData;
 
@@ -24,8 +26,10 @@ column_data_free (gpointer data)
 {
   ColumnData *cd = data;
 
+  g_free (cd->title);
   g_free (cd->property);
   g_free (cd->notify);
+  g_free (cd->cost_property);
   g_free (cd);
 }
 
@@ -81,13 +85,13 @@ cm_columns_format (GObject      *item,
       }
 
     case CM_COLUMN_COUNT:
+    case CM_COLUMN_COUNT_COST:
       return cm_format_count (get_int64 (item, property));
 
     case CM_COLUMN_TOKENS:
       return cm_format_tokens (get_int64 (item, property));
 
     case CM_COLUMN_MONEY:
-    case CM_COLUMN_MONEY_PLAIN:
       return cm_format_money (get_int64 (item, property));
 
     case CM_COLUMN_COST:
@@ -149,6 +153,38 @@ estimate_tooltip_cb (GtkWidget  *badge,
   return TRUE;
 }
 
+static gboolean
+sentence_tooltip_cb (GtkWidget  *box,
+                     int         x,
+                     int         y,
+                     gboolean    keyboard,
+                     GtkTooltip *tooltip)
+{
+  gtk_tooltip_set_text (tooltip, g_object_get_data (G_OBJECT (box), "cm-sentence"));
+
+  return TRUE;
+}
+
+/* The cost goes under its count, so a row of every token type and every
+ * cost fits the window. */
+static GtkWidget *
+count_cost_new (GtkWidget *label)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *cost = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (cost), 1.0);
+  gtk_widget_add_css_class (cost, "numeric");
+  gtk_widget_add_css_class (cost, "caption");
+  gtk_widget_add_css_class (cost, "dim-label");
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), cost);
+  gtk_widget_set_has_tooltip (box, TRUE);
+  g_signal_connect (box, "query-tooltip", G_CALLBACK (sentence_tooltip_cb), NULL);
+
+  return box;
+}
+
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *list_item,
@@ -167,6 +203,12 @@ setup_cb (GtkSignalListItemFactory *factory,
     {
       gtk_widget_set_has_tooltip (label, TRUE);
       g_signal_connect (label, "query-tooltip", G_CALLBACK (ellipsized_tooltip_cb), NULL);
+    }
+
+  if (cd->kind == CM_COLUMN_COUNT_COST)
+    {
+      gtk_list_item_set_child (list_item, count_cost_new (label));
+      return;
     }
 
   /* A list keeps about 200 rows of cells and makes them anew when its items
@@ -192,12 +234,33 @@ setup_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (list_item, box);
 }
 
+/* Tooltip and screen readers get count and cost in one sentence. */
+static void
+bind_cost (GtkWidget  *box,
+           GtkWidget  *cost_label,
+           GObject    *item,
+           ColumnData *cd,
+           const char *count)
+{
+  CmMoney cost = get_int64 (item, cd->cost_property);
+  g_autofree char *shown = cm_format_money (cost);
+  g_autofree char *exact = cm_format_money_with (cost, 4);
+  char *sentence;
+
+  gtk_label_set_text (GTK_LABEL (cost_label), shown);
+  /* Translators: column title, figure, its cost: "Cache reads: 42555, cost $0.0638". */
+  sentence = g_strdup_printf (_("%s: %s, cost %s"), cd->title, count, exact);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, sentence, -1);
+  g_object_set_data_full (G_OBJECT (box), "cm-sentence", sentence, g_free);
+}
+
 static void
 render (GtkListItem *list_item,
         ColumnData  *cd)
 {
   GtkWidget *child = gtk_list_item_get_child (list_item);
-  GtkWidget *label = is_money (cd->kind) ? gtk_widget_get_first_child (child) : child;
+  gboolean boxed = is_money (cd->kind) || cd->kind == CM_COLUMN_COUNT_COST;
+  GtkWidget *label = boxed ? gtk_widget_get_first_child (child) : child;
   GObject *item = gtk_list_item_get_item (list_item);
   g_autofree char *text = cm_columns_format (item, cd->property, cd->kind);
 
@@ -214,6 +277,8 @@ render (GtkListItem *list_item,
 
       gtk_widget_set_visible (badge, get_bool (item, "has-estimate") && get_int64 (item, cd->property) != 0);
     }
+  else if (cd->kind == CM_COLUMN_COUNT_COST)
+    bind_cost (child, gtk_widget_get_next_sibling (label), item, cd, text);
 }
 
 static void
@@ -264,9 +329,12 @@ cm_columns_add (GtkColumnView *view,
   GtkColumnViewColumn *column;
   ColumnData *cd = g_new0 (ColumnData, 1);
 
+  cd->title = g_strdup (title);
   cd->property = g_strdup (property);
   cd->notify = g_strconcat ("notify::", property, NULL);
   cd->kind = kind;
+  if (kind == CM_COLUMN_COUNT_COST)
+    cd->cost_property = g_strconcat ("cost-", property, NULL);
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), cd);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), cd);
@@ -313,13 +381,25 @@ cm_columns_add (GtkColumnView *view,
 
 GtkSelectionModel *
 cm_columns_set_model (GtkColumnView *view,
-                      GListModel    *model)
+                      GListModel    *model,
+                      GtkSorter     *first)
 {
   GtkSorter *sorter = gtk_column_view_get_sorter (view);
   GtkSortListModel *sorted;
   GtkSelectionModel *selection;
 
-  sorted = gtk_sort_list_model_new (g_object_ref (model), sorter ? g_object_ref (sorter) : NULL);
+  if (first != NULL)
+    {
+      GtkMultiSorter *both = gtk_multi_sorter_new ();
+
+      gtk_multi_sorter_append (both, g_object_ref (first));
+      gtk_multi_sorter_append (both, g_object_ref (sorter));
+      sorter = GTK_SORTER (both);
+    }
+  else if (sorter != NULL)
+    g_object_ref (sorter);
+
+  sorted = gtk_sort_list_model_new (g_object_ref (model), sorter);
   selection = GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (sorted)));
   gtk_single_selection_set_autoselect (GTK_SINGLE_SELECTION (selection), FALSE);
   gtk_single_selection_set_can_unselect (GTK_SINGLE_SELECTION (selection), TRUE);

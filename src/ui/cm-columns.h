@@ -17,11 +17,11 @@ typedef enum
   CM_COLUMN_COUNT,     /* gint64 */
   CM_COLUMN_TOKENS,    /* gint64, compact */
   CM_COLUMN_MONEY,     /* gint64 money; "est." badge from has-estimate */
-  CM_COLUMN_MONEY_PLAIN, /* gint64 money, no badge (parts of a cost) */
   CM_COLUMN_COST,      /* like MONEY, plus "unpriced" from the item's unpriced count */
   CM_COLUMN_RATIO,     /* double in [0, 1] */
   CM_COLUMN_TIME,      /* gint64 Unix ms */
   CM_COLUMN_DURATION,  /* gint64 ms */
+  CM_COLUMN_COUNT_COST, /* gint64 count, its "cost-<property>" dimmed below */
 } CmColumnKind;
 
 /* Adds a column showing @property of each row with a matching sorter (when
@@ -32,9 +32,11 @@ GtkColumnViewColumn *cm_columns_add        (GtkColumnView *view,
                                             const char    *property,
                                             CmColumnKind   kind,
                                             gboolean       sortable);
-/* Wraps @model in a sort model driven by the view's column headers. */
+/* Wraps @model in a sort model driven by the view's column headers, after
+ * @first (if not NULL): the order @first gives holds whatever the column. */
 GtkSelectionModel   *cm_columns_set_model  (GtkColumnView *view,
-                                            GListModel    *model);
+                                            GListModel    *model,
+                                            GtkSorter     *first);
 /* Sorts the view's rows again (after their items changed in place). */
 void                 cm_columns_resort     (GtkColumnView *view);
 /* The text a cell of @kind shows for @item (tests use it too). */

@@ -8,8 +8,8 @@
 
 #include <adwaita.h>
 
-#include "cm-export.h"
 #include "cm-report.h"
+#include "cm-table-page.h"
 
 G_BEGIN_DECLS
 
@@ -18,11 +18,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CmModelsPage, cm_models_page, CM, MODELS_PAGE, AdwBin)
 
 /* Per (model, backend): every token type, cache-hit ratio, cost, share. */
-void                  cm_models_page_set_report   (CmModelsPage          *self,
-                                                   CmReport              *report);
-GtkColumnView        *cm_models_page_get_view     (CmModelsPage          *self);
+CmTablePage *cm_models_page_get_table  (CmModelsPage *self);
 /* The rows in the order shown (sorted by the column headers). */
-GListModel           *cm_models_page_get_rows     (CmModelsPage          *self);
-const CmExportColumn *cm_models_page_get_export   (guint                 *n_columns);
+GListModel  *cm_models_page_get_rows   (CmModelsPage *self);
 
 G_END_DECLS

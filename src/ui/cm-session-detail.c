@@ -42,11 +42,7 @@ static const CmExportColumn export_columns[] = {
   { "message_id", "message-id", CM_EXPORT_TEXT },
   { "model", "model", CM_EXPORT_TEXT },
   { "backend", "backend", CM_EXPORT_TEXT },
-  { "input", "input", CM_EXPORT_INTEGER },
-  { "output", "output", CM_EXPORT_INTEGER },
-  { "cache_write_5m", "cache-write-5m", CM_EXPORT_INTEGER },
-  { "cache_write_1h", "cache-write-1h", CM_EXPORT_INTEGER },
-  { "cache_read", "cache-read", CM_EXPORT_INTEGER },
+  CM_EXPORT_TOKENS,
   { "web_search", "web-search", CM_EXPORT_INTEGER },
   { "cost_input_usd", "cost-input", CM_EXPORT_MONEY },
   { "cost_output_usd", "cost-output", CM_EXPORT_MONEY },
@@ -123,23 +119,22 @@ cm_session_detail_init (CmSessionDetail *self)
 
   self->rows = g_list_store_new (CM_TYPE_MESSAGE_ITEM);
 
+  /* Each cost under its tokens: every figure fits 1100 px. */
   cm_columns_add (view, type, _("Time"), "time-ms", CM_COLUMN_TIME, TRUE);
-  cm_columns_add (view, type, _("Model"), "model", CM_COLUMN_TEXT, TRUE);
-  cm_columns_add (view, type, _("Input"), "input", CM_COLUMN_COUNT, TRUE);
-  cm_columns_add (view, type, _("Output"), "output", CM_COLUMN_COUNT, TRUE);
-  cm_columns_add (view, type, _("5m writes"), "cache-write-5m", CM_COLUMN_COUNT, TRUE);
-  cm_columns_add (view, type, _("1h writes"), "cache-write-1h", CM_COLUMN_COUNT, TRUE);
-  cm_columns_add (view, type, _("Cache reads"), "cache-read", CM_COLUMN_COUNT, TRUE);
-  cm_columns_add (view, type, _("Input $"), "cost-input", CM_COLUMN_MONEY_PLAIN, TRUE);
-  cm_columns_add (view, type, _("Output $"), "cost-output", CM_COLUMN_MONEY_PLAIN, TRUE);
-  cm_columns_add (view, type, _("5m writes $"), "cost-cache-write-5m", CM_COLUMN_MONEY_PLAIN, TRUE);
-  cm_columns_add (view, type, _("1h writes $"), "cost-cache-write-1h", CM_COLUMN_MONEY_PLAIN, TRUE);
-  cm_columns_add (view, type, _("Cache reads $"), "cost-cache-read", CM_COLUMN_MONEY_PLAIN, TRUE);
-  cm_columns_add (view, type, _("Web search $"), "cost-web-search", CM_COLUMN_MONEY_PLAIN, TRUE);
-  cm_columns_add (view, type, _("Cost"), "cost", CM_COLUMN_MONEY, TRUE);
+  /* Narrow, and given what the figures leave (the full id is in the
+   * tooltip): big token counts still fit. */
+  gtk_column_view_column_set_fixed_width (cm_columns_add (view, type, _("Model"), "model", CM_COLUMN_TEXT, TRUE),
+                                          120);
+  cm_columns_add (view, type, _("Input"), "input", CM_COLUMN_COUNT_COST, TRUE);
+  cm_columns_add (view, type, _("Output"), "output", CM_COLUMN_COUNT_COST, TRUE);
+  cm_columns_add (view, type, _("5m writes"), "cache-write-5m", CM_COLUMN_COUNT_COST, TRUE);
+  cm_columns_add (view, type, _("1h writes"), "cache-write-1h", CM_COLUMN_COUNT_COST, TRUE);
+  cm_columns_add (view, type, _("Cache reads"), "cache-read", CM_COLUMN_COUNT_COST, TRUE);
+  cm_columns_add (view, type, _("Web search"), "web-search", CM_COLUMN_COUNT_COST, TRUE);
+  cm_columns_add (view, type, _("Cost"), "cost", CM_COLUMN_COST, TRUE);
   cm_columns_add (view, type, _("Cache hit"), "cache-hit-ratio", CM_COLUMN_RATIO, TRUE);
 
-  cm_columns_set_model (view, G_LIST_MODEL (self->rows));
+  cm_columns_set_model (view, G_LIST_MODEL (self->rows), NULL);
 }
 
 static void
@@ -218,6 +213,14 @@ cm_session_detail_get_session (CmSessionDetail *self)
   g_return_val_if_fail (CM_IS_SESSION_DETAIL (self), NULL);
 
   return self->session;
+}
+
+GtkColumnView *
+cm_session_detail_get_view (CmSessionDetail *self)
+{
+  g_return_val_if_fail (CM_IS_SESSION_DETAIL (self), NULL);
+
+  return self->column_view;
 }
 
 GListModel *

@@ -24,6 +24,7 @@ void                  cm_session_detail_show       (CmSessionDetail *self,
                                                     CmReport        *report,
                                                     CmSessionItem   *session);
 CmSessionItem        *cm_session_detail_get_session (CmSessionDetail *self);
+GtkColumnView        *cm_session_detail_get_view   (CmSessionDetail *self);
 GListModel           *cm_session_detail_get_rows   (CmSessionDetail *self);
 gboolean              cm_session_detail_get_loading (CmSessionDetail *self);
 const CmExportColumn *cm_session_detail_get_export (guint           *n_columns);

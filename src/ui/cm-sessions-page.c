@@ -9,7 +9,6 @@
 #include <glib/gi18n.h>
 
 #include "cm-columns.h"
-#include "cm-format.h"
 #include "cm-session-item.h"
 #include "cm-sessions-page.h"
 
@@ -17,13 +16,8 @@ struct _CmSessionsPage
 {
   AdwBin           parent_instance;
 
-  CmReport        *report;
-
   GtkStack        *pages;
-  GtkLabel        *title_label;
-  GtkLabel        *summary_label;
-  GtkStack        *stack;
-  GtkColumnView   *column_view;
+  CmTablePage     *table;
   CmSessionDetail *detail;
 };
 
@@ -37,31 +31,10 @@ static const CmExportColumn export_columns[] = {
   { "duration_ms", "duration-ms", CM_EXPORT_INTEGER },
   { "models", "models", CM_EXPORT_TEXT },
   { "messages", "messages", CM_EXPORT_INTEGER },
-  { "input", "input", CM_EXPORT_INTEGER },
-  { "output", "output", CM_EXPORT_INTEGER },
-  { "cache_write_5m", "cache-write-5m", CM_EXPORT_INTEGER },
-  { "cache_write_1h", "cache-write-1h", CM_EXPORT_INTEGER },
-  { "cache_read", "cache-read", CM_EXPORT_INTEGER },
+  CM_EXPORT_TOKENS,
   { "cache_hit_ratio", "cache-hit-ratio", CM_EXPORT_RATIO },
-  { "cost_usd", "cost", CM_EXPORT_MONEY },
-  { "estimated", "has-estimate", CM_EXPORT_BOOLEAN },
-  { "unpriced_messages", "unpriced", CM_EXPORT_INTEGER },
+  CM_EXPORT_COST,
 };
-
-static void
-report_updated_cb (CmSessionsPage *self)
-{
-  GListModel *rows = cm_report_get_sessions (self->report);
-  guint n = g_list_model_get_n_items (rows);
-  g_autofree char *summary = NULL;
-
-  if ((cm_report_get_stale (self->report) & CM_SECTION_SESSIONS))
-    summary = g_strdup (_("Updating…"));
-  else
-    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u session", "%u sessions", n), n);
-  gtk_label_set_text (self->summary_label, summary);
-  gtk_stack_set_visible_child_name (self->stack, n > 0 ? "table" : "empty");
-}
 
 void
 cm_sessions_page_open (CmSessionsPage *self,
@@ -75,7 +48,7 @@ cm_sessions_page_open (CmSessionsPage *self,
   if (item == NULL)
     return;
 
-  cm_session_detail_show (self->detail, self->report, item);
+  cm_session_detail_show (self->detail, cm_table_page_get_report (self->table), item);
   gtk_stack_set_visible_child_name (self->pages, "detail");
   gtk_widget_grab_focus (GTK_WIDGET (self->detail));
 }
@@ -91,38 +64,20 @@ static void
 detail_back_cb (CmSessionsPage *self)
 {
   gtk_stack_set_visible_child_name (self->pages, "list");
-  gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
-}
-
-static void
-cm_sessions_page_dispose (GObject *object)
-{
-  CmSessionsPage *self = (CmSessionsPage *)object;
-
-  if (self->report != NULL)
-    g_signal_handlers_disconnect_by_data (self->report, self);
-  g_clear_object (&self->report);
-
-
-  G_OBJECT_CLASS (cm_sessions_page_parent_class)->dispose (object);
+  gtk_widget_grab_focus (GTK_WIDGET (cm_table_page_get_view (self->table)));
 }
 
 static void
 cm_sessions_page_class_init (CmSessionsPageClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = cm_sessions_page_dispose;
-
+  g_type_ensure (CM_TYPE_TABLE_PAGE);
   g_type_ensure (CM_TYPE_SESSION_DETAIL);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/CostMeter/ui/cm-sessions-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CmSessionsPage, pages);
-  gtk_widget_class_bind_template_child (widget_class, CmSessionsPage, title_label);
-  gtk_widget_class_bind_template_child (widget_class, CmSessionsPage, summary_label);
-  gtk_widget_class_bind_template_child (widget_class, CmSessionsPage, stack);
-  gtk_widget_class_bind_template_child (widget_class, CmSessionsPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, CmSessionsPage, table);
   gtk_widget_class_bind_template_child (widget_class, CmSessionsPage, detail);
   gtk_widget_class_bind_template_callback (widget_class, detail_back_cb);
 }
@@ -134,7 +89,7 @@ cm_sessions_page_init (CmSessionsPage *self)
   GType type = CM_TYPE_SESSION_ITEM;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  view = self->column_view;
+  view = cm_table_page_get_view (self->table);
 
   cm_columns_add (view, type, _("Project"), "project", CM_COLUMN_TEXT, TRUE);
   cm_columns_add (view, type, _("Start"), "start-ms", CM_COLUMN_TIME, TRUE);
@@ -146,32 +101,17 @@ cm_sessions_page_init (CmSessionsPage *self)
   /* One click opens a session, as in other GNOME lists of places to go. */
   gtk_column_view_set_single_click_activate (view, TRUE);
   g_signal_connect_swapped (view, "activate", G_CALLBACK (activate_cb), self);
+
+  cm_table_page_set_section (self->table, CM_SECTION_SESSIONS);
+  cm_table_page_set_export (self->table, "costmeter-sessions", export_columns, G_N_ELEMENTS (export_columns));
 }
 
-void
-cm_sessions_page_set_report (CmSessionsPage *self,
-                             CmReport       *report)
-{
-  g_return_if_fail (CM_IS_SESSIONS_PAGE (self));
-  g_return_if_fail (CM_IS_REPORT (report));
-
-  if (self->report != NULL)
-    g_signal_handlers_disconnect_by_data (self->report, self);
-  g_set_object (&self->report, report);
-  g_signal_connect_swapped (report, "updated", G_CALLBACK (report_updated_cb), self);
-
-  cm_columns_set_model (self->column_view, cm_report_get_sessions (report));
-  g_signal_connect_object (cm_report_get_sessions (report), "refilled",
-                           G_CALLBACK (cm_columns_resort), self->column_view, G_CONNECT_SWAPPED);
-  report_updated_cb (self);
-}
-
-GtkColumnView *
-cm_sessions_page_get_view (CmSessionsPage *self)
+CmTablePage *
+cm_sessions_page_get_table (CmSessionsPage *self)
 {
   g_return_val_if_fail (CM_IS_SESSIONS_PAGE (self), NULL);
 
-  return self->column_view;
+  return self->table;
 }
 
 GListModel *
@@ -179,7 +119,7 @@ cm_sessions_page_get_rows (CmSessionsPage *self)
 {
   g_return_val_if_fail (CM_IS_SESSIONS_PAGE (self), NULL);
 
-  return G_LIST_MODEL (gtk_column_view_get_model (self->column_view));
+  return cm_table_page_get_rows (self->table);
 }
 
 CmSessionDetail *
@@ -196,12 +136,4 @@ cm_sessions_page_get_showing_detail (CmSessionsPage *self)
   g_return_val_if_fail (CM_IS_SESSIONS_PAGE (self), FALSE);
 
   return g_strcmp0 (gtk_stack_get_visible_child_name (self->pages), "detail") == 0;
-}
-
-const CmExportColumn *
-cm_sessions_page_get_export (guint *n_columns)
-{
-  *n_columns = G_N_ELEMENTS (export_columns);
-
-  return export_columns;
 }

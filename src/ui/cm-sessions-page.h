@@ -8,9 +8,9 @@
 
 #include <adwaita.h>
 
-#include "cm-export.h"
 #include "cm-report.h"
 #include "cm-session-detail.h"
+#include "cm-table-page.h"
 
 G_BEGIN_DECLS
 
@@ -20,15 +20,12 @@ G_DECLARE_FINAL_TYPE (CmSessionsPage, cm_sessions_page, CM, SESSIONS_PAGE, AdwBi
 
 /* Sessions (project, start, duration, models, cost); activating one shows
  * its messages. */
-void                  cm_sessions_page_set_report   (CmSessionsPage *self,
-                                                     CmReport       *report);
-GtkColumnView        *cm_sessions_page_get_view     (CmSessionsPage *self);
+CmTablePage          *cm_sessions_page_get_table    (CmSessionsPage *self);
 GListModel           *cm_sessions_page_get_rows     (CmSessionsPage *self);
 CmSessionDetail      *cm_sessions_page_get_detail   (CmSessionsPage *self);
 /* Opens the session at @position of the shown rows. */
 void                  cm_sessions_page_open         (CmSessionsPage *self,
                                                      guint           position);
 gboolean              cm_sessions_page_get_showing_detail (CmSessionsPage *self);
-const CmExportColumn *cm_sessions_page_get_export   (guint          *n_columns);
 
 G_END_DECLS

@@ -8,8 +8,8 @@
 
 #include <adwaita.h>
 
-#include "cm-export.h"
 #include "cm-report.h"
+#include "cm-table-page.h"
 
 G_BEGIN_DECLS
 
@@ -18,12 +18,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CmUsersPage, cm_users_page, CM, USERS_PAGE, AdwBin)
 
 /* "Spend by user": Bedrock, Anthropic, Vertex, Unknown, total; ranked by
- * Bedrock spend, the Unattributed row last and muted. */
-void                  cm_users_page_set_report   (CmUsersPage          *self,
-                                                   CmReport              *report);
-GtkColumnView        *cm_users_page_get_view     (CmUsersPage          *self);
+ * Bedrock spend until a column header sorts it; the Unattributed row last
+ * and muted whatever the sort. */
+CmTablePage *cm_users_page_get_table  (CmUsersPage *self);
 /* The rows in the order shown. */
-GListModel           *cm_users_page_get_rows     (CmUsersPage          *self);
-const CmExportColumn *cm_users_page_get_export   (guint                 *n_columns);
+GListModel  *cm_users_page_get_rows   (CmUsersPage *self);
 
 G_END_DECLS

@@ -42,15 +42,9 @@ G_DEFINE_FINAL_TYPE (CmWindow, cm_window, ADW_TYPE_APPLICATION_WINDOW)
 static const CmExportColumn overview_export[] = {
   { "backend", "key", CM_EXPORT_TEXT },
   { "messages", "messages", CM_EXPORT_INTEGER },
-  { "input", "input", CM_EXPORT_INTEGER },
-  { "output", "output", CM_EXPORT_INTEGER },
-  { "cache_write_5m", "cache-write-5m", CM_EXPORT_INTEGER },
-  { "cache_write_1h", "cache-write-1h", CM_EXPORT_INTEGER },
-  { "cache_read", "cache-read", CM_EXPORT_INTEGER },
+  CM_EXPORT_TOKENS,
   { "web_search", "web-search", CM_EXPORT_INTEGER },
-  { "cost_usd", "cost", CM_EXPORT_MONEY },
-  { "estimated", "has-estimate", CM_EXPORT_BOOLEAN },
-  { "unpriced_messages", "unpriced", CM_EXPORT_INTEGER },
+  CM_EXPORT_COST,
 };
 
 static gboolean
@@ -269,9 +263,9 @@ setup (CmWindow      *self,
 
   cm_filter_bar_set_report (self->filter_bar, self->report);
   cm_overview_page_set_report (self->overview_page, self->report);
-  cm_models_page_set_report (self->models_page, self->report);
-  cm_users_page_set_report (self->users_page, self->report);
-  cm_sessions_page_set_report (self->sessions_page, self->report);
+  cm_table_page_set_report (cm_models_page_get_table (self->models_page), self->report);
+  cm_table_page_set_report (cm_users_page_get_table (self->users_page), self->report);
+  cm_table_page_set_report (cm_sessions_page_get_table (self->sessions_page), self->report);
 
   g_signal_connect_object (self->report, "updated", G_CALLBACK (report_updated_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->scanner, "notify::progress", G_CALLBACK (scanner_progress_cb), self,
@@ -482,28 +476,16 @@ cm_window_dup_export (CmWindow        *self,
   g_return_val_if_fail (CM_IS_WINDOW (self), NULL);
 
   if (g_strcmp0 (view, "models") == 0)
-    {
-      rows = cm_models_page_get_rows (self->models_page);
-      columns = cm_models_page_get_export (&n_columns);
-      base = "costmeter-models";
-    }
+    return cm_table_page_dup_export (cm_models_page_get_table (self->models_page), format, suggested_name);
   else if (g_strcmp0 (view, "users") == 0)
-    {
-      rows = cm_users_page_get_rows (self->users_page);
-      columns = cm_users_page_get_export (&n_columns);
-      base = "costmeter-users";
-    }
-  else if (g_strcmp0 (view, "sessions") == 0 && cm_sessions_page_get_showing_detail (self->sessions_page))
+    return cm_table_page_dup_export (cm_users_page_get_table (self->users_page), format, suggested_name);
+  else if (g_strcmp0 (view, "sessions") == 0 && !cm_sessions_page_get_showing_detail (self->sessions_page))
+    return cm_table_page_dup_export (cm_sessions_page_get_table (self->sessions_page), format, suggested_name);
+  else if (g_strcmp0 (view, "sessions") == 0)
     {
       rows = cm_session_detail_get_rows (cm_sessions_page_get_detail (self->sessions_page));
       columns = cm_session_detail_get_export (&n_columns);
       base = "costmeter-session";
-    }
-  else if (g_strcmp0 (view, "sessions") == 0)
-    {
-      rows = cm_sessions_page_get_rows (self->sessions_page);
-      columns = cm_sessions_page_get_export (&n_columns);
-      base = "costmeter-sessions";
     }
   else
     {
@@ -514,7 +496,7 @@ cm_window_dup_export (CmWindow        *self,
     }
 
   if (suggested_name != NULL)
-    *suggested_name = g_strconcat (base, format == CM_EXPORT_FORMAT_JSON ? ".json" : ".csv", NULL);
+    *suggested_name = cm_export_file_name (base, format);
 
   return cm_export_to_string (rows, columns, n_columns, format);
 }
