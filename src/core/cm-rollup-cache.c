@@ -31,6 +31,7 @@ typedef struct
   GPtrArray  *models;
   GPtrArray  *projects;   /* [0] NULL */
   GPtrArray  *sessions;   /* [0] NULL */
+  guint32    *by_session; /* with sessions: slice indices, a session's together */
   GHashTable *emails;     /* user id -> e-mail */
 } Snapshot;
 
@@ -63,6 +64,7 @@ snapshot_free (Snapshot *snap)
   g_ptr_array_unref (snap->models);
   g_ptr_array_unref (snap->projects);
   g_ptr_array_unref (snap->sessions);
+  g_free (snap->by_session);
   g_hash_table_unref (snap->emails);
 }
 
@@ -131,6 +133,24 @@ add_slice_cb (const CmSlice *in,
   g_array_append_val (snap->slices, slice);
 }
 
+/* A counting sort of the slice indices by session: one pass each way, and
+ * 4 bytes a slice. */
+static guint32 *
+group_by_session (const Snapshot *snap)
+{
+  g_autofree guint *next = g_new0 (guint, snap->sessions->len + 1);
+  guint32 *order = g_new (guint32, MAX (snap->slices->len, 1));
+
+  for (guint j = 0; j < snap->slices->len; j++)
+    next[g_array_index (snap->slices, Slice, j).session + 1]++;
+  for (guint i = 1; i <= snap->sessions->len; i++)
+    next[i] += next[i - 1];
+  for (guint j = 0; j < snap->slices->len; j++)
+    order[next[g_array_index (snap->slices, Slice, j).session]++] = j;
+
+  return order;
+}
+
 static Snapshot *
 load (CmRollupCache  *self,
       guint64         generation,
@@ -167,8 +187,8 @@ load (CmRollupCache  *self,
   if (!ok)
     return NULL;
 
-  /* Loads happen on every change of the store: give back the slack. */
-  snap->slices = g_array_set_size (snap->slices, snap->slices->len);
+  if (self->sessions)
+    snap->by_session = group_by_session (snap);
 
   return g_steal_pointer (&snap);
 }
@@ -573,7 +593,7 @@ typedef struct
   CmTotals  totals;
   guint32   project;    /* the greatest, as SQL max () */
   guint32   user;
-  GArray   *models;     /* Acc: key = model index */
+  GArray   *models;     /* Acc: key = model index; emptied for each session */
 } SessionAcc;
 
 static void
@@ -592,8 +612,6 @@ session_add (SessionAcc     *acc,
   acc->user = MAX (acc->user, s->user);
 
   /* A session has a handful of models: a short walk beats a hash. */
-  if (acc->models == NULL)
-    acc->models = g_array_new (FALSE, TRUE, sizeof (Acc));
   for (guint i = 0; i < acc->models->len && model == NULL; i++)
     {
       if (g_array_index (acc->models, Acc, i).key == s->model)
@@ -663,7 +681,8 @@ cm_rollup_cache_query_sessions (CmRollupCache        *self,
                                 GError              **error)
 {
   g_autoptr(Snapshot) snap = NULL;
-  g_autofree SessionAcc *accs = NULL;
+  SessionAcc acc = { 0 };
+  guint32 session = 0;
   GPtrArray *rows;
   Matcher m;
 
@@ -686,24 +705,31 @@ cm_rollup_cache_query_sessions (CmRollupCache        *self,
       return NULL;
     }
 
-  accs = g_new0 (SessionAcc, snap->sessions->len);
-  for (guint j = 0; !m.none && j < snap->slices->len; j++)
+  /* Session by session: one accumulator, rows as each one ends. */
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_session_row_free);
+  acc.models = g_array_new (FALSE, TRUE, sizeof (Acc));
+  for (guint j = 0; !m.none && j <= snap->slices->len; j++)
     {
-      const Slice *s = &g_array_index (snap->slices, Slice, j);
+      const Slice *s = j < snap->slices->len ? &g_array_index (snap->slices, Slice, snap->by_session[j]) : NULL;
 
-      if (matches (&m, s))
-        session_add (&accs[s->session], snap, s);
+      if (s == NULL || s->session != session)
+        {
+          if (acc.models->len > 0)
+            g_ptr_array_add (rows, session_row (&acc, snap, session));
+          if (s == NULL)
+            break;
+          session = s->session;
+          memset (&acc.totals, 0, sizeof acc.totals);
+          acc.project = acc.user = 0;
+          g_array_set_size (acc.models, 0);
+        }
+
+      if (session != 0 && matches (&m, s))
+        session_add (&acc, snap, s);
     }
   matcher_clear (&m);
+  g_array_unref (acc.models);
 
-  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_session_row_free);
-  for (guint i = 1; i < snap->sessions->len; i++)
-    {
-      if (accs[i].models == NULL)
-        continue;
-      g_ptr_array_add (rows, session_row (&accs[i], snap, i));
-      g_array_unref (accs[i].models);
-    }
   cm_session_rows_sort (rows);
 
   return rows;

@@ -499,6 +499,17 @@ keys_of (GPtrArray *rows)
   return keys;
 }
 
+/* Rows only: the list makes the items the view asks for. */
+static void
+sessions_worker (Job          *job,
+                 Result       *result,
+                 GCancellable *cancellable,
+                 GError      **error)
+{
+  if (!g_cancellable_set_error_if_cancelled (cancellable, error))
+    result->sessions = cm_rollup_cache_query_sessions (job->by_session, job->filters[CM_PERIOD_RANGE], error);
+}
+
 static void
 extra_worker (Job          *job,
               Result       *result,
@@ -522,14 +533,7 @@ extra_worker (Job          *job,
     }
 
   if (job->need_sessions)
-    {
-      /* Rows only: the list makes the items the view asks for. */
-      if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-          !(result->sessions = cm_rollup_cache_query_sessions (job->by_session, job->filters[CM_PERIOD_RANGE], error)))
-        return;
-
-      result->sections = CM_SECTION_SESSIONS;
-    }
+    sessions_worker (job, result, cancellable, error);
 }
 
 static void
@@ -543,7 +547,12 @@ query_worker (GTask        *task,
   GError *error = NULL;
 
   if (job->kind == JOB_MAIN)
-    main_worker (job, result, cancellable, &error);
+    {
+      main_worker (job, result, cancellable, &error);
+      /* The Sessions view alone: its list comes in the same trip. */
+      if (error == NULL && job->sections == 0 && job->need_sessions)
+        sessions_worker (job, result, cancellable, &error);
+    }
   else
     extra_worker (job, result, cancellable, &error);
 
@@ -752,6 +761,8 @@ query_done_cb (GObject      *object,
 
       cache_put (self, job->key, job->generation, result);
       apply_main (self, result);
+      if (result->sessions != NULL)
+        apply_extra (self, result);
     }
   else
     apply_extra (self, result);

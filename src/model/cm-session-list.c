@@ -118,6 +118,34 @@ cm_session_list_new (void)
   return g_object_new (CM_TYPE_SESSION_LIST, NULL);
 }
 
+static void
+free_rows_worker (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  g_ptr_array_set_size (task_data, 0);
+}
+
+/* Tens of thousands of rows are freed on a worker, not while the main
+ * thread has a frame to draw. */
+static void
+free_rows_async (GPtrArray *rows)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (rows->len < 1000)
+    {
+      g_ptr_array_unref (rows);
+      return;
+    }
+
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_source_tag (task, free_rows_async);
+  g_task_set_task_data (task, rows, (GDestroyNotify) g_ptr_array_unref);
+  g_task_run_in_thread (task, free_rows_worker);
+}
+
 /**
  * cm_session_list_set_rows:
  * @rows: (transfer full): CmSessionRow, in the order to show, freed with
@@ -143,7 +171,7 @@ cm_session_list_set_rows (CmSessionList *self,
   old_len = self->rows->len;
   common = MIN (old_len, rows->len);
   g_ptr_array_set_size (self->items, common);
-  g_ptr_array_unref (self->rows);
+  free_rows_async (g_steal_pointer (&self->rows));
   self->rows = rows;
   g_ptr_array_set_size (self->items, rows->len);
 
