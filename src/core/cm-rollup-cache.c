@@ -161,7 +161,8 @@ load (CmRollupCache  *self,
   gboolean ok;
 
   snap->generation = generation;
-  snap->slices = g_array_new (FALSE, FALSE, sizeof (Slice));
+  /* Sized once: doubling would leave up to half of it unused, and copy it. */
+  snap->slices = g_array_sized_new (FALSE, FALSE, sizeof (Slice), cm_store_guess_slices (self->store, self->sessions));
   snap->models = g_ptr_array_new_with_free_func (g_free);
   snap->projects = g_ptr_array_new_with_free_func (g_free);
   snap->sessions = g_ptr_array_new_with_free_func (g_free);

@@ -65,6 +65,8 @@ gboolean     cm_store_read_rollup          (CmStore           *self,
                                             CmSliceFunc        func,
                                             gpointer           user_data,
                                             GError           **error);
+guint        cm_store_guess_slices         (CmStore           *self,
+                                            gboolean           sessions);
 /* Every session rollup row (session, quarter hour, model, backend, user,
  * project), in no order. */
 gboolean     cm_store_read_session_rollup  (CmStore           *self,

@@ -2000,6 +2000,26 @@ cm_store_read_rollup (CmStore      *self,
                       emails, func, user_data, error);
 }
 
+/* About how many rows the rollup (or the session rollup) has, at once: its
+ * greatest rowid. Loaders size their arrays with it. */
+guint
+cm_store_guess_slices (CmStore  *self,
+                       gboolean  sessions)
+{
+  sqlite3 *db = take_reader (self, NULL);
+  gint64 n = 0;
+
+  if (db == NULL)
+    return 0;
+
+  if (!query_int (db, sessions ? "SELECT ifnull (max (rowid), 0) FROM session_rollup"
+                               : "SELECT ifnull (max (rowid), 0) FROM rollup", &n, NULL))
+    n = 0;
+  give_reader (self, db);
+
+  return (guint) CLAMP (n, 0, G_MAXUINT32);
+}
+
 gboolean
 cm_store_read_session_rollup (CmStore      *self,
                               GHashTable   *emails,
