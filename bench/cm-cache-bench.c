@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cm-bench-util.h"
 #include "cm-rollup-cache.h"
 #include "cm-store.h"
 
@@ -23,19 +24,6 @@ static double
 ms_since (gint64 start_us)
 {
   return (g_get_monotonic_time () - start_us) / 1000.0;
-}
-
-static long
-vm_rss_kb (void)
-{
-  g_autofree char *status = NULL;
-  const char *p;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return -1;
-  p = strstr (status, "VmRSS:");
-
-  return p != NULL ? strtol (p + 6, NULL, 10) : -1;
 }
 
 /* The overview's groupings, as the report asks for them. */
@@ -123,19 +111,19 @@ main (int   argc,
   rollup = cm_rollup_cache_new (store, FALSE);
   by_session = cm_rollup_cache_new (store, TRUE);
 
-  rss = vm_rss_kb ();
+  rss = cm_bench_status_kb ("VmRSS:");
   start = g_get_monotonic_time ();
   cm_rollup_cache_query_totals (rollup, NULL, &totals, &error);
   g_assert_no_error (error);
   printf ("rollup cache: %" G_GINT64_FORMAT " messages in %u slices, loaded in %.1f ms, +%ld MiB\n",
-          totals.messages, cm_rollup_cache_get_n_slices (rollup), ms_since (start), (vm_rss_kb () - rss) / 1024);
+          totals.messages, cm_rollup_cache_get_n_slices (rollup), ms_since (start), (cm_bench_status_kb ("VmRSS:") - rss) / 1024);
 
-  rss = vm_rss_kb ();
+  rss = cm_bench_status_kb ("VmRSS:");
   start = g_get_monotonic_time ();
   cm_rollup_cache_query_totals (by_session, NULL, &totals, &error);
   g_assert_no_error (error);
   printf ("session cache: %u slices, loaded in %.1f ms, +%ld MiB\n",
-          cm_rollup_cache_get_n_slices (by_session), ms_since (start), (vm_rss_kb () - rss) / 1024);
+          cm_rollup_cache_get_n_slices (by_session), ms_since (start), (cm_bench_status_kb ("VmRSS:") - rss) / 1024);
 
   printf ("a filter change (overview, models and users groupings; or the sessions list):\n");
   run_filters ("views", store, rollup, FALSE);

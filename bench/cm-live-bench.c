@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "cm-application-private.h"
+#include "cm-bench-util.h"
 
 #define SETTLE_US (3 * G_USEC_PER_SEC)
 
@@ -36,19 +37,6 @@ static Phase phase = PHASE_FIRST_SCAN;
 static gint64 phase_start_us;
 static gint64 messages_before;
 static gint64 run_start_us;
-
-static long
-status_kb (const char *field)
-{
-  g_autofree char *status = NULL;
-  const char *p;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return -1;
-  p = strstr (status, field);
-
-  return p != NULL ? strtol (p + strlen (field), NULL, 10) : -1;
-}
 
 static gint64
 range_messages (void)
@@ -135,7 +123,7 @@ tick_cb (gpointer user_data)
         break;
       print_monitors ();
       g_print ("RSS after the first scan settled: %ld MiB (%" G_GINT64_FORMAT " messages in range)\n",
-               status_kb ("VmRSS:") / 1024, range_messages ());
+               cm_bench_status_kb ("VmRSS:") / 1024, range_messages ());
       if (live_file != NULL && append_line (live_file))
         {
           messages_before = range_messages ();
@@ -172,7 +160,7 @@ tick_cb (gpointer user_data)
       if (now - phase_start_us < SETTLE_US)
         break;
       print_monitors ();
-      g_print ("RSS after a periodic rescan: %ld MiB\n", status_kb ("VmRSS:") / 1024);
+      g_print ("RSS after a periodic rescan: %ld MiB\n", cm_bench_status_kb ("VmRSS:") / 1024);
       g_application_quit (G_APPLICATION (app));
       return G_SOURCE_REMOVE;
 
@@ -211,7 +199,7 @@ main (int   argc,
   g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), NULL);
   ret = g_application_run (G_APPLICATION (app), argc, argv);
 
-  g_print ("peak resident memory (VmHWM): %ld MiB\n", status_kb ("VmHWM:") / 1024);
+  g_print ("peak resident memory (VmHWM): %ld MiB\n", cm_bench_status_kb ("VmHWM:") / 1024);
 
   return ret;
 }

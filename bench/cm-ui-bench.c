@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "cm-application.h"
+#include "cm-bench-util.h"
 #include "cm-window.h"
 
 typedef enum
@@ -46,32 +47,6 @@ realtime_ns (void)
 
   clock_gettime (CLOCK_REALTIME, &ts);
   return (gint64) ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static long
-vm_hwm_kb (void)
-{
-  g_autofree char *status = NULL;
-  const char *p;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return -1;
-  p = strstr (status, "VmHWM:");
-
-  return p != NULL ? strtol (p + 6, NULL, 10) : -1;
-}
-
-static long
-vm_rss_kb (void)
-{
-  g_autofree char *status = NULL;
-  const char *p;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return -1;
-  p = strstr (status, "VmRSS:");
-
-  return p != NULL ? strtol (p + 6, NULL, 10) : -1;
 }
 
 #define N_KINDS 11
@@ -158,7 +133,7 @@ after_paint_cb (GdkFrameClock *clock)
         return;
 
       g_print ("launch to first frame with data: %.0f ms (%" G_GINT64_FORMAT " messages in range, %u sessions, RSS %ld MiB)\n",
-               (realtime_ns () - t0_ns) / 1e6, range->messages, n_sessions, vm_rss_kb () / 1024);
+               (realtime_ns () - t0_ns) / 1e6, range->messages, n_sessions, cm_bench_status_kb ("VmRSS:") / 1024);
       phase = PHASE_CHANGE;
       next_change ();
       return;
@@ -268,7 +243,7 @@ main (int   argc,
                  g_array_index (full_ms, double, full_ms->len / 2),
                  g_array_index (full_ms, double, full_ms->len - 1));
     }
-  g_print ("peak resident memory (VmHWM): %ld MiB\n", vm_hwm_kb () / 1024);
+  g_print ("peak resident memory (VmHWM): %ld MiB\n", cm_bench_status_kb ("VmHWM:") / 1024);
 
   return ret;
 }

@@ -141,26 +141,15 @@ ellipsized_tooltip_cb (GtkLabel   *label,
   return TRUE;
 }
 
+/* The text the widget keeps under "cm-tooltip". */
 static gboolean
-estimate_tooltip_cb (GtkWidget  *badge,
-                     int         x,
-                     int         y,
-                     gboolean    keyboard,
-                     GtkTooltip *tooltip)
+stored_tooltip_cb (GtkWidget  *widget,
+                   int         x,
+                   int         y,
+                   gboolean    keyboard,
+                   GtkTooltip *tooltip)
 {
-  gtk_tooltip_set_text (tooltip, _(estimate_text));
-
-  return TRUE;
-}
-
-static gboolean
-sentence_tooltip_cb (GtkWidget  *box,
-                     int         x,
-                     int         y,
-                     gboolean    keyboard,
-                     GtkTooltip *tooltip)
-{
-  gtk_tooltip_set_text (tooltip, g_object_get_data (G_OBJECT (box), "cm-sentence"));
+  gtk_tooltip_set_text (tooltip, g_object_get_data (G_OBJECT (widget), "cm-tooltip"));
 
   return TRUE;
 }
@@ -180,7 +169,7 @@ count_cost_new (GtkWidget *label)
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), cost);
   gtk_widget_set_has_tooltip (box, TRUE);
-  g_signal_connect (box, "query-tooltip", G_CALLBACK (sentence_tooltip_cb), NULL);
+  g_signal_connect (box, "query-tooltip", G_CALLBACK (stored_tooltip_cb), NULL);
 
   return box;
 }
@@ -223,7 +212,8 @@ setup_cb (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (badge, "est-badge");
   gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
   gtk_widget_set_has_tooltip (badge, TRUE);
-  g_signal_connect (badge, "query-tooltip", G_CALLBACK (estimate_tooltip_cb), NULL);
+  g_object_set_data (G_OBJECT (badge), "cm-tooltip", (gpointer) _(estimate_text));
+  g_signal_connect (badge, "query-tooltip", G_CALLBACK (stored_tooltip_cb), NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (badge), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   _(estimate_text), -1);
   gtk_widget_set_visible (badge, FALSE);
@@ -251,7 +241,7 @@ bind_cost (GtkWidget  *box,
   /* Translators: column title, figure, its cost: "Cache reads: 42555, cost $0.0638". */
   sentence = g_strdup_printf (_("%s: %s, cost %s"), cd->title, count, exact);
   gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, sentence, -1);
-  g_object_set_data_full (G_OBJECT (box), "cm-sentence", sentence, g_free);
+  g_object_set_data_full (G_OBJECT (box), "cm-tooltip", sentence, g_free);
 }
 
 static void
