@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cm-scanner.h"
+#include "cm-store-private.h"
 #include "cm-test-util.h"
 
 typedef struct
@@ -624,6 +625,87 @@ test_appended_lines (Fixture       *f,
 }
 
 static void
+scan_paths (Fixture            *f,
+            const char * const *paths,
+            CmScanStats        *stats)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cm_scanner_scan_paths_sync (f->scanner, paths, NULL, stats, &error));
+  g_assert_no_error (error);
+}
+
+/* What live updates read: the files named, new folders walked, nothing
+ * else looked at; the same offsets and dedup as a full scan. */
+static void
+test_scan_paths (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *s1 = project_file (f, "p/s1.jsonl");
+  g_autofree char *s2 = project_file (f, "p/s2.jsonl");
+  g_autofree char *new_dir = project_file (f, "q");
+  g_autofree char *s3 = project_file (f, "q/s3/subagents/agent-1.jsonl");
+  g_autofree char *outside = g_build_filename (f->dir, "elsewhere", "x.jsonl", NULL);
+  g_autofree char *never = project_file (f, "p/never.jsonl");
+  CmScanStats stats;
+  CmTotals t;
+
+  append_line (s1, &(Line) { .id = "msg_01A", .req = "req_1", .output = 10, .uuid = "a" });
+  append_line (s2, &(Line) { .id = "msg_01B", .req = "req_2", .output = 20, .uuid = "b" });
+  add_home_source (f, NULL);
+  scan (f, NULL);
+
+  /* Lines in both files; only the one named is read. */
+  append_line (s1, &(Line) { .id = "msg_01C", .req = "req_3", .output = 30, .uuid = "c" });
+  append_line (s2, &(Line) { .id = "msg_01D", .req = "req_4", .output = 40, .uuid = "d" });
+  scan_paths (f, (const char *[]) { s1, NULL }, &stats);
+  g_assert_cmpuint (stats.files_seen, ==, 1);
+  g_assert_cmpint (stats.lines_read, ==, 1);
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, 3);
+  g_assert_cmpint (t.output, ==, 60);
+
+  /* Named again with nothing new: its offset moved on, nothing is read. */
+  scan_paths (f, (const char *[]) { s1, NULL }, &stats);
+  g_assert_cmpint (stats.lines_read, ==, 0);
+
+  /* A full scan then reads s2's line only, once. */
+  scan (f, &stats);
+  g_assert_cmpint (stats.lines_read, ==, 1);
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, 4);
+  g_assert_cmpint (t.output, ==, 100);
+
+  /* A new folder is walked; a path outside the sources and a file that
+   * never was are left alone. */
+  append_line (s3, &(Line) { .id = "msg_01E", .req = "req_5", .output = 50, .uuid = "e" });
+  append_line (outside, &(Line) { .id = "msg_01F", .req = "req_6", .output = 60, .uuid = "f" });
+  scan_paths (f, (const char *[]) { new_dir, outside, never, NULL }, &stats);
+  g_assert_cmpuint (stats.files_seen, ==, 1);
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, 5);
+  g_assert_cmpint (t.output, ==, 150);
+
+  /* A named file deleted since is marked gone, its messages kept; one not
+   * named is left as it was. */
+  g_assert_cmpint (g_unlink (s1), ==, 0);
+  scan_paths (f, (const char *[]) { s1, NULL }, &stats);
+  {
+    g_autoptr(GHashTable) states = cm_store_load_file_states (f->store, (const char *[]) { s1, s2, NULL }, NULL);
+
+    g_assert_true (((CmFileState *) g_hash_table_lookup (states, s1))->gone);
+    g_assert_false (((CmFileState *) g_hash_table_lookup (states, s2))->gone);
+  }
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, 5);
+
+  /* A full scan after them finds nothing new. */
+  scan (f, &stats);
+  g_assert_cmpint (stats.lines_read, ==, 0);
+  g_assert_cmpint (stats.files_seen, ==, 2);
+}
+
+static void
 test_deleted_files_keep_history (Fixture       *f,
                                  gconstpointer  data)
 {
@@ -910,6 +992,7 @@ main (int   argc,
   ADD ("/core/scanner/partial-line", test_partial_line);
   ADD ("/core/scanner/broken-and-synthetic", test_broken_and_synthetic);
   ADD ("/core/scanner/appended-lines", test_appended_lines);
+  ADD ("/core/scanner/scan-paths", test_scan_paths);
   ADD ("/core/scanner/deleted-files-keep-history", test_deleted_files_keep_history);
   ADD ("/core/scanner/truncated-file", test_truncated_file);
   ADD ("/core/scanner/billing-rules", test_billing_rules);

@@ -1045,6 +1045,8 @@ test_live_updates (void)
   elapsed = wait_for_messages (other, before + 1);
   g_test_message ("new line shown after %.0f ms", elapsed / 1000.0);
   g_assert_cmpint (elapsed, <, 2 * G_USEC_PER_SEC);
+  /* Only the file the monitor named was looked at, not the whole history. */
+  g_assert_cmpuint (cm_application_get_last_files_seen (other), ==, 1);
 
   gtk_window_destroy (gtk_application_get_active_window (GTK_APPLICATION (other)));
   iterate_for (50);

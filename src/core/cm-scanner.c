@@ -950,11 +950,53 @@ mark_gone_files (CmScanner   *self,
   return TRUE;
 }
 
-gboolean
-cm_scanner_scan_sync (CmScanner     *self,
-                      GCancellable  *cancellable,
-                      CmScanStats   *out_stats,
-                      GError       **error)
+/* Folders and files of @paths below @projects_dir: walked and added as the
+ * full walk would. */
+static void
+walk_paths (Walk               *walk,
+            const char * const *paths)
+{
+  gsize len = strlen (walk->projects_dir);
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      struct stat st;
+
+      if (!g_str_has_prefix (paths[i], walk->projects_dir) ||
+          (paths[i][len] != '/' && paths[i][len] != '\0') ||
+          stat (paths[i], &st) != 0)
+        continue;
+
+      if (S_ISDIR (st.st_mode))
+        walk_dir (walk, paths[i], 1);
+      else if (S_ISREG (st.st_mode) && g_str_has_suffix (paths[i], ".jsonl"))
+        add_file (walk, paths[i], &st);
+    }
+}
+
+static gboolean
+has_path_below (const char * const *paths,
+                const char         *dir)
+{
+  gsize len = strlen (dir);
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (paths[i], dir) && (paths[i][len] == '/' || paths[i][len] == '\0'))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Every file of every enabled source, or only @paths (files, and folders
+ * to walk) when not %NULL. */
+static gboolean
+scan (CmScanner          *self,
+      const char * const *paths,
+      GCancellable       *cancellable,
+      CmScanStats        *out_stats,
+      GError            **error)
 {
   g_autoptr(GHashTable) states = NULL;
   g_autoptr(GHashTable) visited = NULL;
@@ -994,7 +1036,7 @@ cm_scanner_scan_sync (CmScanner     *self,
     goto out;
 
   sources = cm_store_list_sources (self->store, &local_error);
-  states = cm_store_load_file_states (self->store, &local_error);
+  states = cm_store_load_file_states (self->store, paths, &local_error);
   if (sources == NULL || states == NULL)
     goto out;
 
@@ -1014,6 +1056,8 @@ cm_scanner_scan_sync (CmScanner     *self,
         continue;
 
       resolved = cm_source_resolve (info->path);
+      if (paths != NULL && !has_path_below (paths, resolved->projects_dir))
+        continue;
       detected = cm_source_read_owner_email (resolved->identity_file);
 
       if (g_strcmp0 (detected, info->detected_owner) != 0)
@@ -1043,7 +1087,10 @@ cm_scanner_scan_sync (CmScanner     *self,
       walk.source_id = info->id;
       walk.user_email = info->owner != NULL ? info->owner : detected;
       walk.projects_dir = resolved->projects_dir;
-      walk_dir (&walk, resolved->projects_dir, 0);
+      if (paths != NULL)
+        walk_paths (&walk, paths);
+      else
+        walk_dir (&walk, resolved->projects_dir, 0);
     }
 
   g_ptr_array_sort (jobs, compare_jobs_by_size);
@@ -1180,6 +1227,7 @@ cm_scanner_scan_sync (CmScanner     *self,
       chunk_result_free (result);
   }
 
+  /* Of the files known (all, or those named), the ones not found are gone. */
   if (local_error == NULL && !g_cancellable_is_cancelled (cancellable))
     {
       if (!in_transaction && cm_store_write_begin (self->store, &local_error))
@@ -1195,7 +1243,8 @@ cm_scanner_scan_sync (CmScanner     *self,
     }
   else if (in_transaction)
     {
-      /* What was complete is committed: offsets always match the rows. */
+      /* What was complete is committed: offsets always match the rows (a
+       * scan of some paths ends here too). */
       in_transaction = FALSE;
       if (local_error == NULL)
         cm_store_write_commit (self->store, &local_error);
@@ -1237,6 +1286,30 @@ out:
   return TRUE;
 }
 
+gboolean
+cm_scanner_scan_sync (CmScanner     *self,
+                      GCancellable  *cancellable,
+                      CmScanStats   *stats,
+                      GError       **error)
+{
+  g_return_val_if_fail (CM_IS_SCANNER (self), FALSE);
+
+  return scan (self, NULL, cancellable, stats, error);
+}
+
+gboolean
+cm_scanner_scan_paths_sync (CmScanner          *self,
+                            const char * const *paths,
+                            GCancellable       *cancellable,
+                            CmScanStats        *stats,
+                            GError            **error)
+{
+  g_return_val_if_fail (CM_IS_SCANNER (self), FALSE);
+  g_return_val_if_fail (paths != NULL, FALSE);
+
+  return scan (self, paths, cancellable, stats, error);
+}
+
 static void
 scan_thread (GTask        *task,
              gpointer      source_object,
@@ -1246,7 +1319,7 @@ scan_thread (GTask        *task,
   CmScanner *self = source_object;
   CmScanStats *stats = g_new0 (CmScanStats, 1);
   GError *error = NULL;
-  gboolean ok = cm_scanner_scan_sync (self, cancellable, stats, &error);
+  gboolean ok = scan (self, task_data, cancellable, stats, &error);
 
   /* A long-lived program (the window) scans again and again: what the scan
    * held goes back to the system rather than staying in the heap. */
@@ -1273,6 +1346,25 @@ cm_scanner_scan_async (CmScanner           *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cm_scanner_scan_async);
+  g_task_run_in_thread (task, scan_thread);
+}
+
+/* Finished with cm_scanner_scan_finish(). */
+void
+cm_scanner_scan_paths_async (CmScanner           *self,
+                             const char * const  *paths,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CM_IS_SCANNER (self));
+  g_return_if_fail (paths != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cm_scanner_scan_async);
+  g_task_set_task_data (task, g_strdupv ((GStrv) paths), (GDestroyNotify) g_strfreev);
   g_task_run_in_thread (task, scan_thread);
 }
 

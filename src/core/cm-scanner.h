@@ -58,6 +58,20 @@ gboolean   cm_scanner_scan_finish         (CmScanner      *self,
                                            GAsyncResult   *result,
                                            CmScanStats    *stats,
                                            GError        **error);
+/* The same for some files only, and the folders given (walked): what live
+ * updates read. Paths outside every enabled source are left alone; a named
+ * file that is gone is marked so (its messages stay). cm_scanner_scan_finish()
+ * ends the async one. */
+gboolean   cm_scanner_scan_paths_sync     (CmScanner      *self,
+                                           const char * const *paths,
+                                           GCancellable   *cancellable,
+                                           CmScanStats    *stats,
+                                           GError        **error);
+void       cm_scanner_scan_paths_async    (CmScanner      *self,
+                                           const char * const *paths,
+                                           GCancellable   *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer        user_data);
 gboolean   cm_scanner_get_busy            (CmScanner      *self);
 double     cm_scanner_get_progress        (CmScanner      *self);
 

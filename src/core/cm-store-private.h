@@ -75,8 +75,9 @@ gboolean     cm_store_read_session_rollup  (CmStore           *self,
                                             gpointer           user_data,
                                             GError           **error);
 
-/* path -> CmFileState */
+/* path -> CmFileState, of every file or of @paths and what is below them */
 GHashTable  *cm_store_load_file_states     (CmStore           *self,
+                                            const char * const *paths,
                                             GError           **error);
 
 /* All writes happen between begin and commit, on one thread at a time; the

@@ -903,24 +903,13 @@ cm_file_state_free (CmFileState *state)
   g_free (state);
 }
 
-GHashTable *
-cm_store_load_file_states (CmStore  *self,
-                           GError  **error)
+static int
+read_file_states (sqlite3_stmt *stmt,
+                  GHashTable   *states)
 {
-  g_autoptr(GHashTable) states = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                                        (GDestroyNotify) cm_file_state_free);
-  sqlite3 *db;
-  sqlite3_stmt *stmt = NULL;
   int rc;
 
-  db = take_reader (self, error);
-  if (db == NULL)
-    return NULL;
-
-  rc = sqlite3_prepare_v2 (db,
-                           "SELECT id, path, source_id, dev, ino, size, mtime_us, offset,"
-                           " broken_lines, synthetic_lines, gone FROM files", -1, &stmt, NULL);
-  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       CmFileState *state = g_new0 (CmFileState, 1);
 
@@ -935,8 +924,59 @@ cm_store_load_file_states (CmStore  *self,
       state->broken_lines = sqlite3_column_int64 (stmt, 8);
       state->synthetic_lines = sqlite3_column_int64 (stmt, 9);
       state->gone = sqlite3_column_int (stmt, 10) != 0;
-      g_hash_table_insert (states, state->path, state);
-      rc = SQLITE_OK;
+      g_hash_table_replace (states, state->path, state);
+    }
+
+  return rc;
+}
+
+#define FILE_STATE_COLUMNS \
+  "SELECT id, path, source_id, dev, ino, size, mtime_us, offset, broken_lines, synthetic_lines, gone FROM files"
+
+/**
+ * cm_store_load_file_states:
+ * @paths: (nullable): files and folders; %NULL for every file
+ *
+ * Returns: path -> CmFileState of every file, or of @paths and the files
+ *   below them.
+ */
+GHashTable *
+cm_store_load_file_states (CmStore             *self,
+                           const char * const  *paths,
+                           GError             **error)
+{
+  g_autoptr(GHashTable) states = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                        (GDestroyNotify) cm_file_state_free);
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+  int rc;
+
+  db = take_reader (self, error);
+  if (db == NULL)
+    return NULL;
+
+  if (paths == NULL)
+    {
+      rc = sqlite3_prepare_v2 (db, FILE_STATE_COLUMNS, -1, &stmt, NULL);
+      if (rc == SQLITE_OK)
+        rc = read_file_states (stmt, states);
+    }
+  else
+    {
+      /* The path itself, then what sorts between "path/" and "path0" ('0'
+       * follows '/'): a range on the index, not a scan. */
+      rc = sqlite3_prepare_v2 (db, FILE_STATE_COLUMNS " WHERE path = ?1 OR (path > ?1 || '/' AND path < ?1 || '0')",
+                               -1, &stmt, NULL);
+      for (guint i = 0; rc == SQLITE_OK && paths[i] != NULL; i++)
+        {
+          sqlite3_reset (stmt);
+          sqlite3_bind_text (stmt, 1, paths[i], -1, SQLITE_STATIC);
+          rc = read_file_states (stmt, states);
+          if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+        }
+      if (rc == SQLITE_OK)
+        rc = SQLITE_DONE;
     }
   sqlite3_finalize (stmt);
   give_reader (self, db);

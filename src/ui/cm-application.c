@@ -26,6 +26,8 @@
  * times as long as the last scan took when that is longer. */
 #define PERIODIC_RESCAN_S 60
 #define PERIODIC_SCAN_FACTOR 10
+/* Past this many changed paths, one walk of everything is cheaper. */
+#define MAX_CHANGED_PATHS 1000
 
 struct _CmApplication
 {
@@ -52,8 +54,10 @@ struct _CmApplication
   guint           periodic_s;   /* its interval, 0 when none is due */
   gint64          scan_start_us;
   gint64          last_scan_us; /* how long the last scan took */
+  GHashTable     *changed_paths; /* what the monitors named since the last scan */
+  guint           last_files_seen;
   gboolean        scanning;
-  gboolean        rescan_pending;
+  gboolean        rescan_pending; /* a full scan, after the running one */
   gboolean        walking;
   gboolean        walk_wanted;
   gboolean        paused;
@@ -70,6 +74,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void update_monitors (CmApplication *self);
+static void scan_changes    (CmApplication *self);
 
 /* The scanner commits in batches but says "changed" once at the end: during
  * a long first scan, show what is stored every few seconds. */
@@ -116,6 +121,7 @@ scan_done_cb (GObject      *object,
   else
     g_debug ("Scan: %u files, %" G_GINT64_FORMAT " new messages", stats.files_seen, stats.messages_added);
 
+  self->last_files_seen = stats.files_seen;
   self->last_scan_us = g_get_monotonic_time () - self->scan_start_us;
   set_scanning (self, FALSE);
 
@@ -129,7 +135,46 @@ scan_done_cb (GObject      *object,
       return;
     }
 
+  if (g_hash_table_size (self->changed_paths) > 0)
+    {
+      scan_changes (self);
+      return;
+    }
+
   update_monitors (self);
+}
+
+static void
+start_scan (CmApplication      *self,
+            const char * const *paths)
+{
+  set_scanning (self, TRUE);
+  self->scan_start_us = g_get_monotonic_time ();
+  if (paths != NULL)
+    cm_scanner_scan_paths_async (self->scanner, paths, self->cancellable, scan_done_cb, g_object_ref (self));
+  else
+    cm_scanner_scan_async (self->scanner, self->cancellable, scan_done_cb, g_object_ref (self));
+}
+
+/* New lines reported by the monitors: only the files (and new folders)
+ * they named are read, whatever the size of the history. */
+static void
+scan_changes (CmApplication *self)
+{
+  g_autofree const char **paths = NULL;
+
+  if (self->scanning || g_hash_table_size (self->changed_paths) == 0)
+    return;
+
+  if (g_hash_table_size (self->changed_paths) > MAX_CHANGED_PATHS)
+    {
+      cm_application_rescan (self);
+      return;
+    }
+
+  paths = (const char **) g_hash_table_get_keys_as_array (self->changed_paths, NULL);
+  start_scan (self, paths);
+  g_hash_table_remove_all (self->changed_paths);
 }
 
 void
@@ -146,9 +191,9 @@ cm_application_rescan (CmApplication *self)
       return;
     }
 
-  set_scanning (self, TRUE);
-  self->scan_start_us = g_get_monotonic_time ();
-  cm_scanner_scan_async (self->scanner, self->cancellable, scan_done_cb, g_object_ref (self));
+  /* Everything is read: what the monitors named too. */
+  g_hash_table_remove_all (self->changed_paths);
+  start_scan (self, NULL);
 }
 
 static gboolean
@@ -157,7 +202,7 @@ rescan_timeout_cb (gpointer user_data)
   CmApplication *self = user_data;
 
   self->rescan_id = 0;
-  cm_application_rescan (self);
+  scan_changes (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -169,10 +214,17 @@ live_updates_on (CmApplication *self)
 }
 
 static void
-watch_changed_cb (CmApplication *self)
+watch_changed_cb (CmApplication *self,
+                  GFile         *file)
 {
+  char *path;
+
   if (!live_updates_on (self))
     return;
+
+  path = g_file_get_path (file);
+  if (path != NULL)
+    g_hash_table_add (self->changed_paths, path);
 
   if (self->rescan_id == 0)
     self->rescan_id = g_timeout_add (RESCAN_DELAY_MS, rescan_timeout_cb, self);
@@ -689,6 +741,7 @@ cm_application_finalize (GObject *object)
   g_clear_object (&self->pricing);
   g_clear_object (&self->watch);
   g_clear_pointer (&self->watched_roots, g_strfreev);
+  g_clear_pointer (&self->changed_paths, g_hash_table_unref);
   g_free (self->demo_dir);
   g_free (self->db_path);
   g_free (self->tmp_dir);
@@ -738,6 +791,7 @@ cm_application_init (CmApplication *self)
     { NULL }
   };
 
+  self->changed_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->watch = cm_folder_watch_new ();
   g_signal_connect_object (self->watch, "changed", G_CALLBACK (watch_changed_cb), self, G_CONNECT_SWAPPED);
 
@@ -816,6 +870,14 @@ cm_application_get_folder_watch (CmApplication *self)
   g_return_val_if_fail (CM_IS_APPLICATION (self), NULL);
 
   return self->watch;
+}
+
+guint
+cm_application_get_last_files_seen (CmApplication *self)
+{
+  g_return_val_if_fail (CM_IS_APPLICATION (self), 0);
+
+  return self->last_files_seen;
 }
 
 guint
