@@ -919,6 +919,25 @@ test_reprice (Fixture       *f,
 
   /* The same table again changes nothing. */
   g_assert_cmpint (cm_store_reprice (f->store, cheaper, &error), ==, 0);
+
+  /* A scan with the scanner's own (shipped) table prices history back... */
+  scan (f, NULL);
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.cost, ==, CM_MONEY_PER_USD);
+
+  /* ...and one given the cheaper table, as the app does on Reload, uses it
+   * from its next scan. */
+  {
+    g_autoptr(CmPricing) now = NULL;
+
+    cm_scanner_set_pricing (f->scanner, cheaper);
+    now = cm_scanner_dup_pricing (f->scanner);
+    g_assert_true (now == cheaper);
+    scan (f, NULL);
+    totals (f, NULL, &t);
+    g_assert_cmpint (t.cost, ==, CM_MONEY_PER_USD / 2 + CM_MONEY_PER_USD * 6 / 10);
+    g_assert_cmpint (t.unpriced, ==, 0);
+  }
 }
 
 static void

@@ -22,6 +22,7 @@
 #include "cm-columns.h"
 #include "cm-format.h"
 #include "cm-message-item.h"
+#include "cm-preferences-window.h"
 #include "cm-session-item.h"
 #include "cm-test-util.h"
 #include "cm-window.h"
@@ -818,6 +819,83 @@ test_updating (void)
   show_view ("overview");
 }
 
+/* The Models row of @model, or NULL. */
+static CmGroupItem *
+find_model_row (const char *model)
+{
+  GListModel *rows = cm_models_page_get_rows (cm_window_get_models_page (window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(CmGroupItem) item = g_list_model_get_item (rows, i);
+
+      if (g_strcmp0 (cm_group_item_get_key (item), model) == 0)
+        return g_steal_pointer (&item);
+    }
+
+  return NULL;
+}
+
+static void
+reload_prices (GtkWindow *prefs)
+{
+  guint serial = cm_report_get_serial (cm_window_get_report (window));
+
+  gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.reload-pricing", NULL);
+  wait_for_report (app, serial);
+}
+
+/* Preferences › Reload prices: stored history is priced again and every
+ * view shows it. */
+static void
+test_pricing_reload (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "costmeter", NULL);
+  g_autofree char *override = g_build_filename (dir, "pricing.json", NULL);
+  g_autofree char *json = NULL;
+  g_autofree char *model = NULL;
+  g_autoptr(CmGroupItem) before = NULL;
+  g_autoptr(CmGroupItem) after = NULL;
+  g_autoptr(CmGroupItem) restored = NULL;
+  GtkWindow *prefs = NULL;
+  CmMoney total_before;
+
+  show_view ("models");
+  before = g_list_model_get_item (cm_models_page_get_rows (cm_window_get_models_page (window)), 0);
+  model = g_strdup (cm_group_item_get_key (before));
+  total_before = range_totals ()->cost;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    {
+      if (CM_IS_PREFERENCES_WINDOW (l->data))
+        prefs = l->data;
+    }
+  g_assert_nonnull (prefs);
+
+  /* Far dearer rates for the costliest model. */
+  json = g_strdup_printf ("{\"models\": {\"%s\": {\"input\": 900, \"output\": 900, \"cache_write_5m\": 900,"
+                          " \"cache_write_1h\": 900, \"cache_read\": 900}}}", model);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (override, json, -1, NULL));
+  reload_prices (prefs);
+
+  after = find_model_row (model);
+  g_assert_nonnull (after);
+  g_assert_cmpint (cm_group_item_get_cost (after), >, 2 * cm_group_item_get_cost (before));
+  g_assert_cmpint (range_totals ()->cost, >, total_before);
+
+  /* Back to the shipped table: the figures are as they were. */
+  g_assert_cmpint (g_unlink (override), ==, 0);
+  reload_prices (prefs);
+  restored = find_model_row (model);
+  g_assert_cmpint (cm_group_item_get_cost (restored), ==, cm_group_item_get_cost (before));
+  g_assert_cmpint (range_totals ()->cost, ==, total_before);
+
+  gtk_window_destroy (prefs);
+  show_view ("overview");
+}
+
 static void
 test_export (void)
 {
@@ -1252,6 +1330,7 @@ main (int   argc,
   g_test_add_func ("/window/live-updates", test_live_updates);
   g_test_add_func ("/window/live-updates-many-folders", test_live_updates_many_folders);
   g_test_add_func ("/window/empty-state", test_empty_state);
+  g_test_add_func ("/window/pricing-reload", test_pricing_reload);
 
   ret = g_test_run ();
 

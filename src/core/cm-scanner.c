@@ -35,7 +35,8 @@ struct _CmScanner
   GObject       parent_instance;
 
   CmStore      *store;
-  CmPricing    *pricing;
+  GMutex        pricing_lock;
+  CmPricing    *pricing;      /* under pricing_lock: scans read it from workers */
   GMainContext *context;
   guint         n_threads;
 
@@ -154,6 +155,7 @@ cm_scanner_finalize (GObject *object)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->roots, g_strfreev);
   g_mutex_clear (&self->progress_lock);
+  g_mutex_clear (&self->pricing_lock);
 
   G_OBJECT_CLASS (cm_scanner_parent_class)->finalize (object);
 }
@@ -173,7 +175,7 @@ cm_scanner_get_property (GObject    *object,
       break;
 
     case PROP_PRICING:
-      g_value_set_object (value, self->pricing);
+      g_value_take_object (value, cm_scanner_dup_pricing (self));
       break;
 
     case PROP_BUSY:
@@ -204,7 +206,8 @@ cm_scanner_set_property (GObject      *object,
       break;
 
     case PROP_PRICING:
-      self->pricing = g_value_dup_object (value);
+      if (g_value_get_object (value) != NULL)
+        cm_scanner_set_pricing (self, g_value_get_object (value));
       break;
 
     default:
@@ -227,7 +230,8 @@ cm_scanner_class_init (CmScannerClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PRICING] =
     g_param_spec_object ("pricing", NULL, NULL, CM_TYPE_PRICING,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
+                         G_PARAM_STATIC_STRINGS);
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -242,6 +246,7 @@ static void
 cm_scanner_init (CmScanner *self)
 {
   g_mutex_init (&self->progress_lock);
+  g_mutex_init (&self->pricing_lock);
   self->context = g_main_context_ref_thread_default ();
   self->n_threads = CLAMP (g_get_num_processors (), 1, 8);
 }
@@ -264,12 +269,38 @@ cm_scanner_get_store (CmScanner *self)
   return self->store;
 }
 
+/* A reference: the table may be replaced while a scan runs. */
 CmPricing *
-cm_scanner_get_pricing (CmScanner *self)
+cm_scanner_dup_pricing (CmScanner *self)
 {
+  CmPricing *pricing;
+
   g_return_val_if_fail (CM_IS_SCANNER (self), NULL);
 
-  return self->pricing;
+  g_mutex_lock (&self->pricing_lock);
+  pricing = self->pricing != NULL ? g_object_ref (self->pricing) : NULL;
+  g_mutex_unlock (&self->pricing_lock);
+
+  return pricing;
+}
+
+/* The next scan re-prices what is stored with @pricing; a running one
+ * finishes with the table it started with. */
+void
+cm_scanner_set_pricing (CmScanner *self,
+                        CmPricing *pricing)
+{
+  gboolean changed;
+
+  g_return_if_fail (CM_IS_SCANNER (self));
+  g_return_if_fail (CM_IS_PRICING (pricing));
+
+  g_mutex_lock (&self->pricing_lock);
+  changed = g_set_object (&self->pricing, pricing);
+  g_mutex_unlock (&self->pricing_lock);
+
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRICING]);
 }
 
 void
@@ -807,6 +838,7 @@ worker_thread (gpointer data)
 
 typedef struct
 {
+  CmPricing  *pricing;    /* the scan's table, whatever replaces it meanwhile */
   GHashTable *models;     /* raw -> canonical */
   GHashTable *projects;   /* cwd -> canonical project */
 } WriteCache;
@@ -820,7 +852,7 @@ cached_model (CmScanner  *self,
 
   if (model == NULL)
     {
-      char *canonical = cm_pricing_canonicalize_model (self->pricing, raw);
+      char *canonical = cm_pricing_canonicalize_model (cache->pricing, raw);
       g_hash_table_insert (cache->models, g_strdup (raw), canonical);
       model = canonical;
     }
@@ -884,7 +916,7 @@ write_result (CmScanner    *self,
       meta.project = rec->cwd != NULL ? cached_project (cache, rec->cwd) : job->project_hint;
       meta.model = cached_model (self, cache, raw);
       meta.backend = cm_backend_detect (rec->message_id, raw);
-      meta.priced = cm_pricing_price (self->pricing, meta.model, meta.backend, &rec->usage, &meta.cost);
+      meta.priced = cm_pricing_price (cache->pricing, meta.model, meta.backend, &rec->usage, &meta.cost);
 
       if (!cm_store_write_message (self->store, rec, &meta, error))
         return FALSE;
@@ -1006,6 +1038,7 @@ scan (CmScanner          *self,
   g_autoptr(GHashTable) seen = NULL;     /* keys owned by states and jobs */
   g_autoptr(GPtrArray) threads = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(CmPricing) pricing = NULL;
   WriteCache cache;
   CmScanStats stats = { 0 };
   ScanRun run = { 0 };
@@ -1028,7 +1061,8 @@ scan (CmScanner          *self,
   set_progress (self, 0.0);
 
   /* A new price table re-prices what is stored before anything is added. */
-  if (cm_store_reprice (self->store, self->pricing, &local_error) < 0)
+  pricing = cm_scanner_dup_pricing (self);
+  if (cm_store_reprice (self->store, pricing, &local_error) < 0)
     goto out;
 
   before = cm_store_count_messages (self->store, &local_error);
@@ -1111,6 +1145,7 @@ scan (CmScanner          *self,
   for (guint i = 0; i < MIN (self->n_threads, MAX (jobs->len, 1)); i++)
     g_ptr_array_add (threads, g_thread_new ("cm-scan", worker_thread, &run));
 
+  cache.pricing = pricing;
   cache.models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   cache.projects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 

@@ -33,7 +33,9 @@ G_DECLARE_FINAL_TYPE (CmScanner, cm_scanner, CM, SCANNER, GObject)
 CmScanner *cm_scanner_new                 (CmStore        *store,
                                            CmPricing      *pricing);
 CmStore   *cm_scanner_get_store           (CmScanner      *self);
-CmPricing *cm_scanner_get_pricing         (CmScanner      *self);
+CmPricing *cm_scanner_dup_pricing         (CmScanner      *self);
+void       cm_scanner_set_pricing         (CmScanner      *self,
+                                           CmPricing      *pricing);
 /* Worker threads used for parsing (default: the number of cores). */
 void       cm_scanner_set_n_threads       (CmScanner      *self,
                                            guint           n_threads);

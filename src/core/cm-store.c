@@ -1348,7 +1348,12 @@ cm_store_reprice (CmStore    *self,
     rc = sqlite3_prepare_v2 (self->db,
                              "UPDATE messages SET model = ?2, priced = ?3, estimated = ?4,"
                              " long_ctx = ?5, c_input = ?6, c_output = ?7, c_cw5m = ?8,"
-                             " c_cw1h = ?9, c_cr = ?10, c_ws = ?11, cost = ?12 WHERE id = ?1",
+                             " c_cw1h = ?9, c_cr = ?10, c_ws = ?11, cost = ?12 WHERE id = ?1"
+                             /* Unchanged rows are left alone: every update runs
+                              * both rollups' triggers. */
+                             " AND (model IS NOT ?2 OR priced != ?3 OR estimated != ?4 OR long_ctx != ?5"
+                             " OR c_input != ?6 OR c_output != ?7 OR c_cw5m != ?8 OR c_cw1h != ?9"
+                             " OR c_cr != ?10 OR c_ws != ?11 OR cost != ?12)",
                              -1, &update, NULL);
 
   while (rc == SQLITE_OK && (rc = sqlite3_step (select)) == SQLITE_ROW)
@@ -1396,7 +1401,7 @@ cm_store_reprice (CmStore    *self,
       if (rc != SQLITE_DONE)
         break;
       rc = SQLITE_OK;
-      count++;
+      count += sqlite3_changes (self->db);
     }
 
   if (rc == SQLITE_DONE)

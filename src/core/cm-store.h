@@ -95,7 +95,8 @@ void        cm_source_info_free             (CmSourceInfo        *info);
 
 /* --- pricing --- */
 /* Re-prices every stored message when @pricing differs from the table they
- * were priced with. Reads no transcript. Returns the number re-priced. */
+ * were priced with. Reads no transcript. Returns the number whose figures
+ * changed. */
 gint64      cm_store_reprice                (CmStore             *self,
                                              CmPricing           *pricing,
                                              GError             **error);

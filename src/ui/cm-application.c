@@ -646,6 +646,17 @@ pause_live_action (GSimpleAction *action,
     cm_application_rescan (self);
 }
 
+/* A reloaded price table: stored history is re-priced by the next scan, on
+ * its thread, and every view follows the store's "changed". */
+static void
+pricing_reloaded_cb (CmApplication *self,
+                     CmPricing     *pricing)
+{
+  g_set_object (&self->pricing, pricing);
+  cm_scanner_set_pricing (self->scanner, pricing);
+  cm_application_rescan (self);
+}
+
 static void
 preferences_action (GSimpleAction *action,
                     GVariant      *param,
@@ -659,6 +670,7 @@ preferences_action (GSimpleAction *action,
     return;
 
   window = cm_preferences_window_new (self->settings, self->store, self->pricing, self->ratelimit);
+  g_signal_connect_object (window, "pricing-reloaded", G_CALLBACK (pricing_reloaded_cb), self, G_CONNECT_SWAPPED);
   gtk_window_set_application (GTK_WINDOW (window), GTK_APPLICATION (self));
   gtk_window_set_transient_for (GTK_WINDOW (window), parent);
   gtk_window_present (GTK_WINDOW (window));
