@@ -993,10 +993,11 @@ test_german (void)
       return;
     }
 
-  /* glibc ignores LANGUAGE in the C locale: .ci/run generates de_DE.UTF-8. */
-  if (setlocale (LC_MESSAGES, NULL) == NULL || g_str_has_prefix (setlocale (LC_MESSAGES, NULL), "C"))
+  /* glibc ignores LANGUAGE in the plain C locale (not in C.UTF-8). */
+  if (setlocale (LC_MESSAGES, NULL) == NULL || g_str_equal (setlocale (LC_MESSAGES, NULL), "C") ||
+      g_str_equal (setlocale (LC_MESSAGES, NULL), "POSIX"))
     {
-      g_test_skip ("the de_DE.UTF-8 locale is not installed (localedef -i de_DE -f UTF-8 de_DE.UTF-8)");
+      g_test_skip ("runs in a UTF-8 locale (C.UTF-8 will do)");
       return;
     }
 
