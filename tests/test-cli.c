@@ -278,6 +278,32 @@ test_filters (void)
   result_clear (&r);
 }
 
+/* --help says what it reads from the environment. */
+static void
+test_help (void)
+{
+  const char *vars[] = {
+    "CLAUDE_CONFIG_DIR", "HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "ANTHROPIC_API_KEY",
+    "COSTMETER_API_BASE_URL", "TZ",
+  };
+  const char *environment;
+  Result r;
+
+  r = run_cli ("--help", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  environment = strstr (r.out, "\nEnvironment:\n");
+  g_assert_nonnull (environment);
+  for (guint i = 0; i < G_N_ELEMENTS (vars); i++)
+    {
+      g_autofree char *line = g_strdup_printf ("\n  %s", vars[i]);
+      g_autofree char *listed = g_strdup_printf (", %s", vars[i]);
+
+      g_assert_true (strstr (environment, line) != NULL || strstr (environment, listed) != NULL);
+    }
+  g_assert_nonnull (strstr (r.out, "Exit status"));
+  result_clear (&r);
+}
+
 static void
 test_errors (void)
 {
@@ -352,6 +378,7 @@ main (int   argc,
   g_test_add_func ("/cli/csv-and-table", test_csv_and_table);
   g_test_add_func ("/cli/filters", test_filters);
   g_test_add_func ("/cli/errors", test_errors);
+  g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/permissions", test_permissions);
 
   return g_test_run ();

@@ -72,7 +72,20 @@ static const char help_text[] =
   "  ratelimits [--probe MODEL]           Latest rate-limit observations.\n"
   "  rebuild                              Recreate the database from the transcripts.\n"
   "\n"
-  "--db PATH  the database (default: $XDG_DATA_HOME/costmeter/costmeter.db)\n";
+  "--db PATH  the database (default: $XDG_DATA_HOME/costmeter/costmeter.db)\n"
+  "\n"
+  "Environment:\n"
+  "  CLAUDE_CONFIG_DIR       Claude Code's folders (comma-separated), instead of\n"
+  "                          ~/.config/claude and ~/.claude\n"
+  "  HOME, XDG_CONFIG_HOME   where the default folders and the price override\n"
+  "                          ($XDG_CONFIG_HOME/costmeter/pricing.json) are looked for\n"
+  "  XDG_DATA_HOME           where the database is kept\n"
+  "  ANTHROPIC_API_KEY       the key for ratelimits --probe when the keyring has none\n"
+  "  COSTMETER_API_BASE_URL  the API for ratelimits --probe (default\n"
+  "                          https://api.anthropic.com)\n"
+  "  TZ                      the time zone reports cut days in, unless --timezone\n"
+  "\n"
+  "Exit status: 0 ok, 1 error, 2 bad arguments.\n";
 
 /* --- output --- */
 
