@@ -13,8 +13,8 @@ struct _CmSessionList
 {
   GObject    parent_instance;
 
-  GPtrArray *rows;    /* CmSessionRow */
-  GPtrArray *items;   /* CmSessionItem or NULL, as rows */
+  GPtrArray *rows;      /* CmSessionRow */
+  GPtrArray *items;     /* CmSessionItem or NULL, as rows */
   guint      n_made;    /* items made, in all */
 };
 
