@@ -12,6 +12,7 @@
 
 #include "cm-source-resolver.h"
 #include "cm-store.h"
+#include "cm-store-private.h"
 #include "cm-test-util.h"
 
 static char *
@@ -84,6 +85,41 @@ changed_cb (CmStore *store,
             guint   *count)
 {
   (*count)++;
+}
+
+/* A commit that changed rows moves the generation (caches reload), one that
+ * changed nothing does not, and neither says "changed" by itself. */
+static void
+test_generation (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CmStore) store = NULL;
+  CmFileState state = { 0 };
+  guint changed = 0;
+  guint64 generation;
+
+  store = cm_store_open (path, &error);
+  g_assert_no_error (error);
+  g_signal_connect (store, "changed", G_CALLBACK (changed_cb), &changed);
+  generation = cm_store_get_generation (store);
+
+  g_assert_true (cm_store_write_begin (store, &error));
+  g_assert_true (cm_store_write_commit (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (cm_store_get_generation (store), ==, generation);
+
+  g_assert_true (cm_store_write_begin (store, &error));
+  state.path = (char *) "/test/generation.jsonl";
+  state.size = 1;
+  g_assert_true (cm_store_write_file_state (store, &state, &error));
+  g_assert_true (cm_store_write_commit (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (cm_store_get_generation (store), ==, generation + 1);
+
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (changed, ==, 0);
 }
 
 static void
@@ -278,6 +314,7 @@ main (int   argc,
   g_test_add_func ("/core/store/open-private", test_open_private);
   g_test_add_func ("/core/store/too-new-and-corrupt", test_too_new_and_corrupt);
   g_test_add_func ("/core/store/sources", test_sources);
+  g_test_add_func ("/core/store/generation", test_generation);
   g_test_add_func ("/core/store/ratelimit-observations", test_ratelimit_observations);
   g_test_add_func ("/core/store/filter-validation", test_filter_validation);
   g_test_add_func ("/core/store/resolver", test_resolver);

@@ -10,6 +10,7 @@
 
 #include "cm-rollup-cache.h"
 #include "cm-store-private.h"
+#include "cm-types.h"
 
 typedef struct
 {
@@ -191,6 +192,9 @@ load (CmRollupCache  *self,
   if (self->sessions)
     snap->by_session = group_by_session (snap);
 
+  /* The interning tables are gone; so may be the snapshot this replaces. */
+  cm_release_free_memory ();
+
   return g_steal_pointer (&snap);
 }
 
@@ -207,7 +211,12 @@ acquire (CmRollupCache  *self,
   if (self->snapshot == NULL || self->snapshot->generation != generation)
     {
       gint64 start = g_get_monotonic_time ();
-      Snapshot *fresh = load (self, generation, error);
+      Snapshot *fresh;
+
+      /* Out of date: let it go first, so that two are not held at once
+       * (queries still running keep theirs). */
+      g_clear_pointer (&self->snapshot, snapshot_unref);
+      fresh = load (self, generation, error);
 
       if (fresh != NULL)
         {

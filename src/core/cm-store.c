@@ -32,6 +32,7 @@ struct _CmStore
   sqlite3_stmt *upsert_file;
   sqlite3_stmt *note_message_id;
   GHashTable   *user_ids;      /* email -> id, under write_lock */
+  gint64        changes_at_begin; /* sqlite3_total_changes () then, under write_lock */
 
   GAsyncQueue  *readers;       /* idle read connections */
 
@@ -998,6 +999,7 @@ cm_store_write_begin (CmStore  *self,
       g_mutex_unlock (&self->write_lock);
       return FALSE;
     }
+  self->changes_at_begin = sqlite3_total_changes64 (self->db);
 
   return TRUE;
 }
@@ -1027,6 +1029,13 @@ cm_store_write_commit (CmStore  *self,
     {
       sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
       g_hash_table_remove_all (self->user_ids);
+    }
+  else if (sqlite3_total_changes64 (self->db) != self->changes_at_begin)
+    {
+      /* What readers see moved, even before anyone says "changed" (a long
+       * scan says it once, at the end): caches keyed on the generation
+       * reload, and only then. */
+      g_atomic_pointer_add (&self->generation, 1);
     }
 
   g_mutex_unlock (&self->write_lock);

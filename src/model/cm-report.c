@@ -1169,12 +1169,11 @@ cm_report_refresh (CmReport *self)
 {
   g_return_if_fail (CM_IS_REPORT (self));
 
-  /* Asked by hand: the store may have moved without a "changed" (a scan in
-   * progress), so nothing remembered holds, the filter choices included. */
+  /* Asked by hand (a long scan's progress, a new number format): results
+   * are read again; the in-memory rollups reload only if the store's
+   * generation moved, which every commit that changed rows does. */
   self->have_lists = FALSE;
   cache_clear (self);
-  cm_rollup_cache_invalidate (self->rollup);
-  cm_rollup_cache_invalidate (self->by_session);
 
   schedule (self, 0);
 }

@@ -8,6 +8,7 @@
 
 #include "cm-session-item.h"
 #include "cm-session-list.h"
+#include "cm-types.h"
 
 struct _CmSessionList
 {
@@ -125,6 +126,9 @@ free_rows_worker (GTask        *task,
                   GCancellable *cancellable)
 {
   g_ptr_array_set_size (task_data, 0);
+  /* Rows come from whichever worker ran the query, each with its own heap:
+   * give the space back rather than let every heap keep a list's worth. */
+  cm_release_free_memory ();
 }
 
 /* Tens of thousands of rows are freed on a worker, not while the main
