@@ -1131,6 +1131,115 @@ test_live_updates (void)
   iterate_for (50);
 }
 
+/* Runs the main loop until the last scan of @application looked at @want
+ * files (failing after 10 s). */
+static void
+wait_for_files_seen (CmApplication *application,
+                     guint          want)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (cm_application_get_last_files_seen (application) != want)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+}
+
+/* A new line (from @contents) written to @written, then @from moved to
+ * @to: a live update that looks at that one file counts it. */
+static void
+write_then_move (CmApplication *application,
+                 const char    *contents,
+                 const char    *written,
+                 const char    *from,
+                 const char    *to,
+                 gint64         want)
+{
+  g_autofree char *tag = g_path_get_basename (to);
+  g_autofree char *line = new_assistant_line (contents, g_strdelimit (tag, ".-", '_'));
+
+  cm_test_write_file (written, line, -1);
+  g_assert_cmpint (g_rename (from, to), ==, 0);
+  wait_for_messages (application, want);
+  g_assert_cmpuint (cm_application_get_last_files_seen (application), ==, 1);
+}
+
+/* What a monitor names is what is read: a session folder moved in is
+ * walked, a transcript renamed into place is read by its new name (as sync
+ * tools write them), and more changes than a live update takes make one
+ * full walk. */
+static void
+test_live_updates_named (void)
+{
+  g_autofree char *dir = cm_test_make_tmpdir ("named");
+  g_autofree char *staging = cm_test_make_tmpdir ("named-staging");
+  g_autofree char *src = g_build_filename (cm_test_fixtures_dir (), "corpus", "user1", NULL);
+  g_autofree char *cmd = g_strdup_printf ("cp -r '%s' '%s/'", src, dir);
+  g_autofree char *find_project = g_strdup_printf ("find '%s/user1/.claude/projects' -mindepth 1 -maxdepth 1 -type d", dir);
+  g_autofree char *find_fixture = g_strdup_printf ("find '%s' -name '*.jsonl' -size +1k", src);
+  g_autofree char *find_all = g_strdup_printf ("find '%s' -name '*.jsonl'", dir);
+  g_autofree char *projects = NULL;
+  g_autofree char *project = NULL;
+  g_autofree char *fixtures = NULL;
+  g_autofree char *fixture = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *all = NULL;
+  CmApplication *other;
+  CmFolderWatch *watch;
+  gint64 before;
+  guint n_files = 0;
+
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL));
+  g_assert_true (g_spawn_command_line_sync (find_project, &projects, NULL, NULL, NULL));
+  project = g_strndup (projects, strcspn (projects, "\n"));
+  g_assert_true (g_spawn_command_line_sync (find_fixture, &fixtures, NULL, NULL, NULL));
+  fixture = g_strndup (fixtures, strcspn (fixtures, "\n"));
+  g_assert_true (g_file_get_contents (fixture, &contents, NULL, NULL));
+
+  other = start_app (dir, APP_ID ".TestLiveNamed");
+  watch = cm_application_get_folder_watch (other);
+  before = range_messages (other);
+  g_assert_cmpint (before, >, 0);
+  /* The folder monitors are set up from a worker after the first scan. */
+  iterate_for (500);
+
+  /* Made elsewhere, then moved in whole: no monitor saw its file written. */
+  {
+    g_autofree char *session = g_build_filename (staging, "session-moved", NULL);
+    g_autofree char *agent = g_build_filename (session, "subagents", "agent-moved.jsonl", NULL);
+    g_autofree char *moved = g_build_filename (project, "session-moved", NULL);
+
+    write_then_move (other, contents, agent, session, moved, before + 1);
+  }
+
+  /* Written under a temporary name, then renamed into place. */
+  {
+    g_autofree char *tmp = g_build_filename (project, ".renamed.jsonl.tmp", NULL);
+    g_autofree char *renamed = g_build_filename (project, "renamed.jsonl", NULL);
+
+    write_then_move (other, contents, tmp, tmp, renamed, before + 2);
+  }
+
+  /* More than 1000 paths at once: every file is looked at. */
+  g_assert_true (g_spawn_command_line_sync (find_all, &all, NULL, NULL, NULL));
+  for (const char *p = all; (p = strchr (p, '\n')) != NULL; p++)
+    n_files++;
+  g_assert_cmpuint (n_files, >, 1);
+  for (guint i = 0; i <= 1000; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("overflow-%u.jsonl", i);
+      g_autofree char *path = g_build_filename (project, name, NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+
+      g_signal_emit_by_name (watch, "changed", file);
+    }
+  wait_for_files_seen (other, n_files);
+
+  gtk_window_destroy (gtk_application_get_active_window (GTK_APPLICATION (other)));
+  iterate_for (50);
+}
+
 #define MANY_SESSIONS 24
 #define MANY_CAP      8
 
@@ -1330,6 +1439,7 @@ main (int   argc,
   g_test_add_func ("/window/shortcuts", test_shortcuts);
   g_test_add_func ("/window/live-updates", test_live_updates);
   g_test_add_func ("/window/live-updates-many-folders", test_live_updates_many_folders);
+  g_test_add_func ("/window/live-updates-named", test_live_updates_named);
   g_test_add_func ("/window/empty-state", test_empty_state);
   g_test_add_func ("/window/pricing-reload", test_pricing_reload);
 

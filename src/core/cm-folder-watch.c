@@ -198,7 +198,8 @@ cm_folder_watch_class_init (CmFolderWatchClass *klass)
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* A transcript was written in a watched folder, or a folder appeared. */
+  /* A transcript was written (or renamed into place) in a watched folder,
+   * or a folder appeared: the file is that transcript or folder. */
   signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_FILE);
 }
@@ -418,7 +419,17 @@ monitor_changed_cb (GFileMonitor      *monitor,
   CmFolderWatch *self = entry->self;
   g_autofree char *name = NULL;
 
-  if (event == G_FILE_MONITOR_EVENT_CREATED &&
+  /* The name to read is the new one: sync tools write a temporary file,
+   * then rename it into place. */
+  if (event == G_FILE_MONITOR_EVENT_RENAMED)
+    file = other;
+  if (file == NULL)
+    return;
+
+  /* A folder moved or renamed in holds files no monitor saw written. */
+  if ((event == G_FILE_MONITOR_EVENT_CREATED ||
+       event == G_FILE_MONITOR_EVENT_MOVED_IN ||
+       event == G_FILE_MONITOR_EVENT_RENAMED) &&
       g_file_query_file_type (file, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL) == G_FILE_TYPE_DIRECTORY)
     {
       guint depth = entry->depth + 1;
