@@ -1369,19 +1369,30 @@ scan_thread (GTask        *task,
     }
 }
 
+/* Every path in @paths, or every source when %NULL, on a worker thread. */
+static void
+run_scan_task (CmScanner           *self,
+               const char * const  *paths,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, cm_scanner_scan_async);
+  g_task_set_task_data (task, g_strdupv ((GStrv) paths), (GDestroyNotify) g_strfreev);
+  g_task_run_in_thread (task, scan_thread);
+}
+
 void
 cm_scanner_scan_async (CmScanner           *self,
                        GCancellable        *cancellable,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (CM_IS_SCANNER (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cm_scanner_scan_async);
-  g_task_run_in_thread (task, scan_thread);
+  run_scan_task (self, NULL, cancellable, callback, user_data);
 }
 
 /* Finished with cm_scanner_scan_finish(). */
@@ -1392,15 +1403,10 @@ cm_scanner_scan_paths_async (CmScanner           *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (CM_IS_SCANNER (self));
   g_return_if_fail (paths != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cm_scanner_scan_async);
-  g_task_set_task_data (task, g_strdupv ((GStrv) paths), (GDestroyNotify) g_strfreev);
-  g_task_run_in_thread (task, scan_thread);
+  run_scan_task (self, paths, cancellable, callback, user_data);
 }
 
 gboolean
