@@ -940,6 +940,104 @@ test_reprice (Fixture       *f,
   }
 }
 
+/* Tables replaced from another thread while a scan runs, each let go by
+ * its setter at once, as the app's Reload does. */
+typedef struct
+{
+  CmScanner  *scanner;
+  const char *override;   /* the cheaper table: the shipped one and this file */
+  gint        stop;
+  gint        n_during;   /* tables set while the scanner was busy */
+  gboolean    cheaper;    /* the last table set */
+} Swapper;
+
+static gpointer
+swap_pricing_thread (gpointer data)
+{
+  Swapper *s = data;
+
+  while (!cm_scanner_get_busy (s->scanner) && !g_atomic_int_get (&s->stop))
+    g_thread_yield ();
+
+  while (!g_atomic_int_get (&s->stop))
+    {
+      g_autoptr(CmPricing) pricing = cm_pricing_new_default (NULL);
+      gboolean busy;
+
+      g_assert_nonnull (pricing);
+      s->cheaper = !s->cheaper;
+      if (s->cheaper)
+        g_assert_true (cm_pricing_merge_file (pricing, s->override, NULL));
+      busy = cm_scanner_get_busy (s->scanner);
+      cm_scanner_set_pricing (s->scanner, pricing);
+      if (busy && cm_scanner_get_busy (s->scanner))
+        g_atomic_int_inc (&s->n_during);
+    }
+
+  return NULL;
+}
+
+static void
+test_set_pricing_during_scan (Fixture       *f,
+                              gconstpointer  data)
+{
+  enum { N_FILES = 40, N_LINES = 500 };
+  /* 1000 input tokens of Haiku: $1 or $0.5 per million. */
+  const CmMoney shipped = CM_MONEY_PER_USD / 1000;
+  const CmMoney cheaper = CM_MONEY_PER_USD / 2000;
+  g_autofree char *override = g_build_filename (f->dir, "config", "pricing.json", NULL);
+  Swapper swapper = { .scanner = f->scanner, .override = override };
+  GThread *thread;
+  CmTotals t;
+
+  cm_test_write_file (override,
+                      "{\"models\": {\"claude-haiku-4-5-20251001\": {\"input\": 0.5, \"output\": 5,"
+                      " \"cache_write_5m\": 1.25, \"cache_write_1h\": 2, \"cache_read\": 0.1}}}", -1);
+  for (guint i = 0; i < N_FILES; i++)
+    {
+      g_autofree char *rel = g_strdup_printf ("p/s%u.jsonl", i);
+      g_autofree char *path = project_file (f, rel);
+      g_autoptr(GString) contents = g_string_new (NULL);
+
+      for (guint j = 0; j < N_LINES; j++)
+        {
+          g_autofree char *id = g_strdup_printf ("msg_%u_%u", i, j);
+          g_autofree char *json = line_json (&(Line) { .id = id, .req = id, .uuid = id,
+                                                       .model = "claude-haiku-4-5-20251001",
+                                                       .input = 1000 });
+
+          g_string_append (contents, json);
+        }
+      cm_test_write_file (path, contents->str, contents->len);
+    }
+  add_home_source (f, NULL);
+  cm_scanner_set_n_threads (f->scanner, 2);
+
+  /* The scanner alone holds the table the scan starts with. */
+  {
+    g_autoptr(CmPricing) first = cm_pricing_new_default (NULL);
+
+    cm_scanner_set_pricing (f->scanner, first);
+  }
+
+  thread = g_thread_new ("swap-pricing", swap_pricing_thread, &swapper);
+  scan (f, NULL);
+  g_atomic_int_set (&swapper.stop, 1);
+  g_thread_join (thread);
+  g_test_message ("%d tables set during the scan", swapper.n_during);
+  g_assert_cmpint (swapper.n_during, >, 0);
+
+  /* The scan priced everything with the table it started with. */
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, N_FILES * N_LINES);
+  g_assert_true (t.cost == N_FILES * N_LINES * shipped || t.cost == N_FILES * N_LINES * cheaper);
+
+  /* The next one re-prices history with the last table set. */
+  scan (f, NULL);
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.cost, ==, N_FILES * N_LINES * (swapper.cheaper ? cheaper : shipped));
+}
+
 static void
 test_owner_attribution (Fixture       *f,
                         gconstpointer  data)
@@ -1018,6 +1116,7 @@ main (int   argc,
   ADD ("/core/scanner/unpriced-and-backends", test_unpriced_and_backends);
   ADD ("/core/scanner/models-trichotomy", test_models_trichotomy);
   ADD ("/core/scanner/reprice", test_reprice);
+  ADD ("/core/scanner/set-pricing-during-scan", test_set_pricing_during_scan);
   ADD ("/core/scanner/owner-attribution", test_owner_attribution);
   ADD ("/core/scanner/symlink-loop", test_symlink_loop);
 

@@ -766,6 +766,13 @@ cm_application_class_init (CmApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  const char *localedir = g_getenv ("COSTMETER_LOCALEDIR");
+
+  /* Here, not in main (): test programs make the application too, and point
+   * COSTMETER_LOCALEDIR at the catalogs compiled in the build folder. */
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 
   object_class->finalize = cm_application_finalize;
   object_class->get_property = cm_application_get_property;

@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include <locale.h>
-#include <glib/gi18n.h>
 
 #include "cm-application.h"
 
@@ -17,10 +16,8 @@ main (int   argc,
 {
   g_autoptr(CmApplication) app = NULL;
 
+  /* The text domain is bound by CmApplication. */
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
 
   app = cm_application_new ();
 
