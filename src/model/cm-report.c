@@ -15,8 +15,6 @@
 #include "cm-session-item.h"
 #include "cm-session-list.h"
 
-/* Store "changed" arrives once per scanned batch: wait a little for more. */
-#define STORE_CHANGED_DELAY_MS 150
 /* Results kept for filters seen lately (a chip off and on again). */
 #define CACHE_SIZE 8
 
@@ -842,34 +840,18 @@ scheduled_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Filter edits come in groups (a preset sets since and until) and the store
+ * says "changed" once per scan: one idle takes whatever arrived before it. */
 static void
-schedule (CmReport *self,
-          guint     delay_ms)
+schedule (CmReport *self)
 {
   if (self->schedule_id != 0)
     return;
 
-  if (delay_ms == 0)
-    self->schedule_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, scheduled_cb, self, NULL);
-  else
-    self->schedule_id = g_timeout_add (delay_ms, scheduled_cb, self);
+  self->schedule_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, scheduled_cb, self, NULL);
 
   /* Out of date from now on, not only once the query runs. */
   set_loading (self, TRUE);
-}
-
-static void
-filter_changed_cb (CmReport *self)
-{
-  /* Filter edits come in groups (a preset sets since and until): one idle. */
-  g_clear_handle_id (&self->schedule_id, g_source_remove);
-  schedule (self, 0);
-}
-
-static void
-store_changed_cb (CmReport *self)
-{
-  schedule (self, STORE_CHANGED_DELAY_MS);
 }
 
 static void
@@ -994,10 +976,10 @@ cm_report_new (CmStore  *store,
   self->rollup = cm_rollup_cache_new (store, FALSE);
   self->by_session = cm_rollup_cache_new (store, TRUE);
 
-  g_signal_connect_swapped (filter, "changed", G_CALLBACK (filter_changed_cb), self);
-  g_signal_connect_swapped (store, "changed", G_CALLBACK (store_changed_cb), self);
+  g_signal_connect_swapped (filter, "changed", G_CALLBACK (schedule), self);
+  g_signal_connect_swapped (store, "changed", G_CALLBACK (schedule), self);
 
-  schedule (self, 0);
+  schedule (self);
 
   return self;
 }
@@ -1119,7 +1101,7 @@ cm_report_set_by_model (CmReport *self,
 
   self->by_model = by_model;
   g_clear_handle_id (&self->schedule_id, g_source_remove);
-  schedule (self, 0);
+  schedule (self);
 }
 
 /* Sections are read only while shown; a section that was hidden when the
@@ -1145,7 +1127,7 @@ cm_report_set_wanted (CmReport *self,
   if (newly == CM_SECTION_SESSIONS)
     start_query (self, JOB_EXTRA);
   else
-    schedule (self, 0);
+    schedule (self);
 }
 
 guint
@@ -1175,7 +1157,7 @@ cm_report_refresh (CmReport *self)
   self->have_lists = FALSE;
   cache_clear (self);
 
-  schedule (self, 0);
+  schedule (self);
 }
 
 static void

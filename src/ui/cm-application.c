@@ -61,6 +61,7 @@ struct _CmApplication
   gboolean        walking;
   gboolean        walk_wanted;
   gboolean        paused;
+  gboolean        targeted;       /* the running scan reads only named paths */
 };
 
 G_DEFINE_FINAL_TYPE (CmApplication, cm_application, ADW_TYPE_APPLICATION)
@@ -116,7 +117,12 @@ scan_done_cb (GObject      *object,
   if (!cm_scanner_scan_finish (CM_SCANNER (object), result, &stats, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Scan failed: %s", error->message);
+        {
+          g_warning ("Scan failed: %s", error->message);
+          /* The paths it was given are forgotten: a full scan reads them. */
+          if (self->targeted)
+            self->rescan_pending = TRUE;
+        }
     }
   else
     g_debug ("Scan: %u files, %" G_GINT64_FORMAT " new messages", stats.files_seen, stats.messages_added);
@@ -149,6 +155,7 @@ start_scan (CmApplication      *self,
             const char * const *paths)
 {
   set_scanning (self, TRUE);
+  self->targeted = paths != NULL;
   self->scan_start_us = g_get_monotonic_time ();
   if (paths != NULL)
     cm_scanner_scan_paths_async (self->scanner, paths, self->cancellable, scan_done_cb, g_object_ref (self));
@@ -211,6 +218,14 @@ static gboolean
 live_updates_on (CmApplication *self)
 {
   return !self->paused && g_settings_get_boolean (self->settings, "live-updates");
+}
+
+/* Nothing was read while live updates were off: catch up once on. */
+static void
+live_updates_changed_cb (CmApplication *self)
+{
+  if (live_updates_on (self))
+    cm_application_rescan (self);
 }
 
 static void
@@ -470,6 +485,7 @@ cm_application_startup (GApplication *app)
 
   self->settings = make_settings (self);
   g_signal_connect_swapped (self->settings, "changed::currency-decimals", G_CALLBACK (decimals_changed_cb), self);
+  g_signal_connect_swapped (self->settings, "changed::live-updates", G_CALLBACK (live_updates_changed_cb), self);
   cm_format_set_decimals (g_settings_get_int (self->settings, "currency-decimals"));
 
   self->pricing = cm_pricing_new_default (&error);
