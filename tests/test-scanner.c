@@ -705,6 +705,73 @@ test_scan_paths (Fixture       *f,
   g_assert_cmpint (stats.files_seen, ==, 2);
 }
 
+/* The messages of user @email (NULL: unattributed). */
+static gint64
+user_messages (Fixture    *f,
+               const char *email)
+{
+  g_autoptr(GPtrArray) users = cm_store_query_groups (f->store, NULL, CM_GROUP_USER, CM_GROUP_NONE, NULL);
+
+  for (guint i = 0; i < users->len; i++)
+    {
+      CmGroupRow *row = g_ptr_array_index (users, i);
+
+      if (g_strcmp0 (row->key, email) == 0)
+        return row->totals.messages;
+    }
+
+  return 0;
+}
+
+/* A targeted scan follows the same rules as a full one: the source's owner,
+ * a disabled source left alone, one copy of a message read from two files. */
+static void
+test_scan_paths_rules (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *home = g_build_filename (f->dir, "home", NULL);
+  g_autofree char *s1 = project_file (f, "p/s1.jsonl");
+  g_autofree char *s2 = project_file (f, "p/s2.jsonl");
+  g_autoptr(GError) error = NULL;
+  CmScanStats stats;
+  CmTotals t;
+
+  append_line (s1, &(Line) { .id = "msg_01A", .req = "req_1", .output = 10, .uuid = "a" });
+  add_home_source (f, "alice@example.com");
+  scan (f, NULL);
+
+  append_line (s1, &(Line) { .id = "msg_01B", .req = "req_2", .output = 20, .uuid = "b" });
+  scan_paths (f, (const char *[]) { s1, NULL }, &stats);
+  g_assert_cmpint (user_messages (f, "alice@example.com"), ==, 2);
+
+  /* The same message in a second file (a resumed session): counted once,
+   * whichever scan reads which copy. */
+  append_line (s2, &(Line) { .id = "msg_01B", .req = "req_2", .output = 20, .uuid = "b2" });
+  scan_paths (f, (const char *[]) { s2, NULL }, &stats);
+  g_assert_cmpint (stats.lines_read, ==, 1);
+  scan (f, NULL);
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, 2);
+  g_assert_cmpint (t.output, ==, 30);
+
+  /* A disabled source's files are not read when named, nor by a full scan;
+   * enabled again, the full scan catches up. */
+  g_assert_true (cm_store_set_source_enabled (f->store, home, FALSE, &error));
+  g_assert_no_error (error);
+  append_line (s1, &(Line) { .id = "msg_01C", .req = "req_3", .output = 30, .uuid = "c" });
+  scan_paths (f, (const char *[]) { s1, NULL }, &stats);
+  g_assert_cmpint (stats.lines_read, ==, 0);
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, 2);
+
+  g_assert_true (cm_store_set_source_enabled (f->store, home, TRUE, &error));
+  scan (f, &stats);
+  g_assert_cmpint (stats.lines_read, ==, 1);
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, 3);
+  g_assert_cmpint (user_messages (f, "alice@example.com"), ==, 3);
+}
+
 static void
 test_deleted_files_keep_history (Fixture       *f,
                                  gconstpointer  data)
@@ -1110,6 +1177,7 @@ main (int   argc,
   ADD ("/core/scanner/broken-and-synthetic", test_broken_and_synthetic);
   ADD ("/core/scanner/appended-lines", test_appended_lines);
   ADD ("/core/scanner/scan-paths", test_scan_paths);
+  ADD ("/core/scanner/scan-paths-rules", test_scan_paths_rules);
   ADD ("/core/scanner/deleted-files-keep-history", test_deleted_files_keep_history);
   ADD ("/core/scanner/truncated-file", test_truncated_file);
   ADD ("/core/scanner/billing-rules", test_billing_rules);
