@@ -422,9 +422,10 @@ main_worker (Job          *job,
 
 #undef ADD_GROUPING
 
-  /* Every grouping in one pass over the rollup in memory. */
+  /* Every grouping in one pass over the rollup in memory; none (the
+   * Sessions view alone) does not wait for the rollup to load. */
   if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-      !cm_rollup_cache_query (job->rollup, range, groupings, n, rows, error))
+      (n > 0 && !cm_rollup_cache_query (job->rollup, range, groupings, n, rows, error)))
     goto out;
 
   days = i_days >= 0 ? rows[i_days] : NULL;
