@@ -36,10 +36,11 @@ for tool in dbus-run-session gnome-keyring-daemon; do
 done
 
 # The daemon creates and unlocks a "login" keyring with this password, and
-# leaves when the private bus goes away.
+# leaves when the private bus goes away. Only the program writes to stdout
+# (fd 3 here): what services on the bus print goes to stderr, not into TAP.
 dbus-run-session -- sh -c '
   if ! printf "test-password" | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null 2>"$XDG_RUNTIME_DIR/keyring.log"; then
     CM_TEST_NO_KEYRING="gnome-keyring-daemon did not start: $(tr "\n" " " < "$XDG_RUNTIME_DIR/keyring.log")"
     export CM_TEST_NO_KEYRING
   fi
-  exec "$@"' sh "$prog" "$@"
+  exec "$@" >&3 3>&-' sh "$prog" "$@" 3>&1 >&2
