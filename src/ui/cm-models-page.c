@@ -54,6 +54,9 @@ cm_models_page_init (CmModelsPage *self)
 
   cm_columns_add (view, type, _("Model"), "key", CM_COLUMN_TEXT, TRUE);
   cm_columns_add (view, type, _("Backend"), "key2", CM_COLUMN_BACKEND, TRUE);
+  /* What it cost comes first: the token columns do not fit a narrow window. */
+  cost = cm_columns_add (view, type, _("Cost"), "cost", CM_COLUMN_COST, TRUE);
+  cm_columns_add (view, type, _("Share"), "share", CM_COLUMN_RATIO, TRUE);
   cm_columns_add (view, type, _("Messages"), "messages", CM_COLUMN_COUNT, TRUE);
   cm_columns_add (view, type, _("Input"), "input", CM_COLUMN_TOKENS, TRUE);
   cm_columns_add (view, type, _("Output"), "output", CM_COLUMN_TOKENS, TRUE);
@@ -61,8 +64,6 @@ cm_models_page_init (CmModelsPage *self)
   cm_columns_add (view, type, _("1h writes"), "cache-write-1h", CM_COLUMN_TOKENS, TRUE);
   cm_columns_add (view, type, _("Cache reads"), "cache-read", CM_COLUMN_TOKENS, TRUE);
   cm_columns_add (view, type, _("Cache hit"), "cache-hit-ratio", CM_COLUMN_RATIO, TRUE);
-  cost = cm_columns_add (view, type, _("Cost"), "cost", CM_COLUMN_COST, TRUE);
-  cm_columns_add (view, type, _("Share"), "share", CM_COLUMN_RATIO, TRUE);
 
   /* Ranked by cost, as the rows arrive. */
   gtk_column_view_sort_by_column (view, cost, GTK_SORT_ASCENDING);
