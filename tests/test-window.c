@@ -23,6 +23,7 @@
 #include "cm-format.h"
 #include "cm-message-item.h"
 #include "cm-preferences-window.h"
+#include "cm-ratelimit-chip.h"
 #include "cm-session-item.h"
 #include "cm-test-util.h"
 #include "cm-window.h"
@@ -955,10 +956,34 @@ test_export (void)
     }
 }
 
+static GtkWidget *
+find_of_type (GtkWidget *widget,
+              GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_of_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static void
 test_narrow (void)
 {
+  GtkWidget *chip = find_of_type (GTK_WIDGET (window), CM_TYPE_RATELIMIT_CHIP);
   int width;
+
+  g_assert_nonnull (chip);
+  g_assert_false (cm_ratelimit_chip_get_compact (CM_RATELIMIT_CHIP (chip)));
+  g_assert_true (find_label (chip, "Rate Limits"));
 
   cm_window_set_view (window, "overview");
   gtk_window_set_default_size (GTK_WINDOW (window), 600, 800);
@@ -971,8 +996,18 @@ test_narrow (void)
   cm_window_set_view (window, "users");
   save_png (GTK_WIDGET (window), "window-narrow-users.png");
 
+  /* The rate-limit chip says less, and all of it, rather than "…". */
+  g_assert_true (cm_ratelimit_chip_get_compact (CM_RATELIMIT_CHIP (chip)));
+  g_assert_true (find_label (chip, "Limits"));
+  {
+    GtkWidget *label = gtk_menu_button_get_child (GTK_MENU_BUTTON (gtk_widget_get_first_child (chip)));
+
+    g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
+  }
+
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 900);
   iterate_for (300);
+  g_assert_false (cm_ratelimit_chip_get_compact (CM_RATELIMIT_CHIP (chip)));
 }
 
 static void

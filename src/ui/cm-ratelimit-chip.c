@@ -141,6 +141,8 @@ struct _CmRatelimitChip
 
   CmHeadroomLevel    level;
   double             headroom;
+  gboolean           compact;
+  guint              compact_id;
 };
 
 G_DEFINE_FINAL_TYPE (CmRatelimitChip, cm_ratelimit_chip, GTK_TYPE_WIDGET)
@@ -151,6 +153,7 @@ enum {
   PROP_CLIENT,
   PROP_LEVEL,
   PROP_HEADROOM,
+  PROP_COMPACT,
   N_PROPS
 };
 
@@ -418,15 +421,21 @@ update (CmRatelimitChip *self)
 
   level = cm_ratelimit_compute_headroom (self->observations, now_ms, &headroom);
 
+  /* Compact: a narrow window's header bar has room for a word or a figure. */
   if (level == CM_HEADROOM_LIMITED)
-    text = g_strdup (_("Rate Limited"));
+    text = g_strdup (self->compact ? C_("rate limits, short", "Limited") : _("Rate Limited"));
   else if (level == CM_HEADROOM_UNKNOWN)
-    text = g_strdup (_("Rate Limits"));
+    text = g_strdup (self->compact ? C_("rate limits, short", "Limits") : _("Rate Limits"));
+  else if (self->compact)
+    /* Translators: the share of the tightest rate limit still available, short. */
+    text = g_strdup_printf (C_("rate limits, short", "%d %%"), (int) (headroom * 100 + 0.5));
   else
     /* Translators: the share of the tightest rate limit still available. */
     text = g_strdup_printf (_("%d %% Headroom"), (int) (headroom * 100 + 0.5));
 
   gtk_label_set_label (self->label, text);
+  /* Short enough to be shown whole; the long one gives way to the title. */
+  gtk_label_set_ellipsize (self->label, self->compact ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END);
   set_level_class (GTK_WIDGET (self->label), level);
 
   if (gtk_widget_get_visible (GTK_WIDGET (self->popover)))
@@ -660,6 +669,7 @@ cm_ratelimit_chip_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_handle_id (&self->compact_id, g_source_remove);
   cm_ratelimit_chip_set_store (self, NULL);
   cm_ratelimit_chip_set_client (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CM_TYPE_RATELIMIT_CHIP);
@@ -700,6 +710,9 @@ cm_ratelimit_chip_get_property (GObject    *object,
     case PROP_HEADROOM:
       g_value_set_double (value, self->headroom);
       break;
+    case PROP_COMPACT:
+      g_value_set_boolean (value, self->compact);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -720,6 +733,9 @@ cm_ratelimit_chip_set_property (GObject      *object,
       break;
     case PROP_CLIENT:
       cm_ratelimit_chip_set_client (self, g_value_get_object (value));
+      break;
+    case PROP_COMPACT:
+      cm_ratelimit_chip_set_compact (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -759,6 +775,11 @@ cm_ratelimit_chip_class_init (CmRatelimitChipClass *klass)
     g_param_spec_double ("headroom", NULL, NULL,
                          -1.0, 1.0, -1.0,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_COMPACT] =
+    g_param_spec_boolean ("compact", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -875,4 +896,44 @@ cm_ratelimit_chip_get_headroom (CmRatelimitChip *self)
   g_return_val_if_fail (CM_IS_RATELIMIT_CHIP (self), -1);
 
   return self->headroom;
+}
+
+static gboolean
+compact_idle_cb (gpointer user_data)
+{
+  CmRatelimitChip *self = user_data;
+
+  self->compact_id = 0;
+  update (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * cm_ratelimit_chip_set_compact:
+ * @compact: whether to show a short label (a narrow window)
+ */
+void
+cm_ratelimit_chip_set_compact (CmRatelimitChip *self,
+                               gboolean         compact)
+{
+  g_return_if_fail (CM_IS_RATELIMIT_CHIP (self));
+
+  compact = !!compact;
+  if (self->compact == compact)
+    return;
+
+  self->compact = compact;
+  /* The header bar says so while it allocates: relabel after that. */
+  if (self->compact_id == 0)
+    self->compact_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, compact_idle_cb, self, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPACT]);
+}
+
+gboolean
+cm_ratelimit_chip_get_compact (CmRatelimitChip *self)
+{
+  g_return_val_if_fail (CM_IS_RATELIMIT_CHIP (self), FALSE);
+
+  return self->compact;
 }

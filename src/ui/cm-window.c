@@ -460,6 +460,11 @@ cm_window_add_header_widget (CmWindow  *self,
   g_return_if_fail (CM_IS_WINDOW (self));
 
   gtk_box_append (self->header_slot, widget);
+
+  /* A narrow window shows the view switcher at the bottom and the title in
+   * the header bar: what can say less there does. */
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (widget), "compact") != NULL)
+    g_object_bind_property (self->switcher_title, "title-visible", widget, "compact", G_BINDING_SYNC_CREATE);
 }
 
 char *
