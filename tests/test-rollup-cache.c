@@ -383,6 +383,40 @@ test_reload (Fixture       *f,
   }
 }
 
+/* A quarter hour of one session with more tokens than 32 bits hold: the
+ * cache keeps such a slice whole, and its sums stay exact. */
+static void
+test_wide (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *home = g_build_filename (f->dir, "home", NULL);
+  g_autofree char *file = g_build_filename (home, ".claude", "projects", "-tmp-big", "s-big.jsonl", NULL);
+  g_autoptr(GString) lines = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  CmTotals before, after;
+
+  g_assert_true (cm_rollup_cache_query_totals (f->rollup, NULL, &before, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 5; i++)
+    g_string_append_printf (lines,
+                            "{\"type\":\"assistant\",\"sessionId\":\"s-big\",\"cwd\":\"/tmp/big\","
+                            "\"timestamp\":\"2026-09-10T10:0%u:00Z\",\"requestId\":\"req_big%u\","
+                            "\"message\":{\"id\":\"msg_big%u\",\"model\":\"claude-sonnet-4-5-20250929\","
+                            "\"usage\":{\"input_tokens\":3,\"output_tokens\":900000000,"
+                            "\"cache_read_input_tokens\":900000000}}}\n", i, i, i);
+  cm_test_write_file (file, lines->str, -1);
+  g_assert_cmpint (cm_store_add_source (f->store, home, "big@example.com", FALSE, &error), >, 0);
+  g_assert_no_error (error);
+  scan (f);
+
+  g_assert_true (cm_rollup_cache_query_totals (f->rollup, NULL, &after, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (after.cache_read - before.cache_read, ==, G_GINT64_CONSTANT (4500000000));
+  g_assert_cmpint (after.output - before.output, ==, G_GINT64_CONSTANT (4500000000));
+  compare_all (f, NULL);
+}
+
 typedef struct
 {
   Fixture *f;
@@ -448,6 +482,7 @@ main (int   argc,
   g_test_add ("/rollup-cache/filters", Fixture, NULL, fixture_set_up, test_filters, fixture_tear_down);
   g_test_add ("/rollup-cache/errors", Fixture, NULL, fixture_set_up, test_errors, fixture_tear_down);
   g_test_add ("/rollup-cache/reload", Fixture, NULL, fixture_set_up, test_reload, fixture_tear_down);
+  g_test_add ("/rollup-cache/wide", Fixture, NULL, fixture_set_up, test_wide, fixture_tear_down);
   g_test_add ("/rollup-cache/threads", Fixture, NULL, fixture_set_up, test_threads, fixture_tear_down);
 
   return g_test_run ();

@@ -12,6 +12,9 @@
 #include "cm-store-private.h"
 #include "cm-types.h"
 
+/* 128 bytes where a CmTotals would make it 176: a quarter hour of one
+ * session holds far fewer than 2^32 tokens. A slice whose counts do not
+ * fit keeps its totals in Snapshot.wide instead, at index .input. */
 typedef struct
 {
   gint64   ts;        /* the quarter hour's start */
@@ -19,9 +22,29 @@ typedef struct
   guint32  project;   /* index in projects; 0: none */
   guint32  user;      /* the store's user id; 0: nobody */
   guint32  model;     /* index in models */
-  guint32  backend;
-  CmTotals totals;
+  guint8   backend;
+  guint8   wide;
+  guint32  first_ms;  /* after ts */
+  guint32  last_ms;
+  guint32  input;
+  guint32  output;
+  guint32  cache_write_5m;
+  guint32  cache_write_1h;
+  guint32  cache_read;
+  guint32  web_search;
+  guint32  messages;
+  guint32  unpriced;
+  guint32  estimated;
+  CmMoney  cost;
+  CmMoney  cost_input;
+  CmMoney  cost_output;
+  CmMoney  cost_cache_write_5m;
+  CmMoney  cost_cache_write_1h;
+  CmMoney  cost_cache_read;
+  CmMoney  cost_web_search;
 } Slice;
+
+G_STATIC_ASSERT (sizeof (Slice) == 128);
 
 /* What a load read: never changed afterwards, so queries share it without
  * a lock. */
@@ -29,6 +52,7 @@ typedef struct
 {
   guint64     generation;
   GArray     *slices;
+  GArray     *wide;       /* CmTotals of slices too large for their fields */
   GPtrArray  *models;
   GPtrArray  *projects;   /* [0] NULL */
   GPtrArray  *sessions;   /* [0] NULL */
@@ -62,6 +86,7 @@ static void
 snapshot_free (Snapshot *snap)
 {
   g_array_unref (snap->slices);
+  g_array_unref (snap->wide);
   g_ptr_array_unref (snap->models);
   g_ptr_array_unref (snap->projects);
   g_ptr_array_unref (snap->sessions);
@@ -112,6 +137,79 @@ intern (GHashTable *index,
   return names->len - 1;
 }
 
+static gboolean
+fits (gint64 value)
+{
+  return value >= 0 && value <= G_MAXUINT32;
+}
+
+static void
+slice_set_totals (Slice          *slice,
+                  Snapshot       *snap,
+                  const CmTotals *t)
+{
+  if (!fits (t->input) || !fits (t->output) || !fits (t->cache_write_5m) ||
+      !fits (t->cache_write_1h) || !fits (t->cache_read) || !fits (t->web_search) ||
+      !fits (t->messages) || !fits (t->unpriced) || !fits (t->estimated) ||
+      !fits (t->first_ms - slice->ts) || !fits (t->last_ms - slice->ts))
+    {
+      slice->wide = TRUE;
+      slice->input = snap->wide->len;
+      g_array_append_val (snap->wide, *t);
+      return;
+    }
+
+  slice->first_ms = (guint32) (t->first_ms - slice->ts);
+  slice->last_ms = (guint32) (t->last_ms - slice->ts);
+  slice->input = (guint32) t->input;
+  slice->output = (guint32) t->output;
+  slice->cache_write_5m = (guint32) t->cache_write_5m;
+  slice->cache_write_1h = (guint32) t->cache_write_1h;
+  slice->cache_read = (guint32) t->cache_read;
+  slice->web_search = (guint32) t->web_search;
+  slice->messages = (guint32) t->messages;
+  slice->unpriced = (guint32) t->unpriced;
+  slice->estimated = (guint32) t->estimated;
+  slice->cost = t->cost;
+  slice->cost_input = t->cost_input;
+  slice->cost_output = t->cost_output;
+  slice->cost_cache_write_5m = t->cost_cache_write_5m;
+  slice->cost_cache_write_1h = t->cost_cache_write_1h;
+  slice->cost_cache_read = t->cost_cache_read;
+  slice->cost_web_search = t->cost_web_search;
+}
+
+static void
+slice_get_totals (const Slice    *slice,
+                  const Snapshot *snap,
+                  CmTotals       *t)
+{
+  if (slice->wide)
+    {
+      *t = g_array_index (snap->wide, CmTotals, slice->input);
+      return;
+    }
+
+  t->first_ms = slice->ts + slice->first_ms;
+  t->last_ms = slice->ts + slice->last_ms;
+  t->input = slice->input;
+  t->output = slice->output;
+  t->cache_write_5m = slice->cache_write_5m;
+  t->cache_write_1h = slice->cache_write_1h;
+  t->cache_read = slice->cache_read;
+  t->web_search = slice->web_search;
+  t->messages = slice->messages;
+  t->unpriced = slice->unpriced;
+  t->estimated = slice->estimated;
+  t->cost = slice->cost;
+  t->cost_input = slice->cost_input;
+  t->cost_output = slice->cost_output;
+  t->cost_cache_write_5m = slice->cost_cache_write_5m;
+  t->cost_cache_write_1h = slice->cost_cache_write_1h;
+  t->cost_cache_read = slice->cost_cache_read;
+  t->cost_web_search = slice->cost_web_search;
+}
+
 static void
 add_slice_cb (const CmSlice *in,
               gpointer       user_data)
@@ -129,7 +227,7 @@ add_slice_cb (const CmSlice *in,
   /* Reports group NULL and '' session ids together. */
   if (loader->sessions)
     slice.session = intern (loader->session_index, snap->sessions, in->session_id != NULL ? in->session_id : "");
-  slice.totals = in->totals;
+  slice_set_totals (&slice, snap, &in->totals);
 
   g_array_append_val (snap->slices, slice);
 }
@@ -164,6 +262,7 @@ load (CmRollupCache  *self,
   snap->generation = generation;
   /* Sized once: doubling would leave up to half of it unused, and copy it. */
   snap->slices = g_array_sized_new (FALSE, FALSE, sizeof (Slice), cm_store_guess_slices (self->store, self->sessions));
+  snap->wide = g_array_new (FALSE, FALSE, sizeof (CmTotals));
   snap->models = g_ptr_array_new_with_free_func (g_free);
   snap->projects = g_ptr_array_new_with_free_func (g_free);
   snap->sessions = g_ptr_array_new_with_free_func (g_free);
@@ -450,9 +549,10 @@ key_string (const Snapshot *snap,
 }
 
 static void
-group_add (Group       *group,
-           Matcher     *m,
-           const Slice *s)
+group_add (Group          *group,
+           Matcher        *m,
+           const Slice    *s,
+           const CmTotals *t)
 {
   guint64 key = (guint64) (guint32) key_part (m, s, group->grouping.primary) << 32 |
                 (guint32) key_part (m, s, group->grouping.secondary);
@@ -470,7 +570,7 @@ group_add (Group       *group,
       group->last = acc;
     }
 
-  cm_totals_add (&acc->totals, &s->totals);
+  cm_totals_add (&acc->totals, t);
 }
 
 static GPtrArray *
@@ -557,11 +657,13 @@ cm_rollup_cache_query (CmRollupCache        *self,
   for (guint j = 0; !m.none && j < snap->slices->len; j++)
     {
       const Slice *s = &g_array_index (snap->slices, Slice, j);
+      CmTotals t;
 
       if (!matches (&m, s))
         continue;
+      slice_get_totals (s, snap, &t);
       for (guint i = 0; i < n_groupings; i++)
-        group_add (&groups[i], &m, s);
+        group_add (&groups[i], &m, s, &t);
     }
 
   for (guint i = 0; i < n_groupings; i++)
@@ -612,8 +714,10 @@ session_add (SessionAcc     *acc,
              const Slice    *s)
 {
   Acc *model = NULL;
+  CmTotals t;
 
-  cm_totals_add (&acc->totals, &s->totals);
+  slice_get_totals (s, snap, &t);
+  cm_totals_add (&acc->totals, &t);
 
   if (s->project != 0 &&
       (acc->project == 0 || strcmp (g_ptr_array_index (snap->projects, s->project),
@@ -633,7 +737,7 @@ session_add (SessionAcc     *acc,
       model = &g_array_index (acc->models, Acc, acc->models->len - 1);
       model->key = s->model;
     }
-  cm_totals_add (&model->totals, &s->totals);
+  cm_totals_add (&model->totals, &t);
 }
 
 /* Costliest first, then by id: as cm_session_row_set_models() orders. */
