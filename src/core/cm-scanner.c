@@ -955,15 +955,13 @@ compare_jobs_by_size (gconstpointer a,
   return wa > wb ? -1 : wa < wb ? 1 : 0;
 }
 
-/* Files of scanned sources that are gone from disk keep their messages;
- * they are only marked, so a reappearing file is read again. */
-static gboolean
-mark_gone_files (CmScanner   *self,
-                 GHashTable  *states,
-                 GHashTable  *seen,
-                 GHashTable  *scanned_sources,
-                 GError     **error)
+/* Files of scanned sources that were not found: taken out of @states. */
+static GPtrArray *
+take_gone_files (GHashTable *states,
+                 GHashTable *seen,
+                 GHashTable *scanned_sources)
 {
+  GPtrArray *gone = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_file_state_free);
   GHashTableIter iter;
   CmFileState *state;
 
@@ -973,6 +971,24 @@ mark_gone_files (CmScanner   *self,
       if (state->gone || g_hash_table_contains (seen, state->path) ||
           !g_hash_table_contains (scanned_sources, GSIZE_TO_POINTER ((gsize) state->source_id)))
         continue;
+
+      g_hash_table_iter_steal (&iter);
+      g_ptr_array_add (gone, state);
+    }
+
+  return gone;
+}
+
+/* Files gone from disk keep their messages; they are only marked, so a
+ * reappearing file is read again. */
+static gboolean
+mark_gone_files (CmScanner   *self,
+                 GPtrArray   *gone,
+                 GError     **error)
+{
+  for (guint i = 0; i < gone->len; i++)
+    {
+      CmFileState *state = g_ptr_array_index (gone, i);
 
       state->gone = TRUE;
       if (!cm_store_write_file_state (self->store, state, error))
@@ -1036,6 +1052,7 @@ scan (CmScanner          *self,
   g_autoptr(GPtrArray) sources = NULL;
   g_autoptr(GPtrArray) jobs = NULL;
   g_autoptr(GHashTable) seen = NULL;     /* keys owned by states and jobs */
+  g_autoptr(GPtrArray) gone = NULL;
   g_autoptr(GPtrArray) threads = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(CmPricing) pricing = NULL;
@@ -1126,6 +1143,14 @@ scan (CmScanner          *self,
       else
         walk_dir (&walk, resolved->projects_dir, 0);
     }
+
+  /* The walk is over: a rescan of a large history need not hold every
+   * file's state (a few hundred bytes each) while it reads the few that
+   * changed. The jobs own copies of theirs. */
+  gone = take_gone_files (states, seen, scanned_sources);
+  g_clear_pointer (&seen, g_hash_table_unref);
+  g_clear_pointer (&states, g_hash_table_unref);
+  cm_release_free_memory ();
 
   g_ptr_array_sort (jobs, compare_jobs_by_size);
   for (guint i = 0; i < jobs->len; i++)
@@ -1270,7 +1295,7 @@ scan (CmScanner          *self,
       if (in_transaction)
         {
           in_transaction = FALSE;
-          if (!mark_gone_files (self, states, seen, scanned_sources, &local_error))
+          if (!mark_gone_files (self, gone, &local_error))
             cm_store_write_rollback (self->store);
           else
             cm_store_write_commit (self->store, &local_error);

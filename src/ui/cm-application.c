@@ -378,9 +378,15 @@ add_demo_sources (CmApplication *self)
     g_warning ("Could not add %s: %s", self->demo_dir, error->message);
 }
 
+/* After every view on screen, the sessions list included, has what the
+ * database holds: the walk of a large history would compete with their
+ * queries for the cores. */
 static void
 first_update_cb (CmApplication *self)
 {
+  if (cm_report_get_loading (self->report))
+    return;
+
   g_signal_handlers_disconnect_by_func (self->report, first_update_cb, self);
   cm_application_rescan (self);
 }
@@ -516,8 +522,7 @@ cm_application_startup (GApplication *app)
   self->report = cm_report_new (self->store, self->filter);
 
   self->cancellable = g_cancellable_new ();
-  /* What the database holds shows first; the scan for new lines starts
-   * right after (it would compete with the first query for the cores). */
+  /* What the database holds shows first; the scan for new lines follows. */
   g_signal_connect_swapped (self->report, "updated", G_CALLBACK (first_update_cb), self);
 
   /* The tray indicator and budget monitor follow their settings themselves
