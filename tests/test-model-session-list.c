@@ -49,10 +49,12 @@ make_rows (const char *prefix,
     {
       CmSessionRow *row = g_new0 (CmSessionRow, 1);
 
-      row->session_id = g_strdup_printf ("%s-%u", prefix, i);
-      row->project = g_strdup ("/home/a/project");
-      row->user = g_strdup ("a@example.com");
-      row->models = g_strdup ("claude-sonnet-4-5");
+      g_autofree char *id = g_strdup_printf ("%s-%u", prefix, i);
+
+      row->session_id = g_ref_string_new (id);
+      row->project = g_ref_string_new ("/home/a/project");
+      row->user = g_ref_string_new ("a@example.com");
+      row->models = g_ref_string_new ("claude-sonnet-4-5");
       row->totals.messages = i + 1;
       row->totals.cost = 1000 * (i + 1);
       row->totals.first_ms = 1000;

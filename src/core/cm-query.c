@@ -200,10 +200,10 @@ cm_session_row_free (CmSessionRow *row)
   if (row == NULL)
     return;
 
-  g_free (row->session_id);
-  g_free (row->project);
-  g_free (row->user);
-  g_free (row->models);
+  g_clear_pointer (&row->session_id, g_ref_string_release);
+  g_clear_pointer (&row->project, g_ref_string_release);
+  g_clear_pointer (&row->user, g_ref_string_release);
+  g_clear_pointer (&row->models, g_ref_string_release);
   g_free (row);
 }
 
@@ -436,6 +436,7 @@ cm_session_row_set_models (CmSessionRow *row,
       g_string_append_printf (names, "%s%s", i > 0 ? ", " : "", model->key);
     }
 
-  g_free (row->models);
-  row->models = g_string_free (names, FALSE);
+  g_clear_pointer (&row->models, g_ref_string_release);
+  row->models = g_ref_string_new (names->str);
+  g_string_free (names, TRUE);
 }

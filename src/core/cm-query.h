@@ -68,6 +68,8 @@ typedef struct
   CmTotals  totals;
 } CmGroupRow;
 
+/* The strings are GRefStrings: tens of thousands of rows share a few
+ * projects, users and model lists, and the session ids of the cache. */
 typedef struct
 {
   char     *session_id;

@@ -119,6 +119,14 @@ typedef struct
   gboolean    sessions;
 } Loader;
 
+/* The arrays of names start with NULL. */
+static void
+ref_string_release (gpointer str)
+{
+  if (str != NULL)
+    g_ref_string_release (str);
+}
+
 static guint32
 intern (GHashTable *index,
         GPtrArray  *names,
@@ -130,7 +138,8 @@ intern (GHashTable *index,
   if (g_hash_table_lookup_extended (index, name, NULL, &value))
     return GPOINTER_TO_UINT (value) - 1;
 
-  copy = g_strdup (name);
+  /* Shared with the session rows made from it. */
+  copy = g_ref_string_new (name);
   g_ptr_array_add (names, copy);
   g_hash_table_insert (index, copy, GUINT_TO_POINTER (names->len));
 
@@ -263,9 +272,9 @@ load (CmRollupCache  *self,
   /* Sized once: doubling would leave up to half of it unused, and copy it. */
   snap->slices = g_array_sized_new (FALSE, FALSE, sizeof (Slice), cm_store_guess_slices (self->store, self->sessions));
   snap->wide = g_array_new (FALSE, FALSE, sizeof (CmTotals));
-  snap->models = g_ptr_array_new_with_free_func (g_free);
-  snap->projects = g_ptr_array_new_with_free_func (g_free);
-  snap->sessions = g_ptr_array_new_with_free_func (g_free);
+  snap->models = g_ptr_array_new_with_free_func (ref_string_release);
+  snap->projects = g_ptr_array_new_with_free_func (ref_string_release);
+  snap->sessions = g_ptr_array_new_with_free_func (ref_string_release);
   snap->emails = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   g_ptr_array_add (snap->projects, NULL);
   g_ptr_array_add (snap->sessions, NULL);
@@ -756,34 +765,52 @@ compare_model_accs (gconstpointer a,
                     g_ptr_array_index (snap->models, (guint) mb->key));
 }
 
+/* One reference string per distinct user and list of models. */
+static char *
+shared_string (GHashTable *strings,
+               const char *str)
+{
+  char *ref = g_hash_table_lookup (strings, str);
+
+  if (ref == NULL)
+    {
+      ref = g_ref_string_new (str);
+      g_hash_table_add (strings, ref);
+    }
+
+  return g_ref_string_acquire (ref);
+}
+
 static CmSessionRow *
 session_row (SessionAcc     *acc,
              const Snapshot *snap,
+             GHashTable     *strings,
              guint32         session)
 {
   CmSessionRow *row = g_new0 (CmSessionRow, 1);
   const char *email = acc->user != 0 ? g_hash_table_lookup (snap->emails, GUINT_TO_POINTER (acc->user)) : NULL;
 
-  row->session_id = g_strdup (g_ptr_array_index (snap->sessions, session));
-  row->project = g_strdup (g_ptr_array_index (snap->projects, acc->project));
-  row->user = g_strdup (email != NULL ? email : CM_UNATTRIBUTED_KEY);
+  row->session_id = g_ref_string_acquire (g_ptr_array_index (snap->sessions, session));
+  if (acc->project != 0)
+    row->project = g_ref_string_acquire (g_ptr_array_index (snap->projects, acc->project));
+  row->user = shared_string (strings, email != NULL ? email : CM_UNATTRIBUTED_KEY);
   row->totals = acc->totals;
 
   /* Most sessions use one model: no sorting, no joining. */
   if (acc->models->len == 1)
     {
-      row->models = g_strdup (g_ptr_array_index (snap->models, (guint) g_array_index (acc->models, Acc, 0).key));
+      row->models = g_ref_string_acquire (g_ptr_array_index (snap->models, (guint) g_array_index (acc->models, Acc, 0).key));
     }
   else
     {
-      GString *names = g_string_new (NULL);
+      g_autoptr(GString) names = g_string_new (NULL);
 
       g_array_sort_with_data (acc->models, compare_model_accs, (gpointer) snap);
       for (guint i = 0; i < acc->models->len; i++)
         g_string_append_printf (names, "%s%s", i > 0 ? ", " : "",
                                 (const char *) g_ptr_array_index (snap->models,
                                                                   (guint) g_array_index (acc->models, Acc, i).key));
-      row->models = g_string_free (names, FALSE);
+      row->models = shared_string (strings, names->str);
     }
 
   return row;
@@ -795,6 +822,7 @@ cm_rollup_cache_query_sessions (CmRollupCache        *self,
                                 GError              **error)
 {
   g_autoptr(Snapshot) snap = NULL;
+  g_autoptr(GHashTable) strings = NULL;
   SessionAcc acc = { 0 };
   guint32 session = 0;
   GPtrArray *rows;
@@ -821,6 +849,7 @@ cm_rollup_cache_query_sessions (CmRollupCache        *self,
 
   /* Session by session: one accumulator, rows as each one ends. */
   rows = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_session_row_free);
+  strings = g_hash_table_new_full (g_str_hash, g_str_equal, (GDestroyNotify) g_ref_string_release, NULL);
   acc.models = g_array_new (FALSE, TRUE, sizeof (Acc));
   for (guint j = 0; !m.none && j <= snap->slices->len; j++)
     {
@@ -829,7 +858,7 @@ cm_rollup_cache_query_sessions (CmRollupCache        *self,
       if (s == NULL || s->session != session)
         {
           if (acc.models->len > 0)
-            g_ptr_array_add (rows, session_row (&acc, snap, session));
+            g_ptr_array_add (rows, session_row (&acc, snap, strings, session));
           if (s == NULL)
             break;
           session = s->session;

@@ -1929,7 +1929,7 @@ cm_store_query_sessions (CmStore              *self,
         {
           acc = g_new0 (SessionAcc, 1);
           acc->row = g_new0 (CmSessionRow, 1);
-          acc->row->session_id = g_strdup (session_id);
+          acc->row->session_id = g_ref_string_new (session_id);
           acc->models = g_ptr_array_new ();
           g_ptr_array_add (rows, acc->row);
           g_hash_table_insert (sessions, acc->row->session_id, acc);
@@ -1939,8 +1939,8 @@ cm_store_query_sessions (CmStore              *self,
        * give over all its messages (the rollup cache agrees). */
       if (project != NULL && g_strcmp0 (project, acc->row->project) > 0)
         {
-          g_free (acc->row->project);
-          acc->row->project = g_strdup (project);
+          g_clear_pointer (&acc->row->project, g_ref_string_release);
+          acc->row->project = g_ref_string_new (project);
         }
       if (user_id > acc->user_id)
         acc->user_id = user_id;
@@ -1965,7 +1965,7 @@ cm_store_query_sessions (CmStore              *self,
         const char *email = acc->user_id > 0 ? g_hash_table_lookup (emails, GINT_TO_POINTER ((int) acc->user_id)) : NULL;
 
         cm_session_row_set_models (acc->row, acc->models);
-        acc->row->user = g_strdup (email != NULL ? email : CM_UNATTRIBUTED_KEY);
+        acc->row->user = g_ref_string_new (email != NULL ? email : CM_UNATTRIBUTED_KEY);
         g_ptr_array_unref (acc->models);
         g_free (acc);
       }
