@@ -800,6 +800,62 @@ test_deleted_files_keep_history (Fixture       *f,
   g_assert_cmpint (t.messages, ==, 1);
 }
 
+/* A full scan walks a source a folder at a time: a file deleted in a
+ * folder, a whole folder deleted and a file at the top are marked gone; the
+ * rest are not, and a file that comes back is read again. */
+static void
+test_gone_files (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *kept = project_file (f, "p/kept.jsonl");
+  g_autofree char *deleted = project_file (f, "p/deleted.jsonl");
+  g_autofree char *folder = project_file (f, "q");
+  g_autofree char *in_folder = project_file (f, "q/s/subagents/agent-1.jsonl");
+  g_autofree char *top = project_file (f, "top.jsonl");
+  const char *all[] = { kept, deleted, in_folder, top, NULL };
+  CmScanStats stats;
+  CmTotals t;
+
+  append_line (kept, &(Line) { .id = "msg_01A", .req = "req_1", .output = 10, .uuid = "a" });
+  append_line (deleted, &(Line) { .id = "msg_01B", .req = "req_2", .output = 20, .uuid = "b" });
+  append_line (in_folder, &(Line) { .id = "msg_01C", .req = "req_3", .output = 30, .uuid = "c" });
+  append_line (top, &(Line) { .id = "msg_01D", .req = "req_4", .output = 40, .uuid = "d" });
+  add_home_source (f, NULL);
+  scan (f, &stats);
+  g_assert_cmpuint (stats.files_seen, ==, 4);
+
+  g_assert_cmpint (g_unlink (deleted), ==, 0);
+  g_assert_cmpint (g_unlink (top), ==, 0);
+  cm_test_rm_rf (folder);
+  scan (f, &stats);
+  g_assert_cmpuint (stats.files_seen, ==, 1);
+  {
+    g_autoptr(GHashTable) states = cm_store_load_file_states (f->store, all, NULL);
+
+    g_assert_cmpuint (g_hash_table_size (states), ==, 4);
+    g_assert_false (((CmFileState *) g_hash_table_lookup (states, kept))->gone);
+    g_assert_true (((CmFileState *) g_hash_table_lookup (states, deleted))->gone);
+    g_assert_true (((CmFileState *) g_hash_table_lookup (states, in_folder))->gone);
+    g_assert_true (((CmFileState *) g_hash_table_lookup (states, top))->gone);
+  }
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, 4);
+
+  /* Back with a new line: read again, counted once. */
+  append_line (in_folder, &(Line) { .id = "msg_01C", .req = "req_3", .output = 30, .uuid = "c" });
+  append_line (in_folder, &(Line) { .id = "msg_01E", .req = "req_5", .output = 50, .uuid = "e" });
+  scan (f, &stats);
+  g_assert_cmpint (stats.lines_read, ==, 2);
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, 5);
+  g_assert_cmpint (t.output, ==, 150);
+  {
+    g_autoptr(GHashTable) states = cm_store_load_file_states (f->store, all, NULL);
+
+    g_assert_false (((CmFileState *) g_hash_table_lookup (states, in_folder))->gone);
+  }
+}
+
 static void
 test_truncated_file (Fixture       *f,
                      gconstpointer  data)
@@ -1179,6 +1235,7 @@ main (int   argc,
   ADD ("/core/scanner/scan-paths", test_scan_paths);
   ADD ("/core/scanner/scan-paths-rules", test_scan_paths_rules);
   ADD ("/core/scanner/deleted-files-keep-history", test_deleted_files_keep_history);
+  ADD ("/core/scanner/gone-files", test_gone_files);
   ADD ("/core/scanner/truncated-file", test_truncated_file);
   ADD ("/core/scanner/billing-rules", test_billing_rules);
   ADD ("/core/scanner/unpriced-and-backends", test_unpriced_and_backends);

@@ -955,28 +955,126 @@ compare_jobs_by_size (gconstpointer a,
   return wa > wb ? -1 : wa < wb ? 1 : 0;
 }
 
-/* Files of scanned sources that were not found: taken out of @states. */
-static GPtrArray *
+/* Files known but not found: taken out of @states into @gone. Whether
+ * their source was scanned is known once every source is walked. */
+static void
 take_gone_files (GHashTable *states,
                  GHashTable *seen,
-                 GHashTable *scanned_sources)
+                 GPtrArray  *gone)
 {
-  GPtrArray *gone = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_file_state_free);
   GHashTableIter iter;
   CmFileState *state;
 
   g_hash_table_iter_init (&iter, states);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &state))
     {
-      if (state->gone || g_hash_table_contains (seen, state->path) ||
-          !g_hash_table_contains (scanned_sources, GSIZE_TO_POINTER ((gsize) state->source_id)))
+      if (state->gone || g_hash_table_contains (seen, state->path))
         continue;
 
       g_hash_table_iter_steal (&iter);
       g_ptr_array_add (gone, state);
     }
+}
 
-  return gone;
+typedef struct
+{
+  gsize       root_len;
+  GHashTable *walked;   /* names of the root's entries walked */
+  GPtrArray  *gone;
+} Vanished;
+
+static void
+collect_vanished_cb (const CmFileState *state,
+                     gpointer           user_data)
+{
+  Vanished *v = user_data;
+  const char *name = state->path + v->root_len + 1;
+  const char *slash = strchr (name, '/');
+  g_autofree char *top = slash != NULL ? g_strndup (name, slash - name) : g_strdup (name);
+
+  if (!state->gone && !g_hash_table_contains (v->walked, top))
+    g_ptr_array_add (v->gone, cm_file_state_copy (state));
+}
+
+/* A full walk of one source, an entry of its projects folder at a time:
+ * only that entry's stored file states are in memory, not those of every
+ * file ever read (over a long history, tens of megabytes). */
+static gboolean
+walk_source (CmScanner  *self,
+             Walk       *walk,
+             GPtrArray  *gone,
+             GError    **error)
+{
+  const char *root = walk->projects_dir;
+  g_autoptr(GHashTable) walked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *key = NULL;
+  Vanished vanished;
+  struct stat st;
+  const char *name;
+
+  if (stat (root, &st) != 0)
+    return TRUE;
+
+  key = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, (gint64) st.st_dev, (gint64) st.st_ino);
+  if (!g_hash_table_add (walk->visited_dirs, g_steal_pointer (&key)))
+    return TRUE; /* another source's folder, walked already */
+
+  dir = g_dir_open (root, 0, &local_error);
+  if (dir == NULL)
+    {
+      g_warning ("Cannot read the folder %s: %s", root, local_error->message);
+      walk->stats->files_failed++;
+      return TRUE;
+    }
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (root, name, NULL);
+      const char *one[] = { path, NULL };
+      g_autoptr(GHashTable) states = NULL;
+      g_autoptr(GHashTable) seen = NULL;
+
+      if (stat (path, &st) != 0 ||
+          !(S_ISDIR (st.st_mode) || (S_ISREG (st.st_mode) && g_str_has_suffix (name, ".jsonl"))))
+        continue;
+
+      states = cm_store_load_file_states (self->store, one, error);
+      if (states == NULL)
+        return FALSE;
+      seen = g_hash_table_new (g_str_hash, g_str_equal);
+      walk->states = states;
+      walk->seen_files = seen;
+
+      if (S_ISDIR (st.st_mode))
+        walk_dir (walk, path, 1);
+      else
+        add_file (walk, path, &st);
+
+      walk->states = walk->seen_files = NULL;
+      take_gone_files (states, seen, gone);
+      g_hash_table_add (walked, g_strdup (name));
+    }
+
+  /* Stored files below an entry that is no longer there. */
+  vanished = (Vanished) { strlen (root), walked, gone };
+
+  return cm_store_foreach_file_state (self->store, root, collect_vanished_cb, &vanished, error);
+}
+
+/* Keeps those of @gone whose source was walked. */
+static void
+filter_gone_files (GPtrArray  *gone,
+                   GHashTable *scanned_sources)
+{
+  for (guint i = gone->len; i > 0; i--)
+    {
+      CmFileState *state = g_ptr_array_index (gone, i - 1);
+
+      if (!g_hash_table_contains (scanned_sources, GSIZE_TO_POINTER ((gsize) state->source_id)))
+        g_ptr_array_remove_index_fast (gone, i - 1);
+    }
 }
 
 /* Files gone from disk keep their messages; they are only marked, so a
@@ -1052,7 +1150,7 @@ scan (CmScanner          *self,
   g_autoptr(GPtrArray) sources = NULL;
   g_autoptr(GPtrArray) jobs = NULL;
   g_autoptr(GHashTable) seen = NULL;     /* keys owned by states and jobs */
-  g_autoptr(GPtrArray) gone = NULL;
+  g_autoptr(GPtrArray) gone = NULL;       /* CmFileState of files not found */
   g_autoptr(GPtrArray) threads = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(CmPricing) pricing = NULL;
@@ -1087,12 +1185,20 @@ scan (CmScanner          *self,
     goto out;
 
   sources = cm_store_list_sources (self->store, &local_error);
-  states = cm_store_load_file_states (self->store, paths, &local_error);
-  if (sources == NULL || states == NULL)
+  if (sources == NULL)
     goto out;
 
+  /* Named paths: their states now. A full walk loads them as it goes. */
+  if (paths != NULL)
+    {
+      states = cm_store_load_file_states (self->store, paths, &local_error);
+      if (states == NULL)
+        goto out;
+      seen = g_hash_table_new (g_str_hash, g_str_equal);
+    }
+
+  gone = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_file_state_free);
   visited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  seen = g_hash_table_new (g_str_hash, g_str_equal);
   scanned_sources = g_hash_table_new (NULL, NULL);
   jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) file_job_free);
 
@@ -1140,16 +1246,18 @@ scan (CmScanner          *self,
       walk.projects_dir = resolved->projects_dir;
       if (paths != NULL)
         walk_paths (&walk, paths);
-      else
-        walk_dir (&walk, resolved->projects_dir, 0);
+      else if (!walk_source (self, &walk, gone, &local_error))
+        goto out;
     }
 
-  /* The walk is over: a rescan of a large history need not hold every
-   * file's state (a few hundred bytes each) while it reads the few that
-   * changed. The jobs own copies of theirs. */
-  gone = take_gone_files (states, seen, scanned_sources);
-  g_clear_pointer (&seen, g_hash_table_unref);
-  g_clear_pointer (&states, g_hash_table_unref);
+  /* The walk is over: the jobs own copies of their states. */
+  if (paths != NULL)
+    {
+      take_gone_files (states, seen, gone);
+      g_clear_pointer (&seen, g_hash_table_unref);
+      g_clear_pointer (&states, g_hash_table_unref);
+    }
+  filter_gone_files (gone, scanned_sources);
   cm_release_free_memory ();
 
   g_ptr_array_sort (jobs, compare_jobs_by_size);

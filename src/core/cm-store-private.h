@@ -31,6 +31,9 @@ typedef struct
 CmFileState *cm_file_state_copy            (const CmFileState *state);
 void         cm_file_state_free            (CmFileState       *state);
 
+typedef void (*CmFileStateFunc) (const CmFileState *state,
+                                 gpointer           user_data);
+
 /* Deduplicated messages stored. */
 gint64       cm_store_count_messages       (CmStore           *self,
                                             GError           **error);
@@ -78,6 +81,12 @@ gboolean     cm_store_read_session_rollup  (CmStore           *self,
 /* path -> CmFileState, of every file or of @paths and what is below them */
 GHashTable  *cm_store_load_file_states     (CmStore           *self,
                                             const char * const *paths,
+                                            GError           **error);
+/* Every stored file below @dir, one at a time. */
+gboolean     cm_store_foreach_file_state   (CmStore           *self,
+                                            const char        *dir,
+                                            CmFileStateFunc    func,
+                                            gpointer           user_data,
                                             GError           **error);
 
 /* All writes happen between begin and commit, on one thread at a time; the

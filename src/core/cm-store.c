@@ -904,31 +904,42 @@ cm_file_state_free (CmFileState *state)
   g_free (state);
 }
 
+/* Each row to @func, its path valid until the next. */
 static int
-read_file_states (sqlite3_stmt *stmt,
-                  GHashTable   *states)
+read_file_states (sqlite3_stmt    *stmt,
+                  CmFileStateFunc  func,
+                  gpointer         user_data)
 {
   int rc;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      CmFileState *state = g_new0 (CmFileState, 1);
+      CmFileState state;
 
-      state->id = sqlite3_column_int64 (stmt, 0);
-      state->path = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      state->source_id = sqlite3_column_int64 (stmt, 2);
-      state->dev = sqlite3_column_int64 (stmt, 3);
-      state->ino = sqlite3_column_int64 (stmt, 4);
-      state->size = sqlite3_column_int64 (stmt, 5);
-      state->mtime_us = sqlite3_column_int64 (stmt, 6);
-      state->offset = sqlite3_column_int64 (stmt, 7);
-      state->broken_lines = sqlite3_column_int64 (stmt, 8);
-      state->synthetic_lines = sqlite3_column_int64 (stmt, 9);
-      state->gone = sqlite3_column_int (stmt, 10) != 0;
-      g_hash_table_replace (states, state->path, state);
+      state.id = sqlite3_column_int64 (stmt, 0);
+      state.path = (char *) sqlite3_column_text (stmt, 1);
+      state.source_id = sqlite3_column_int64 (stmt, 2);
+      state.dev = sqlite3_column_int64 (stmt, 3);
+      state.ino = sqlite3_column_int64 (stmt, 4);
+      state.size = sqlite3_column_int64 (stmt, 5);
+      state.mtime_us = sqlite3_column_int64 (stmt, 6);
+      state.offset = sqlite3_column_int64 (stmt, 7);
+      state.broken_lines = sqlite3_column_int64 (stmt, 8);
+      state.synthetic_lines = sqlite3_column_int64 (stmt, 9);
+      state.gone = sqlite3_column_int (stmt, 10) != 0;
+      func (&state, user_data);
     }
 
   return rc;
+}
+
+static void
+insert_file_state_cb (const CmFileState *state,
+                      gpointer           user_data)
+{
+  CmFileState *copy = cm_file_state_copy (state);
+
+  g_hash_table_replace (user_data, copy->path, copy);
 }
 
 #define FILE_STATE_COLUMNS \
@@ -960,7 +971,7 @@ cm_store_load_file_states (CmStore             *self,
     {
       rc = sqlite3_prepare_v2 (db, FILE_STATE_COLUMNS, -1, &stmt, NULL);
       if (rc == SQLITE_OK)
-        rc = read_file_states (stmt, states);
+        rc = read_file_states (stmt, insert_file_state_cb, states);
     }
   else
     {
@@ -972,7 +983,7 @@ cm_store_load_file_states (CmStore             *self,
         {
           sqlite3_reset (stmt);
           sqlite3_bind_text (stmt, 1, paths[i], -1, SQLITE_STATIC);
-          rc = read_file_states (stmt, states);
+          rc = read_file_states (stmt, insert_file_state_cb, states);
           if (rc == SQLITE_DONE)
             rc = SQLITE_OK;
         }
@@ -986,6 +997,47 @@ cm_store_load_file_states (CmStore             *self,
     return set_sqlite_error (error, NULL, rc, "files"), NULL;
 
   return g_steal_pointer (&states);
+}
+
+/**
+ * cm_store_foreach_file_state:
+ * @dir: a folder
+ *
+ * Calls @func for the state of every file below @dir, without keeping
+ * them all: the state and its path are valid during the call only. @func
+ * must not use the store.
+ */
+gboolean
+cm_store_foreach_file_state (CmStore          *self,
+                             const char       *dir,
+                             CmFileStateFunc   func,
+                             gpointer          user_data,
+                             GError          **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+  int rc;
+
+  g_return_val_if_fail (CM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (dir != NULL && func != NULL, FALSE);
+
+  db = take_reader (self, error);
+  if (db == NULL)
+    return FALSE;
+
+  rc = sqlite3_prepare_v2 (db, FILE_STATE_COLUMNS " WHERE path > ?1 || '/' AND path < ?1 || '0'", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, dir, -1, SQLITE_STATIC);
+      rc = read_file_states (stmt, func, user_data);
+    }
+  sqlite3_finalize (stmt);
+  give_reader (self, db);
+
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (error, NULL, rc, "files");
+
+  return TRUE;
 }
 
 gboolean
