@@ -252,6 +252,144 @@ test_fields (void)
   cm_record_clear (&r);
 }
 
+/* Every field name we read written with escapes, at every level: json-glib
+ * decodes keys, so the fast path must too. */
+static void
+test_escaped_keys (void)
+{
+  const char *line =
+    "{\"\\u0074ype\":\"assistant\",\"requestI\\u0064\":\"req_1\",\"\\u0075uid\":\"u1\","
+    "\"session\\u0049d\":\"s1\",\"cw\\u0064\":\"/p\",\"timest\\u0061mp\":\"2026-01-01T00:00:00Z\","
+    "\"isSidech\\u0061in\":true,\"mess\\u0061ge\":{\"\\u0069d\":\"msg_1\",\"mod\\u0065l\":\"m\","
+    "\"us\\u0061ge\":{\"input_tok\\u0065ns\":1,\"output\\u005ftokens\":2,"
+    "\"cache_creation_input_tokens\\u0020\":99,"
+    "\"\\u0063\\u0061\\u0063\\u0068\\u0065\\u005f\\u0072\\u0065\\u0061\\u0064\\u005f\\u0069\\u006e"
+    "\\u0070\\u0075\\u0074\\u005f\\u0074\\u006f\\u006b\\u0065\\u006e\\u0073\":4,"
+    "\"cache\\u005fcreation\":{\"ephemeral_5m_input_tok\\u0065ns\":5,\"ephemeral_1h_input_tok\\u0065ns\":6},"
+    "\"server_tool\\u005fuse\":{\"web_search_request\\u0073\":7}}}}";
+  const char *progress =
+    "{\"type\":\"progress\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"d\\u0061ta\":{\"mess\\u0061ge\":"
+    "{\"mess\\u0061ge\":{\"\\u0069d\":\"msg_2\",\"model\":\"m\",\"usage\":{\"output_tokens\":8}}}}}";
+  /* Decoded, these are not names we read (nor is a key too long to hold). */
+  const char *others =
+    "{\"timestamp\":\"2026-01-01T00:00:00Z\",\"message\":{\"model\":\"m\",\"i\\\"d\":\"x\","
+    "\"\\u0069d_and_then_a_much_longer_name_than_any_field\":\"y\",\"usage\":{\"output_tokens\":1}}}";
+  CmRecord r;
+
+  assert_same (line, strlen (line));
+  g_assert_cmpint (cm_transcript_parse_line (line, strlen (line), &r, NULL), ==, CM_PARSE_RECORD);
+  g_assert_cmpstr (r.message_id, ==, "msg_1");
+  g_assert_cmpstr (r.model_raw, ==, "m");
+  g_assert_cmpstr (r.request_id, ==, "req_1");
+  g_assert_cmpstr (r.uuid, ==, "u1");
+  g_assert_cmpstr (r.session_id, ==, "s1");
+  g_assert_cmpstr (r.cwd, ==, "/p");
+  g_assert_true (r.is_sidechain);
+  g_assert_true (r.has_cache_breakdown);
+  g_assert_cmpint (r.usage.input, ==, 1);
+  g_assert_cmpint (r.usage.output, ==, 2);
+  g_assert_cmpint (r.usage.cache_read, ==, 4);
+  g_assert_cmpint (r.usage.cache_write_5m, ==, 5);
+  g_assert_cmpint (r.usage.cache_write_1h, ==, 6);
+  g_assert_cmpint (r.usage.web_search, ==, 7);
+  cm_record_clear (&r);
+
+  assert_same (progress, strlen (progress));
+  g_assert_cmpint (cm_transcript_parse_line (progress, strlen (progress), &r, NULL), ==, CM_PARSE_RECORD);
+  g_assert_cmpstr (r.message_id, ==, "msg_2");
+  g_assert_cmpint (r.usage.output, ==, 8);
+  cm_record_clear (&r);
+
+  assert_same (others, strlen (others));
+  g_assert_cmpint (cm_transcript_parse_line (others, strlen (others), &r, NULL), ==, CM_PARSE_RECORD);
+  g_assert_null (r.message_id);
+  cm_record_clear (&r);
+}
+
+typedef struct
+{
+  const char    *line;
+  CmParseResult  result;
+  gint64         input;     /* when a record */
+  gint64         cache_5m;
+  gint64         web;
+} DupCase;
+
+#define TS "\"timestamp\":\"2026-01-01T00:00:00Z\""
+#define MSG(usage) "\"message\":{\"id\":\"msg_1\",\"model\":\"m\",\"usage\":{" usage "}}"
+#define LINE(usage) "{" TS "," MSG (usage) "}"
+
+/* The last of duplicate keys wins, as in json-glib, whatever the earlier
+ * ones held (an invalid count included), at every level. */
+static void
+test_duplicate_keys (void)
+{
+  const DupCase cases[] = {
+    { LINE ("\"input_tokens\":\"x\",\"input_tokens\":5"), CM_PARSE_RECORD, 5 },
+    { LINE ("\"input_tokens\":5,\"input_tokens\":\"x\""), CM_PARSE_BROKEN },
+    { LINE ("\"input_tokens\":1.5,\"input_tokens\":null"), CM_PARSE_RECORD, 0 },
+    { LINE ("\"input_tokens\":-1,\"input\\u005ftokens\":3"), CM_PARSE_RECORD, 3 },
+    { LINE ("\"output_tokens\":{},\"output_tokens\":1"), CM_PARSE_RECORD },
+    { LINE ("\"cache_read_input_tokens\":[],\"cache_read_input_tokens\":2"), CM_PARSE_RECORD },
+    { LINE ("\"cache_creation_input_tokens\":true,\"cache_creation_input_tokens\":9"), CM_PARSE_RECORD, 0, 9 },
+    { LINE ("\"cache_creation_input_tokens\":9,\"cache_creation_input_tokens\":1e3"), CM_PARSE_BROKEN },
+    { LINE ("\"cache_creation\":{\"ephemeral_5m_input_tokens\":\"x\"},\"cache_creation\":{\"ephemeral_1h_input_tokens\":4}"),
+      CM_PARSE_RECORD },
+    { LINE ("\"cache_creation\":{\"ephemeral_1h_input_tokens\":-4},\"cache_creation\":null,\"cache_creation_input_tokens\":6"),
+      CM_PARSE_RECORD, 0, 6 },
+    { LINE ("\"cache_creation\":{\"ephemeral_5m_input_tokens\":\"x\",\"ephemeral_5m_input_tokens\":3}"), CM_PARSE_RECORD, 0, 3 },
+    { LINE ("\"cache_creation\":{\"ephemeral_5m_input_tokens\":3,\"ephemeral_5m_input_tokens\":0.5}"), CM_PARSE_BROKEN },
+    { LINE ("\"cache_creation\":{\"ephemeral_5m_input_tokens\":3},\"cache_creation\":{}"), CM_PARSE_RECORD, 0, 0 },
+    { LINE ("\"server_tool_use\":{\"web_search_requests\":true},\"server_tool_use\":{}"), CM_PARSE_RECORD },
+    { LINE ("\"server_tool_use\":{\"web_search_requests\":\"2\"},\"server_tool_use\":7"), CM_PARSE_RECORD },
+    { LINE ("\"server_tool_use\":{\"web_search_requests\":\"2\",\"web_search_requests\":2}"), CM_PARSE_RECORD, 0, 0, 2 },
+    { LINE ("\"server_tool_use\":{\"web_search_requests\":2,\"web_search_requests\":\"2\"}"), CM_PARSE_BROKEN },
+    { "{" TS "," MSG ("\"input_tokens\":\"x\"") ",\"message\":{\"model\":\"m\",\"usage\":{\"input_tokens\":1}}}",
+      CM_PARSE_RECORD, 1 },
+    { "{" TS ",\"message\":{\"model\":\"m\",\"usage\":{\"input_tokens\":\"x\"},\"usage\":{\"input_tokens\":2}}}",
+      CM_PARSE_RECORD, 2 },
+    { "{" TS ",\"message\":{\"model\":\"m\",\"usage\":{\"input_tokens\":1},\"usage\":[]}}", CM_PARSE_SKIP },
+    { "{" TS "," MSG ("") ",\"message\":\"gone\"}", CM_PARSE_SKIP },
+    { "{" TS ",\"message\":{\"id\":\"a\",\"id\":7,\"model\":\"<synthetic>\",\"model\":\"m\",\"usage\":{}}}", CM_PARSE_RECORD },
+    { "{" TS ",\"message\":{\"model\":\"m\",\"model\":\"<synthetic>\",\"usage\":{}}}", CM_PARSE_SYNTHETIC },
+    { "{\"timestamp\":\"soon\"," TS "," MSG ("") "}", CM_PARSE_RECORD },
+    { "{" TS ",\"timestamp\":7," MSG ("") "}", CM_PARSE_BROKEN },
+    { "{" TS ",\"isSidechain\":true,\"isSidechain\":\"yes\",\"requestId\":\"r\",\"requestId\":null,"
+      "\"uuid\":1,\"uuid\":\"u\",\"cwd\":\"/a\",\"cwd\":\"/b\",\"sessionId\":\"s\",\"sessionId\":{}," MSG ("") "}",
+      CM_PARSE_RECORD },
+    { "{\"type\":\"progress\"," TS ",\"data\":{\"message\":{\"message\":{\"model\":\"m\",\"usage\":{\"input_tokens\":4}}}}}",
+      CM_PARSE_RECORD, 4 },
+    { "{\"type\":\"progress\",\"type\":\"x\"," TS ",\"data\":{\"message\":{\"message\":{\"model\":\"m\",\"usage\":{}}}}}",
+      CM_PARSE_SKIP },
+    { "{\"type\":\"progress\"," TS ",\"data\":{\"message\":{\"message\":{\"model\":\"m\",\"usage\":{}}}},\"data\":{}}",
+      CM_PARSE_SKIP },
+    { "{\"type\":\"progress\"," TS ",\"data\":{\"message\":{\"message\":{\"model\":\"m\",\"usage\":{}}},\"message\":null}}",
+      CM_PARSE_SKIP },
+    { "{\"type\":\"progress\"," TS ",\"data\":{\"message\":{\"message\":{\"model\":\"m\",\"usage\":{}},\"message\":1}}}",
+      CM_PARSE_SKIP },
+    { "{\"type\":\"progress\"," TS ",\"data\":{\"message\":{\"message\":{\"model\":\"m\",\"usage\":{\"input_tokens\":\"x\"}}},"
+      "\"message\":{\"message\":{\"model\":\"m\",\"usage\":{\"input_tokens\":5}}}}}",
+      CM_PARSE_RECORD, 5 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *line = cases[i].line;
+      CmRecord r;
+
+      g_test_message ("%s", line);
+      assert_same (line, strlen (line));
+      g_assert_cmpint (cm_transcript_parse_line (line, strlen (line), &r, NULL), ==, cases[i].result);
+      if (cases[i].result == CM_PARSE_RECORD)
+        {
+          g_assert_cmpint (r.usage.input, ==, cases[i].input);
+          g_assert_cmpint (r.usage.cache_write_5m, ==, cases[i].cache_5m);
+          g_assert_cmpint (r.usage.web_search, ==, cases[i].web);
+        }
+      cm_record_clear (&r);
+    }
+}
+
 static void
 test_timestamps (void)
 {
@@ -288,6 +426,8 @@ main (int   argc,
   g_test_add_func ("/core/parser/mutations", test_mutations);
   g_test_add_func ("/core/parser/edge-cases", test_edge_cases);
   g_test_add_func ("/core/parser/fields", test_fields);
+  g_test_add_func ("/core/parser/escaped-keys", test_escaped_keys);
+  g_test_add_func ("/core/parser/duplicate-keys", test_duplicate_keys);
   g_test_add_func ("/core/parser/timestamps", test_timestamps);
 
   return g_test_run ();

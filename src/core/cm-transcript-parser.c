@@ -19,6 +19,8 @@
 
 #define MAX_DEPTH      256
 #define MAX_TOKENS     (G_GINT64_CONSTANT (1) << 53)
+/* Room for the longest field name we read, "cache_creation_input_tokens". */
+#define MAX_KEY        32
 
 /* --- shared helpers --- */
 
@@ -184,11 +186,13 @@ typedef struct
 typedef struct
 {
   gint64   values[7];
-  gboolean bad;
+  guint    bad;            /* one bit per field: a later duplicate can mend it */
   gboolean has_breakdown;
 } UsageFields;
 
 enum { U_INPUT, U_OUTPUT, U_CACHE_CREATION, U_CACHE_READ, U_5M, U_1H, U_WEB };
+
+#define BAD(which) (1u << (which))
 
 typedef struct
 {
@@ -490,6 +494,84 @@ skip_value (Lexer *lx,
     }
 }
 
+/* The value of four hex digits already checked by scan_string(). */
+static gunichar
+hex4 (const char *p)
+{
+  return g_ascii_xdigit_value (p[0]) << 12 | g_ascii_xdigit_value (p[1]) << 8 |
+         g_ascii_xdigit_value (p[2]) << 4 | g_ascii_xdigit_value (p[3]);
+}
+
+/* Decodes the escapes of @len bytes checked by scan_string() into @out (not
+ * NUL-terminated). Returns the decoded length, or G_MAXSIZE if it does not fit
+ * in @size bytes. Never longer than @len: an escape is longer than what it
+ * stands for. */
+static gsize
+unescape (const char *p,
+          gsize       len,
+          char       *out,
+          gsize       size)
+{
+  const char *end = p + len;
+  gsize n = 0;
+
+  while (p < end)
+    {
+      char utf8[6];
+      int k;
+
+      if (*p != '\\')
+        {
+          if (n >= size)
+            return G_MAXSIZE;
+          out[n++] = *p++;
+          continue;
+        }
+
+      switch (p[1])
+        {
+        case 'b': utf8[0] = '\b'; k = 1; p += 2; break;
+        case 'f': utf8[0] = '\f'; k = 1; p += 2; break;
+        case 'n': utf8[0] = '\n'; k = 1; p += 2; break;
+        case 'r': utf8[0] = '\r'; k = 1; p += 2; break;
+        case 't': utf8[0] = '\t'; k = 1; p += 2; break;
+        case 'u':
+          {
+            gunichar c = hex4 (p + 2);
+
+            p += 6;
+            if (c >= 0xD800 && c <= 0xDBFF && end - p >= 6 && p[0] == '\\' && p[1] == 'u')
+              {
+                gunichar lo = hex4 (p + 2);
+
+                if (lo >= 0xDC00 && lo <= 0xDFFF)
+                  {
+                    c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+                    p += 6;
+                  }
+              }
+            /* A lone surrogate or NUL cannot be kept in UTF-8 C strings. */
+            if ((c >= 0xD800 && c <= 0xDFFF) || c == 0)
+              c = 0xFFFD;
+            k = g_unichar_to_utf8 (c, utf8);
+          }
+          break;
+        default:
+          utf8[0] = p[1];
+          k = 1;
+          p += 2;
+          break;
+        }
+
+      if (n + k > size)
+        return G_MAXSIZE;
+      memcpy (out + n, utf8, k);
+      n += k;
+    }
+
+  return n;
+}
+
 typedef gboolean (*MemberFunc) (Lexer      *lx,
                                 const char *key,
                                 gsize       key_len,
@@ -531,10 +613,19 @@ walk_object (Lexer      *lx,
       if (lx->p >= lx->end)
         return fail (lx, "invalid JSON");
 
-      /* Escaped keys never name a field we read. */
+      /* json-glib decodes keys: "\u0069d" is "id". One longer than any
+       * name we read is not one of them. */
       if (key.escaped)
         {
-          if (!skip_value (lx, depth + 1))
+          char name[MAX_KEY];
+          gsize name_len = unescape (key.ptr, key.len, name, sizeof name);
+          gboolean ok;
+
+          if (name_len == G_MAXSIZE)
+            ok = skip_value (lx, depth + 1);
+          else
+            ok = func (lx, name, name_len, depth + 1, data);
+          if (!ok)
             return FALSE;
         }
       else if (!func (lx, key.ptr, key.len, depth + 1, data))
@@ -569,6 +660,7 @@ take_string (Lexer *lx,
   return skip_value (lx, depth);
 }
 
+/* A token count member. Whatever an earlier duplicate held is forgotten. */
 static gboolean
 take_token (Lexer       *lx,
             int          depth,
@@ -579,11 +671,11 @@ take_token (Lexer       *lx,
   gint64 v;
   char c = *lx->p;
 
+  u->values[which] = 0;
+  u->bad &= ~BAD (which);
+
   if (c == 'n')
-    {
-      u->values[which] = 0;
-      return scan_literal (lx, "null", 4);
-    }
+    return scan_literal (lx, "null", 4);
 
   if (c == '-' || (c >= '0' && c <= '9'))
     {
@@ -592,11 +684,11 @@ take_token (Lexer       *lx,
       if (kind == NUM_INT)
         u->values[which] = v;
       else
-        u->bad = TRUE;
+        u->bad |= BAD (which);
       return TRUE;
     }
 
-  u->bad = TRUE;
+  u->bad |= BAD (which);
 
   return skip_value (lx, depth);
 }
@@ -647,9 +739,11 @@ usage_member (Lexer      *lx,
   if (KEY_IS ("cache_read_input_tokens"))
     return take_token (lx, depth, u, U_CACHE_READ);
 
+  /* A later duplicate object replaces an earlier one whole. */
   if (KEY_IS ("cache_creation"))
     {
       u->values[U_5M] = u->values[U_1H] = 0;
+      u->bad &= ~(BAD (U_5M) | BAD (U_1H));
       u->has_breakdown = FALSE;
       if (*lx->p == '{')
         {
@@ -662,6 +756,7 @@ usage_member (Lexer      *lx,
   if (KEY_IS ("server_tool_use"))
     {
       u->values[U_WEB] = 0;
+      u->bad &= ~BAD (U_WEB);
       if (*lx->p == '{')
         return walk_object (lx, depth, server_tool_member, u);
       return skip_value (lx, depth);
@@ -803,19 +898,10 @@ line_member (Lexer      *lx,
   return skip_value (lx, depth);
 }
 
-/* The value of four hex digits already checked by scan_string(). */
-static gunichar
-hex4 (const char *p)
-{
-  return g_ascii_xdigit_value (p[0]) << 12 | g_ascii_xdigit_value (p[1]) << 8 |
-         g_ascii_xdigit_value (p[2]) << 4 | g_ascii_xdigit_value (p[3]);
-}
-
 static char *
 slice_dup (const Slice *s)
 {
-  const char *p, *end;
-  GString *out;
+  char *out;
 
   if (!s->set)
     return NULL;
@@ -823,53 +909,10 @@ slice_dup (const Slice *s)
   if (!s->escaped)
     return g_strndup (s->ptr, s->len);
 
-  out = g_string_sized_new (s->len);
-  p = s->ptr;
-  end = s->ptr + s->len;
-  while (p < end)
-    {
-      if (*p != '\\')
-        {
-          g_string_append_c (out, *p++);
-          continue;
-        }
+  out = g_malloc (s->len + 1);
+  out[unescape (s->ptr, s->len, out, s->len)] = '\0';
 
-      switch (p[1])
-        {
-        case 'b': g_string_append_c (out, '\b'); p += 2; break;
-        case 'f': g_string_append_c (out, '\f'); p += 2; break;
-        case 'n': g_string_append_c (out, '\n'); p += 2; break;
-        case 'r': g_string_append_c (out, '\r'); p += 2; break;
-        case 't': g_string_append_c (out, '\t'); p += 2; break;
-        case 'u':
-          {
-            gunichar c = hex4 (p + 2);
-
-            p += 6;
-            if (c >= 0xD800 && c <= 0xDBFF && end - p >= 6 && p[0] == '\\' && p[1] == 'u')
-              {
-                gunichar lo = hex4 (p + 2);
-
-                if (lo >= 0xDC00 && lo <= 0xDFFF)
-                  {
-                    c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
-                    p += 6;
-                  }
-              }
-            /* A lone surrogate or NUL cannot be kept in UTF-8 C strings. */
-            if ((c >= 0xD800 && c <= 0xDFFF) || c == 0)
-              c = 0xFFFD;
-            g_string_append_unichar (out, c);
-          }
-          break;
-        default:
-          g_string_append_c (out, p[1]);
-          p += 2;
-          break;
-        }
-    }
-
-  return g_string_free (out, FALSE);
+  return out;
 }
 
 static gboolean
@@ -913,7 +956,7 @@ finish_record (const LineFields *lf,
       return CM_PARSE_BROKEN;
     }
 
-  if (lf->usage.bad)
+  if (lf->usage.bad != 0)
     {
       if (reason != NULL)
         *reason = "bad token count";
@@ -1114,7 +1157,7 @@ ref_token (JsonObject  *obj,
       json_node_get_int (node) >= 0 && json_node_get_int (node) <= MAX_TOKENS)
     u->values[which] = json_node_get_int (node);
   else
-    u->bad = TRUE;
+    u->bad |= BAD (which);
 }
 
 static JsonObject *
