@@ -390,6 +390,139 @@ test_duplicate_keys (void)
     }
 }
 
+typedef struct
+{
+  const char    *line;
+  CmParseResult  result;
+  const char    *id;     /* message.id when a record */
+} Variation;
+
+#define VLINE(extra) "{" TS "," extra "," MSG ("\"output_tokens\":2") "}"
+#define VID(id) "{" TS ",\"message\":{\"id\":\"" id "\",\"model\":\"m\",\"usage\":{}}}"
+#define FFFD "\xef\xbf\xbd"
+
+/* Where json-glib is more lenient than JSON (or decodes differently) the
+ * reference follows JSON and the fast path: both give the result here. */
+static void
+test_variations (void)
+{
+  const Variation cases[] = {
+    /* Raw control characters in strings. A tab is tolerated by both. */
+    { VLINE ("\"x\":\"a\nb\""), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":\"a\rb\""), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":\"a\x01" "b\""), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":\"a\x1f" "b\""), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":\"a\tb\""), CM_PARSE_RECORD, "msg_1" },
+    { VLINE ("\"x\":\"a\x7f" "b\""), CM_PARSE_RECORD, "msg_1" },
+    { VLINE ("\"x\":\r\n\t 1"), CM_PARSE_RECORD, "msg_1" },
+    { VLINE ("\"x\":\f1"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":\v1"), CM_PARSE_BROKEN },
+    /* Text after the root object. */
+    { VLINE ("\"x\":1") " {\"y\":2}", CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1") "{}", CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1") "[]", CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1") " 1", CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1") " \"s\"", CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1") ",", CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1") " \t\r", CM_PARSE_RECORD, "msg_1" },
+    /* Comments. */
+    { VLINE ("\"x\":1 /* c */"), CM_PARSE_BROKEN },
+    { "/* c */" VLINE ("\"x\":1"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1") " // c", CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1 # c"), CM_PARSE_BROKEN },
+    /* Single quotes, bare words. */
+    { VLINE ("'x':1"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":'y'"), CM_PARSE_BROKEN },
+    { VLINE ("x:1"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":\"it's\""), CM_PARSE_RECORD, "msg_1" },
+    { VLINE ("\"x\":True"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":nul"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":truex"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":NaN"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":Infinity"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":-Infinity"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":[true,false,null]"), CM_PARSE_RECORD, "msg_1" },
+    /* Loose numbers. */
+    { VLINE ("\"x\":01"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":-01"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":00"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":[1,02]"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":+1"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":.5"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":-.5"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1."), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1.e5"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":0x10"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":0X1f"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1e"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1.5e+"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":-"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1.2.3"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1-2"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":-0"), CM_PARSE_RECORD, "msg_1" },
+    { VLINE ("\"x\":[0,0.0,-0.5,1e5,1E+2,2e-3,10]"), CM_PARSE_RECORD, "msg_1" },
+    { VLINE ("\"x\":\"01\""), CM_PARSE_RECORD, "msg_1" },
+    { LINE ("\"output_tokens\":01"), CM_PARSE_BROKEN },
+    { LINE ("\"output_tokens\":0x10"), CM_PARSE_BROKEN },
+    { LINE ("\"output_tokens\":-0"), CM_PARSE_RECORD, "msg_1" },
+    { LINE ("\"output_tokens\":9007199254740992"), CM_PARSE_RECORD, "msg_1" },
+    { LINE ("\"output_tokens\":9007199254740993"), CM_PARSE_BROKEN },
+    /* Integers past 64 bits: json-glib wraps them around. */
+    { LINE ("\"output_tokens\":18446744073709551617"), CM_PARSE_BROKEN },
+    { LINE ("\"output_tokens\":-18446744073709551615"), CM_PARSE_BROKEN },
+    { LINE ("\"output_tokens\":-18446744073709551616"), CM_PARSE_BROKEN },
+    { LINE ("\"output_tokens\":36893488147419103232"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":123456789012345678901234567890"), CM_PARSE_RECORD, "msg_1" },
+    /* A byte order mark. */
+    { "\xef\xbb\xbf" VLINE ("\"x\":1"), CM_PARSE_BROKEN },
+    /* Escapes JSON does not have. */
+    { VLINE ("\"x\":\"\\x41\""), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":\"\\'\""), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":\"\\U0041\""), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":\"\\u00\""), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":\"\\u00g1\""), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":\"\\/\\b\\f\\n\\r\\t\\\"\\\\\""), CM_PARSE_RECORD, "msg_1" },
+    /* \u0000 and lone surrogates are U+FFFD, in values and in keys. */
+    { VID ("a\\u0000b"), CM_PARSE_RECORD, "a" FFFD "b" },
+    { VID ("a\\ud800"), CM_PARSE_RECORD, "a" FFFD },
+    { VID ("\\udc00x"), CM_PARSE_RECORD, FFFD "x" },
+    { VID ("\\ud800\\u0041"), CM_PARSE_RECORD, FFFD "A" },
+    { VID ("\\ud800\\ud800\\udc00"), CM_PARSE_RECORD, FFFD "\xf0\x90\x80\x80" },
+    { VID ("\\udbff\\udfff\\udfff"), CM_PARSE_RECORD, "\xf4\x8f\xbf\xbf" FFFD },
+    { VID ("\\ud83d\\ude00"), CM_PARSE_RECORD, "\xf0\x9f\x98\x80" },
+    { VID ("\\\\ud800"), CM_PARSE_RECORD, "\\ud800" },
+    { VID ("\\\\\\ud800"), CM_PARSE_RECORD, "\\" FFFD },
+    { VLINE ("\"\\ud800\":1"), CM_PARSE_RECORD, "msg_1" },
+    { "{" TS ",\"message\":{\"id\":\"msg_1\",\"id\\u0000x\":\"y\",\"model\":\"m\",\"usage\":{}}}", CM_PARSE_RECORD, "msg_1" },
+    { "{" TS ",\"message\":{\"id\":\"msg_1\",\"model\":\"m\",\"usage\":{\"output_tokens\\u0000\":\"y\"}}}",
+      CM_PARSE_RECORD, "msg_1" },
+    /* Structure. */
+    { VLINE ("\"x\":[1,]"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":{\"y\":1,}"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":[1 2]"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":{\"y\" 1}"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":{1:2}"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":[}"), CM_PARSE_BROKEN },
+    { "{" TS, CM_PARSE_BROKEN },
+    { "\"s\"", CM_PARSE_BROKEN },
+    { "1", CM_PARSE_BROKEN },
+    { "}", CM_PARSE_BROKEN },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *line = cases[i].line;
+      CmRecord r;
+
+      g_test_message ("%u: %s", i, line);
+      assert_same (line, strlen (line));
+      g_assert_cmpint (cm_transcript_parse_line (line, strlen (line), &r, NULL), ==, cases[i].result);
+      if (cases[i].result == CM_PARSE_RECORD)
+        g_assert_cmpstr (r.message_id, ==, cases[i].id);
+      cm_record_clear (&r);
+    }
+}
+
 static void
 test_timestamps (void)
 {
@@ -428,6 +561,7 @@ main (int   argc,
   g_test_add_func ("/core/parser/fields", test_fields);
   g_test_add_func ("/core/parser/escaped-keys", test_escaped_keys);
   g_test_add_func ("/core/parser/duplicate-keys", test_duplicate_keys);
+  g_test_add_func ("/core/parser/variations", test_variations);
   g_test_add_func ("/core/parser/timestamps", test_timestamps);
 
   return g_test_run ();
