@@ -252,6 +252,277 @@ test_fields (void)
   cm_record_clear (&r);
 }
 
+/* Every field name we read written with escapes, at every level: json-glib
+ * decodes keys, so the fast path must too. */
+static void
+test_escaped_keys (void)
+{
+  const char *line =
+    "{\"\\u0074ype\":\"assistant\",\"requestI\\u0064\":\"req_1\",\"\\u0075uid\":\"u1\","
+    "\"session\\u0049d\":\"s1\",\"cw\\u0064\":\"/p\",\"timest\\u0061mp\":\"2026-01-01T00:00:00Z\","
+    "\"isSidech\\u0061in\":true,\"mess\\u0061ge\":{\"\\u0069d\":\"msg_1\",\"mod\\u0065l\":\"m\","
+    "\"us\\u0061ge\":{\"input_tok\\u0065ns\":1,\"output\\u005ftokens\":2,"
+    "\"cache_creation_input_tokens\\u0020\":99,"
+    "\"\\u0063\\u0061\\u0063\\u0068\\u0065\\u005f\\u0072\\u0065\\u0061\\u0064\\u005f\\u0069\\u006e"
+    "\\u0070\\u0075\\u0074\\u005f\\u0074\\u006f\\u006b\\u0065\\u006e\\u0073\":4,"
+    "\"cache\\u005fcreation\":{\"ephemeral_5m_input_tok\\u0065ns\":5,\"ephemeral_1h_input_tok\\u0065ns\":6},"
+    "\"server_tool\\u005fuse\":{\"web_search_request\\u0073\":7}}}}";
+  const char *progress =
+    "{\"type\":\"progress\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"d\\u0061ta\":{\"mess\\u0061ge\":"
+    "{\"mess\\u0061ge\":{\"\\u0069d\":\"msg_2\",\"model\":\"m\",\"usage\":{\"output_tokens\":8}}}}}";
+  /* Decoded, these are not names we read (nor is a key too long to hold). */
+  const char *others =
+    "{\"timestamp\":\"2026-01-01T00:00:00Z\",\"message\":{\"model\":\"m\",\"i\\\"d\":\"x\","
+    "\"\\u0069d_and_then_a_much_longer_name_than_any_field\":\"y\",\"usage\":{\"output_tokens\":1}}}";
+  CmRecord r;
+
+  assert_same (line, strlen (line));
+  g_assert_cmpint (cm_transcript_parse_line (line, strlen (line), &r, NULL), ==, CM_PARSE_RECORD);
+  g_assert_cmpstr (r.message_id, ==, "msg_1");
+  g_assert_cmpstr (r.model_raw, ==, "m");
+  g_assert_cmpstr (r.request_id, ==, "req_1");
+  g_assert_cmpstr (r.uuid, ==, "u1");
+  g_assert_cmpstr (r.session_id, ==, "s1");
+  g_assert_cmpstr (r.cwd, ==, "/p");
+  g_assert_true (r.is_sidechain);
+  g_assert_true (r.has_cache_breakdown);
+  g_assert_cmpint (r.usage.input, ==, 1);
+  g_assert_cmpint (r.usage.output, ==, 2);
+  g_assert_cmpint (r.usage.cache_read, ==, 4);
+  g_assert_cmpint (r.usage.cache_write_5m, ==, 5);
+  g_assert_cmpint (r.usage.cache_write_1h, ==, 6);
+  g_assert_cmpint (r.usage.web_search, ==, 7);
+  cm_record_clear (&r);
+
+  assert_same (progress, strlen (progress));
+  g_assert_cmpint (cm_transcript_parse_line (progress, strlen (progress), &r, NULL), ==, CM_PARSE_RECORD);
+  g_assert_cmpstr (r.message_id, ==, "msg_2");
+  g_assert_cmpint (r.usage.output, ==, 8);
+  cm_record_clear (&r);
+
+  assert_same (others, strlen (others));
+  g_assert_cmpint (cm_transcript_parse_line (others, strlen (others), &r, NULL), ==, CM_PARSE_RECORD);
+  g_assert_null (r.message_id);
+  cm_record_clear (&r);
+}
+
+typedef struct
+{
+  const char    *line;
+  CmParseResult  result;
+  gint64         input;     /* when a record */
+  gint64         cache_5m;
+  gint64         web;
+} DupCase;
+
+#define TS "\"timestamp\":\"2026-01-01T00:00:00Z\""
+#define MSG(usage) "\"message\":{\"id\":\"msg_1\",\"model\":\"m\",\"usage\":{" usage "}}"
+#define LINE(usage) "{" TS "," MSG (usage) "}"
+
+/* The last of duplicate keys wins, as in json-glib, whatever the earlier
+ * ones held (an invalid count included), at every level. */
+static void
+test_duplicate_keys (void)
+{
+  const DupCase cases[] = {
+    { LINE ("\"input_tokens\":\"x\",\"input_tokens\":5"), CM_PARSE_RECORD, 5 },
+    { LINE ("\"input_tokens\":5,\"input_tokens\":\"x\""), CM_PARSE_BROKEN },
+    { LINE ("\"input_tokens\":1.5,\"input_tokens\":null"), CM_PARSE_RECORD, 0 },
+    { LINE ("\"input_tokens\":-1,\"input\\u005ftokens\":3"), CM_PARSE_RECORD, 3 },
+    { LINE ("\"output_tokens\":{},\"output_tokens\":1"), CM_PARSE_RECORD },
+    { LINE ("\"cache_read_input_tokens\":[],\"cache_read_input_tokens\":2"), CM_PARSE_RECORD },
+    { LINE ("\"cache_creation_input_tokens\":true,\"cache_creation_input_tokens\":9"), CM_PARSE_RECORD, 0, 9 },
+    { LINE ("\"cache_creation_input_tokens\":9,\"cache_creation_input_tokens\":1e3"), CM_PARSE_BROKEN },
+    { LINE ("\"cache_creation\":{\"ephemeral_5m_input_tokens\":\"x\"},\"cache_creation\":{\"ephemeral_1h_input_tokens\":4}"),
+      CM_PARSE_RECORD },
+    { LINE ("\"cache_creation\":{\"ephemeral_1h_input_tokens\":-4},\"cache_creation\":null,\"cache_creation_input_tokens\":6"),
+      CM_PARSE_RECORD, 0, 6 },
+    { LINE ("\"cache_creation\":{\"ephemeral_5m_input_tokens\":\"x\",\"ephemeral_5m_input_tokens\":3}"), CM_PARSE_RECORD, 0, 3 },
+    { LINE ("\"cache_creation\":{\"ephemeral_5m_input_tokens\":3,\"ephemeral_5m_input_tokens\":0.5}"), CM_PARSE_BROKEN },
+    { LINE ("\"cache_creation\":{\"ephemeral_5m_input_tokens\":3},\"cache_creation\":{}"), CM_PARSE_RECORD, 0, 0 },
+    { LINE ("\"server_tool_use\":{\"web_search_requests\":true},\"server_tool_use\":{}"), CM_PARSE_RECORD },
+    { LINE ("\"server_tool_use\":{\"web_search_requests\":\"2\"},\"server_tool_use\":7"), CM_PARSE_RECORD },
+    { LINE ("\"server_tool_use\":{\"web_search_requests\":\"2\",\"web_search_requests\":2}"), CM_PARSE_RECORD, 0, 0, 2 },
+    { LINE ("\"server_tool_use\":{\"web_search_requests\":2,\"web_search_requests\":\"2\"}"), CM_PARSE_BROKEN },
+    { "{" TS "," MSG ("\"input_tokens\":\"x\"") ",\"message\":{\"model\":\"m\",\"usage\":{\"input_tokens\":1}}}",
+      CM_PARSE_RECORD, 1 },
+    { "{" TS ",\"message\":{\"model\":\"m\",\"usage\":{\"input_tokens\":\"x\"},\"usage\":{\"input_tokens\":2}}}",
+      CM_PARSE_RECORD, 2 },
+    { "{" TS ",\"message\":{\"model\":\"m\",\"usage\":{\"input_tokens\":1},\"usage\":[]}}", CM_PARSE_SKIP },
+    { "{" TS "," MSG ("") ",\"message\":\"gone\"}", CM_PARSE_SKIP },
+    { "{" TS ",\"message\":{\"id\":\"a\",\"id\":7,\"model\":\"<synthetic>\",\"model\":\"m\",\"usage\":{}}}", CM_PARSE_RECORD },
+    { "{" TS ",\"message\":{\"model\":\"m\",\"model\":\"<synthetic>\",\"usage\":{}}}", CM_PARSE_SYNTHETIC },
+    { "{\"timestamp\":\"soon\"," TS "," MSG ("") "}", CM_PARSE_RECORD },
+    { "{" TS ",\"timestamp\":7," MSG ("") "}", CM_PARSE_BROKEN },
+    { "{" TS ",\"isSidechain\":true,\"isSidechain\":\"yes\",\"requestId\":\"r\",\"requestId\":null,"
+      "\"uuid\":1,\"uuid\":\"u\",\"cwd\":\"/a\",\"cwd\":\"/b\",\"sessionId\":\"s\",\"sessionId\":{}," MSG ("") "}",
+      CM_PARSE_RECORD },
+    { "{\"type\":\"progress\"," TS ",\"data\":{\"message\":{\"message\":{\"model\":\"m\",\"usage\":{\"input_tokens\":4}}}}}",
+      CM_PARSE_RECORD, 4 },
+    { "{\"type\":\"progress\",\"type\":\"x\"," TS ",\"data\":{\"message\":{\"message\":{\"model\":\"m\",\"usage\":{}}}}}",
+      CM_PARSE_SKIP },
+    { "{\"type\":\"progress\"," TS ",\"data\":{\"message\":{\"message\":{\"model\":\"m\",\"usage\":{}}}},\"data\":{}}",
+      CM_PARSE_SKIP },
+    { "{\"type\":\"progress\"," TS ",\"data\":{\"message\":{\"message\":{\"model\":\"m\",\"usage\":{}}},\"message\":null}}",
+      CM_PARSE_SKIP },
+    { "{\"type\":\"progress\"," TS ",\"data\":{\"message\":{\"message\":{\"model\":\"m\",\"usage\":{}},\"message\":1}}}",
+      CM_PARSE_SKIP },
+    { "{\"type\":\"progress\"," TS ",\"data\":{\"message\":{\"message\":{\"model\":\"m\",\"usage\":{\"input_tokens\":\"x\"}}},"
+      "\"message\":{\"message\":{\"model\":\"m\",\"usage\":{\"input_tokens\":5}}}}}",
+      CM_PARSE_RECORD, 5 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *line = cases[i].line;
+      CmRecord r;
+
+      g_test_message ("%s", line);
+      assert_same (line, strlen (line));
+      g_assert_cmpint (cm_transcript_parse_line (line, strlen (line), &r, NULL), ==, cases[i].result);
+      if (cases[i].result == CM_PARSE_RECORD)
+        {
+          g_assert_cmpint (r.usage.input, ==, cases[i].input);
+          g_assert_cmpint (r.usage.cache_write_5m, ==, cases[i].cache_5m);
+          g_assert_cmpint (r.usage.web_search, ==, cases[i].web);
+        }
+      cm_record_clear (&r);
+    }
+}
+
+typedef struct
+{
+  const char    *line;
+  CmParseResult  result;
+  const char    *id;     /* message.id when a record */
+} Variation;
+
+#define VLINE(extra) "{" TS "," extra "," MSG ("\"output_tokens\":2") "}"
+#define VID(id) "{" TS ",\"message\":{\"id\":\"" id "\",\"model\":\"m\",\"usage\":{}}}"
+#define FFFD "\xef\xbf\xbd"
+
+/* Where json-glib is more lenient than JSON (or decodes differently) the
+ * reference follows JSON and the fast path: both give the result here. */
+static void
+test_variations (void)
+{
+  const Variation cases[] = {
+    /* Raw control characters in strings. A tab is tolerated by both. */
+    { VLINE ("\"x\":\"a\nb\""), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":\"a\rb\""), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":\"a\x01" "b\""), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":\"a\x1f" "b\""), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":\"a\tb\""), CM_PARSE_RECORD, "msg_1" },
+    { VLINE ("\"x\":\"a\x7f" "b\""), CM_PARSE_RECORD, "msg_1" },
+    { VLINE ("\"x\":\r\n\t 1"), CM_PARSE_RECORD, "msg_1" },
+    { VLINE ("\"x\":\f1"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":\v1"), CM_PARSE_BROKEN },
+    /* Text after the root object. */
+    { VLINE ("\"x\":1") " {\"y\":2}", CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1") "{}", CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1") "[]", CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1") " 1", CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1") " \"s\"", CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1") ",", CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1") " \t\r", CM_PARSE_RECORD, "msg_1" },
+    /* Comments. */
+    { VLINE ("\"x\":1 /* c */"), CM_PARSE_BROKEN },
+    { "/* c */" VLINE ("\"x\":1"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1") " // c", CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1 # c"), CM_PARSE_BROKEN },
+    /* Single quotes, bare words. */
+    { VLINE ("'x':1"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":'y'"), CM_PARSE_BROKEN },
+    { VLINE ("x:1"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":\"it's\""), CM_PARSE_RECORD, "msg_1" },
+    { VLINE ("\"x\":True"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":nul"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":truex"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":NaN"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":Infinity"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":-Infinity"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":[true,false,null]"), CM_PARSE_RECORD, "msg_1" },
+    /* Loose numbers. */
+    { VLINE ("\"x\":01"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":-01"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":00"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":[1,02]"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":+1"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":.5"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":-.5"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1."), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1.e5"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":0x10"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":0X1f"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1e"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1.5e+"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":-"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1.2.3"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":1-2"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":-0"), CM_PARSE_RECORD, "msg_1" },
+    { VLINE ("\"x\":[0,0.0,-0.5,1e5,1E+2,2e-3,10]"), CM_PARSE_RECORD, "msg_1" },
+    { VLINE ("\"x\":\"01\""), CM_PARSE_RECORD, "msg_1" },
+    { LINE ("\"output_tokens\":01"), CM_PARSE_BROKEN },
+    { LINE ("\"output_tokens\":0x10"), CM_PARSE_BROKEN },
+    { LINE ("\"output_tokens\":-0"), CM_PARSE_RECORD, "msg_1" },
+    { LINE ("\"output_tokens\":9007199254740992"), CM_PARSE_RECORD, "msg_1" },
+    { LINE ("\"output_tokens\":9007199254740993"), CM_PARSE_BROKEN },
+    /* Integers past 64 bits: json-glib wraps them around. */
+    { LINE ("\"output_tokens\":18446744073709551617"), CM_PARSE_BROKEN },
+    { LINE ("\"output_tokens\":-18446744073709551615"), CM_PARSE_BROKEN },
+    { LINE ("\"output_tokens\":-18446744073709551616"), CM_PARSE_BROKEN },
+    { LINE ("\"output_tokens\":36893488147419103232"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":123456789012345678901234567890"), CM_PARSE_RECORD, "msg_1" },
+    /* A byte order mark. */
+    { "\xef\xbb\xbf" VLINE ("\"x\":1"), CM_PARSE_BROKEN },
+    /* Escapes JSON does not have. */
+    { VLINE ("\"x\":\"\\x41\""), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":\"\\'\""), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":\"\\U0041\""), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":\"\\u00\""), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":\"\\u00g1\""), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":\"\\/\\b\\f\\n\\r\\t\\\"\\\\\""), CM_PARSE_RECORD, "msg_1" },
+    /* \u0000 and lone surrogates are U+FFFD, in values and in keys. */
+    { VID ("a\\u0000b"), CM_PARSE_RECORD, "a" FFFD "b" },
+    { VID ("a\\ud800"), CM_PARSE_RECORD, "a" FFFD },
+    { VID ("\\udc00x"), CM_PARSE_RECORD, FFFD "x" },
+    { VID ("\\ud800\\u0041"), CM_PARSE_RECORD, FFFD "A" },
+    { VID ("\\ud800\\ud800\\udc00"), CM_PARSE_RECORD, FFFD "\xf0\x90\x80\x80" },
+    { VID ("\\udbff\\udfff\\udfff"), CM_PARSE_RECORD, "\xf4\x8f\xbf\xbf" FFFD },
+    { VID ("\\ud83d\\ude00"), CM_PARSE_RECORD, "\xf0\x9f\x98\x80" },
+    { VID ("\\\\ud800"), CM_PARSE_RECORD, "\\ud800" },
+    { VID ("\\\\\\ud800"), CM_PARSE_RECORD, "\\" FFFD },
+    { VLINE ("\"\\ud800\":1"), CM_PARSE_RECORD, "msg_1" },
+    { "{" TS ",\"message\":{\"id\":\"msg_1\",\"id\\u0000x\":\"y\",\"model\":\"m\",\"usage\":{}}}", CM_PARSE_RECORD, "msg_1" },
+    { "{" TS ",\"message\":{\"id\":\"msg_1\",\"model\":\"m\",\"usage\":{\"output_tokens\\u0000\":\"y\"}}}",
+      CM_PARSE_RECORD, "msg_1" },
+    /* Structure. */
+    { VLINE ("\"x\":[1,]"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":{\"y\":1,}"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":[1 2]"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":{\"y\" 1}"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":{1:2}"), CM_PARSE_BROKEN },
+    { VLINE ("\"x\":[}"), CM_PARSE_BROKEN },
+    { "{" TS, CM_PARSE_BROKEN },
+    { "\"s\"", CM_PARSE_BROKEN },
+    { "1", CM_PARSE_BROKEN },
+    { "}", CM_PARSE_BROKEN },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *line = cases[i].line;
+      CmRecord r;
+
+      g_test_message ("%u: %s", i, line);
+      assert_same (line, strlen (line));
+      g_assert_cmpint (cm_transcript_parse_line (line, strlen (line), &r, NULL), ==, cases[i].result);
+      if (cases[i].result == CM_PARSE_RECORD)
+        g_assert_cmpstr (r.message_id, ==, cases[i].id);
+      cm_record_clear (&r);
+    }
+}
+
 static void
 test_timestamps (void)
 {
@@ -288,6 +559,9 @@ main (int   argc,
   g_test_add_func ("/core/parser/mutations", test_mutations);
   g_test_add_func ("/core/parser/edge-cases", test_edge_cases);
   g_test_add_func ("/core/parser/fields", test_fields);
+  g_test_add_func ("/core/parser/escaped-keys", test_escaped_keys);
+  g_test_add_func ("/core/parser/duplicate-keys", test_duplicate_keys);
+  g_test_add_func ("/core/parser/variations", test_variations);
   g_test_add_func ("/core/parser/timestamps", test_timestamps);
 
   return g_test_run ();

@@ -19,6 +19,8 @@
 
 #define MAX_DEPTH      256
 #define MAX_TOKENS     (G_GINT64_CONSTANT (1) << 53)
+/* Room for the longest field name we read, "cache_creation_input_tokens". */
+#define MAX_KEY        32
 
 /* --- shared helpers --- */
 
@@ -184,11 +186,13 @@ typedef struct
 typedef struct
 {
   gint64   values[7];
-  gboolean bad;
+  guint    bad;            /* one bit per field: a later duplicate can mend it */
   gboolean has_breakdown;
 } UsageFields;
 
 enum { U_INPUT, U_OUTPUT, U_CACHE_CREATION, U_CACHE_READ, U_5M, U_1H, U_WEB };
+
+#define BAD(which) (1u << (which))
 
 typedef struct
 {
@@ -490,6 +494,84 @@ skip_value (Lexer *lx,
     }
 }
 
+/* The value of four hex digits already checked by scan_string(). */
+static gunichar
+hex4 (const char *p)
+{
+  return g_ascii_xdigit_value (p[0]) << 12 | g_ascii_xdigit_value (p[1]) << 8 |
+         g_ascii_xdigit_value (p[2]) << 4 | g_ascii_xdigit_value (p[3]);
+}
+
+/* Decodes the escapes of @len bytes checked by scan_string() into @out (not
+ * NUL-terminated). Returns the decoded length, or G_MAXSIZE if it does not fit
+ * in @size bytes. Never longer than @len: an escape is longer than what it
+ * stands for. */
+static gsize
+unescape (const char *p,
+          gsize       len,
+          char       *out,
+          gsize       size)
+{
+  const char *end = p + len;
+  gsize n = 0;
+
+  while (p < end)
+    {
+      char utf8[6];
+      int k;
+
+      if (*p != '\\')
+        {
+          if (n >= size)
+            return G_MAXSIZE;
+          out[n++] = *p++;
+          continue;
+        }
+
+      switch (p[1])
+        {
+        case 'b': utf8[0] = '\b'; k = 1; p += 2; break;
+        case 'f': utf8[0] = '\f'; k = 1; p += 2; break;
+        case 'n': utf8[0] = '\n'; k = 1; p += 2; break;
+        case 'r': utf8[0] = '\r'; k = 1; p += 2; break;
+        case 't': utf8[0] = '\t'; k = 1; p += 2; break;
+        case 'u':
+          {
+            gunichar c = hex4 (p + 2);
+
+            p += 6;
+            if (c >= 0xD800 && c <= 0xDBFF && end - p >= 6 && p[0] == '\\' && p[1] == 'u')
+              {
+                gunichar lo = hex4 (p + 2);
+
+                if (lo >= 0xDC00 && lo <= 0xDFFF)
+                  {
+                    c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+                    p += 6;
+                  }
+              }
+            /* A lone surrogate or NUL cannot be kept in UTF-8 C strings. */
+            if ((c >= 0xD800 && c <= 0xDFFF) || c == 0)
+              c = 0xFFFD;
+            k = g_unichar_to_utf8 (c, utf8);
+          }
+          break;
+        default:
+          utf8[0] = p[1];
+          k = 1;
+          p += 2;
+          break;
+        }
+
+      if (n + k > size)
+        return G_MAXSIZE;
+      memcpy (out + n, utf8, k);
+      n += k;
+    }
+
+  return n;
+}
+
 typedef gboolean (*MemberFunc) (Lexer      *lx,
                                 const char *key,
                                 gsize       key_len,
@@ -531,10 +613,19 @@ walk_object (Lexer      *lx,
       if (lx->p >= lx->end)
         return fail (lx, "invalid JSON");
 
-      /* Escaped keys never name a field we read. */
+      /* json-glib decodes keys: "\u0069d" is "id". One longer than any
+       * name we read is not one of them. */
       if (key.escaped)
         {
-          if (!skip_value (lx, depth + 1))
+          char name[MAX_KEY];
+          gsize name_len = unescape (key.ptr, key.len, name, sizeof name);
+          gboolean ok;
+
+          if (name_len == G_MAXSIZE)
+            ok = skip_value (lx, depth + 1);
+          else
+            ok = func (lx, name, name_len, depth + 1, data);
+          if (!ok)
             return FALSE;
         }
       else if (!func (lx, key.ptr, key.len, depth + 1, data))
@@ -569,6 +660,7 @@ take_string (Lexer *lx,
   return skip_value (lx, depth);
 }
 
+/* A token count member. Whatever an earlier duplicate held is forgotten. */
 static gboolean
 take_token (Lexer       *lx,
             int          depth,
@@ -579,11 +671,11 @@ take_token (Lexer       *lx,
   gint64 v;
   char c = *lx->p;
 
+  u->values[which] = 0;
+  u->bad &= ~BAD (which);
+
   if (c == 'n')
-    {
-      u->values[which] = 0;
-      return scan_literal (lx, "null", 4);
-    }
+    return scan_literal (lx, "null", 4);
 
   if (c == '-' || (c >= '0' && c <= '9'))
     {
@@ -592,11 +684,11 @@ take_token (Lexer       *lx,
       if (kind == NUM_INT)
         u->values[which] = v;
       else
-        u->bad = TRUE;
+        u->bad |= BAD (which);
       return TRUE;
     }
 
-  u->bad = TRUE;
+  u->bad |= BAD (which);
 
   return skip_value (lx, depth);
 }
@@ -647,9 +739,11 @@ usage_member (Lexer      *lx,
   if (KEY_IS ("cache_read_input_tokens"))
     return take_token (lx, depth, u, U_CACHE_READ);
 
+  /* A later duplicate object replaces an earlier one whole. */
   if (KEY_IS ("cache_creation"))
     {
       u->values[U_5M] = u->values[U_1H] = 0;
+      u->bad &= ~(BAD (U_5M) | BAD (U_1H));
       u->has_breakdown = FALSE;
       if (*lx->p == '{')
         {
@@ -662,6 +756,7 @@ usage_member (Lexer      *lx,
   if (KEY_IS ("server_tool_use"))
     {
       u->values[U_WEB] = 0;
+      u->bad &= ~BAD (U_WEB);
       if (*lx->p == '{')
         return walk_object (lx, depth, server_tool_member, u);
       return skip_value (lx, depth);
@@ -803,19 +898,10 @@ line_member (Lexer      *lx,
   return skip_value (lx, depth);
 }
 
-/* The value of four hex digits already checked by scan_string(). */
-static gunichar
-hex4 (const char *p)
-{
-  return g_ascii_xdigit_value (p[0]) << 12 | g_ascii_xdigit_value (p[1]) << 8 |
-         g_ascii_xdigit_value (p[2]) << 4 | g_ascii_xdigit_value (p[3]);
-}
-
 static char *
 slice_dup (const Slice *s)
 {
-  const char *p, *end;
-  GString *out;
+  char *out;
 
   if (!s->set)
     return NULL;
@@ -823,53 +909,10 @@ slice_dup (const Slice *s)
   if (!s->escaped)
     return g_strndup (s->ptr, s->len);
 
-  out = g_string_sized_new (s->len);
-  p = s->ptr;
-  end = s->ptr + s->len;
-  while (p < end)
-    {
-      if (*p != '\\')
-        {
-          g_string_append_c (out, *p++);
-          continue;
-        }
+  out = g_malloc (s->len + 1);
+  out[unescape (s->ptr, s->len, out, s->len)] = '\0';
 
-      switch (p[1])
-        {
-        case 'b': g_string_append_c (out, '\b'); p += 2; break;
-        case 'f': g_string_append_c (out, '\f'); p += 2; break;
-        case 'n': g_string_append_c (out, '\n'); p += 2; break;
-        case 'r': g_string_append_c (out, '\r'); p += 2; break;
-        case 't': g_string_append_c (out, '\t'); p += 2; break;
-        case 'u':
-          {
-            gunichar c = hex4 (p + 2);
-
-            p += 6;
-            if (c >= 0xD800 && c <= 0xDBFF && end - p >= 6 && p[0] == '\\' && p[1] == 'u')
-              {
-                gunichar lo = hex4 (p + 2);
-
-                if (lo >= 0xDC00 && lo <= 0xDFFF)
-                  {
-                    c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
-                    p += 6;
-                  }
-              }
-            /* A lone surrogate or NUL cannot be kept in UTF-8 C strings. */
-            if ((c >= 0xD800 && c <= 0xDFFF) || c == 0)
-              c = 0xFFFD;
-            g_string_append_unichar (out, c);
-          }
-          break;
-        default:
-          g_string_append_c (out, p[1]);
-          p += 2;
-          break;
-        }
-    }
-
-  return g_string_free (out, FALSE);
+  return out;
 }
 
 static gboolean
@@ -913,7 +956,7 @@ finish_record (const LineFields *lf,
       return CM_PARSE_BROKEN;
     }
 
-  if (lf->usage.bad)
+  if (lf->usage.bad != 0)
     {
       if (reason != NULL)
         *reason = "bad token count";
@@ -993,108 +1036,237 @@ cm_transcript_parse_line (const char   *line,
 
 /* --- the json-glib reference --- */
 
-/* Brackets outside strings, counted on the text: json-glib itself has no
- * depth limit and accepts any escape, so the reference applies JSON's rules
- * by hand. Returns -1 for an invalid escape. */
-static int
-text_depth (const char *line,
-            gsize       len)
+/* After a number or a literal: what may follow it. */
+static gboolean
+ref_at_delimiter (const char *line,
+                  gsize       len,
+                  gsize       i)
 {
-  int depth = 0, max = 0;
-  gboolean in_string = FALSE;
+  if (i == len)
+    return TRUE;
 
-  for (gsize i = 0; i < len; i++)
+  switch (line[i])
+    {
+    case ' ': case '\t': case '\n': case '\r': case ',': case ']': case '}':
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+ref_hex4 (const char *line,
+          gsize       len,
+          gsize       i,
+          gunichar   *out)
+{
+  if (len - i < 4 || !g_ascii_isxdigit (line[i]) || !g_ascii_isxdigit (line[i + 1]) ||
+      !g_ascii_isxdigit (line[i + 2]) || !g_ascii_isxdigit (line[i + 3]))
+    return FALSE;
+
+  *out = hex4 (line + i);
+
+  return TRUE;
+}
+
+/* json-glib is laxer than JSON: it takes comments, single quotes, hex and
+ * loose numbers, raw line breaks and unknown escapes in strings, a byte order
+ * mark and values after the root, and has no depth limit. It also ends a
+ * string at \u0000, fails or writes non-UTF-8 on a lone surrogate and wraps
+ * integers past 64 bits around. So the reference checks the text token by
+ * token first (json-glib still checks how the tokens fit together), and hands
+ * json-glib a copy with those escapes written \ufffd, what the fast path
+ * decodes them to, and with integers of 19 digits or more made fractions
+ * (never a token count, as in the fast path). NULL, with @reason, when the
+ * text is not JSON. */
+static GString *
+ref_strict_text (const char  *line,
+                 gsize        len,
+                 const char **reason)
+{
+  g_autoptr(GString) out = g_string_sized_new (len + 8);
+  gsize copied = 0;     /* line[0, copied) is in @out */
+  gboolean done = FALSE; /* the root value is complete */
+  int depth = 0;
+  gsize i = 0;
+
+  *reason = "invalid JSON";
+
+  while (i < len)
     {
       char c = line[i];
 
-      if (in_string)
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
         {
-          if (c == '\\')
+          i++;
+          continue;
+        }
+
+      if (done)
+        return NULL;
+
+      switch (c)
+        {
+        case '{':
+        case '[':
+          if (++depth > MAX_DEPTH)
             {
-              if (i + 1 >= len || strchr ("\"\\/bfnrtu", line[i + 1]) == NULL || line[i + 1] == '\0')
-                return -1;
-              if (line[i + 1] == 'u' && (len - i < 6 || !g_ascii_isxdigit (line[i + 2]) ||
-                                         !g_ascii_isxdigit (line[i + 3]) || !g_ascii_isxdigit (line[i + 4]) ||
-                                         !g_ascii_isxdigit (line[i + 5])))
-                return -1;
-              i++;
+              *reason = "nesting too deep";
+              return NULL;
             }
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if ((c == '-' || g_ascii_isdigit (c)) &&
-               (i == 0 || strchr ("eE.+-0123456789", line[i - 1]) == NULL))
-        {
-          /* The start of a number: no leading zeros. */
-          gsize d = c == '-' ? i + 1 : i;
-
-          if (d + 1 < len && line[d] == '0' && g_ascii_isdigit (line[d + 1]))
-            return -1;
-        }
-      else if (c == '{' || c == '[')
-        {
-          depth++;
-          max = MAX (max, depth);
-        }
-      else if (c == '}' || c == ']')
-        depth--;
-    }
-
-  return max;
-}
-
-/* json-glib decodes a lone surrogate escape ("\ud89d") into the three bytes
- * of the surrogate itself (ED A0..BF xx), which is not UTF-8. The fast path
- * writes U+FFFD for it: do the same, one U+FFFD per surrogate. */
-static char *
-ref_fix_surrogates (const char *str)
-{
-  GString *out;
-  const char *p = str;
-
-  if (g_utf8_validate (str, -1, NULL))
-    return g_strdup (str);
-
-  out = g_string_sized_new (strlen (str) + 8);
-  while (*p != '\0')
-    {
-      const char *bad;
-
-      if (g_utf8_validate (p, -1, &bad))
-        {
-          g_string_append (out, p);
+          i++;
           break;
+
+        case '}':
+        case ']':
+          if (--depth < 0)
+            return NULL;
+          i++;
+          break;
+
+        case ':':
+        case ',':
+          i++;
+          break;
+
+        case '"':
+          for (i++; i < len && line[i] != '"';)
+            {
+              gunichar u, lo;
+
+              /* Raw control characters, line breaks too; a tab is
+               * tolerated, as in the fast path. */
+              if ((guchar) line[i] < 0x20 && line[i] != '\t')
+                return NULL;
+              if (line[i] != '\\')
+                {
+                  i++;
+                  continue;
+                }
+              if (i + 1 >= len)
+                return NULL;
+              if (line[i + 1] != 'u')
+                {
+                  if (memchr ("\"\\/bfnrt", line[i + 1], 8) == NULL)
+                    return NULL;
+                  i += 2;
+                  continue;
+                }
+              if (!ref_hex4 (line, len, i + 2, &u))
+                return NULL;
+              /* A surrogate pair, decoded by json-glib as by the fast path. */
+              if (u >= 0xD800 && u <= 0xDBFF && len - i >= 12 && line[i + 6] == '\\' &&
+                  line[i + 7] == 'u' && ref_hex4 (line, len, i + 8, &lo) && lo >= 0xDC00 && lo <= 0xDFFF)
+                {
+                  i += 12;
+                  continue;
+                }
+              if (u == 0 || (u >= 0xD800 && u <= 0xDFFF))
+                {
+                  g_string_append_len (out, line + copied, i - copied);
+                  g_string_append (out, "\\ufffd");
+                  copied = i + 6;
+                }
+              i += 6;
+            }
+          if (i >= len)
+            return NULL;
+          i++;
+          break;
+
+        case '-':
+        case '0': case '1': case '2': case '3': case '4':
+        case '5': case '6': case '7': case '8': case '9':
+          {
+            gboolean integral = TRUE;
+            gsize first, digits;
+
+            if (c == '-')
+              i++;
+            first = i;
+            if (i >= len || !g_ascii_isdigit (line[i]))
+              return NULL;
+            if (line[i] == '0')
+              i++;
+            else
+              while (i < len && g_ascii_isdigit (line[i]))
+                i++;
+            digits = i - first;
+
+            if (i < len && line[i] == '.')
+              {
+                integral = FALSE;
+                if (++i >= len || !g_ascii_isdigit (line[i]))
+                  return NULL;
+                while (i < len && g_ascii_isdigit (line[i]))
+                  i++;
+              }
+            if (i < len && (line[i] == 'e' || line[i] == 'E'))
+              {
+                integral = FALSE;
+                if (++i < len && (line[i] == '+' || line[i] == '-'))
+                  i++;
+                if (i >= len || !g_ascii_isdigit (line[i]))
+                  return NULL;
+                while (i < len && g_ascii_isdigit (line[i]))
+                  i++;
+              }
+
+            /* Leading zeros, hex, "1.2.3". */
+            if (!ref_at_delimiter (line, len, i))
+              return NULL;
+
+            if (integral && digits > 18)
+              {
+                g_string_append_len (out, line + copied, i - copied);
+                g_string_append (out, ".0");
+                copied = i;
+              }
+          }
+          break;
+
+        case 't':
+        case 'f':
+        case 'n':
+          {
+            const char *word = c == 't' ? "true" : c == 'f' ? "false" : "null";
+            gsize n = strlen (word);
+
+            if (len - i < n || memcmp (line + i, word, n) != 0 || !ref_at_delimiter (line, len, i + n))
+              return NULL;
+            i += n;
+          }
+          break;
+
+        default:
+          /* Comments, single quotes, bare words, "+1", ".5", a byte
+           * order mark, control characters. */
+          return NULL;
         }
-      g_string_append_len (out, p, bad - p);
-      g_string_append_unichar (out, 0xFFFD);
-      p = bad + 1;
-      /* A whole encoded surrogate counts once. */
-      if ((guchar) bad[0] == 0xED && (guchar) bad[1] >= 0xA0 && (guchar) bad[1] <= 0xBF &&
-          bad[2] != '\0')
-        p = bad + 3;
+
+      done = depth == 0;
     }
 
-  return g_string_free (out, FALSE);
+  if (!done)
+    return NULL;
+
+  g_string_append_len (out, line + copied, len - copied);
+
+  return g_steal_pointer (&out);
 }
 
 static void
 ref_string (JsonObject *obj,
             const char *name,
-            Slice      *slice,
-            GPtrArray  *keep)
+            Slice      *slice)
 {
   JsonNode *node = obj != NULL ? json_object_get_member (obj, name) : NULL;
 
   memset (slice, 0, sizeof *slice);
   if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     {
-      char *copy = ref_fix_surrogates (json_node_get_string (node));
-
-      g_ptr_array_add (keep, copy);
-      slice->ptr = copy;
-      slice->len = strlen (copy);
+      slice->ptr = json_node_get_string (node);
+      slice->len = strlen (slice->ptr);
       slice->set = TRUE;
     }
 }
@@ -1114,7 +1286,7 @@ ref_token (JsonObject  *obj,
       json_node_get_int (node) >= 0 && json_node_get_int (node) <= MAX_TOKENS)
     u->values[which] = json_node_get_int (node);
   else
-    u->bad = TRUE;
+    u->bad |= BAD (which);
 }
 
 static JsonObject *
@@ -1129,8 +1301,7 @@ member_object (JsonObject *obj,
 static void
 ref_fields (JsonObject *line,
             LineFields *lf,
-            gboolean   *has_message,
-            GPtrArray  *keep)
+            gboolean   *has_message)
 {
   JsonObject *message = member_object (line, "message");
   JsonObject *usage = member_object (message, "usage");
@@ -1139,14 +1310,14 @@ ref_fields (JsonObject *line,
   memset (lf, 0, sizeof *lf);
   *has_message = message != NULL;
 
-  ref_string (line, "type", &lf->type, keep);
-  ref_string (line, "requestId", &lf->request_id, keep);
-  ref_string (line, "uuid", &lf->uuid, keep);
-  ref_string (line, "sessionId", &lf->session_id, keep);
-  ref_string (line, "cwd", &lf->cwd, keep);
-  ref_string (line, "timestamp", &lf->timestamp, keep);
-  ref_string (message, "id", &lf->message_id, keep);
-  ref_string (message, "model", &lf->model, keep);
+  ref_string (line, "type", &lf->type);
+  ref_string (line, "requestId", &lf->request_id);
+  ref_string (line, "uuid", &lf->uuid);
+  ref_string (line, "sessionId", &lf->session_id);
+  ref_string (line, "cwd", &lf->cwd);
+  ref_string (line, "timestamp", &lf->timestamp);
+  ref_string (message, "id", &lf->message_id);
+  ref_string (message, "model", &lf->model);
   lf->is_sidechain = side != NULL && JSON_NODE_HOLDS_VALUE (side) &&
                      json_node_get_value_type (side) == G_TYPE_BOOLEAN && json_node_get_boolean (side);
 
@@ -1174,12 +1345,12 @@ cm_transcript_parse_line_reference (const char   *line,
                                     const char  **reason)
 {
   g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) text = NULL;
   JsonNode *root;
   LineFields fields, embedded;
   gboolean has_message, has_embedded_message;
   JsonObject *data_obj, *inner;
-  int depth;
+  const char *why;
 
   memset (record, 0, sizeof *record);
   len = trim_length (line, len);
@@ -1194,28 +1365,16 @@ cm_transcript_parse_line_reference (const char   *line,
       return CM_PARSE_BROKEN;
     }
 
-  for (gsize i = 0; i < len; i++)
-    {
-      /* Raw control characters are not JSON (tabs and line ends are
-       * whitespace, and a tab is tolerated inside strings). */
-      if ((guchar) line[i] < 0x20 && line[i] != '\t' && line[i] != '\n' && line[i] != '\r')
-        {
-          if (reason != NULL)
-            *reason = "invalid JSON";
-          return CM_PARSE_BROKEN;
-        }
-    }
-
-  depth = text_depth (line, len);
-  if (depth < 0 || depth > MAX_DEPTH)
+  text = ref_strict_text (line, len, &why);
+  if (text == NULL)
     {
       if (reason != NULL)
-        *reason = depth < 0 ? "invalid JSON" : "nesting too deep";
+        *reason = why;
       return CM_PARSE_BROKEN;
     }
 
   parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, line, len, NULL) ||
+  if (!json_parser_load_from_data (parser, text->str, text->len, NULL) ||
       (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       if (reason != NULL)
@@ -1223,7 +1382,7 @@ cm_transcript_parse_line_reference (const char   *line,
       return CM_PARSE_BROKEN;
     }
 
-  ref_fields (json_node_get_object (root), &fields, &has_message, keep);
+  ref_fields (json_node_get_object (root), &fields, &has_message);
   if (has_message && fields.has_usage)
     return finish_record (&fields, &fields, record, reason);
 
@@ -1231,7 +1390,7 @@ cm_transcript_parse_line_reference (const char   *line,
   inner = member_object (data_obj, "message");
   if (slice_equals (&fields.type, "progress") && inner != NULL)
     {
-      ref_fields (inner, &embedded, &has_embedded_message, keep);
+      ref_fields (inner, &embedded, &has_embedded_message);
       if (has_embedded_message && embedded.has_usage)
         return finish_record (&embedded, &fields, record, reason);
     }

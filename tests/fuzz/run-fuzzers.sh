@@ -18,7 +18,7 @@ build=${FUZZ_BUILD:-$top/_fuzz}
 work=${FUZZ_WORK:-/tmp/costmeter-fuzz}
 fixtures=${CM_FIXTURES_DIR:-$top/../shared/fixtures}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(transcript-parser pricing)
+[ ${#targets[@]} -gt 0 ] || targets=(transcript-parser transcript-parser-differential pricing)
 
 if [ ! -f "$build/build.ninja" ]; then
   CC=clang meson setup "$build" "$top" -Dfuzzing=true -Dgui=disabled -Dkeyring=disabled \
@@ -32,7 +32,7 @@ make_corpus () {
   local target=$1 dir=$work/corpus-$1
   mkdir -p "$dir"
   case $target in
-    transcript-parser)
+    transcript-parser|transcript-parser-differential)
       cp "$top"/tests/fuzz/seeds/parser/* "$dir"/
       # One file per distinct fixture line (up to 64 KiB each; the rest are
       # the same shapes with longer text).
@@ -64,12 +64,14 @@ run_one () {
   local target=$1 corpus log
   corpus=$(make_corpus "$target")
   log=$work/$target.log
-  # Leaks are fatal (detect_leaks); UBSan findings abort.
+  # Leaks are fatal (detect_leaks); UBSan findings abort; a crash or a
+  # timeout exits 1 (not libFuzzer's 77 and 70).
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   G_DEBUG=gc-friendly \
     "$build/tests/fuzz/fuzz-$target" "$corpus" \
-      -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=262144 \
+      -max_total_time="$seconds" -timeout=20 -error_exitcode=1 -timeout_exitcode=1 \
+      -rss_limit_mb=2048 -max_len=262144 \
       -print_final_stats=1 -artifact_prefix="$work/artifacts/$target-" \
       >"$log" 2>&1
 }
@@ -95,7 +97,7 @@ for t in "${targets[@]}"; do
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n1 | cut -d' ' -f2)
   corpus_n=$(find "$work/corpus-$t" -type f | wc -l)
   if [ "${status[$t]}" -eq 0 ]; then verdict=clean; else verdict="FAILED (exit ${status[$t]}, see $log)"; rc=1; fi
-  printf '%-18s %ss: %s runs, coverage %s, corpus %s files, slowest unit %ss: %s\n' \
+  printf '%-30s %ss: %s runs, coverage %s, corpus %s files, slowest unit %ss: %s\n' \
     "$t" "$seconds" "${runs:-?}" "${cov:-?}" "$corpus_n" "${secs:-?}" "$verdict"
 done
 exit $rc
