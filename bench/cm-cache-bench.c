@@ -128,6 +128,8 @@ main (int   argc,
   printf ("a filter change (overview, models and users groupings; or the sessions list):\n");
   run_filters ("views", store, rollup, FALSE);
   run_filters ("sessions", store, by_session, TRUE);
+  /* Once the session cache is loaded it serves the views too. */
+  run_filters ("views*", store, by_session, FALSE);
 
   return 0;
 }

@@ -515,6 +515,47 @@ test_session_messages (Fixture       *f,
   g_assert_cmpint (sum, ==, cm_session_item_get_totals (session)->cost);
 }
 
+/* Views come from the rollup until the sessions list is read; then from
+ * the cache with sessions alone, the rollup's memory given back, and the
+ * figures stay the same. */
+static void
+test_one_cache (Fixture       *f,
+                gconstpointer  data)
+{
+  const char *one[] = { "claude-haiku-4-5-20251001", NULL };
+  g_autoptr(CmReport) report = cm_report_new (f->store, f->filter);
+  CmRollupCache *rollup;
+  CmTotals before, after;
+
+  g_signal_handlers_disconnect_by_data (f->report, f);
+  g_set_object (&f->report, report);
+  g_signal_connect (f->report, "updated", G_CALLBACK (updated_cb), f);
+  cm_report_set_wanted (f->report, CM_SECTION_OVERVIEW);
+  wait_for_update (f);
+
+  rollup = cm_report_get_cache (f->report);
+  g_assert_false (cm_rollup_cache_get_sessions (rollup));
+  g_assert_cmpuint (cm_rollup_cache_get_n_slices (rollup), >, 0);
+  before = *cm_group_item_get_totals (cm_report_get_totals (f->report, CM_PERIOD_RANGE));
+
+  cm_report_set_wanted (f->report, CM_SECTION_SESSIONS);
+  wait_for_update (f);
+  g_assert_cmpuint (g_list_model_get_n_items (cm_report_get_sessions (f->report)), >, 0);
+  g_assert_true (cm_rollup_cache_get_sessions (cm_report_get_cache (f->report)));
+  g_assert_cmpuint (cm_rollup_cache_get_n_slices (rollup), ==, 0);
+
+  /* A change, and back: the same figures from the other cache. */
+  cm_report_set_wanted (f->report, CM_SECTION_OVERVIEW | CM_SECTION_MODELS);
+  cm_filter_set_models (f->filter, one);
+  wait_for_update (f);
+  g_assert_cmpuint (g_list_model_get_n_items (cm_report_get_models (f->report)), ==, 1);
+  cm_filter_reset_models (f->filter);
+  wait_for_update (f);
+  after = *cm_group_item_get_totals (cm_report_get_totals (f->report, CM_PERIOD_RANGE));
+  g_assert_cmpmem (&before, sizeof before, &after, sizeof after);
+  g_assert_cmpuint (cm_rollup_cache_get_n_slices (rollup), ==, 0);
+}
+
 /* A copy of one fixture home: appending a line shows up after a rescan. */
 static void
 test_live_update (Fixture       *f,
@@ -629,6 +670,7 @@ main (int   argc,
   ADD ("/model/report/sections", setup_corpus, test_sections);
   ADD ("/model/report/burst", setup_corpus, test_burst_coalesces);
   ADD ("/model/report/session-messages", setup_corpus, test_session_messages);
+  ADD ("/model/report/one-cache", setup_corpus, test_one_cache);
   ADD ("/model/report/live-update", setup_empty, test_live_update);
   ADD ("/model/report/empty-store", setup_empty, test_empty_store);
 #undef ADD

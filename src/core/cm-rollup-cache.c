@@ -920,6 +920,18 @@ cm_rollup_cache_get_n_slices (CmRollupCache *self)
 }
 
 void
+cm_rollup_cache_release (CmRollupCache *self)
+{
+  g_return_if_fail (CM_IS_ROLLUP_CACHE (self));
+
+  g_mutex_lock (&self->lock);
+  g_clear_pointer (&self->snapshot, snapshot_unref);
+  g_mutex_unlock (&self->lock);
+
+  cm_release_free_memory ();
+}
+
+void
 cm_rollup_cache_invalidate (CmRollupCache *self)
 {
   g_return_if_fail (CM_IS_ROLLUP_CACHE (self));

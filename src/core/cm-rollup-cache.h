@@ -38,6 +38,9 @@ guint          cm_rollup_cache_get_n_slices   (CmRollupCache        *self);
 /* Reads the store again at the next query, even if its generation did not
  * move (a scan commits batches before it says "changed"). */
 void           cm_rollup_cache_invalidate     (CmRollupCache        *self);
+/* Gives back the memory of what it holds (queries running keep theirs);
+ * the next query reads the store again. */
+void           cm_rollup_cache_release        (CmRollupCache        *self);
 
 /* As cm_store_query_groups() once per grouping, in one pass: @results gets
  * one GPtrArray of CmGroupRow per grouping, in the store's order. A session

@@ -26,6 +26,7 @@ struct _CmReport
   CmFilter      *filter;
   CmRollupCache *rollup;            /* the views' figures, in memory */
   CmRollupCache *by_session;        /* the sessions list's, read when first shown */
+  gboolean       sessions_read;     /* by_session serves the views too since */
 
   GListStore    *backends;
   GListStore    *days;
@@ -657,6 +658,14 @@ apply_extra (CmReport *self,
     {
       cm_session_list_set_rows (self->sessions, g_steal_pointer (&result->sessions));
       self->stale &= ~CM_SECTION_SESSIONS;
+
+      /* The cache with sessions answers every view as well, a little more
+       * slowly (twice the slices): one cache in memory, not both. */
+      if (!self->sessions_read)
+        {
+          self->sessions_read = TRUE;
+          cm_rollup_cache_release (self->rollup);
+        }
     }
 
   self->serial++;
@@ -788,7 +797,7 @@ start_query (CmReport *self,
   job = g_new0 (Job, 1);
   job->kind = kind;
   job->store = g_object_ref (self->store);
-  job->rollup = g_object_ref (self->rollup);
+  job->rollup = g_object_ref (cm_report_get_cache (self));
   job->by_session = g_object_ref (self->by_session);
   job->by_model = self->by_model;
   job->generation = cm_store_get_generation (self->store);
@@ -1063,6 +1072,20 @@ cm_report_get_loading (CmReport *self)
   g_return_val_if_fail (CM_IS_REPORT (self), FALSE);
 
   return self->running;
+}
+
+/**
+ * cm_report_get_cache:
+ *
+ * Returns: (transfer none): the in-memory cache the views are read from:
+ *   the rollup, or the one with sessions once the sessions list was read
+ */
+CmRollupCache *
+cm_report_get_cache (CmReport *self)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), NULL);
+
+  return self->sessions_read ? self->by_session : self->rollup;
 }
 
 guint

@@ -10,6 +10,7 @@
 
 #include "cm-filter.h"
 #include "cm-group-item.h"
+#include "cm-rollup-cache.h"
 #include "cm-store.h"
 
 G_BEGIN_DECLS
@@ -69,6 +70,8 @@ const char * const *cm_report_get_all_projects (CmReport         *self);
 /* TRUE when the store holds no message at all (not just none in the filter). */
 gboolean     cm_report_get_store_empty     (CmReport             *self);
 gboolean     cm_report_get_loading         (CmReport             *self);
+/* The in-memory cache the views are read from (tests, benchmarks). */
+CmRollupCache *cm_report_get_cache        (CmReport             *self);
 /* How many results were applied so far (0 = nothing shown yet). */
 guint        cm_report_get_serial          (CmReport             *self);
 const GError *cm_report_get_error          (CmReport             *self);
