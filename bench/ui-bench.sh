@@ -58,12 +58,15 @@ find "$work"/corpus-2500 "$work"/corpus-4000 -name '*.jsonl' -exec cat {} + > /d
 echo
 "$build/bench/cm-cache-bench" "$db"
 
+# "sessions-sorted": the Sessions view sorted by cost right after launch
+# (every session becomes an item), then the same changes.
 for renderer in default cairo; do
-  for view in ${CM_BENCH_VIEWS:-overview sessions}; do
+  for view in ${CM_BENCH_VIEWS:-overview sessions sessions-sorted}; do
     echo
     echo "== GSK renderer: $renderer, view: $view"
     if [ "$renderer" = cairo ]; then export GSK_RENDERER=cairo; else unset GSK_RENDERER; fi
-    CM_BENCH_VIEW=$view xvfb-run -a -s '-screen 0 1280x1000x24' dbus-run-session -- \
+    if [ "$view" = sessions-sorted ]; then export CM_BENCH_SORT=1; else unset CM_BENCH_SORT; fi
+    CM_BENCH_VIEW=${view%-sorted} xvfb-run -a -s '-screen 0 1280x1000x24' dbus-run-session -- \
       bash -c 'CM_BENCH_T0_NS=$(date +%s%N) exec "$0" --db "$1"' "$harness" "$db" 2>/dev/null
   done
 done

@@ -133,23 +133,28 @@ test_group_item (void)
 static void
 test_session_item (void)
 {
-  CmSessionRow row = {
-    .session_id = (char *) "d95c95b8",
-    .project = (char *) "/home/user4/src/infra.tools",
-    .user = (char *) "user4@example.com",
-    .models = (char *) "claude-opus-4-1",
-    .totals = known_totals (FALSE),
-  };
-  g_autoptr(CmSessionItem) item = cm_session_item_new (&row);
+  CmSessionRow *row = g_new0 (CmSessionRow, 1);
+  g_autoptr(CmSessionItem) item = NULL;
   gint64 start = 0, duration = 0;
   g_autofree char *project = NULL;
 
-  check_totals (G_OBJECT (item), &row.totals);
+  row->session_id = g_ref_string_new ("d95c95b8");
+  row->project = g_ref_string_new ("/home/user4/src/infra.tools");
+  row->user = g_ref_string_new ("user4@example.com");
+  row->models = g_ref_string_new ("claude-opus-4-1");
+  row->totals = known_totals (FALSE);
+  item = cm_session_item_new (row);
+
+  check_totals (G_OBJECT (item), &row->totals);
 
   g_object_get (item, "start-ms", &start, "duration-ms", &duration, "project", &project, NULL);
-  g_assert_cmpint (start, ==, row.totals.first_ms);
-  g_assert_cmpint (duration, ==, row.totals.last_ms - row.totals.first_ms);
-  g_assert_cmpstr (project, ==, row.project);
+  g_assert_cmpint (start, ==, row->totals.first_ms);
+  g_assert_cmpint (duration, ==, row->totals.last_ms - row->totals.first_ms);
+  g_assert_cmpstr (project, ==, row->project);
+
+  /* The item shares the row's strings and outlives it. */
+  cm_session_row_free (row);
+  g_assert_cmpstr (cm_session_item_get_project (item), ==, "/home/user4/src/infra.tools");
 }
 
 static void

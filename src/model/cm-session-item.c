@@ -41,16 +41,23 @@ static const CmField fields[] = {
 #undef F
 
 static GParamSpec *properties[CM_FIELDS_N_PSPECS (G_N_ELEMENTS (fields))];
+static guint notify_signal;
+
+static void
+clear_strings (CmSessionItem *self)
+{
+  g_clear_pointer (&self->session_id, g_ref_string_release);
+  g_clear_pointer (&self->project, g_ref_string_release);
+  g_clear_pointer (&self->user, g_ref_string_release);
+  g_clear_pointer (&self->models, g_ref_string_release);
+}
 
 static void
 cm_session_item_finalize (GObject *object)
 {
   CmSessionItem *self = (CmSessionItem *)object;
 
-  g_free (self->session_id);
-  g_free (self->project);
-  g_free (self->user);
-  g_free (self->models);
+  clear_strings (self);
 
   G_OBJECT_CLASS (cm_session_item_parent_class)->finalize (object);
 }
@@ -73,6 +80,7 @@ cm_session_item_class_init (CmSessionItemClass *klass)
   object_class->get_property = cm_session_item_get_property;
 
   cm_fields_install (object_class, fields, G_N_ELEMENTS (fields), properties);
+  notify_signal = g_signal_lookup ("notify", G_TYPE_OBJECT);
 }
 
 static void
@@ -80,18 +88,22 @@ cm_session_item_init (CmSessionItem *self)
 {
 }
 
+/* The row's strings are GRefStrings: shared, not copied. */
+static char *
+acquire (const char *str)
+{
+  return str != NULL ? g_ref_string_acquire ((char *) str) : NULL;
+}
+
 static void
 fill (CmSessionItem      *self,
       const CmSessionRow *row)
 {
-  g_free (self->session_id);
-  g_free (self->project);
-  g_free (self->user);
-  g_free (self->models);
-  self->session_id = g_strdup (row->session_id);
-  self->project = g_strdup (row->project);
-  self->user = g_strdup (row->user);
-  self->models = g_strdup (row->models);
+  clear_strings (self);
+  self->session_id = acquire (row->session_id);
+  self->project = acquire (row->project);
+  self->user = acquire (row->user);
+  self->models = acquire (row->models);
   self->totals = row->totals;
   self->start_ms = row->totals.first_ms;
   self->duration_ms = MAX (0, row->totals.last_ms - row->totals.first_ms);
@@ -113,7 +125,8 @@ cm_session_item_new (const CmSessionRow *row)
 /**
  * cm_session_item_set_row:
  *
- * Gives the item another session and notifies every property: the
+ * Gives the item another session and notifies every property (when
+ * something listens): the
  * sessions list keeps one item per position and refills it, so that a list
  * view keeps its rows and only updates their cells.
  */
@@ -125,6 +138,11 @@ cm_session_item_set_row (CmSessionItem      *self,
   g_return_if_fail (row != NULL);
 
   fill (self, row);
+
+  /* Only bound cells listen: the thousands of items a sorted list makes
+   * have no handler, and notifying each costs more than refilling it. */
+  if (g_signal_handler_find (self, G_SIGNAL_MATCH_ID, notify_signal, 0, NULL, NULL, NULL) == 0)
+    return;
 
   g_object_freeze_notify (G_OBJECT (self));
   for (guint i = 1; i < G_N_ELEMENTS (properties); i++)

@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (CmSessionItem, cm_session_item, CM, SESSION_ITEM, GObject)
 
-/* One session: project, user, start, duration, models and its figures. */
+/* One session: project, user, start, duration, models and its figures.
+ * The row's strings are GRefStrings (as every CmSessionRow's). */
 CmSessionItem  *cm_session_item_new            (const CmSessionRow *row);
 void            cm_session_item_set_row        (CmSessionItem      *self,
                                                 const CmSessionRow *row);
