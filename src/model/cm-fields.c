@@ -88,6 +88,18 @@ install_range (GObjectClass  *klass,
     }
 }
 
+typedef struct
+{
+  const CmField *fields;
+  guint          n_fields;
+} Table;
+
+static GQuark
+table_quark (void)
+{
+  return g_quark_from_static_string ("cm-fields-table");
+}
+
 void
 cm_fields_install (GObjectClass  *klass,
                    const CmField *fields,
@@ -95,11 +107,17 @@ cm_fields_install (GObjectClass  *klass,
                    GParamSpec   **pspecs)
 {
   guint n_own = has_totals (fields, n_fields) ? n_fields - 1 : n_fields;
+  Table *table = g_new (Table, 1);
 
   install_range (klass, fields, n_own, 1, pspecs);
   if (n_own < n_fields)
     install_range (klass, totals_fields, CM_FIELDS_N_TOTALS, n_fields, pspecs);
+
+  /* Kept for cm_fields_lookup(), as long as the class (for good). */
+  *table = (Table) { fields, n_fields };
+  g_type_set_qdata (G_OBJECT_CLASS_TYPE (klass), table_quark (), table);
 }
+
 
 static void
 get_field (const guint8  *base,
@@ -126,6 +144,12 @@ get_field (const guint8  *base,
     }
 }
 
+static gint64
+total_tokens (const CmTotals *t)
+{
+  return t->input + t->output + t->cache_write_5m + t->cache_write_1h + t->cache_read;
+}
+
 static void
 get_totals (const CmTotals *t,
             guint           index,
@@ -134,11 +158,25 @@ get_totals (const CmTotals *t,
   if (index < N_STORED)
     get_field ((const guint8 *) t, &totals_fields[index], value);
   else if (index == N_STORED)
-    g_value_set_int64 (value, t->input + t->output + t->cache_write_5m + t->cache_write_1h + t->cache_read);
+    g_value_set_int64 (value, total_tokens (t));
   else if (index == N_STORED + 1)
     g_value_set_double (value, cm_totals_cache_hit_ratio (t));
   else
     g_value_set_boolean (value, t->estimated > 0);
+}
+
+/* The figures derived from the totals, as numbers to compare (a token
+ * count is exact in a double far beyond any history). */
+static double
+derived_value (const CmTotals *t,
+               int             derived)
+{
+  switch (derived)
+    {
+    case 0:  return (double) total_tokens (t);
+    case 1:  return cm_totals_cache_hit_ratio (t);
+    default: return t->estimated > 0;
+    }
 }
 
 void
@@ -162,3 +200,81 @@ cm_fields_get (gconstpointer  instance,
   g_return_if_fail (prop_id <= n_fields);
   get_field (base, &fields[prop_id - 1], value);
 }
+
+gboolean
+cm_fields_lookup (GType       type,
+                  const char *name,
+                  CmFieldRef *ref)
+{
+  const Table *table = NULL;
+
+  g_return_val_if_fail (name != NULL && ref != NULL, FALSE);
+
+  for (GType t = type; t != 0 && table == NULL; t = g_type_parent (t))
+    table = g_type_get_qdata (t, table_quark ());
+  if (table == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < table->n_fields; i++)
+    {
+      if (table->fields[i].type != CM_FIELD_TOTALS && g_str_equal (table->fields[i].name, name))
+        {
+          *ref = (CmFieldRef) { &table->fields[i], 0, -1 };
+          return TRUE;
+        }
+    }
+
+  if (!has_totals (table->fields, table->n_fields))
+    return FALSE;
+
+  for (guint i = 0; i < CM_FIELDS_N_TOTALS; i++)
+    {
+      if (g_str_equal (totals_fields[i].name, name))
+        {
+          *ref = (CmFieldRef) { &totals_fields[i], table->fields[table->n_fields - 1].offset,
+                                i < N_STORED ? -1 : (int) (i - N_STORED) };
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+#define CMP(x, y) ((x) < (y) ? -1 : (x) > (y) ? 1 : 0)
+
+int
+cm_fields_compare (gconstpointer     a,
+                   gconstpointer     b,
+                   const CmFieldRef *ref)
+{
+  const guint8 *pa = (const guint8 *) a + ref->base;
+  const guint8 *pb = (const guint8 *) b + ref->base;
+
+  if (ref->derived >= 0)
+    {
+      double x = derived_value ((const CmTotals *) pa, ref->derived);
+      double y = derived_value ((const CmTotals *) pb, ref->derived);
+
+      return CMP (x, y);
+    }
+
+  pa += ref->field->offset;
+  pb += ref->field->offset;
+
+  switch (ref->field->type)
+    {
+    case CM_FIELD_INT64:
+      return CMP (*(const gint64 *) pa, *(const gint64 *) pb);
+    case CM_FIELD_DOUBLE:
+      return CMP (*(const double *) pa, *(const double *) pb);
+    case CM_FIELD_STRING:
+      return g_strcmp0 (*(char * const *) pa, *(char * const *) pb);
+    case CM_FIELD_BOOLEAN:
+      return CMP (*(const gboolean *) pa != 0, *(const gboolean *) pb != 0);
+    case CM_FIELD_TOTALS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+#undef CMP

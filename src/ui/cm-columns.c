@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "cm-columns.h"
+#include "cm-field-sorter.h"
 #include "cm-format.h"
 #include "cm-report.h"
 
@@ -352,13 +353,16 @@ cm_columns_add (GtkColumnView *view,
       GtkSorter *sorter;
 
       if (kind == CM_COLUMN_TEXT || kind == CM_COLUMN_BACKEND)
-        sorter = GTK_SORTER (gtk_string_sorter_new (expr));
+        sorter = GTK_SORTER (gtk_string_sorter_new (g_steal_pointer (&expr)));
+      else if ((sorter = GTK_SORTER (cm_field_sorter_new (item_type, property))) != NULL)
+        /* Big numbers first: the first click on a figure ranks. */
+        cm_field_sorter_set_descending (CM_FIELD_SORTER (sorter), TRUE);
       else
         {
-          sorter = GTK_SORTER (gtk_numeric_sorter_new (expr));
-          /* Big numbers first: the first click on a figure ranks. */
+          sorter = GTK_SORTER (gtk_numeric_sorter_new (g_steal_pointer (&expr)));
           gtk_numeric_sorter_set_sort_order (GTK_NUMERIC_SORTER (sorter), GTK_SORT_DESCENDING);
         }
+      g_clear_pointer (&expr, gtk_expression_unref);
       gtk_column_view_column_set_sorter (column, sorter);
       g_object_unref (sorter);
     }
@@ -417,6 +421,5 @@ cm_columns_resort (GtkColumnView *view)
     return;
 
   sorter = g_object_ref (gtk_sort_list_model_get_sorter (sorted));
-  gtk_sort_list_model_set_sorter (sorted, NULL);
-  gtk_sort_list_model_set_sorter (sorted, sorter);
+  gtk_sorter_changed (sorter, GTK_SORTER_CHANGE_DIFFERENT);
 }
