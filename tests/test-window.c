@@ -267,6 +267,9 @@ test_models (void)
   save_png (GTK_WIDGET (window), "window-models.png");
 }
 
+static gboolean find_label (GtkWidget  *widget,
+                            const char *text);
+
 static void
 test_users (void)
 {
@@ -290,6 +293,16 @@ test_users (void)
                                                    cm_group_item_get_totals (item)->unpriced);
 
       g_assert_cmpstr (total, ==, want);
+
+      /* In the table, the unpriced count goes under the amount. */
+      if (cm_group_item_get_totals (item)->unpriced > 0 && cm_group_item_get_cost (item) != 0)
+        {
+          g_autofree char *amount = cm_format_money (cm_group_item_get_cost (item));
+          g_autofree char *note = cm_format_unpriced_short (cm_group_item_get_totals (item)->unpriced);
+
+          g_assert_true (find_label (GTK_WIDGET (page), amount));
+          g_assert_true (find_label (GTK_WIDGET (page), note));
+        }
 
       if (i == n - 1)
         {

@@ -175,6 +175,25 @@ count_cost_new (GtkWidget *label)
   return box;
 }
 
+/* A sum with unpriced messages says so under the amount, not beside it:
+ * the column stays as narrow as the others. */
+static GtkWidget *
+cost_new (GtkWidget *label)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *note = gtk_label_new (NULL);
+
+  gtk_widget_set_hexpand (box, TRUE);
+  gtk_label_set_xalign (GTK_LABEL (note), 1.0);
+  gtk_widget_add_css_class (note, "caption");
+  gtk_widget_add_css_class (note, "warning");
+  gtk_widget_set_visible (note, FALSE);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), note);
+
+  return box;
+}
+
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *list_item,
@@ -220,7 +239,7 @@ setup_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_visible (badge, FALSE);
 
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), cd->kind == CM_COLUMN_COST ? cost_new (label) : label);
   gtk_box_append (GTK_BOX (box), badge);
   gtk_list_item_set_child (list_item, box);
 }
@@ -245,6 +264,38 @@ bind_cost (GtkWidget  *box,
   g_object_set_data_full (G_OBJECT (box), "cm-tooltip", sentence, g_free);
 }
 
+/* The amount, and the unpriced count under it; screen readers get the
+ * whole sum in one sentence. */
+static void
+render_cost (GtkWidget  *child,
+             GtkWidget  *column,
+             GObject    *item,
+             ColumnData *cd,
+             const char *sum)
+{
+  GtkWidget *label = gtk_widget_get_first_child (column);
+  GtkWidget *note = gtk_widget_get_next_sibling (label);
+  CmMoney cost = get_int64 (item, cd->property);
+  gint64 unpriced = get_int64 (item, "unpriced");
+  g_autofree char *amount = cm_format_money (cost);
+
+  /* Nothing but unpriced messages: said once, on the first line. */
+  if (unpriced > 0 && cost != 0)
+    {
+      g_autofree char *short_note = cm_format_unpriced_short (unpriced);
+
+      gtk_label_set_text (GTK_LABEL (label), amount);
+      gtk_label_set_text (GTK_LABEL (note), short_note);
+      gtk_widget_set_visible (note, TRUE);
+    }
+  else
+    {
+      gtk_label_set_text (GTK_LABEL (label), sum);
+      gtk_widget_set_visible (note, FALSE);
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, sum, -1);
+}
+
 static void
 render (GtkListItem *list_item,
         ColumnData  *cd)
@@ -255,7 +306,10 @@ render (GtkListItem *list_item,
   GObject *item = gtk_list_item_get_item (list_item);
   g_autofree char *text = cm_columns_format (item, cd->property, cd->kind);
 
-  gtk_label_set_text (GTK_LABEL (label), text);
+  if (cd->kind == CM_COLUMN_COST)
+    render_cost (child, label, item, cd, text);
+  else
+    gtk_label_set_text (GTK_LABEL (label), text);
 
   if (get_bool (item, "muted"))
     gtk_widget_add_css_class (child, "muted-row");
@@ -264,7 +318,7 @@ render (GtkListItem *list_item,
 
   if (is_money (cd->kind))
     {
-      GtkWidget *badge = gtk_widget_get_next_sibling (label);
+      GtkWidget *badge = gtk_widget_get_next_sibling (gtk_widget_get_first_child (child));
 
       gtk_widget_set_visible (badge, get_bool (item, "has-estimate") && get_int64 (item, cd->property) != 0);
     }

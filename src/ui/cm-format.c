@@ -82,6 +82,15 @@ cm_format_unpriced (gint64 unpriced)
 }
 
 char *
+cm_format_unpriced_short (gint64 unpriced)
+{
+  g_autofree char *count = cm_format_count (unpriced);
+
+  /* Translators: under an amount in a table: messages without a price. */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "+ %s unpriced", "+ %s unpriced", unpriced), count);
+}
+
+char *
 cm_format_money_sum (CmMoney money,
                      gint64  unpriced)
 {

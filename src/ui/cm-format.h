@@ -23,6 +23,8 @@ char *cm_format_money_with   (CmMoney      money,
 char *cm_format_money_sum    (CmMoney      money,
                               gint64       unpriced);
 char *cm_format_unpriced     (gint64       unpriced);
+/* "+ 4 unpriced": under an amount in a table cell. */
+char *cm_format_unpriced_short (gint64     unpriced);
 char *cm_format_count        (gint64       count);
 /* 1.2K, 3.4M */
 char *cm_format_tokens       (gint64       tokens);
