@@ -534,31 +534,45 @@ add_file (Walk        *walk,
   g_ptr_array_add (walk->jobs, job);
 }
 
-static void
-walk_dir (Walk       *walk,
-          const char *dir_path,
-          int         depth)
+/* @dir_path opened, unless it is missing, unreadable (counted) or was
+ * walked already: a symlink loop, or a folder reached twice. */
+static GDir *
+enter_dir (Walk       *walk,
+           const char *dir_path)
 {
-  g_autoptr(GDir) dir = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *key = NULL;
   struct stat st;
-  const char *name;
+  char *key;
+  GDir *dir;
 
-  if (depth > 64 || stat (dir_path, &st) != 0)
-    return;
+  if (stat (dir_path, &st) != 0)
+    return NULL;
 
   key = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, (gint64) st.st_dev, (gint64) st.st_ino);
-  if (!g_hash_table_add (walk->visited_dirs, g_steal_pointer (&key)))
-    return; /* a symlink loop, or a folder reached twice */
+  if (!g_hash_table_add (walk->visited_dirs, key))
+    return NULL;
 
   dir = g_dir_open (dir_path, 0, &error);
   if (dir == NULL)
     {
       g_warning ("Cannot read the folder %s: %s", dir_path, error->message);
       walk->stats->files_failed++;
-      return;
     }
+
+  return dir;
+}
+
+static void
+walk_dir (Walk       *walk,
+          const char *dir_path,
+          int         depth)
+{
+  g_autoptr(GDir) dir = NULL;
+  struct stat st;
+  const char *name;
+
+  if (depth > 64 || (dir = enter_dir (walk, dir_path)) == NULL)
+    return;
 
   while ((name = g_dir_read_name (dir)) != NULL)
     {
@@ -1006,28 +1020,18 @@ walk_source (CmScanner  *self,
              GError    **error)
 {
   const char *root = walk->projects_dir;
-  g_autoptr(GHashTable) walked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GHashTable) walked = NULL;
   g_autoptr(GDir) dir = NULL;
-  g_autofree char *key = NULL;
   Vanished vanished;
   struct stat st;
   const char *name;
 
-  if (stat (root, &st) != 0)
+  /* Missing, unreadable, or another source's folder walked already. */
+  dir = enter_dir (walk, root);
+  if (dir == NULL)
     return TRUE;
 
-  key = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, (gint64) st.st_dev, (gint64) st.st_ino);
-  if (!g_hash_table_add (walk->visited_dirs, g_steal_pointer (&key)))
-    return TRUE; /* another source's folder, walked already */
-
-  dir = g_dir_open (root, 0, &local_error);
-  if (dir == NULL)
-    {
-      g_warning ("Cannot read the folder %s: %s", root, local_error->message);
-      walk->stats->files_failed++;
-      return TRUE;
-    }
+  walked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   while ((name = g_dir_read_name (dir)) != NULL)
     {
