@@ -12,6 +12,18 @@
 #include "cm-store-private.h"
 #include "cm-types.h"
 
+/* The CmTotals members a slice keeps in 32 bits, and those it keeps whole:
+ * one list for the struct and both copies, so that none is left out. */
+#define SLICE_COUNTS(X) \
+  X (input) X (output) X (cache_write_5m) X (cache_write_1h) X (cache_read) \
+  X (web_search) X (messages) X (unpriced) X (estimated)
+#define SLICE_MONEY(X) \
+  X (cost) X (cost_input) X (cost_output) X (cost_cache_write_5m) \
+  X (cost_cache_write_1h) X (cost_cache_read) X (cost_web_search)
+
+#define DECLARE_COUNT(name) guint32 name;
+#define DECLARE_MONEY(name) CmMoney name;
+
 /* 128 bytes where a CmTotals would make it 176: a quarter hour of one
  * session holds far fewer than 2^32 tokens. A slice whose counts do not
  * fit keeps its totals in Snapshot.wide instead, at index .input. */
@@ -26,23 +38,12 @@ typedef struct
   guint8   wide;
   guint32  first_ms;  /* after ts */
   guint32  last_ms;
-  guint32  input;
-  guint32  output;
-  guint32  cache_write_5m;
-  guint32  cache_write_1h;
-  guint32  cache_read;
-  guint32  web_search;
-  guint32  messages;
-  guint32  unpriced;
-  guint32  estimated;
-  CmMoney  cost;
-  CmMoney  cost_input;
-  CmMoney  cost_output;
-  CmMoney  cost_cache_write_5m;
-  CmMoney  cost_cache_write_1h;
-  CmMoney  cost_cache_read;
-  CmMoney  cost_web_search;
+  SLICE_COUNTS (DECLARE_COUNT)
+  SLICE_MONEY (DECLARE_MONEY)
 } Slice;
+
+#undef DECLARE_COUNT
+#undef DECLARE_MONEY
 
 G_STATIC_ASSERT (sizeof (Slice) == 128);
 
@@ -157,35 +158,22 @@ slice_set_totals (Slice          *slice,
                   Snapshot       *snap,
                   const CmTotals *t)
 {
-  if (!fits (t->input) || !fits (t->output) || !fits (t->cache_write_5m) ||
-      !fits (t->cache_write_1h) || !fits (t->cache_read) || !fits (t->web_search) ||
-      !fits (t->messages) || !fits (t->unpriced) || !fits (t->estimated) ||
-      !fits (t->first_ms - slice->ts) || !fits (t->last_ms - slice->ts))
+#define FITS(name) && fits (t->name)
+  if (!(fits (t->first_ms - slice->ts) && fits (t->last_ms - slice->ts) SLICE_COUNTS (FITS)))
     {
       slice->wide = TRUE;
       slice->input = snap->wide->len;
       g_array_append_val (snap->wide, *t);
       return;
     }
+#undef FITS
 
+#define COPY(name) slice->name = t->name;
   slice->first_ms = (guint32) (t->first_ms - slice->ts);
   slice->last_ms = (guint32) (t->last_ms - slice->ts);
-  slice->input = (guint32) t->input;
-  slice->output = (guint32) t->output;
-  slice->cache_write_5m = (guint32) t->cache_write_5m;
-  slice->cache_write_1h = (guint32) t->cache_write_1h;
-  slice->cache_read = (guint32) t->cache_read;
-  slice->web_search = (guint32) t->web_search;
-  slice->messages = (guint32) t->messages;
-  slice->unpriced = (guint32) t->unpriced;
-  slice->estimated = (guint32) t->estimated;
-  slice->cost = t->cost;
-  slice->cost_input = t->cost_input;
-  slice->cost_output = t->cost_output;
-  slice->cost_cache_write_5m = t->cost_cache_write_5m;
-  slice->cost_cache_write_1h = t->cost_cache_write_1h;
-  slice->cost_cache_read = t->cost_cache_read;
-  slice->cost_web_search = t->cost_web_search;
+  SLICE_COUNTS (COPY)
+  SLICE_MONEY (COPY)
+#undef COPY
 }
 
 static void
@@ -199,24 +187,12 @@ slice_get_totals (const Slice    *slice,
       return;
     }
 
+#define COPY(name) t->name = slice->name;
   t->first_ms = slice->ts + slice->first_ms;
   t->last_ms = slice->ts + slice->last_ms;
-  t->input = slice->input;
-  t->output = slice->output;
-  t->cache_write_5m = slice->cache_write_5m;
-  t->cache_write_1h = slice->cache_write_1h;
-  t->cache_read = slice->cache_read;
-  t->web_search = slice->web_search;
-  t->messages = slice->messages;
-  t->unpriced = slice->unpriced;
-  t->estimated = slice->estimated;
-  t->cost = slice->cost;
-  t->cost_input = slice->cost_input;
-  t->cost_output = slice->cost_output;
-  t->cost_cache_write_5m = slice->cost_cache_write_5m;
-  t->cost_cache_write_1h = slice->cost_cache_write_1h;
-  t->cost_cache_read = slice->cost_cache_read;
-  t->cost_web_search = slice->cost_web_search;
+  SLICE_COUNTS (COPY)
+  SLICE_MONEY (COPY)
+#undef COPY
 }
 
 static void
