@@ -118,7 +118,6 @@ cm_fields_install (GObjectClass  *klass,
   g_type_set_qdata (G_OBJECT_CLASS_TYPE (klass), table_quark (), table);
 }
 
-
 static void
 get_field (const guint8  *base,
            const CmField *f,

@@ -126,9 +126,9 @@ cm_session_item_new (const CmSessionRow *row)
  * cm_session_item_set_row:
  *
  * Gives the item another session and notifies every property (when
- * something listens): the
- * sessions list keeps one item per position and refills it, so that a list
- * view keeps its rows and only updates their cells.
+ * something listens): the sessions list keeps one item per position and
+ * refills it, so that a list view keeps its rows and only updates their
+ * cells.
  */
 void
 cm_session_item_set_row (CmSessionItem      *self,

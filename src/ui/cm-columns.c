@@ -302,6 +302,7 @@ render (GtkListItem *list_item,
 {
   GtkWidget *child = gtk_list_item_get_child (list_item);
   gboolean boxed = is_money (cd->kind) || cd->kind == CM_COLUMN_COUNT_COST;
+  /* For a cost, the box of the amount and the unpriced note. */
   GtkWidget *label = boxed ? gtk_widget_get_first_child (child) : child;
   GObject *item = gtk_list_item_get_item (list_item);
   g_autofree char *text = cm_columns_format (item, cd->property, cd->kind);
@@ -318,7 +319,7 @@ render (GtkListItem *list_item,
 
   if (is_money (cd->kind))
     {
-      GtkWidget *badge = gtk_widget_get_next_sibling (gtk_widget_get_first_child (child));
+      GtkWidget *badge = gtk_widget_get_next_sibling (label);
 
       gtk_widget_set_visible (badge, get_bool (item, "has-estimate") && get_int64 (item, cd->property) != 0);
     }

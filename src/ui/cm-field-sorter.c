@@ -13,7 +13,6 @@ struct _CmFieldSorter
 {
   GtkSorter   parent_instance;
 
-  GType       item_type;
   char       *field;
   CmFieldRef  ref;
   gboolean    descending;
@@ -35,12 +34,10 @@ cm_field_sorter_compare (GtkSorter *sorter,
                          gpointer   item1,
                          gpointer   item2)
 {
-  CmFieldSorter *self = CM_FIELD_SORTER (sorter);
-  int result;
-
-  /* The model holds one type: a check per comparison would cost more
-   * than the comparison. */
-  result = cm_fields_compare (item1, item2, &self->ref);
+  /* The model holds one type: a type check per comparison, of the sorter
+   * or the items, would cost more than the comparison. */
+  CmFieldSorter *self = (CmFieldSorter *) sorter;
+  int result = cm_fields_compare (item1, item2, &self->ref);
 
   return gtk_ordering_from_cmpfunc (self->descending ? -result : result);
 }
@@ -142,7 +139,6 @@ cm_field_sorter_new (GType       item_type,
     return NULL;
 
   self = g_object_new (CM_TYPE_FIELD_SORTER, NULL);
-  self->item_type = item_type;
   self->field = g_strdup (field);
   self->ref = ref;
 
