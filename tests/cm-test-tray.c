@@ -5,7 +5,7 @@
  */
 
 #include "cm-test-tray.h"
-#include "cm-store-private.h"
+#include "cm-store-writer.h"
 
 void
 cm_test_add_spend (CmStore *store,

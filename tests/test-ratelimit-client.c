@@ -1363,7 +1363,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   /* Debug output too, so that a key in any log line would be caught. */
-  g_setenv ("G_MESSAGES_DEBUG", "costmeter-core", TRUE);
+  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
   /* 127.0.0.1 is reached directly, whatever proxy the machine has. */
   g_unsetenv ("http_proxy");
   g_unsetenv ("HTTP_PROXY");

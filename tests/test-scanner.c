@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "cm-scanner.h"
-#include "cm-store-private.h"
+#include "cm-store-writer.h"
 #include "cm-test-util.h"
 
 typedef struct

@@ -12,7 +12,7 @@
 
 #include "cm-source-resolver.h"
 #include "cm-store.h"
-#include "cm-store-private.h"
+#include "cm-store-writer.h"
 #include "cm-test-util.h"
 
 static char *

@@ -1,4 +1,4 @@
-/* cm-store-private.h
+/* cm-store-writer.h
  *
  * Copyright 2026 The CostMeter authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -6,7 +6,9 @@
 
 #pragma once
 
-#include <sqlite3.h>
+/* What the store offers the layer that reads transcripts (src/ingest/): the
+ * stored state of each file and batch writes of messages and offsets in one
+ * transaction. Nothing above ingest uses it. */
 
 #include "cm-store.h"
 
@@ -43,40 +45,6 @@ gint64       cm_store_count_messages       (CmStore           *self,
 void         cm_store_checkpoint           (CmStore           *self);
 /* Gives back the write connection's page cache after a scan. */
 void         cm_store_release_memory       (CmStore           *self);
-
-/* One slice of the stored usage, as the rollup cache reads it: a rollup row
- * (a quarter hour of one model, backend, user and project), or a single
- * message with its session. */
-typedef struct
-{
-  gint64      ts;          /* the quarter hour's start, or the message's time */
-  const char *session_id;  /* NULL from the rollup */
-  const char *model;
-  CmBackend   backend;
-  gint64      user_id;     /* 0: nobody */
-  const char *project;     /* NULL: none */
-  CmTotals    totals;
-} CmSlice;
-
-typedef void (*CmSliceFunc) (const CmSlice *slice,
-                             gpointer       user_data);
-
-/* Every rollup row, in no order, in one read transaction; @emails gets
- * user id -> e-mail. */
-gboolean     cm_store_read_rollup          (CmStore           *self,
-                                            GHashTable        *emails,
-                                            CmSliceFunc        func,
-                                            gpointer           user_data,
-                                            GError           **error);
-guint        cm_store_guess_slices         (CmStore           *self,
-                                            gboolean           sessions);
-/* Every session rollup row (session, quarter hour, model, backend, user,
- * project), in no order. */
-gboolean     cm_store_read_session_rollup  (CmStore           *self,
-                                            GHashTable        *emails,
-                                            CmSliceFunc        func,
-                                            gpointer           user_data,
-                                            GError           **error);
 
 /* path -> CmFileState, of every file or of @paths and what is below them */
 GHashTable  *cm_store_load_file_states     (CmStore           *self,
@@ -126,15 +94,5 @@ gboolean     cm_store_write_message        (CmStore             *self,
                                             const CmRecord      *record,
                                             const CmMessageMeta *meta,
                                             GError             **error);
-
-/* The dedup key of a record: message id + request id; a line without a
- * message id is keyed by its own uuid or, lacking one, its position. */
-char        *cm_record_dedup_key           (const CmRecord      *record,
-                                            gint64               file_id,
-                                            gint64               offset);
-/* TRUE when @a is the better copy of one message than @b (larger output, then
- * non-sidechain, then larger prompt, then earlier, then smaller uuid). */
-gboolean     cm_record_is_better           (const CmRecord      *a,
-                                            const CmRecord      *b);
 
 G_END_DECLS

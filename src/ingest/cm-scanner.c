@@ -15,7 +15,7 @@
 
 #include "cm-scanner.h"
 #include "cm-source-resolver.h"
-#include "cm-store-private.h"
+#include "cm-store-writer.h"
 #include "cm-transcript-parser.h"
 
 /* Lines are read in chunks; a chunk's rows and the offset after its last

@@ -26,6 +26,16 @@ typedef struct
   CmUsage   usage;         /* without a 5m/1h breakdown all writes count as 5m */
 } CmRecord;
 
-void cm_record_clear (CmRecord *record);
+void         cm_record_clear               (CmRecord            *record);
+
+/* The dedup key of a record: message id + request id; a line without a
+ * message id is keyed by its own uuid or, lacking one, its position. */
+char        *cm_record_dedup_key           (const CmRecord      *record,
+                                            gint64               file_id,
+                                            gint64               offset);
+/* TRUE when @a is the better copy of one message than @b (larger output, then
+ * non-sidechain, then larger prompt, then earlier, then smaller uuid). */
+gboolean     cm_record_is_better           (const CmRecord      *a,
+                                            const CmRecord      *b);
 
 G_END_DECLS

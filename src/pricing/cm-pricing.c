@@ -46,7 +46,7 @@
 
 #include <json-glib/json-glib.h>
 
-#include "cm-core-resources.h"
+#include "cm-pricing-resources.h"
 #include "cm-pricing.h"
 
 #define PRICING_RESOURCE "/com/example/CostMeter/pricing.json"
@@ -685,7 +685,7 @@ cm_pricing_new_builtin (GError **error)
 {
   g_autoptr(GBytes) bytes = NULL;
 
-  bytes = g_resource_lookup_data (cm_core_get_resource (), PRICING_RESOURCE,
+  bytes = g_resource_lookup_data (cm_pricing_get_resource (), PRICING_RESOURCE,
                                   G_RESOURCE_LOOKUP_FLAGS_NONE, error);
   if (bytes == NULL)
     return NULL;

@@ -1,0 +1,124 @@
+/* cm-store-private.h
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+/* Shared by the files of src/store/ only: the instance structure of CmStore
+ * and the SQLite helpers its parts use. */
+
+#include <sqlite3.h>
+
+#include "cm-store.h"
+#include "cm-store-writer.h"
+
+G_BEGIN_DECLS
+
+struct _CmStore
+{
+  GObject       parent_instance;
+
+  char         *path;
+  GMainContext *context;       /* where "changed" is emitted */
+
+  GMutex        write_lock;
+  sqlite3      *db;            /* the write connection, under write_lock */
+  sqlite3_stmt *upsert_message;
+  sqlite3_stmt *upsert_file;
+  sqlite3_stmt *note_message_id;
+  GHashTable   *user_ids;      /* email -> id, under write_lock */
+  gint64        changes_at_begin; /* sqlite3_total_changes () then, under write_lock */
+
+  GAsyncQueue  *readers;       /* idle read connections */
+
+  guint64       generation;
+  gint          changed_pending;
+};
+
+/* --- SQLite helpers (cm-store.c) --- */
+/* Sets @error from @rc (damaged, disk full or other) and returns FALSE. */
+gboolean     cm_sqlite_set_error           (GError           **error,
+                                            sqlite3           *db,
+                                            int                rc,
+                                            const char        *what);
+gboolean     cm_sqlite_exec                (sqlite3           *db,
+                                            const char        *sql,
+                                            GError           **error);
+/* The first column of the first row, 0 without a row. */
+gboolean     cm_sqlite_query_int           (sqlite3           *db,
+                                            const char        *sql,
+                                            gint64            *out,
+                                            GError           **error);
+
+/* A read connection from the pool (or a new one); give it back after use. */
+sqlite3     *cm_store_take_reader          (CmStore           *self,
+                                            GError           **error);
+void         cm_store_give_reader          (CmStore           *self,
+                                            sqlite3           *db);
+/* Ends a row loop on a read connection: returns the connection to the pool
+ * and turns anything but SQLITE_DONE into @error. */
+gboolean     cm_store_finish_read          (CmStore           *self,
+                                            sqlite3           *db,
+                                            sqlite3_stmt      *stmt,
+                                            int                rc,
+                                            const char        *what,
+                                            GError           **error);
+/* One statement on the write connection, under the write lock: @fmt has an
+ * 's' (text, NULL allowed) or an 'i' (gint64) per parameter. */
+gboolean     cm_store_run_write            (CmStore           *self,
+                                            const char        *sql,
+                                            GError           **error,
+                                            const char        *fmt,
+                                            ...);
+
+/* --- schema (cm-store-schema.c) --- */
+/* Brings the database to this version's schema, one transaction per step. */
+gboolean     cm_store_migrate              (sqlite3           *db,
+                                            GError           **error);
+
+/* --- writes (cm-store-write.c) --- */
+/* Prepares the write connection's statements (at open). */
+gboolean     cm_store_prepare_writes       (CmStore           *self,
+                                            GError           **error);
+
+/* --- sources (cm-store-sources.c) --- */
+extern const char cm_store_reassign_users_sql[];
+
+/* --- the rollups, for the rollup cache (cm-store-read.c) --- */
+/* One slice of the stored usage, as the rollup cache reads it: a rollup row
+ * (a quarter hour of one model, backend, user and project), or a single
+ * message with its session. */
+typedef struct
+{
+  gint64      ts;          /* the quarter hour's start, or the message's time */
+  const char *session_id;  /* NULL from the rollup */
+  const char *model;
+  CmBackend   backend;
+  gint64      user_id;     /* 0: nobody */
+  const char *project;     /* NULL: none */
+  CmTotals    totals;
+} CmSlice;
+
+typedef void (*CmSliceFunc) (const CmSlice *slice,
+                             gpointer       user_data);
+
+/* Every rollup row, in no order, in one read transaction; @emails gets
+ * user id -> e-mail. */
+gboolean     cm_store_read_rollup          (CmStore           *self,
+                                            GHashTable        *emails,
+                                            CmSliceFunc        func,
+                                            gpointer           user_data,
+                                            GError           **error);
+guint        cm_store_guess_slices         (CmStore           *self,
+                                            gboolean           sessions);
+/* Every session rollup row (session, quarter hour, model, backend, user,
+ * project), in no order. */
+gboolean     cm_store_read_session_rollup  (CmStore           *self,
+                                            GHashTable        *emails,
+                                            CmSliceFunc        func,
+                                            gpointer           user_data,
+                                            GError           **error);
+
+G_END_DECLS

@@ -1,0 +1,167 @@
+/* cm-store-schema.c
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The schema: every version of it as one migration step, applied in order. */
+
+#include "config.h"
+
+#include "cm-store-private.h"
+
+#define SCHEMA_VERSION 2
+
+/* The rollup row a message counts in; NULL user and project become 0 and ''
+ * so that the unique key holds. */
+#define ROLLUP_KEY(R) \
+  " ts = " R ".ts - " R ".ts % 900000 AND model = " R ".model AND backend = " R ".backend" \
+  " AND user_id = ifnull (" R ".user_id, 0) AND project = ifnull (" R ".project, '')"
+
+#define ROLLUP_SUMS \
+  "input, output, cw5m, cw1h, cr, ws, estimated, cost, c_input, c_output, c_cw5m, c_cw1h," \
+  " c_cr, c_ws"
+
+/* T: the table; K: its leading key columns, V: their values (empty for the
+ * rollup, the session for the session rollup). */
+#define ROLLUP_ADD_TO(T, K, V) \
+  " INSERT INTO " T " (" K "ts, model, backend, user_id, project, messages, unpriced, " ROLLUP_SUMS \
+  ", first_ms, last_ms) VALUES (" V "NEW.ts - NEW.ts % 900000, NEW.model, NEW.backend," \
+  " ifnull (NEW.user_id, 0), ifnull (NEW.project, ''), 1, NEW.priced = 0, NEW.input, NEW.output," \
+  " NEW.cw5m, NEW.cw1h, NEW.cr, NEW.ws, NEW.estimated, NEW.cost, NEW.c_input, NEW.c_output," \
+  " NEW.c_cw5m, NEW.c_cw1h, NEW.c_cr, NEW.c_ws, NEW.ts, NEW.ts)" \
+  " ON CONFLICT (" K "ts, model, backend, user_id, project) DO UPDATE SET messages = messages + 1," \
+  " unpriced = unpriced + excluded.unpriced, input = input + excluded.input," \
+  " output = output + excluded.output, cw5m = cw5m + excluded.cw5m," \
+  " cw1h = cw1h + excluded.cw1h, cr = cr + excluded.cr, ws = ws + excluded.ws," \
+  " estimated = estimated + excluded.estimated, cost = cost + excluded.cost," \
+  " c_input = c_input + excluded.c_input, c_output = c_output + excluded.c_output," \
+  " c_cw5m = c_cw5m + excluded.c_cw5m, c_cw1h = c_cw1h + excluded.c_cw1h," \
+  " c_cr = c_cr + excluded.c_cr, c_ws = c_ws + excluded.c_ws," \
+  " first_ms = min (first_ms, excluded.first_ms), last_ms = max (last_ms, excluded.last_ms);"
+
+#define ROLLUP_SUB_FROM(T, KEY) \
+  " UPDATE " T " SET messages = messages - 1, unpriced = unpriced - (OLD.priced = 0)," \
+  " input = input - OLD.input, output = output - OLD.output, cw5m = cw5m - OLD.cw5m," \
+  " cw1h = cw1h - OLD.cw1h, cr = cr - OLD.cr, ws = ws - OLD.ws," \
+  " estimated = estimated - OLD.estimated, cost = cost - OLD.cost," \
+  " c_input = c_input - OLD.c_input, c_output = c_output - OLD.c_output," \
+  " c_cw5m = c_cw5m - OLD.c_cw5m, c_cw1h = c_cw1h - OLD.c_cw1h, c_cr = c_cr - OLD.c_cr," \
+  " c_ws = c_ws - OLD.c_ws WHERE" KEY ";" \
+  " DELETE FROM " T " WHERE messages = 0 AND" KEY ";"
+
+#define ROLLUP_ADD ROLLUP_ADD_TO ("rollup", "", "")
+#define ROLLUP_SUB ROLLUP_SUB_FROM ("rollup", ROLLUP_KEY ("OLD"))
+
+/* A message without a session counts under ''. */
+#define SESSION_ROLLUP_ADD ROLLUP_ADD_TO ("session_rollup", "session_id, ", "ifnull (NEW.session_id, ''), ")
+#define SESSION_ROLLUP_SUB \
+  ROLLUP_SUB_FROM ("session_rollup", " session_id = ifnull (OLD.session_id, '') AND" ROLLUP_KEY ("OLD"))
+
+/* Each entry upgrades the schema by one version; never edit a shipped one. */
+static const char *migrations[] = {
+  /* 0 -> 1 */
+  "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+  "CREATE TABLE sources ("
+  "  id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, owner TEXT, detected_owner TEXT,"
+  "  is_default INTEGER NOT NULL DEFAULT 0, enabled INTEGER NOT NULL DEFAULT 1);"
+  "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE);"
+  "CREATE TABLE files ("
+  "  id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, source_id INTEGER,"
+  "  dev INTEGER NOT NULL DEFAULT 0, ino INTEGER NOT NULL DEFAULT 0,"
+  "  size INTEGER NOT NULL DEFAULT 0, mtime_us INTEGER NOT NULL DEFAULT 0,"
+  "  offset INTEGER NOT NULL DEFAULT 0, broken_lines INTEGER NOT NULL DEFAULT 0,"
+  "  synthetic_lines INTEGER NOT NULL DEFAULT 0, gone INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE messages ("
+  "  id INTEGER PRIMARY KEY, dkey TEXT NOT NULL UNIQUE, message_id TEXT, request_id TEXT,"
+  "  uuid TEXT, file_id INTEGER, user_id INTEGER, session_id TEXT, project TEXT,"
+  "  ts INTEGER NOT NULL, model_raw TEXT, model TEXT NOT NULL, backend INTEGER NOT NULL,"
+  "  sidechain INTEGER NOT NULL, input INTEGER NOT NULL, output INTEGER NOT NULL,"
+  "  cw5m INTEGER NOT NULL, cw1h INTEGER NOT NULL, cr INTEGER NOT NULL, ws INTEGER NOT NULL,"
+  "  priced INTEGER NOT NULL, estimated INTEGER NOT NULL, long_ctx INTEGER NOT NULL,"
+  "  c_input INTEGER NOT NULL, c_output INTEGER NOT NULL, c_cw5m INTEGER NOT NULL,"
+  "  c_cw1h INTEGER NOT NULL, c_cr INTEGER NOT NULL, c_ws INTEGER NOT NULL,"
+  "  cost INTEGER NOT NULL);"
+  "CREATE INDEX messages_session ON messages (session_id);"
+  /* Sums per quarter hour (every zone's midnight falls on one), model,
+   * backend, user and project: reports read this, not the messages. Kept
+   * exact by triggers through inserts, replacements, re-pricing and
+   * re-attribution. */
+  "CREATE TABLE rollup ("
+  "  ts INTEGER NOT NULL, model TEXT NOT NULL, backend INTEGER NOT NULL, user_id INTEGER NOT NULL,"
+  "  project TEXT NOT NULL, messages INTEGER NOT NULL, unpriced INTEGER NOT NULL,"
+  "  input INTEGER NOT NULL, output INTEGER NOT NULL, cw5m INTEGER NOT NULL, cw1h INTEGER NOT NULL,"
+  "  cr INTEGER NOT NULL, ws INTEGER NOT NULL, estimated INTEGER NOT NULL, cost INTEGER NOT NULL,"
+  "  c_input INTEGER NOT NULL, c_output INTEGER NOT NULL, c_cw5m INTEGER NOT NULL,"
+  "  c_cw1h INTEGER NOT NULL, c_cr INTEGER NOT NULL, c_ws INTEGER NOT NULL,"
+  "  first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL,"
+  "  UNIQUE (ts, model, backend, user_id, project));"
+  "CREATE TRIGGER messages_rollup_insert AFTER INSERT ON messages BEGIN" ROLLUP_ADD "END;"
+  "CREATE TRIGGER messages_rollup_delete AFTER DELETE ON messages BEGIN" ROLLUP_SUB "END;"
+  "CREATE TRIGGER messages_rollup_update AFTER UPDATE ON messages BEGIN"
+  ROLLUP_SUB ROLLUP_ADD "END;"
+  "CREATE TABLE ratelimit_observations ("
+  "  id INTEGER PRIMARY KEY, observed_ms INTEGER NOT NULL, model TEXT NOT NULL,"
+  "  organization_id TEXT, kind TEXT NOT NULL, lim INTEGER NOT NULL, remaining INTEGER NOT NULL,"
+  "  reset_ms INTEGER NOT NULL, retry_after_s INTEGER NOT NULL, http_status INTEGER NOT NULL);"
+  "CREATE INDEX ratelimit_model_kind ON ratelimit_observations (model, kind);",
+  /* 1 -> 2: the same sums per session too, so that the sessions list and its
+   * cache read a few rows per session instead of every message. */
+  "CREATE TABLE session_rollup ("
+  "  session_id TEXT NOT NULL, ts INTEGER NOT NULL, model TEXT NOT NULL, backend INTEGER NOT NULL,"
+  "  user_id INTEGER NOT NULL, project TEXT NOT NULL, messages INTEGER NOT NULL,"
+  "  unpriced INTEGER NOT NULL, input INTEGER NOT NULL, output INTEGER NOT NULL,"
+  "  cw5m INTEGER NOT NULL, cw1h INTEGER NOT NULL, cr INTEGER NOT NULL, ws INTEGER NOT NULL,"
+  "  estimated INTEGER NOT NULL, cost INTEGER NOT NULL, c_input INTEGER NOT NULL,"
+  "  c_output INTEGER NOT NULL, c_cw5m INTEGER NOT NULL, c_cw1h INTEGER NOT NULL,"
+  "  c_cr INTEGER NOT NULL, c_ws INTEGER NOT NULL, first_ms INTEGER NOT NULL,"
+  "  last_ms INTEGER NOT NULL,"
+  "  UNIQUE (session_id, ts, model, backend, user_id, project));"
+  "INSERT INTO session_rollup SELECT ifnull (session_id, ''), ts - ts % 900000, model, backend,"
+  " ifnull (user_id, 0), ifnull (project, ''), count (*), sum (priced = 0), sum (input),"
+  " sum (output), sum (cw5m), sum (cw1h), sum (cr), sum (ws), sum (estimated), sum (cost),"
+  " sum (c_input), sum (c_output), sum (c_cw5m), sum (c_cw1h), sum (c_cr), sum (c_ws),"
+  " min (ts), max (ts) FROM messages GROUP BY 1, 2, 3, 4, 5, 6;"
+  "CREATE TRIGGER messages_session_rollup_insert AFTER INSERT ON messages BEGIN" SESSION_ROLLUP_ADD "END;"
+  "CREATE TRIGGER messages_session_rollup_delete AFTER DELETE ON messages BEGIN" SESSION_ROLLUP_SUB "END;"
+  "CREATE TRIGGER messages_session_rollup_update AFTER UPDATE ON messages BEGIN"
+  SESSION_ROLLUP_SUB SESSION_ROLLUP_ADD "END;",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION);
+
+gboolean
+cm_store_migrate (sqlite3     *db,
+         GError     **error)
+{
+  gint64 version = 0;
+
+  if (!cm_sqlite_query_int (db, "PRAGMA user_version", &version, error))
+    return FALSE;
+
+  if (version > SCHEMA_VERSION)
+    {
+      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_TOO_NEW,
+                   "The cost database was written by a newer CostMeter (schema %" G_GINT64_FORMAT
+                   ", this one knows %d). Update CostMeter or rebuild the database.",
+                   version, SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  for (gint64 v = version; v < SCHEMA_VERSION; v++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, v + 1);
+
+      if (!cm_sqlite_exec (db, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!cm_sqlite_exec (db, migrations[v], error) || !cm_sqlite_exec (db, bump, error))
+        {
+          cm_sqlite_exec (db, "ROLLBACK", NULL);
+          return FALSE;
+        }
+      if (!cm_sqlite_exec (db, "COMMIT", error))
+        return FALSE;
+    }
+
+  return TRUE;
+}

@@ -1,0 +1,430 @@
+/* cm-store-write.c
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The scanner's write side: file states, batch transactions and message
+ * rows. */
+
+#include "config.h"
+
+#include "cm-store-private.h"
+
+#define MESSAGE_COLUMNS \
+  "dkey, message_id, request_id, uuid, file_id, user_id, session_id, project, ts, model_raw," \
+  " model, backend, sidechain, input, output, cw5m, cw1h, cr, ws, priced, estimated, long_ctx," \
+  " c_input, c_output, c_cw5m, c_cw1h, c_cr, c_ws, cost"
+
+/* The better copy of a message wins; the order matches cm_record_is_better(). */
+static const char upsert_message_sql[] =
+  "INSERT INTO messages (" MESSAGE_COLUMNS ") VALUES "
+  "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
+  " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29) "
+  "ON CONFLICT (dkey) DO UPDATE SET message_id = excluded.message_id,"
+  " request_id = excluded.request_id, uuid = excluded.uuid, file_id = excluded.file_id,"
+  " user_id = excluded.user_id, session_id = excluded.session_id, project = excluded.project,"
+  " ts = excluded.ts, model_raw = excluded.model_raw, model = excluded.model,"
+  " backend = excluded.backend, sidechain = excluded.sidechain, input = excluded.input,"
+  " output = excluded.output, cw5m = excluded.cw5m, cw1h = excluded.cw1h, cr = excluded.cr,"
+  " ws = excluded.ws, priced = excluded.priced, estimated = excluded.estimated,"
+  " long_ctx = excluded.long_ctx, c_input = excluded.c_input, c_output = excluded.c_output,"
+  " c_cw5m = excluded.c_cw5m, c_cw1h = excluded.c_cw1h, c_cr = excluded.c_cr,"
+  " c_ws = excluded.c_ws, cost = excluded.cost "
+  "WHERE excluded.output > messages.output"
+  " OR (excluded.output = messages.output AND (excluded.sidechain < messages.sidechain"
+  "  OR (excluded.sidechain = messages.sidechain AND"
+  "   (excluded.input + excluded.cw5m + excluded.cw1h + excluded.cr >"
+  "     messages.input + messages.cw5m + messages.cw1h + messages.cr"
+  "    OR (excluded.input + excluded.cw5m + excluded.cw1h + excluded.cr ="
+  "         messages.input + messages.cw5m + messages.cw1h + messages.cr"
+  "     AND (excluded.ts < messages.ts OR (excluded.ts = messages.ts"
+  "      AND coalesce (excluded.uuid, '') < coalesce (messages.uuid, ''))))))))";
+
+static const char upsert_file_sql[] =
+  "INSERT INTO files (path, source_id, dev, ino, size, mtime_us, offset, broken_lines,"
+  " synthetic_lines, gone) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+  "ON CONFLICT (path) DO UPDATE SET source_id = excluded.source_id, dev = excluded.dev,"
+  " ino = excluded.ino, size = excluded.size, mtime_us = excluded.mtime_us,"
+  " offset = excluded.offset, broken_lines = excluded.broken_lines,"
+  " synthetic_lines = excluded.synthetic_lines, gone = excluded.gone "
+  "RETURNING id";
+
+gboolean
+cm_store_prepare_writes (CmStore  *self,
+                         GError  **error)
+{
+  int rc;
+
+  rc = sqlite3_prepare_v3 (self->db, upsert_message_sql, -1, SQLITE_PREPARE_PERSISTENT,
+                           &self->upsert_message, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v3 (self->db, upsert_file_sql, -1, SQLITE_PREPARE_PERSISTENT,
+                             &self->upsert_file, NULL);
+  /* Message ids touched in the open transaction, for the sidechain rule. */
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (self->db, "CREATE TEMP TABLE batch_ids (message_id TEXT PRIMARY KEY)",
+                       NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v3 (self->db,
+                             "INSERT OR IGNORE INTO temp.batch_ids (message_id) VALUES (?1)",
+                             -1, SQLITE_PREPARE_PERSISTENT, &self->note_message_id, NULL);
+  if (rc != SQLITE_OK)
+    return cm_sqlite_set_error (error, self->db, rc, "prepare");
+
+  return TRUE;
+}
+
+CmFileState *
+cm_file_state_copy (const CmFileState *state)
+{
+  CmFileState *copy = g_memdup2 (state, sizeof *state);
+
+  copy->path = g_strdup (state->path);
+
+  return copy;
+}
+
+void
+cm_file_state_free (CmFileState *state)
+{
+  if (state == NULL)
+    return;
+
+  g_free (state->path);
+  g_free (state);
+}
+
+/* Each row to @func, its path valid until the next. */
+static int
+read_file_states (sqlite3_stmt    *stmt,
+                  CmFileStateFunc  func,
+                  gpointer         user_data)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      CmFileState state;
+
+      state.id = sqlite3_column_int64 (stmt, 0);
+      state.path = (char *) sqlite3_column_text (stmt, 1);
+      state.source_id = sqlite3_column_int64 (stmt, 2);
+      state.dev = sqlite3_column_int64 (stmt, 3);
+      state.ino = sqlite3_column_int64 (stmt, 4);
+      state.size = sqlite3_column_int64 (stmt, 5);
+      state.mtime_us = sqlite3_column_int64 (stmt, 6);
+      state.offset = sqlite3_column_int64 (stmt, 7);
+      state.broken_lines = sqlite3_column_int64 (stmt, 8);
+      state.synthetic_lines = sqlite3_column_int64 (stmt, 9);
+      state.gone = sqlite3_column_int (stmt, 10) != 0;
+      func (&state, user_data);
+    }
+
+  return rc;
+}
+
+static void
+insert_file_state_cb (const CmFileState *state,
+                      gpointer           user_data)
+{
+  CmFileState *copy = cm_file_state_copy (state);
+
+  g_hash_table_replace (user_data, copy->path, copy);
+}
+
+#define FILE_STATE_COLUMNS \
+  "SELECT id, path, source_id, dev, ino, size, mtime_us, offset, broken_lines, synthetic_lines, gone FROM files"
+
+/**
+ * cm_store_load_file_states:
+ * @paths: (nullable): files and folders; %NULL for every file
+ *
+ * Returns: path -> CmFileState of every file, or of @paths and the files
+ *   below them.
+ */
+GHashTable *
+cm_store_load_file_states (CmStore             *self,
+                           const char * const  *paths,
+                           GError             **error)
+{
+  g_autoptr(GHashTable) states = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                        (GDestroyNotify) cm_file_state_free);
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+  int rc;
+
+  db = cm_store_take_reader (self, error);
+  if (db == NULL)
+    return NULL;
+
+  if (paths == NULL)
+    {
+      rc = sqlite3_prepare_v2 (db, FILE_STATE_COLUMNS, -1, &stmt, NULL);
+      if (rc == SQLITE_OK)
+        rc = read_file_states (stmt, insert_file_state_cb, states);
+    }
+  else
+    {
+      /* The path itself, then what sorts between "path/" and "path0" ('0'
+       * follows '/'): a range on the index, not a scan. */
+      rc = sqlite3_prepare_v2 (db, FILE_STATE_COLUMNS " WHERE path = ?1 OR (path > ?1 || '/' AND path < ?1 || '0')",
+                               -1, &stmt, NULL);
+      for (guint i = 0; rc == SQLITE_OK && paths[i] != NULL; i++)
+        {
+          sqlite3_reset (stmt);
+          sqlite3_bind_text (stmt, 1, paths[i], -1, SQLITE_STATIC);
+          rc = read_file_states (stmt, insert_file_state_cb, states);
+          if (rc == SQLITE_DONE)
+            rc = SQLITE_OK;
+        }
+      if (rc == SQLITE_OK)
+        rc = SQLITE_DONE;
+    }
+  sqlite3_finalize (stmt);
+  cm_store_give_reader (self, db);
+
+  if (rc != SQLITE_DONE)
+    return cm_sqlite_set_error (error, NULL, rc, "files"), NULL;
+
+  return g_steal_pointer (&states);
+}
+
+/**
+ * cm_store_foreach_file_state:
+ * @dir: a folder
+ *
+ * Calls @func for the state of every file below @dir, without keeping
+ * them all: the state and its path are valid during the call only. @func
+ * must not use the store.
+ */
+gboolean
+cm_store_foreach_file_state (CmStore          *self,
+                             const char       *dir,
+                             CmFileStateFunc   func,
+                             gpointer          user_data,
+                             GError          **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+  int rc;
+
+  g_return_val_if_fail (CM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (dir != NULL && func != NULL, FALSE);
+
+  db = cm_store_take_reader (self, error);
+  if (db == NULL)
+    return FALSE;
+
+  rc = sqlite3_prepare_v2 (db, FILE_STATE_COLUMNS " WHERE path > ?1 || '/' AND path < ?1 || '0'", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, dir, -1, SQLITE_STATIC);
+      rc = read_file_states (stmt, func, user_data);
+    }
+  sqlite3_finalize (stmt);
+  cm_store_give_reader (self, db);
+
+  if (rc != SQLITE_DONE)
+    return cm_sqlite_set_error (error, NULL, rc, "files");
+
+  return TRUE;
+}
+
+gboolean
+cm_store_write_begin (CmStore  *self,
+                      GError  **error)
+{
+  g_mutex_lock (&self->write_lock);
+
+  if (!cm_sqlite_exec (self->db, "BEGIN IMMEDIATE", error))
+    {
+      g_mutex_unlock (&self->write_lock);
+      return FALSE;
+    }
+  self->changes_at_begin = sqlite3_total_changes64 (self->db);
+
+  return TRUE;
+}
+
+/* A sidechain replay (/btw) repeats a main-thread message under a new request
+ * id: when both exist, only the main-thread copy counts. */
+static const char drop_sidechain_replays_sql[] =
+  /* Every copy of one message id sits in one range of the dedup key index
+   * ("m:" id U+001F request), so no index on message_id is needed; the
+   * unary + keeps the planner from building a sidechain index per commit. */
+  "DELETE FROM messages WHERE dkey IN ("
+  "  SELECT m.dkey FROM temp.batch_ids b CROSS JOIN messages m"
+  "   ON m.dkey >= 'm:' || b.message_id || char (31) AND m.dkey < 'm:' || b.message_id || char (32)"
+  "  WHERE +m.sidechain = 1 AND EXISTS ("
+  "   SELECT 1 FROM messages k WHERE k.dkey >= 'm:' || b.message_id || char (31)"
+  "    AND k.dkey < 'm:' || b.message_id || char (32) AND +k.sidechain = 0));"
+  "DELETE FROM temp.batch_ids;";
+
+gboolean
+cm_store_write_commit (CmStore  *self,
+                       GError  **error)
+{
+  gboolean ok = cm_sqlite_exec (self->db, drop_sidechain_replays_sql, error) &&
+                cm_sqlite_exec (self->db, "COMMIT", error);
+
+  if (!ok)
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      g_hash_table_remove_all (self->user_ids);
+    }
+  else if (sqlite3_total_changes64 (self->db) != self->changes_at_begin)
+    {
+      /* What readers see moved, even before anyone says "changed" (a long
+       * scan says it once, at the end): caches keyed on the generation
+       * reload, and only then. */
+      g_atomic_pointer_add (&self->generation, 1);
+    }
+
+  g_mutex_unlock (&self->write_lock);
+
+  return ok;
+}
+
+void
+cm_store_write_rollback (CmStore *self)
+{
+  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_exec (self->db, "DELETE FROM temp.batch_ids", NULL, NULL, NULL);
+  /* Ids created in the rolled-back transaction are gone. */
+  g_hash_table_remove_all (self->user_ids);
+  g_mutex_unlock (&self->write_lock);
+}
+
+gboolean
+cm_store_write_file_state (CmStore      *self,
+                           CmFileState  *state,
+                           GError      **error)
+{
+  sqlite3_stmt *stmt = self->upsert_file;
+  int rc;
+
+  sqlite3_reset (stmt);
+  sqlite3_bind_text (stmt, 1, state->path, -1, SQLITE_STATIC);
+  if (state->source_id != 0)
+    sqlite3_bind_int64 (stmt, 2, state->source_id);
+  else
+    sqlite3_bind_null (stmt, 2);
+  sqlite3_bind_int64 (stmt, 3, state->dev);
+  sqlite3_bind_int64 (stmt, 4, state->ino);
+  sqlite3_bind_int64 (stmt, 5, state->size);
+  sqlite3_bind_int64 (stmt, 6, state->mtime_us);
+  sqlite3_bind_int64 (stmt, 7, state->offset);
+  sqlite3_bind_int64 (stmt, 8, state->broken_lines);
+  sqlite3_bind_int64 (stmt, 9, state->synthetic_lines);
+  sqlite3_bind_int (stmt, 10, state->gone ? 1 : 0);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      state->id = sqlite3_column_int64 (stmt, 0);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+
+  if (rc != SQLITE_DONE)
+    return cm_sqlite_set_error (error, self->db, rc, "file state");
+
+  return TRUE;
+}
+
+static void
+bind_text_or_null (sqlite3_stmt *stmt,
+                   int           column,
+                   const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, column, text, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, column);
+}
+
+gboolean
+cm_store_write_message (CmStore              *self,
+                        const CmRecord       *record,
+                        const CmMessageMeta  *meta,
+                        GError              **error)
+{
+  sqlite3_stmt *stmt = self->upsert_message;
+  int rc;
+
+  sqlite3_reset (stmt);
+  sqlite3_bind_text (stmt, 1, meta->dkey, -1, SQLITE_STATIC);
+  bind_text_or_null (stmt, 2, record->message_id);
+  bind_text_or_null (stmt, 3, record->request_id);
+  bind_text_or_null (stmt, 4, record->uuid);
+  sqlite3_bind_int64 (stmt, 5, meta->file_id);
+  if (meta->user_id > 0)
+    sqlite3_bind_int64 (stmt, 6, meta->user_id);
+  else
+    sqlite3_bind_null (stmt, 6);
+  bind_text_or_null (stmt, 7, meta->session_id);
+  bind_text_or_null (stmt, 8, meta->project);
+  sqlite3_bind_int64 (stmt, 9, record->timestamp_ms);
+  bind_text_or_null (stmt, 10, record->model_raw);
+  sqlite3_bind_text (stmt, 11, meta->model, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 12, meta->backend);
+  sqlite3_bind_int (stmt, 13, record->is_sidechain ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 14, record->usage.input);
+  sqlite3_bind_int64 (stmt, 15, record->usage.output);
+  sqlite3_bind_int64 (stmt, 16, record->usage.cache_write_5m);
+  sqlite3_bind_int64 (stmt, 17, record->usage.cache_write_1h);
+  sqlite3_bind_int64 (stmt, 18, record->usage.cache_read);
+  sqlite3_bind_int64 (stmt, 19, record->usage.web_search);
+  sqlite3_bind_int (stmt, 20, meta->priced ? 1 : 0);
+  sqlite3_bind_int (stmt, 21, meta->cost.estimated ? 1 : 0);
+  sqlite3_bind_int (stmt, 22, meta->cost.long_context ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 23, meta->cost.input);
+  sqlite3_bind_int64 (stmt, 24, meta->cost.output);
+  sqlite3_bind_int64 (stmt, 25, meta->cost.cache_write_5m);
+  sqlite3_bind_int64 (stmt, 26, meta->cost.cache_write_1h);
+  sqlite3_bind_int64 (stmt, 27, meta->cost.cache_read);
+  sqlite3_bind_int64 (stmt, 28, meta->cost.web_search);
+  sqlite3_bind_int64 (stmt, 29, meta->cost.total);
+
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+
+  if (rc != SQLITE_DONE)
+    return cm_sqlite_set_error (error, self->db, rc, "message");
+
+  if (record->message_id != NULL)
+    {
+      stmt = self->note_message_id;
+      sqlite3_bind_text (stmt, 1, record->message_id, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      if (rc != SQLITE_DONE)
+        return cm_sqlite_set_error (error, self->db, rc, "message id");
+    }
+
+  return TRUE;
+}
+
+void
+cm_store_checkpoint (CmStore *self)
+{
+  g_mutex_lock (&self->write_lock);
+  sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  g_mutex_unlock (&self->write_lock);
+}
+
+void
+cm_store_release_memory (CmStore *self)
+{
+  g_return_if_fail (CM_IS_STORE (self));
+
+  /* A scan is over: the write cache would sit idle until the next one. */
+  g_mutex_lock (&self->write_lock);
+  sqlite3_db_release_memory (self->db);
+  g_mutex_unlock (&self->write_lock);
+}
+

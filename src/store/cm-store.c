@@ -1,0 +1,425 @@
+/* cm-store.c
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cm-store-private.h"
+
+G_DEFINE_FINAL_TYPE (CmStore, cm_store, G_TYPE_OBJECT)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_QUARK (cm-store-error-quark, cm_store_error)
+
+gboolean
+cm_sqlite_set_error (GError     **error,
+                  sqlite3     *db,
+                  int          rc,
+                  const char  *what)
+{
+  int code = CM_STORE_ERROR_FAILED;
+  int primary = rc & 0xff;
+
+  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+    code = CM_STORE_ERROR_CORRUPT;
+  else if (primary == SQLITE_FULL)
+    code = CM_STORE_ERROR_FULL;
+  else if (rc == SQLITE_IOERR_WRITE)
+    code = CM_STORE_ERROR_FULL;  /* SQLite says SQLITE_FULL for ENOSPC only: a quota or
+                                  * size limit (EDQUOT, EFBIG) fails the write instead */
+
+  if (code == CM_STORE_ERROR_CORRUPT)
+    g_set_error (error, CM_STORE_ERROR, code,
+                 "The cost database is damaged (%s: %s). Your transcripts are not affected: "
+                 "rebuild the database from them with “costmeter-cli rebuild”.",
+                 what, db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+  else if (code == CM_STORE_ERROR_FULL)
+    g_set_error (error, CM_STORE_ERROR, code,
+                 "The disk is full (%s). Nothing was lost; free some space and scan again.",
+                 what);
+  else
+    g_set_error (error, CM_STORE_ERROR, code, "Database error (%s): %s",
+                 what, db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+
+  return FALSE;
+}
+
+gboolean
+cm_sqlite_exec (sqlite3     *db,
+          const char  *sql,
+          GError     **error)
+{
+  int rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return cm_sqlite_set_error (error, db, rc, "exec");
+
+  return TRUE;
+}
+
+gboolean
+cm_sqlite_query_int (sqlite3     *db,
+           const char  *sql,
+           gint64      *out,
+           GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    return cm_sqlite_set_error (error, db, rc, "prepare");
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out = sqlite3_column_int64 (stmt, 0);
+  else if (rc == SQLITE_DONE)
+    *out = 0;
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return cm_sqlite_set_error (error, db, rc, "query");
+
+  return TRUE;
+}
+
+/* The write connection keeps a large page cache (scans update the indexes
+ * everywhere); readers keep a small one: what they read repeatedly is the
+ * rollup, and the kernel's page cache holds the file anyway. */
+#define WRITER_CACHE_KB 32000
+#define READER_CACHE_KB 4000
+
+static sqlite3 *
+open_connection (const char  *path,
+                 gboolean     create,
+                 int          cache_kb,
+                 GError     **error)
+{
+  g_autofree char *cache_sql = NULL;
+  sqlite3 *db = NULL;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+  int rc = sqlite3_open_v2 (path, &db, flags, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      cm_sqlite_set_error (error, db, rc, path);
+      sqlite3_close (db);
+      return NULL;
+    }
+
+  sqlite3_extended_result_codes (db, TRUE);
+  sqlite3_busy_timeout (db, 10000);
+
+  if (!cm_sqlite_exec (db,
+                 "PRAGMA journal_mode = WAL;"
+                 "PRAGMA synchronous = NORMAL;"
+                 "PRAGMA temp_store = MEMORY;",
+                 error))
+    {
+      sqlite3_close (db);
+      return NULL;
+    }
+
+  cache_sql = g_strdup_printf ("PRAGMA cache_size = -%d;", cache_kb);
+  if (!cm_sqlite_exec (db, cache_sql, error))
+    {
+      sqlite3_close (db);
+      return NULL;
+    }
+
+  return db;
+}
+
+static void
+ensure_private_file (const char *path)
+{
+  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+  if (fd >= 0)
+    {
+      /* Costs and e-mails are private: owner only, whatever the umask. */
+      fchmod (fd, 0600);
+      close (fd);
+    }
+}
+
+static void
+cm_store_finalize (GObject *object)
+{
+  CmStore *self = (CmStore *) object;
+  sqlite3 *reader;
+
+  g_clear_pointer (&self->upsert_message, sqlite3_finalize);
+  g_clear_pointer (&self->upsert_file, sqlite3_finalize);
+  g_clear_pointer (&self->note_message_id, sqlite3_finalize);
+  g_clear_pointer (&self->db, sqlite3_close);
+  while ((reader = g_async_queue_try_pop (self->readers)) != NULL)
+    sqlite3_close (reader);
+  g_clear_pointer (&self->readers, g_async_queue_unref);
+  g_clear_pointer (&self->user_ids, g_hash_table_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->path, g_free);
+  g_mutex_clear (&self->write_lock);
+
+  G_OBJECT_CLASS (cm_store_parent_class)->finalize (object);
+}
+
+static void
+cm_store_class_init (CmStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = cm_store_finalize;
+
+  /**
+   * CmStore::changed:
+   *
+   * Stored messages, sources or prices changed; views re-query.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+cm_store_init (CmStore *self)
+{
+  static gsize configured;
+
+  /* SQLite's allocation statistics take a global mutex on every malloc;
+   * nothing reads them. Must happen before the library initialises. */
+  if (g_once_init_enter (&configured))
+    {
+      sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+      g_once_init_leave (&configured, 1);
+    }
+
+  g_mutex_init (&self->write_lock);
+  self->readers = g_async_queue_new ();
+  self->user_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+char *
+cm_store_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "costmeter", "costmeter.db", NULL);
+}
+
+CmStore *
+cm_store_open (const char  *path,
+               GError     **error)
+{
+  g_autoptr(CmStore) self = NULL;
+  g_autofree char *dir = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Cannot create the folder %s: %s", dir, g_strerror (saved));
+      return NULL;
+    }
+
+  ensure_private_file (path);
+
+  self = g_object_new (CM_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+  self->context = g_main_context_ref_thread_default ();
+
+  self->db = open_connection (path, TRUE, WRITER_CACHE_KB, error);
+  if (self->db == NULL)
+    return NULL;
+
+  /* Bulk scans write many pages: checkpoint less often (the scanner folds
+   * the log in at the end of a large scan). */
+  sqlite3_exec (self->db, "PRAGMA wal_autocheckpoint = 8192", NULL, NULL, NULL);
+
+  if (!cm_store_migrate (self->db, error))
+    return NULL;
+
+  if (!cm_store_prepare_writes (self, error))
+    return NULL;
+
+  /* The WAL and shared-memory files inherit the database's mode. */
+  g_chmod (path, 0600);
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+cm_store_get_path (CmStore *self)
+{
+  g_return_val_if_fail (CM_IS_STORE (self), NULL);
+
+  return self->path;
+}
+
+gboolean
+cm_store_delete_files (const char  *path,
+                       GError     **error)
+{
+  static const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      if (g_unlink (file) != 0 && errno != ENOENT)
+        {
+          int saved = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       "Cannot remove %s: %s", file, g_strerror (saved));
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* --- change notification --- */
+
+static gboolean
+emit_changed_cb (gpointer data)
+{
+  CmStore *self = data;
+
+  g_atomic_int_set (&self->changed_pending, 0);
+  g_signal_emit (self, signals[CHANGED], 0);
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+cm_store_emit_changed (CmStore *self)
+{
+  g_return_if_fail (CM_IS_STORE (self));
+
+  g_atomic_pointer_add (&self->generation, 1);
+
+  /* Coalesce bursts into one emission on the owner's context. */
+  if (g_atomic_int_compare_and_exchange (&self->changed_pending, 0, 1))
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, emit_changed_cb, g_object_ref (self), g_object_unref);
+      g_source_set_static_name (source, "[costmeter] store changed");
+      g_source_attach (source, self->context);
+      g_source_unref (source);
+    }
+}
+
+guint64
+cm_store_get_generation (CmStore *self)
+{
+  g_return_val_if_fail (CM_IS_STORE (self), 0);
+
+  return (guint64) g_atomic_pointer_get (&self->generation);
+}
+
+/* --- read connections --- */
+
+sqlite3 *
+cm_store_take_reader (CmStore  *self,
+             GError  **error)
+{
+  sqlite3 *db = g_async_queue_try_pop (self->readers);
+
+  if (db != NULL)
+    return db;
+
+  return open_connection (self->path, FALSE, READER_CACHE_KB, error);
+}
+
+void
+cm_store_give_reader (CmStore *self,
+             sqlite3 *db)
+{
+  if (db == NULL)
+    return;
+
+  /* Keep a few; more readers than that are rare and cheap to reopen. */
+  if (g_async_queue_length (self->readers) >= 4)
+    sqlite3_close (db);
+  else
+    g_async_queue_push (self->readers, db);
+}
+
+gboolean
+cm_store_finish_read (CmStore      *self,
+             sqlite3      *db,
+             sqlite3_stmt *stmt,
+             int           rc,
+             const char   *what,
+             GError      **error)
+{
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    cm_sqlite_set_error (error, db, rc, what);
+
+  cm_store_give_reader (self, db);
+
+  return rc == SQLITE_DONE;
+}
+
+gboolean
+cm_store_run_write (CmStore     *self,
+           const char  *sql,
+           GError     **error,
+           const char  *fmt,
+           ...)
+{
+  sqlite3_stmt *stmt = NULL;
+  va_list args;
+  int rc;
+
+  g_mutex_lock (&self->write_lock);
+
+  rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_mutex_unlock (&self->write_lock);
+      return cm_sqlite_set_error (error, self->db, rc, "prepare");
+    }
+
+  va_start (args, fmt);
+  for (int i = 0; fmt[i] != '\0'; i++)
+    {
+      if (fmt[i] == 's')
+        {
+          const char *s = va_arg (args, const char *);
+          if (s != NULL)
+            sqlite3_bind_text (stmt, i + 1, s, -1, SQLITE_TRANSIENT);
+          else
+            sqlite3_bind_null (stmt, i + 1);
+        }
+      else
+        sqlite3_bind_int64 (stmt, i + 1, va_arg (args, gint64));
+    }
+  va_end (args);
+
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  g_mutex_unlock (&self->write_lock);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return cm_sqlite_set_error (error, self->db, rc, "write");
+
+  return TRUE;
+}
