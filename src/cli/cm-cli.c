@@ -19,12 +19,7 @@
 #include "cm-scanner.h"
 #include "cm-store.h"
 
-typedef enum
-{
-  FORMAT_TABLE,
-  FORMAT_JSON,
-  FORMAT_CSV,
-} Format;
+typedef CmCliFormat Format;
 
 static int
 usage_error (const char *fmt,
@@ -70,6 +65,12 @@ static const char help_text[] =
   "  messages SESSION-ID [--json|--csv]   Every message of one session.\n"
   "  sources [add DIR [OWNER]|remove DIR|owner DIR [OWNER]]\n"
   "  ratelimits [--probe MODEL]           Latest rate-limit observations.\n"
+  "  billed fetch [--since YYYY-MM-DD]\n"
+  "        Fetch the organization's cost report, usage report and Claude Code\n"
+  "        analytics from the Anthropic Admin API (days not yet final only).\n"
+  "  report billed|org-users [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--json|--csv]\n"
+  "        Billed versus estimated per UTC day and model (default: this month),\n"
+  "        or the organization's Claude Code users beside the transcript users.\n"
   "  rebuild                              Recreate the database from the transcripts.\n"
   "\n"
   "--db PATH  the database (default: $XDG_DATA_HOME/costmeter/costmeter.db)\n"
@@ -80,7 +81,8 @@ static const char help_text[] =
   "  XDG_CONFIG_HOME         ~/.config: claude/projects (a default), costmeter/pricing.json\n"
   "  XDG_DATA_HOME           ~/.local/share: costmeter/costmeter.db, the database\n"
   "  ANTHROPIC_API_KEY       the key for ratelimits --probe when the keyring has none\n"
-  "  COSTMETER_API_BASE_URL  the API for ratelimits --probe (https://api.anthropic.com)\n"
+  "  ANTHROPIC_ADMIN_API_KEY the Admin API key for billed fetch when the keyring has none\n"
+  "  COSTMETER_API_BASE_URL  the API of ratelimits --probe, billed fetch (https://api.anthropic.com)\n"
   "  TZ                      the time zone days are cut in, unless --timezone\n"
   "\n"
   "Exit status: 0 ok, 1 error, 2 bad arguments.\n";
@@ -211,9 +213,9 @@ print_json (GPtrArray      *rows,
   puts (text);
 }
 
-static void
-csv_field (GString    *line,
-           const char *value)
+void
+cm_cli_csv_field (GString    *line,
+                  const char *value)
 {
   if (line->len > 0)
     g_string_append_c (line, ',');
@@ -236,14 +238,14 @@ csv_field (GString    *line,
     g_string_append (line, value);
 }
 
-static void
-csv_int (GString *line,
-         gint64   value)
+void
+cm_cli_csv_int (GString *line,
+                gint64   value)
 {
   char buf[32];
 
   g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, value);
-  csv_field (line, buf);
+  cm_cli_csv_field (line, buf);
 }
 
 static void
@@ -253,21 +255,21 @@ print_csv (GPtrArray *rows,
 {
   g_autoptr(GString) line = g_string_new (NULL);
 
-  csv_field (line, "key");
+  cm_cli_csv_field (line, "key");
   if (breakdown)
-    csv_field (line, "model");
+    cm_cli_csv_field (line, "model");
   if (sessions)
     {
-      csv_field (line, "project");
-      csv_field (line, "user");
-      csv_field (line, "models");
-      csv_field (line, "start");
-      csv_field (line, "end");
+      cm_cli_csv_field (line, "project");
+      cm_cli_csv_field (line, "user");
+      cm_cli_csv_field (line, "models");
+      cm_cli_csv_field (line, "start");
+      cm_cli_csv_field (line, "end");
     }
   for (const char **h = (const char *[]) { "input", "output", "cache_write_5m", "cache_write_1h",
                                             "cache_read", "web_search", "messages", "cost_usd",
                                             "estimated", "unpriced", NULL }; *h; h++)
-    csv_field (line, *h);
+    cm_cli_csv_field (line, *h);
   puts (line->str);
 
   for (guint i = 0; i < rows->len; i++)
@@ -276,30 +278,30 @@ print_csv (GPtrArray *rows,
       g_autofree char *cost = cm_money_format_usd (row->totals.cost, 10);
 
       g_string_truncate (line, 0);
-      csv_field (line, row->key);
+      cm_cli_csv_field (line, row->key);
       if (breakdown)
-        csv_field (line, row->model);
+        cm_cli_csv_field (line, row->model);
       if (sessions)
         {
           g_autofree char *start = iso_time (row->start_ms);
           g_autofree char *end = iso_time (row->end_ms);
 
-          csv_field (line, row->project);
-          csv_field (line, row->user);
-          csv_field (line, row->models);
-          csv_field (line, start);
-          csv_field (line, end);
+          cm_cli_csv_field (line, row->project);
+          cm_cli_csv_field (line, row->user);
+          cm_cli_csv_field (line, row->models);
+          cm_cli_csv_field (line, start);
+          cm_cli_csv_field (line, end);
         }
-      csv_int (line, row->totals.input);
-      csv_int (line, row->totals.output);
-      csv_int (line, row->totals.cache_write_5m);
-      csv_int (line, row->totals.cache_write_1h);
-      csv_int (line, row->totals.cache_read);
-      csv_int (line, row->totals.web_search);
-      csv_int (line, row->totals.messages);
-      csv_field (line, cost);
-      csv_field (line, row->totals.estimated > 0 ? "true" : "false");
-      csv_int (line, row->totals.unpriced);
+      cm_cli_csv_int (line, row->totals.input);
+      cm_cli_csv_int (line, row->totals.output);
+      cm_cli_csv_int (line, row->totals.cache_write_5m);
+      cm_cli_csv_int (line, row->totals.cache_write_1h);
+      cm_cli_csv_int (line, row->totals.cache_read);
+      cm_cli_csv_int (line, row->totals.web_search);
+      cm_cli_csv_int (line, row->totals.messages);
+      cm_cli_csv_field (line, cost);
+      cm_cli_csv_field (line, row->totals.estimated > 0 ? "true" : "false");
+      cm_cli_csv_int (line, row->totals.unpriced);
       puts (line->str);
     }
 }
@@ -573,9 +575,9 @@ parse_options (int       argc,
           o->threads = n;
         }
       else if (g_str_equal (name, "--json"))
-        o->format = FORMAT_JSON;
+        o->format = CM_CLI_FORMAT_JSON;
       else if (g_str_equal (name, "--csv"))
-        o->format = FORMAT_CSV;
+        o->format = CM_CLI_FORMAT_CSV;
       else if (g_str_equal (name, "--breakdown"))
         o->breakdown = TRUE;
       else if (g_str_equal (name, "--no-default"))
@@ -694,15 +696,15 @@ output (Options        *o,
 {
   switch (o->format)
     {
-    case FORMAT_JSON:
+    case CM_CLI_FORMAT_JSON:
       print_json (rows, totals);
       break;
 
-    case FORMAT_CSV:
+    case CM_CLI_FORMAT_CSV:
       print_csv (rows, o->breakdown, sessions);
       break;
 
-    case FORMAT_TABLE:
+    case CM_CLI_FORMAT_TABLE:
     default:
       print_table (rows, totals, key_title, o->breakdown);
       break;
@@ -723,6 +725,13 @@ cmd_report (Options *o,
     return usage_error ("report needs a kind: daily, monthly, session, model, backend, user or project");
 
   kind = g_ptr_array_index (o->args, 1);
+  if (g_str_equal (kind, "billed") || g_str_equal (kind, "org-users"))
+    {
+      if (!cm_query_filter_validate (o->filter, &error))
+        return usage_error ("%s", error->message);
+      return cm_cli_report_billed (store, kind, o->filter, o->format);
+    }
+
   if (!cm_group_by_from_string (kind, &group) || group == CM_GROUP_NONE ||
       g_str_equal (kind, "day") || g_str_equal (kind, "month"))
     return usage_error ("unknown report “%s”: use daily, monthly, session, model, backend, user or project",
@@ -971,7 +980,7 @@ main (int   argc,
 
   if (!g_str_equal (command, "scan") && !g_str_equal (command, "report") &&
       !g_str_equal (command, "messages") && !g_str_equal (command, "sources") &&
-      !g_str_equal (command, "ratelimits"))
+      !g_str_equal (command, "ratelimits") && !g_str_equal (command, "billed"))
     {
       rc = usage_error ("unknown command “%s”", command);
       options_clear (&o);
@@ -994,6 +1003,8 @@ main (int   argc,
     rc = cmd_messages (&o, store);
   else if (g_str_equal (command, "sources"))
     rc = cmd_sources (&o, store);
+  else if (g_str_equal (command, "billed"))
+    rc = cm_cli_billed (store, o.args->len, (char **) o.args->pdata, o.filter->since);
   else
     {
       g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
