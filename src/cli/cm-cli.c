@@ -9,7 +9,6 @@
 
 #include "config.h"
 
-#include <json-glib/json-glib.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -84,343 +83,6 @@ static const char help_text[] =
   "  TZ                      the time zone days are cut in, unless --timezone\n"
   "\n"
   "Exit status: 0 ok, 1 error, 2 bad arguments.\n";
-
-/* --- output --- */
-
-typedef struct
-{
-  char     *key;
-  char     *model;     /* --breakdown */
-  char     *project;   /* sessions */
-  char     *user;
-  char     *models;
-  gint64    start_ms;
-  gint64    end_ms;
-  CmTotals  totals;
-} Row;
-
-static void
-row_free (Row *row)
-{
-  g_free (row->key);
-  g_free (row->model);
-  g_free (row->project);
-  g_free (row->user);
-  g_free (row->models);
-  g_free (row);
-}
-
-static char *
-iso_time (gint64 ms)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (ms / 1000);
-
-  return dt != NULL ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("");
-}
-
-static void
-add_totals_members (JsonBuilder    *b,
-                    const CmTotals *t)
-{
-  g_autofree char *exact = cm_money_format_usd (t->cost, 10);
-  struct { const char *name; gint64 value; } ints[] = {
-    { "input", t->input },
-    { "output", t->output },
-    { "cache_write_5m", t->cache_write_5m },
-    { "cache_write_1h", t->cache_write_1h },
-    { "cache_read", t->cache_read },
-    { "web_search", t->web_search },
-    { "messages", t->messages },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (ints); i++)
-    {
-      json_builder_set_member_name (b, ints[i].name);
-      json_builder_add_int_value (b, ints[i].value);
-    }
-
-  json_builder_set_member_name (b, "cost_usd");
-  json_builder_add_double_value (b, cm_money_to_usd (t->cost));
-  json_builder_set_member_name (b, "estimated");
-  json_builder_add_boolean_value (b, t->estimated > 0);
-  json_builder_set_member_name (b, "unpriced");
-  json_builder_add_int_value (b, t->unpriced);
-  /* Exact decimal dollars, for scripts that must not round. */
-  json_builder_set_member_name (b, "cost_usd_exact");
-  json_builder_add_string_value (b, exact);
-  json_builder_set_member_name (b, "cache_hit_ratio");
-  json_builder_add_double_value (b, cm_totals_cache_hit_ratio (t));
-}
-
-static void
-add_string_member (JsonBuilder *b,
-                   const char  *name,
-                   const char  *value)
-{
-  if (value == NULL)
-    return;
-
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, value);
-}
-
-static void
-print_json (GPtrArray      *rows,
-            const CmTotals *totals)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "rows");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < rows->len; i++)
-    {
-      Row *row = g_ptr_array_index (rows, i);
-
-      json_builder_begin_object (b);
-      add_string_member (b, "key", row->key);
-      add_string_member (b, "model", row->model);
-      add_string_member (b, "project", row->project);
-      add_string_member (b, "user", row->user);
-      add_string_member (b, "models", row->models);
-      if (row->start_ms > 0)
-        {
-          g_autofree char *start = iso_time (row->start_ms);
-          g_autofree char *end = iso_time (row->end_ms);
-
-          add_string_member (b, "start", start);
-          add_string_member (b, "end", end);
-        }
-      add_totals_members (b, &row->totals);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "totals");
-  json_builder_begin_object (b);
-  add_totals_members (b, totals);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  text = json_generator_to_data (gen, NULL);
-  puts (text);
-}
-
-static void
-csv_field (GString    *line,
-           const char *value)
-{
-  if (line->len > 0)
-    g_string_append_c (line, ',');
-
-  if (value == NULL)
-    return;
-
-  if (strpbrk (value, ",\"\n\r") != NULL)
-    {
-      g_string_append_c (line, '"');
-      for (const char *p = value; *p; p++)
-        {
-          if (*p == '"')
-            g_string_append_c (line, '"');
-          g_string_append_c (line, *p);
-        }
-      g_string_append_c (line, '"');
-    }
-  else
-    g_string_append (line, value);
-}
-
-static void
-csv_int (GString *line,
-         gint64   value)
-{
-  char buf[32];
-
-  g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, value);
-  csv_field (line, buf);
-}
-
-static void
-print_csv (GPtrArray *rows,
-           gboolean   breakdown,
-           gboolean   sessions)
-{
-  g_autoptr(GString) line = g_string_new (NULL);
-
-  csv_field (line, "key");
-  if (breakdown)
-    csv_field (line, "model");
-  if (sessions)
-    {
-      csv_field (line, "project");
-      csv_field (line, "user");
-      csv_field (line, "models");
-      csv_field (line, "start");
-      csv_field (line, "end");
-    }
-  for (const char **h = (const char *[]) { "input", "output", "cache_write_5m", "cache_write_1h",
-                                            "cache_read", "web_search", "messages", "cost_usd",
-                                            "estimated", "unpriced", NULL }; *h; h++)
-    csv_field (line, *h);
-  puts (line->str);
-
-  for (guint i = 0; i < rows->len; i++)
-    {
-      Row *row = g_ptr_array_index (rows, i);
-      g_autofree char *cost = cm_money_format_usd (row->totals.cost, 10);
-
-      g_string_truncate (line, 0);
-      csv_field (line, row->key);
-      if (breakdown)
-        csv_field (line, row->model);
-      if (sessions)
-        {
-          g_autofree char *start = iso_time (row->start_ms);
-          g_autofree char *end = iso_time (row->end_ms);
-
-          csv_field (line, row->project);
-          csv_field (line, row->user);
-          csv_field (line, row->models);
-          csv_field (line, start);
-          csv_field (line, end);
-        }
-      csv_int (line, row->totals.input);
-      csv_int (line, row->totals.output);
-      csv_int (line, row->totals.cache_write_5m);
-      csv_int (line, row->totals.cache_write_1h);
-      csv_int (line, row->totals.cache_read);
-      csv_int (line, row->totals.web_search);
-      csv_int (line, row->totals.messages);
-      csv_field (line, cost);
-      csv_field (line, row->totals.estimated > 0 ? "true" : "false");
-      csv_int (line, row->totals.unpriced);
-      puts (line->str);
-    }
-}
-
-static char *
-human_int (gint64 v)
-{
-  g_autoptr(GString) s = g_string_new (NULL);
-  char buf[32];
-  int len;
-
-  len = g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, v);
-  for (int i = 0; i < len; i++)
-    {
-      if (i > 0 && buf[i - 1] != '-' && (len - i) % 3 == 0)
-        g_string_append_c (s, ',');
-      g_string_append_c (s, buf[i]);
-    }
-
-  return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
-static void
-print_table (GPtrArray      *rows,
-             const CmTotals *totals,
-             const char     *key_title,
-             gboolean        breakdown)
-{
-  const char *titles[] = { key_title, "Model", "Input", "Output", "Cache 5m", "Cache 1h",
-                           "Cache read", "Web", "Msgs", "Cost (USD)", "" };
-  enum { N_COLS = G_N_ELEMENTS (titles) };
-  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
-  guint widths[N_COLS] = { 0 };
-  guint n_lines = rows->len + 2;
-  gboolean any_estimated = totals->estimated > 0;
-
-  for (guint r = 0; r < n_lines; r++)
-    {
-      const Row *row = r < rows->len ? g_ptr_array_index (rows, r) : NULL;
-      const CmTotals *t = row != NULL ? &row->totals : totals;
-
-      for (guint c = 0; c < N_COLS; c++)
-        {
-          char *cell = NULL;
-
-          if (r == rows->len)
-            cell = g_strdup (titles[c]);  /* header, printed first below */
-          else if (r == rows->len + 1 && c == 0)
-            cell = g_strdup ("Total");
-          else if (c == 0)
-            cell = g_strdup (row->key);
-          else if (c == 1)
-            cell = g_strdup (row != NULL && row->model != NULL ? row->model : "");
-          else if (c == 9)
-            {
-              g_autofree char *usd = cm_money_format_usd (t->cost, 2);
-              cell = g_strdup_printf ("%s%s", usd, t->estimated > 0 ? " est." : "");
-            }
-          else if (c == 10)
-            cell = t->unpriced > 0
-                   ? g_strdup_printf ("+ %" G_GINT64_FORMAT " unpriced message%s", t->unpriced,
-                                      t->unpriced == 1 ? "" : "s")
-                   : g_strdup ("");
-          else
-            {
-              gint64 v[] = { 0, 0, t->input, t->output, t->cache_write_5m, t->cache_write_1h,
-                             t->cache_read, t->web_search, t->messages };
-              cell = human_int (v[c]);
-            }
-
-          widths[c] = MAX (widths[c], (guint) g_utf8_strlen (cell, -1));
-          g_ptr_array_add (cells, cell);
-        }
-    }
-
-  for (guint pass = 0; pass < n_lines; pass++)
-    {
-      /* Header, rows, then the total. */
-      guint r = pass == 0 ? rows->len : pass <= rows->len ? pass - 1 : rows->len + 1;
-      g_autoptr(GString) line = g_string_new (NULL);
-
-      for (guint c = 0; c < N_COLS; c++)
-        {
-          const char *cell = g_ptr_array_index (cells, r * N_COLS + c);
-          guint pad = widths[c] - g_utf8_strlen (cell, -1);
-
-          if (c == 1 && !breakdown)
-            continue;
-          if (c > 0)
-            g_string_append (line, "  ");
-          if (c >= 2 && c <= 9)
-            {
-              for (guint i = 0; i < pad; i++)
-                g_string_append_c (line, ' ');
-              g_string_append (line, cell);
-            }
-          else
-            {
-              g_string_append (line, cell);
-              if (c < N_COLS - 1)
-                for (guint i = 0; i < pad; i++)
-                  g_string_append_c (line, ' ');
-            }
-        }
-
-      while (line->len > 0 && line->str[line->len - 1] == ' ')
-        g_string_truncate (line, line->len - 1);
-      puts (line->str);
-
-      if (pass == 0 || pass == rows->len)
-        {
-          g_autoptr(GString) rule = g_string_new (NULL);
-          for (guint i = 0; i < line->len; i++)
-            g_string_append_c (rule, '-');
-          puts (rule->str);
-        }
-    }
-
-  if (any_estimated)
-    puts ("\nest.: Bedrock and Vertex dollars are estimates at Anthropic list prices.");
-}
 
 /* --- option helpers --- */
 
@@ -672,8 +334,8 @@ static int
 compare_rows_cost (gconstpointer a,
                    gconstpointer b)
 {
-  const Row *ra = *(const Row **) a;
-  const Row *rb = *(const Row **) b;
+  const CmCliRow *ra = *(const CmCliRow **) a;
+  const CmCliRow *rb = *(const CmCliRow **) b;
   gboolean ua = g_strcmp0 (ra->key, CM_UNATTRIBUTED_KEY) == 0;
   gboolean ub = g_strcmp0 (rb->key, CM_UNATTRIBUTED_KEY) == 0;
 
@@ -695,16 +357,16 @@ output (Options        *o,
   switch (o->format)
     {
     case FORMAT_JSON:
-      print_json (rows, totals);
+      cm_cli_print_json (rows, totals);
       break;
 
     case FORMAT_CSV:
-      print_csv (rows, o->breakdown, sessions);
+      cm_cli_print_csv (rows, o->breakdown, sessions);
       break;
 
     case FORMAT_TABLE:
     default:
-      print_table (rows, totals, key_title, o->breakdown);
+      cm_cli_print_table (rows, totals, key_title, o->breakdown);
       break;
     }
 }
@@ -714,7 +376,7 @@ cmd_report (Options *o,
             CmStore *store)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_cli_row_free);
   CmTotals totals = { 0 };
   const char *kind;
   CmGroupBy group;
@@ -744,7 +406,7 @@ cmd_report (Options *o,
       for (guint i = 0; i < sessions->len; i++)
         {
           CmSessionRow *s = g_ptr_array_index (sessions, i);
-          Row *row = g_new0 (Row, 1);
+          CmCliRow *row = g_new0 (CmCliRow, 1);
 
           row->key = g_strdup (s->session_id);
           row->project = g_strdup (s->project);
@@ -771,7 +433,7 @@ cmd_report (Options *o,
     for (guint i = 0; i < groups->len; i++)
       {
         CmGroupRow *g = g_ptr_array_index (groups, i);
-        Row *row = g_new0 (Row, 1);
+        CmCliRow *row = g_new0 (CmCliRow, 1);
 
         row->key = g_strdup (g->key);
         row->model = g_strdup (g->key2);
@@ -799,7 +461,7 @@ cmd_messages (Options *o,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) messages = NULL;
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_cli_row_free);
   CmTotals totals = { 0 };
 
   if (o->args->len < 2)
@@ -812,10 +474,10 @@ cmd_messages (Options *o,
   for (guint i = 0; i < messages->len; i++)
     {
       CmMessageRow *m = g_ptr_array_index (messages, i);
-      Row *row = g_new0 (Row, 1);
+      CmCliRow *row = g_new0 (CmCliRow, 1);
       CmTotals *t = &row->totals;
 
-      row->key = iso_time (m->timestamp_ms);
+      row->key = cm_cli_iso_time (m->timestamp_ms);
       row->model = g_strdup (m->model);
       cm_totals_from_message (t, m);
       cm_totals_add (&totals, t);
