@@ -18,13 +18,6 @@
 #include "cm-scanner.h"
 #include "cm-store.h"
 
-typedef enum
-{
-  FORMAT_TABLE,
-  FORMAT_JSON,
-  FORMAT_CSV,
-} Format;
-
 static int
 usage_error (const char *fmt,
              ...) G_GNUC_PRINTF (1, 2);
@@ -61,17 +54,24 @@ static const char help_text[] =
   "        default folders ($CLAUDE_CONFIG_DIR, else ~/.config/claude/projects and\n"
   "        ~/.claude/projects) are used. DIR may be a home, a .claude or a\n"
   "        projects folder; OWNER names the person whose runs these are.\n"
-  "  report daily|monthly|session|model|backend|user|project [FILTERS] [--breakdown]\n"
-  "        [--json|--csv]\n"
+  "  report daily|weekly|monthly|session|model|backend|user|project [FILTERS]\n"
+  "        [--breakdown] [--json|--csv]\n"
   "        Filters: --since YYYY-MM-DD --until YYYY-MM-DD --timezone ZONE\n"
   "        --project TEXT --models A,B --backends A,B --users A,B\n"
   "        (--models '' selects none; leaving a list out selects all.)\n"
+  "        weekly: weeks start on the locale's first weekday, or --week-start DAY.\n"
+  "  report blocks [FILTERS] [--active] [--recent N] [--json|--csv]\n"
+  "        5-hour blocks (as ccusage): from the first message's hour, 5 hours\n"
+  "        long. --active: the running one, with its burn rate and projection;\n"
+  "        --recent N: the last N. --since/--until pick blocks by their start.\n"
   "  messages SESSION-ID [--json|--csv]   Every message of one session.\n"
   "  sources [add DIR [OWNER]|remove DIR|owner DIR [OWNER]]\n"
   "  ratelimits [--probe MODEL]           Latest rate-limit observations.\n"
   "  rebuild                              Recreate the database from the transcripts.\n"
   "\n"
   "--db PATH  the database (default: $XDG_DATA_HOME/costmeter/costmeter.db)\n"
+  "--now TIME compute as if it were TIME (ISO 8601, e.g. 2026-11-22T14:30:00Z):\n"
+  "           which block is running, elapsed and remaining time\n"
   "\n"
   "Environment:\n"
   "  CLAUDE_CONFIG_DIR       Claude Code folders, comma-separated, instead of the defaults\n"
@@ -123,8 +123,12 @@ typedef struct
 {
   char          *db_path;
   CmQueryFilter *filter;
-  Format         format;
+  CmCliFormat    format;
   gboolean       breakdown;
+  char          *now_text;  /* --now, else the clock */
+  gboolean       active;    /* blocks: the running one only */
+  guint          recent;    /* blocks: the last N; 0 = all */
+  GDateWeekday   week_start; /* weekly; G_DATE_BAD_WEEKDAY = the locale's */
   gboolean       no_default;
   int            threads;
   GPtrArray     *sources;   /* "DIR[=OWNER]" */
@@ -135,6 +139,7 @@ static void
 options_clear (Options *o)
 {
   g_free (o->db_path);
+  g_free (o->now_text);
   cm_query_filter_free (o->filter);
   g_ptr_array_unref (o->sources);
   g_ptr_array_unref (o->args);
@@ -145,10 +150,46 @@ takes_value (const char *opt)
 {
   static const char *with_value[] = {
     "--db", "--since", "--until", "--timezone", "--project", "--models", "--backends",
-    "--users", "--source", "--threads", "--probe", "--owner", NULL,
+    "--users", "--source", "--threads", "--probe", "--owner", "--now", "--recent",
+    "--week-start", NULL,
   };
 
   return g_strv_contains (with_value, opt);
+}
+
+/* ISO 8601; without a zone, local time in the --timezone zone (which may come
+ * after it: the zone is applied when the report runs). */
+static gboolean
+parse_now (const char *value,
+           Options    *o)
+{
+  g_autoptr(GTimeZone) tz = NULL;
+  g_autoptr(GDateTime) dt = NULL;
+
+  g_free (o->now_text);
+  o->now_text = g_strdup (value);
+  tz = g_time_zone_new_utc ();
+  dt = g_date_time_new_from_iso8601 (value, tz);
+
+  return dt != NULL;
+}
+
+static gint64
+resolve_now (const Options *o)
+{
+  g_autoptr(GTimeZone) tz = NULL;
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (o->now_text == NULL)
+    return g_get_real_time () / 1000;
+
+  if (o->filter->timezone != NULL)
+    tz = g_time_zone_new_identifier (o->filter->timezone);
+  if (tz == NULL)
+    tz = g_time_zone_new_local ();
+  dt = g_date_time_new_from_iso8601 (o->now_text, tz);
+
+  return dt != NULL ? g_date_time_to_unix (dt) * 1000 + g_date_time_get_microsecond (dt) / 1000 : 0;
 }
 
 /* Options may stand anywhere; "--opt=value" and "--opt value" both work. */
@@ -234,10 +275,30 @@ parse_options (int       argc,
             return usage_error ("--threads needs a number from 1 to 64");
           o->threads = n;
         }
+      else if (g_str_equal (name, "--now"))
+        {
+          if (!parse_now (value, o))
+            return usage_error ("--now needs a time as 2026-11-22T14:30:00Z (or without a zone: local)");
+        }
+      else if (g_str_equal (name, "--recent"))
+        {
+          guint64 n;
+
+          if (!g_ascii_string_to_unsigned (value, 10, 1, G_MAXUINT, &n, NULL))
+            return usage_error ("--recent needs a number of blocks");
+          o->recent = n;
+        }
+      else if (g_str_equal (name, "--week-start"))
+        {
+          if (!cm_cli_parse_weekday (value, &o->week_start))
+            return usage_error ("--week-start needs a day: monday, tuesday, ... sunday");
+        }
+      else if (g_str_equal (name, "--active"))
+        o->active = TRUE;
       else if (g_str_equal (name, "--json"))
-        o->format = FORMAT_JSON;
+        o->format = CM_CLI_FORMAT_JSON;
       else if (g_str_equal (name, "--csv"))
-        o->format = FORMAT_CSV;
+        o->format = CM_CLI_FORMAT_CSV;
       else if (g_str_equal (name, "--breakdown"))
         o->breakdown = TRUE;
       else if (g_str_equal (name, "--no-default"))
@@ -271,6 +332,8 @@ open_store (const Options  *o,
 }
 
 /* --- commands --- */
+
+#define REPORT_KINDS "daily, weekly, monthly, session, model, backend, user, project or blocks"
 
 static int
 cmd_scan (Options *o,
@@ -356,19 +419,44 @@ output (Options        *o,
 {
   switch (o->format)
     {
-    case FORMAT_JSON:
+    case CM_CLI_FORMAT_JSON:
       cm_cli_print_json (rows, totals);
       break;
 
-    case FORMAT_CSV:
+    case CM_CLI_FORMAT_CSV:
       cm_cli_print_csv (rows, o->breakdown, sessions);
       break;
 
-    case FORMAT_TABLE:
+    case CM_CLI_FORMAT_TABLE:
     default:
       cm_cli_print_table (rows, totals, key_title, o->breakdown);
       break;
     }
+}
+
+static int
+cmd_report_weekly (Options *o,
+                   CmStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) days = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  GDateWeekday first = o->week_start != G_DATE_BAD_WEEKDAY ? o->week_start
+                                                          : cm_cli_locale_first_weekday ();
+  CmTotals totals = { 0 };
+
+  days = cm_store_query_groups (store, o->filter, CM_GROUP_DAY,
+                                o->breakdown ? CM_GROUP_MODEL : CM_GROUP_NONE, &error);
+  if (days == NULL)
+    return fail (error);
+
+  rows = cm_cli_weekly_rows (days, first);
+  for (guint i = 0; i < rows->len; i++)
+    cm_totals_add (&totals, &((CmCliRow *) g_ptr_array_index (rows, i))->totals);
+
+  output (o, rows, &totals, "Week", FALSE);
+
+  return 0;
 }
 
 static int
@@ -382,19 +470,31 @@ cmd_report (Options *o,
   CmGroupBy group;
 
   if (o->args->len < 2)
-    return usage_error ("report needs a kind: daily, monthly, session, model, backend, user or project");
-
-  kind = g_ptr_array_index (o->args, 1);
-  if (!cm_group_by_from_string (kind, &group) || group == CM_GROUP_NONE ||
-      g_str_equal (kind, "day") || g_str_equal (kind, "month"))
-    return usage_error ("unknown report “%s”: use daily, monthly, session, model, backend, user or project",
-                        kind);
-
-  if (o->breakdown && group != CM_GROUP_DAY && group != CM_GROUP_MONTH)
-    return usage_error ("--breakdown works with daily and monthly reports");
+    return usage_error ("report needs a kind: " REPORT_KINDS);
 
   if (!cm_query_filter_validate (o->filter, &error))
     return usage_error ("%s", error->message);
+
+  kind = g_ptr_array_index (o->args, 1);
+  if (g_str_equal (kind, "blocks"))
+    {
+      if (o->breakdown)
+        return usage_error ("--breakdown works with daily, weekly and monthly reports");
+      return cm_cli_report_blocks (store, o->filter, o->format, resolve_now (o), o->active, o->recent);
+    }
+  if ((o->active || o->recent > 0))
+    return usage_error ("--active and --recent work with report blocks");
+  if (g_str_equal (kind, "weekly"))
+    return cmd_report_weekly (o, store);
+  if (o->week_start != G_DATE_BAD_WEEKDAY)
+    return usage_error ("--week-start works with report weekly");
+
+  if (!cm_group_by_from_string (kind, &group) || group == CM_GROUP_NONE ||
+      g_str_equal (kind, "day") || g_str_equal (kind, "month"))
+    return usage_error ("unknown report “%s”: use " REPORT_KINDS, kind);
+
+  if (o->breakdown && group != CM_GROUP_DAY && group != CM_GROUP_MONTH)
+    return usage_error ("--breakdown works with daily, weekly and monthly reports");
 
   if (group == CM_GROUP_SESSION)
     {
@@ -596,6 +696,7 @@ main (int   argc,
   setlocale (LC_ALL, "");
 
   o.filter = cm_query_filter_new ();
+  o.week_start = G_DATE_BAD_WEEKDAY;
   o.sources = g_ptr_array_new_with_free_func (g_free);
   o.args = g_ptr_array_new_with_free_func (g_free);
 

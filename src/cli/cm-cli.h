@@ -12,10 +12,38 @@
 
 G_BEGIN_DECLS
 
+typedef enum
+{
+  CM_CLI_FORMAT_TABLE,
+  CM_CLI_FORMAT_JSON,
+  CM_CLI_FORMAT_CSV,
+} CmCliFormat;
+
 /* `costmeter-cli ratelimits`; argv[0] is "ratelimits". */
 int cm_cli_ratelimits (CmStore  *store,
                        int       argc,
                        char    **argv);
+
+/* `costmeter-cli report blocks`: the blocks of @filter, only the one running
+ * at @now_ms with @active_only, the last @recent ones if not 0. */
+int cm_cli_report_blocks (CmStore             *store,
+                          const CmQueryFilter *filter,
+                          CmCliFormat          format,
+                          gint64               now_ms,
+                          gboolean             active_only,
+                          guint                recent);
+
+/* --- weeks (cm-cli-weekly.c) --- */
+
+/* The first day of the week in the LC_TIME locale (Monday if it says none). */
+GDateWeekday cm_cli_locale_first_weekday (void);
+/* "monday" ... "sunday", or their first three letters. */
+gboolean     cm_cli_parse_weekday        (const char   *text,
+                                          GDateWeekday *weekday);
+/* Day rows (CmGroupRow, key "YYYY-MM-DD", key2 a model or NULL) summed into
+ * rows keyed by the first day of their week, in time order. */
+GPtrArray   *cm_cli_weekly_rows          (GPtrArray    *days,
+                                          GDateWeekday  first);
 
 /* --- report output (cm-cli-output.c) --- */
 
