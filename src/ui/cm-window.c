@@ -420,6 +420,14 @@ cm_window_get_sessions_page (CmWindow *self)
   return self->sessions_page;
 }
 
+AdwViewStack *
+cm_window_get_view_stack (CmWindow *self)
+{
+  g_return_val_if_fail (CM_IS_WINDOW (self), NULL);
+
+  return self->view_stack;
+}
+
 const char *
 cm_window_get_view (CmWindow *self)
 {
