@@ -1139,6 +1139,480 @@ has_path_below (const char * const *paths,
   return FALSE;
 }
 
+/* --- a scan, step by step --- */
+
+/* Claims the scanner, or fails when a scan is already running. */
+static gboolean
+scan_begin (CmScanner  *self,
+            GError    **error)
+{
+  if (!g_atomic_int_compare_and_exchange (&self->busy, 0, 1))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, "A scan is already running");
+      return FALSE;
+    }
+  invoke_on_context (self, notify_busy_cb);
+  set_progress (self, 0.0);
+
+  return TRUE;
+}
+
+/* The owner read from the source's identity file, in a transaction of its
+ * own: it stands whatever the rest of the scan does. */
+static gboolean
+store_detected_owner (CmScanner   *self,
+                      gint64       source_id,
+                      const char  *detected,
+                      GError     **error)
+{
+  if (!cm_store_write_begin (self->store, error))
+    return FALSE;
+  if (!cm_store_write_source_owner (self->store, source_id, detected, error))
+    {
+      cm_store_write_rollback (self->store);
+      return FALSE;
+    }
+
+  return cm_store_write_commit (self->store, error);
+}
+
+/* One enabled source: its detected owner brought up to date, then its
+ * files (all, or those of @paths) added to the jobs of @base. */
+static gboolean
+walk_enabled_source (CmScanner           *self,
+                     const CmSourceInfo  *info,
+                     const char * const  *paths,
+                     const Walk          *base,
+                     GHashTable          *scanned_sources,
+                     GPtrArray           *gone,
+                     gboolean            *changed,
+                     GError             **error)
+{
+  g_autoptr(CmResolvedSource) resolved = cm_source_resolve (info->path);
+  g_autofree char *detected = NULL;
+  Walk walk = *base;
+
+  if (paths != NULL && !has_path_below (paths, resolved->projects_dir))
+    return TRUE;
+  detected = cm_source_read_owner_email (resolved->identity_file);
+
+  if (g_strcmp0 (detected, info->detected_owner) != 0)
+    {
+      if (!store_detected_owner (self, info->id, detected, error))
+        return FALSE;
+      *changed = TRUE;
+    }
+
+  if (!g_file_test (resolved->projects_dir, G_FILE_TEST_IS_DIR))
+    return TRUE;
+
+  g_hash_table_add (scanned_sources, GSIZE_TO_POINTER ((gsize) info->id));
+
+  walk.source_id = info->id;
+  walk.user_email = info->owner != NULL ? info->owner : detected;
+  walk.projects_dir = resolved->projects_dir;
+  if (paths != NULL)
+    walk_paths (&walk, paths);
+  else if (!walk_source (self, &walk, gone, error))
+    return FALSE;
+
+  return TRUE;
+}
+
+/* The files to read into @jobs, of every enabled source or only @paths;
+ * the stored files not found (of a source that was walked) into @gone. */
+static gboolean
+collect_jobs (CmScanner           *self,
+              const char * const  *paths,
+              GPtrArray           *jobs,
+              GPtrArray           *gone,
+              CmScanStats         *stats,
+              gboolean            *changed,
+              GError             **error)
+{
+  g_autoptr(GPtrArray) sources = NULL;
+  g_autoptr(GHashTable) states = NULL;
+  g_autoptr(GHashTable) visited = NULL;
+  g_autoptr(GHashTable) scanned_sources = NULL;
+  g_autoptr(GHashTable) seen = NULL;     /* keys owned by states and jobs */
+  Walk base = { 0 };
+
+  sources = cm_store_list_sources (self->store, error);
+  if (sources == NULL)
+    return FALSE;
+
+  /* Named paths: their states now. A full walk loads them as it goes. */
+  if (paths != NULL)
+    {
+      states = cm_store_load_file_states (self->store, paths, error);
+      if (states == NULL)
+        return FALSE;
+      seen = g_hash_table_new (g_str_hash, g_str_equal);
+    }
+
+  visited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  scanned_sources = g_hash_table_new (NULL, NULL);
+
+  base.visited_dirs = visited;
+  base.seen_files = seen;
+  base.states = states;
+  base.jobs = jobs;
+  base.stats = stats;
+
+  for (guint i = 0; i < sources->len; i++)
+    {
+      CmSourceInfo *info = g_ptr_array_index (sources, i);
+
+      if (info->enabled &&
+          !walk_enabled_source (self, info, paths, &base, scanned_sources, gone, changed, error))
+        return FALSE;
+    }
+
+  /* The walk is over: the jobs own copies of their states. */
+  if (paths != NULL)
+    take_gone_files (states, seen, gone);
+  filter_gone_files (gone, scanned_sources);
+
+  return TRUE;
+}
+
+static gint64
+count_unread_bytes (GPtrArray *jobs)
+{
+  gint64 total = 0;
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      FileJob *job = g_ptr_array_index (jobs, i);
+      total += MAX (job->size - job->start_offset, 0);
+    }
+
+  return total;
+}
+
+static void
+scan_run_init (ScanRun      *run,
+               CmScanner    *self,
+               GPtrArray    *jobs,
+               GCancellable *cancellable)
+{
+  run->self = self;
+  run->jobs = jobs;
+  run->results = g_async_queue_new ();
+  run->cancellable = cancellable;
+  g_mutex_init (&run->lock);
+  g_cond_init (&run->cond);
+}
+
+static void
+scan_run_clear (ScanRun *run)
+{
+  g_async_queue_unref (run->results);
+  g_mutex_clear (&run->lock);
+  g_cond_clear (&run->cond);
+}
+
+/* No more threads than jobs, and one even without a job. */
+static GPtrArray *
+start_workers (ScanRun *run)
+{
+  GPtrArray *threads = g_ptr_array_new ();
+  guint n = MIN (run->self->n_threads, MAX (run->jobs->len, 1));
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (threads, g_thread_new ("cm-scan", worker_thread, run));
+
+  return threads;
+}
+
+/* Also wakes the workers waiting for room in the queue, so they see it. */
+static void
+stop_workers (ScanRun *run)
+{
+  g_atomic_int_set (&run->stop, 1);
+  g_mutex_lock (&run->lock);
+  g_cond_broadcast (&run->cond);
+  g_mutex_unlock (&run->lock);
+}
+
+static void
+join_workers (GPtrArray *threads)
+{
+  for (guint i = 0; i < threads->len; i++)
+    g_thread_join (g_ptr_array_index (threads, i));
+}
+
+/* The next chunk the workers made, or NULL after a short wait; its place
+ * in the queue goes back to them. */
+static ChunkResult *
+take_result (ScanRun *run)
+{
+  ChunkResult *result = g_async_queue_timeout_pop (run->results, 20 * 1000);
+
+  if (result == NULL)
+    return NULL;
+
+  g_mutex_lock (&run->lock);
+  run->pending--;
+  g_cond_signal (&run->cond);
+  g_mutex_unlock (&run->lock);
+
+  return result;
+}
+
+/* Anything the workers pushed after a stop. */
+static void
+drop_results (ScanRun *run)
+{
+  ChunkResult *result;
+
+  while ((result = g_async_queue_try_pop (run->results)) != NULL)
+    chunk_result_free (result);
+}
+
+/* The scanning thread's side of a run: it alone writes to the store, in
+ * transactions of up to COMMIT_RECORDS rows or COMMIT_USEC, each with the
+ * offsets its rows reach. */
+typedef struct
+{
+  CmScanner   *self;
+  ScanRun     *run;
+  WriteCache   cache;
+  CmScanStats *stats;
+  gboolean     in_transaction;
+  gint64       in_txn;         /* rows written in the open transaction */
+  gint64       txn_start;
+  gint64       total_bytes;
+  gint64       done_bytes;
+  gboolean     changed;
+  GError      *error;          /* the first failure: later chunks are dropped */
+} Writer;
+
+static gboolean
+writer_begin (Writer *w)
+{
+  if (!cm_store_write_begin (w->self->store, &w->error))
+    return FALSE;
+
+  w->in_transaction = TRUE;
+  w->in_txn = 0;
+  w->txn_start = g_get_monotonic_time ();
+
+  return TRUE;
+}
+
+static void
+writer_commit_if_due (Writer *w)
+{
+  if (w->in_txn < COMMIT_RECORDS && g_get_monotonic_time () - w->txn_start < COMMIT_USEC)
+    return;
+
+  w->in_transaction = FALSE;
+  if (!cm_store_write_commit (w->self->store, &w->error))
+    g_atomic_int_set (&w->run->stop, 1);
+}
+
+/* One chunk a worker made, into the store. After a failure or a cancel
+ * the chunks still coming are dropped. */
+static void
+write_chunk (Writer      *w,
+             ChunkResult *result)
+{
+  ScanRun *run = w->run;
+
+  if (w->error != NULL || g_cancellable_is_cancelled (run->cancellable))
+    return;
+
+  if (result->failed)
+    {
+      g_warning ("%s", result->failure);
+      w->stats->files_failed++;
+      return;
+    }
+
+  if (!w->in_transaction && !writer_begin (w))
+    {
+      g_atomic_int_set (&run->stop, 1);
+      return;
+    }
+
+  if (result->end_offset - result->bytes == result->job->start_offset)
+    w->stats->files_read++;
+
+  if (!write_result (w->self, &w->cache, result, w->stats, &w->in_txn, &w->error))
+    {
+      cm_store_write_rollback (w->self->store);
+      w->in_transaction = FALSE;
+      stop_workers (run);
+      return;
+    }
+
+  w->done_bytes += result->bytes;
+  w->changed = TRUE;
+
+  writer_commit_if_due (w);
+
+  if (w->total_bytes > 0)
+    set_progress (w->self, (double) w->done_bytes / (double) w->total_bytes);
+}
+
+/* Workers end when every job is taken; the writer drains what they made. */
+static void
+drain_results (Writer *w,
+               guint   n_threads)
+{
+  ScanRun *run = w->run;
+
+  while ((guint) g_atomic_int_get (&run->threads_done) < n_threads ||
+         g_async_queue_length (run->results) > 0)
+    {
+      ChunkResult *result = take_result (run);
+
+      if (result == NULL)
+        continue;
+
+      write_chunk (w, result);
+      chunk_result_free (result);
+    }
+}
+
+/* Every skipped line is counted (stats, the files table); say why, once
+ * per file, so a user can find it. */
+static void
+report_skipped_lines (GPtrArray *jobs)
+{
+  guint n_told = 0, n_more = 0;
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      FileJob *job = g_ptr_array_index (jobs, i);
+
+      if (job->skipped == 0)
+        continue;
+      if (n_told++ >= 10)
+        {
+          n_more++;
+          continue;
+        }
+      g_message ("%s: skipped %" G_GINT64_FORMAT " broken line%s (the first at byte %"
+                 G_GINT64_FORMAT ": %s)", job->state.path, job->skipped,
+                 job->skipped == 1 ? "" : "s", job->skip_offset, job->skip_reason);
+    }
+  if (n_more > 0)
+    g_message ("Broken lines were skipped in %u more files", n_more);
+}
+
+/* Ends the writer's last transaction. */
+static void
+finish_writes (Writer    *w,
+               GPtrArray *gone)
+{
+  CmStore *store = w->self->store;
+
+  /* Of the files known (all, or those named), the ones not found are gone. */
+  if (w->error == NULL && !g_cancellable_is_cancelled (w->run->cancellable))
+    {
+      if (!w->in_transaction && cm_store_write_begin (store, &w->error))
+        w->in_transaction = TRUE;
+      if (w->in_transaction)
+        {
+          w->in_transaction = FALSE;
+          if (!mark_gone_files (w->self, gone, &w->error))
+            cm_store_write_rollback (store);
+          else
+            cm_store_write_commit (store, &w->error);
+        }
+    }
+  else if (w->in_transaction)
+    {
+      /* What was complete is committed: offsets always match the rows (a
+       * scan of some paths ends here too). */
+      w->in_transaction = FALSE;
+      if (w->error == NULL)
+        cm_store_write_commit (store, &w->error);
+      else
+        cm_store_write_rollback (store);
+    }
+}
+
+/* Reads @jobs on worker threads and writes what they parse from this one,
+ * priced with @pricing; then marks @gone. */
+static gboolean
+read_and_write (CmScanner     *self,
+                CmPricing     *pricing,
+                GPtrArray     *jobs,
+                GPtrArray     *gone,
+                GCancellable  *cancellable,
+                CmScanStats   *stats,
+                gboolean      *changed,
+                GError       **error)
+{
+  g_autoptr(GPtrArray) threads = NULL;
+  ScanRun run = { 0 };
+  Writer w = { 0 };
+
+  /* Biggest first: the longest file does not start last. */
+  g_ptr_array_sort (jobs, compare_jobs_by_size);
+
+  scan_run_init (&run, self, jobs, cancellable);
+  threads = start_workers (&run);
+
+  w.self = self;
+  w.run = &run;
+  w.stats = stats;
+  w.total_bytes = count_unread_bytes (jobs);
+  w.cache.pricing = pricing;
+  w.cache.models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  w.cache.projects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  drain_results (&w, threads->len);
+
+  if (g_cancellable_is_cancelled (cancellable))
+    stop_workers (&run);
+  join_workers (threads);
+
+  report_skipped_lines (jobs);
+  drop_results (&run);
+  finish_writes (&w, gone);
+
+  g_hash_table_unref (w.cache.models);
+  g_hash_table_unref (w.cache.projects);
+  scan_run_clear (&run);
+
+  *changed |= w.changed;
+
+  if (w.error == NULL)
+    g_cancellable_set_error_if_cancelled (cancellable, &w.error);
+  if (w.error != NULL)
+    {
+      g_propagate_error (error, w.error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Whatever happened: memory back, listeners told, the scanner free again. */
+static void
+scan_end (CmScanner   *self,
+          CmScanStats *stats,
+          gint64       before,
+          gboolean     changed,
+          gboolean     ok)
+{
+  if (stats->bytes_read > 64 * 1024 * 1024)
+    cm_store_checkpoint (self->store);
+  cm_store_release_memory (self->store);
+  if (ok)
+    stats->messages_added = cm_store_count_messages (self->store, NULL) - before;
+  if (changed)
+    cm_store_emit_changed (self->store);
+
+  set_progress (self, 1.0);
+  g_atomic_int_set (&self->busy, 0);
+  invoke_on_context (self, notify_busy_cb);
+}
+
 /* Every file of every enabled source, or only @paths (files, and folders
  * to walk) when not %NULL. */
 static gboolean
@@ -1148,36 +1622,18 @@ scan (CmScanner          *self,
       CmScanStats        *out_stats,
       GError            **error)
 {
-  g_autoptr(GHashTable) states = NULL;
-  g_autoptr(GHashTable) visited = NULL;
-  g_autoptr(GHashTable) scanned_sources = NULL;
-  g_autoptr(GPtrArray) sources = NULL;
   g_autoptr(GPtrArray) jobs = NULL;
-  g_autoptr(GHashTable) seen = NULL;     /* keys owned by states and jobs */
   g_autoptr(GPtrArray) gone = NULL;       /* CmFileState of files not found */
-  g_autoptr(GPtrArray) threads = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(CmPricing) pricing = NULL;
-  WriteCache cache;
   CmScanStats stats = { 0 };
-  ScanRun run = { 0 };
-  gint64 total_bytes = 0;
-  gint64 done_bytes = 0;
-  gint64 in_txn = 0;
-  gint64 txn_start = 0;
-  gboolean in_transaction = FALSE;
   gboolean changed = FALSE;
   gint64 before = 0;
 
   g_return_val_if_fail (CM_IS_SCANNER (self), FALSE);
 
-  if (!g_atomic_int_compare_and_exchange (&self->busy, 0, 1))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, "A scan is already running");
-      return FALSE;
-    }
-  invoke_on_context (self, notify_busy_cb);
-  set_progress (self, 0.0);
+  if (!scan_begin (self, error))
+    return FALSE;
 
   /* A new price table re-prices what is stored before anything is added. */
   pricing = cm_scanner_dup_pricing (self);
@@ -1188,263 +1644,16 @@ scan (CmScanner          *self,
   if (before < 0)
     goto out;
 
-  sources = cm_store_list_sources (self->store, &local_error);
-  if (sources == NULL)
-    goto out;
-
-  /* Named paths: their states now. A full walk loads them as it goes. */
-  if (paths != NULL)
-    {
-      states = cm_store_load_file_states (self->store, paths, &local_error);
-      if (states == NULL)
-        goto out;
-      seen = g_hash_table_new (g_str_hash, g_str_equal);
-    }
-
-  gone = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_file_state_free);
-  visited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  scanned_sources = g_hash_table_new (NULL, NULL);
   jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) file_job_free);
-
-  for (guint i = 0; i < sources->len; i++)
-    {
-      CmSourceInfo *info = g_ptr_array_index (sources, i);
-      g_autoptr(CmResolvedSource) resolved = NULL;
-      g_autofree char *detected = NULL;
-      Walk walk = { 0 };
-
-      if (!info->enabled)
-        continue;
-
-      resolved = cm_source_resolve (info->path);
-      if (paths != NULL && !has_path_below (paths, resolved->projects_dir))
-        continue;
-      detected = cm_source_read_owner_email (resolved->identity_file);
-
-      if (g_strcmp0 (detected, info->detected_owner) != 0)
-        {
-          if (!cm_store_write_begin (self->store, &local_error))
-            goto out;
-          if (!cm_store_write_source_owner (self->store, info->id, detected, &local_error))
-            {
-              cm_store_write_rollback (self->store);
-              goto out;
-            }
-          if (!cm_store_write_commit (self->store, &local_error))
-            goto out;
-          changed = TRUE;
-        }
-
-      if (!g_file_test (resolved->projects_dir, G_FILE_TEST_IS_DIR))
-        continue;
-
-      g_hash_table_add (scanned_sources, GSIZE_TO_POINTER ((gsize) info->id));
-
-      walk.visited_dirs = visited;
-      walk.seen_files = seen;
-      walk.states = states;
-      walk.jobs = jobs;
-      walk.stats = &stats;
-      walk.source_id = info->id;
-      walk.user_email = info->owner != NULL ? info->owner : detected;
-      walk.projects_dir = resolved->projects_dir;
-      if (paths != NULL)
-        walk_paths (&walk, paths);
-      else if (!walk_source (self, &walk, gone, &local_error))
-        goto out;
-    }
-
-  /* The walk is over: the jobs own copies of their states. */
-  if (paths != NULL)
-    {
-      take_gone_files (states, seen, gone);
-      g_clear_pointer (&seen, g_hash_table_unref);
-      g_clear_pointer (&states, g_hash_table_unref);
-    }
-  filter_gone_files (gone, scanned_sources);
+  gone = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_file_state_free);
+  if (!collect_jobs (self, paths, jobs, gone, &stats, &changed, &local_error))
+    goto out;
   cm_release_free_memory ();
 
-  g_ptr_array_sort (jobs, compare_jobs_by_size);
-  for (guint i = 0; i < jobs->len; i++)
-    {
-      FileJob *job = g_ptr_array_index (jobs, i);
-      total_bytes += MAX (job->size - job->start_offset, 0);
-    }
-
-  run.self = self;
-  run.jobs = jobs;
-  run.results = g_async_queue_new ();
-  run.cancellable = cancellable;
-  g_mutex_init (&run.lock);
-  g_cond_init (&run.cond);
-
-  threads = g_ptr_array_new ();
-  for (guint i = 0; i < MIN (self->n_threads, MAX (jobs->len, 1)); i++)
-    g_ptr_array_add (threads, g_thread_new ("cm-scan", worker_thread, &run));
-
-  cache.pricing = pricing;
-  cache.models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  cache.projects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-
-  /* Workers end when every job is taken; the writer drains what they made. */
-  while ((guint) g_atomic_int_get (&run.threads_done) < threads->len ||
-         g_async_queue_length (run.results) > 0)
-    {
-      ChunkResult *result = g_async_queue_timeout_pop (run.results, 20 * 1000);
-
-      if (result == NULL)
-        continue;
-
-      g_mutex_lock (&run.lock);
-      run.pending--;
-      g_cond_signal (&run.cond);
-      g_mutex_unlock (&run.lock);
-
-      if (local_error != NULL || g_cancellable_is_cancelled (cancellable))
-        {
-          chunk_result_free (result);
-          continue;
-        }
-
-      if (result->failed)
-        {
-          g_warning ("%s", result->failure);
-          stats.files_failed++;
-          chunk_result_free (result);
-          continue;
-        }
-
-      if (!in_transaction)
-        {
-          if (!cm_store_write_begin (self->store, &local_error))
-            {
-              g_atomic_int_set (&run.stop, 1);
-              chunk_result_free (result);
-              continue;
-            }
-          in_transaction = TRUE;
-          in_txn = 0;
-          txn_start = g_get_monotonic_time ();
-        }
-
-      if (result->end_offset - result->bytes == result->job->start_offset)
-        stats.files_read++;
-
-      if (!write_result (self, &cache, result, &stats, &in_txn, &local_error))
-        {
-          cm_store_write_rollback (self->store);
-          in_transaction = FALSE;
-          g_atomic_int_set (&run.stop, 1);
-          g_mutex_lock (&run.lock);
-          g_cond_broadcast (&run.cond);
-          g_mutex_unlock (&run.lock);
-          chunk_result_free (result);
-          continue;
-        }
-
-      done_bytes += result->bytes;
-      changed = TRUE;
-      chunk_result_free (result);
-
-      if (in_txn >= COMMIT_RECORDS || g_get_monotonic_time () - txn_start >= COMMIT_USEC)
-        {
-          in_transaction = FALSE;
-          if (!cm_store_write_commit (self->store, &local_error))
-            g_atomic_int_set (&run.stop, 1);
-        }
-
-      if (total_bytes > 0)
-        set_progress (self, (double) done_bytes / (double) total_bytes);
-    }
-
-  if (g_cancellable_is_cancelled (cancellable))
-    {
-      g_atomic_int_set (&run.stop, 1);
-      g_mutex_lock (&run.lock);
-      g_cond_broadcast (&run.cond);
-      g_mutex_unlock (&run.lock);
-    }
-
-  for (guint i = 0; i < threads->len; i++)
-    g_thread_join (g_ptr_array_index (threads, i));
-
-  /* Every skipped line is counted (stats, the files table); say why, once
-   * per file, so a user can find it. */
-  {
-    guint n_told = 0, n_more = 0;
-
-    for (guint i = 0; i < jobs->len; i++)
-      {
-        FileJob *job = g_ptr_array_index (jobs, i);
-
-        if (job->skipped == 0)
-          continue;
-        if (n_told++ >= 10)
-          {
-            n_more++;
-            continue;
-          }
-        g_message ("%s: skipped %" G_GINT64_FORMAT " broken line%s (the first at byte %"
-                   G_GINT64_FORMAT ": %s)", job->state.path, job->skipped,
-                   job->skipped == 1 ? "" : "s", job->skip_offset, job->skip_reason);
-      }
-    if (n_more > 0)
-      g_message ("Broken lines were skipped in %u more files", n_more);
-  }
-
-  /* Anything the workers pushed after a stop. */
-  {
-    ChunkResult *result;
-    while ((result = g_async_queue_try_pop (run.results)) != NULL)
-      chunk_result_free (result);
-  }
-
-  /* Of the files known (all, or those named), the ones not found are gone. */
-  if (local_error == NULL && !g_cancellable_is_cancelled (cancellable))
-    {
-      if (!in_transaction && cm_store_write_begin (self->store, &local_error))
-        in_transaction = TRUE;
-      if (in_transaction)
-        {
-          in_transaction = FALSE;
-          if (!mark_gone_files (self, gone, &local_error))
-            cm_store_write_rollback (self->store);
-          else
-            cm_store_write_commit (self->store, &local_error);
-        }
-    }
-  else if (in_transaction)
-    {
-      /* What was complete is committed: offsets always match the rows (a
-       * scan of some paths ends here too). */
-      in_transaction = FALSE;
-      if (local_error == NULL)
-        cm_store_write_commit (self->store, &local_error);
-      else
-        cm_store_write_rollback (self->store);
-    }
-
-  g_hash_table_unref (cache.models);
-  g_hash_table_unref (cache.projects);
-  g_async_queue_unref (run.results);
-  g_mutex_clear (&run.lock);
-  g_cond_clear (&run.cond);
-
-  if (local_error == NULL)
-    g_cancellable_set_error_if_cancelled (cancellable, &local_error);
+  read_and_write (self, pricing, jobs, gone, cancellable, &stats, &changed, &local_error);
 
 out:
-  if (stats.bytes_read > 64 * 1024 * 1024)
-    cm_store_checkpoint (self->store);
-  cm_store_release_memory (self->store);
-  if (local_error == NULL)
-    stats.messages_added = cm_store_count_messages (self->store, NULL) - before;
-  if (changed)
-    cm_store_emit_changed (self->store);
-
-  set_progress (self, 1.0);
-  g_atomic_int_set (&self->busy, 0);
-  invoke_on_context (self, notify_busy_cb);
+  scan_end (self, &stats, before, changed, local_error == NULL);
 
   if (out_stats != NULL)
     *out_stats = stats;
