@@ -203,19 +203,6 @@ add_reasons (JsonBuilder *b,
   json_builder_end_array (b);
 }
 
-static void
-print_builder (JsonBuilder *b)
-{
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (b);
-  g_autofree char *text = NULL;
-
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  text = json_generator_to_data (gen, NULL);
-  puts (text);
-}
-
 /* --- report billed --- */
 
 static void
@@ -333,7 +320,7 @@ print_billed_json (const CmBilledComparison *c)
     }
   json_builder_end_object (b);
 
-  print_builder (b);
+  cm_cli_json_print (b);
 }
 
 static char *
@@ -493,7 +480,7 @@ print_org_json (GPtrArray *rows)
   json_builder_end_array (b);
   json_builder_end_object (b);
 
-  print_builder (b);
+  cm_cli_json_print (b);
 }
 
 static void
