@@ -199,7 +199,7 @@ test_exact_prices (void)
   {
     g_auto(GStrv) ids = cm_pricing_dup_models (pricing);
 
-    g_assert_cmpuint (g_strv_length (ids), ==, 14);
+    g_assert_cmpuint (g_strv_length (ids), ==, 24);
     for (guint i = 0; ids[i] != NULL; i++)
       {
         if (ids[i + 1] != NULL)
@@ -210,7 +210,7 @@ test_exact_prices (void)
       }
   }
 
-  g_assert_cmpstr (cm_pricing_get_verified (pricing), ==, "2026-11-01");
+  g_assert_cmpstr (cm_pricing_get_verified (pricing), ==, "2026-12-02");
   g_assert_null (cm_pricing_get_override_path (pricing));
 }
 
@@ -711,7 +711,7 @@ test_override_add_replace (void)
   g_assert_cmpint (cost.total, ==, 150000000 + 750000000);
   {
     g_auto(GStrv) ids = cm_pricing_dup_models (pricing);
-    g_assert_cmpuint (g_strv_length (ids), ==, 15);
+    g_assert_cmpuint (g_strv_length (ids), ==, 25);
   }
 
   /* A replacement with its own alias list drops the old aliases. */
@@ -724,7 +724,7 @@ test_override_add_replace (void)
     g_autofree char *id = cm_pricing_canonicalize_model (pricing, "claude-haiku-4-5");
     g_assert_cmpstr (id, ==, "claude-haiku-4-5");
   }
-  g_assert_cmpstr (cm_pricing_get_verified (pricing), ==, "2026-11-01");
+  g_assert_cmpstr (cm_pricing_get_verified (pricing), ==, "2026-12-02");
 
   remove_override ();
   g_clear_object (&pricing);

@@ -1069,6 +1069,214 @@ ref_hex4 (const char *line,
   return TRUE;
 }
 
+/* The strict reader's place in a line, and the copy it hands json-glib. */
+typedef struct
+{
+  const char *line;
+  gsize       len;
+  gsize       i;        /* the next byte to read */
+  GString    *out;
+  gsize       copied;   /* line[0, copied) is in @out */
+} RefText;
+
+/* line[copied, at) goes to the copy, then @text in place of line[at, resume). */
+static void
+ref_rewrite (RefText    *t,
+             gsize       at,
+             const char *text,
+             gsize       resume)
+{
+  g_string_append_len (t->out, t->line + t->copied, at - t->copied);
+  g_string_append (t->out, text);
+  t->copied = resume;
+}
+
+/* One escape at t->i (a backslash), stepped over. FALSE when it is not
+ * one JSON knows. */
+static gboolean
+ref_escape (RefText *t)
+{
+  const char *line = t->line;
+  gsize len = t->len;
+  gsize i = t->i;
+  gunichar u, lo;
+
+  if (i + 1 >= len)
+    return FALSE;
+  if (line[i + 1] != 'u')
+    {
+      if (memchr ("\"\\/bfnrt", line[i + 1], 8) == NULL)
+        return FALSE;
+      t->i += 2;
+      return TRUE;
+    }
+  if (!ref_hex4 (line, len, i + 2, &u))
+    return FALSE;
+  /* A surrogate pair, decoded by json-glib as by the fast path. */
+  if (u >= 0xD800 && u <= 0xDBFF && len - i >= 12 && line[i + 6] == '\\' &&
+      line[i + 7] == 'u' && ref_hex4 (line, len, i + 8, &lo) && lo >= 0xDC00 && lo <= 0xDFFF)
+    {
+      t->i += 12;
+      return TRUE;
+    }
+  /* json-glib would end the string at \u0000 or mangle a lone surrogate. */
+  if (u == 0 || (u >= 0xD800 && u <= 0xDFFF))
+    ref_rewrite (t, i, "\\ufffd", i + 6);
+  t->i += 6;
+
+  return TRUE;
+}
+
+/* A string at t->i (its opening quote), stepped over. */
+static gboolean
+ref_string_token (RefText *t)
+{
+  for (t->i++; t->i < t->len && t->line[t->i] != '"';)
+    {
+      char c = t->line[t->i];
+
+      /* Raw control characters, line breaks too; a tab is tolerated, as in
+       * the fast path. */
+      if ((guchar) c < 0x20 && c != '\t')
+        return FALSE;
+      if (c != '\\')
+        t->i++;
+      else if (!ref_escape (t))
+        return FALSE;
+    }
+  if (t->i >= t->len)
+    return FALSE;
+  t->i++;
+
+  return TRUE;
+}
+
+/* Digits at t->i, at least one. */
+static gboolean
+ref_digits (RefText *t)
+{
+  if (t->i >= t->len || !g_ascii_isdigit (t->line[t->i]))
+    return FALSE;
+  while (t->i < t->len && g_ascii_isdigit (t->line[t->i]))
+    t->i++;
+
+  return TRUE;
+}
+
+/* A number at t->i, stepped over. */
+static gboolean
+ref_number_token (RefText *t)
+{
+  const char *line = t->line;
+  gsize len = t->len;
+  gboolean integral = TRUE;
+  gsize first, digits;
+
+  if (line[t->i] == '-')
+    t->i++;
+  first = t->i;
+  if (t->i >= len || !g_ascii_isdigit (line[t->i]))
+    return FALSE;
+  if (line[t->i] == '0')
+    t->i++;
+  else
+    ref_digits (t);
+  digits = t->i - first;
+
+  if (t->i < len && line[t->i] == '.')
+    {
+      integral = FALSE;
+      t->i++;
+      if (!ref_digits (t))
+        return FALSE;
+    }
+  if (t->i < len && (line[t->i] == 'e' || line[t->i] == 'E'))
+    {
+      integral = FALSE;
+      if (++t->i < len && (line[t->i] == '+' || line[t->i] == '-'))
+        t->i++;
+      if (!ref_digits (t))
+        return FALSE;
+    }
+
+  /* Leading zeros, hex, "1.2.3". */
+  if (!ref_at_delimiter (line, len, t->i))
+    return FALSE;
+
+  /* json-glib wraps integers past 64 bits around. */
+  if (integral && digits > 18)
+    ref_rewrite (t, t->i, ".0", t->i);
+
+  return TRUE;
+}
+
+/* true, false or null at t->i, stepped over. */
+static gboolean
+ref_word_token (RefText *t)
+{
+  char c = t->line[t->i];
+  const char *word = c == 't' ? "true" : c == 'f' ? "false" : "null";
+  gsize n = strlen (word);
+
+  if (t->len - t->i < n || memcmp (t->line + t->i, word, n) != 0 ||
+      !ref_at_delimiter (t->line, t->len, t->i + n))
+    return FALSE;
+  t->i += n;
+
+  return TRUE;
+}
+
+/* The token at t->i (not blank), stepped over; @depth follows the nesting.
+ * FALSE, with @reason, when it is not JSON. */
+static gboolean
+ref_token_step (RefText     *t,
+                int         *depth,
+                const char **reason)
+{
+  switch (t->line[t->i])
+    {
+    case '{':
+    case '[':
+      if (++*depth > MAX_DEPTH)
+        {
+          *reason = "nesting too deep";
+          return FALSE;
+        }
+      t->i++;
+      return TRUE;
+
+    case '}':
+    case ']':
+      if (--*depth < 0)
+        return FALSE;
+      t->i++;
+      return TRUE;
+
+    case ':':
+    case ',':
+      t->i++;
+      return TRUE;
+
+    case '"':
+      return ref_string_token (t);
+
+    case '-':
+    case '0': case '1': case '2': case '3': case '4':
+    case '5': case '6': case '7': case '8': case '9':
+      return ref_number_token (t);
+
+    case 't':
+    case 'f':
+    case 'n':
+      return ref_word_token (t);
+
+    default:
+      /* Comments, single quotes, bare words, "+1", ".5", a byte order
+       * mark, control characters. */
+      return FALSE;
+    }
+}
+
 /* json-glib is laxer than JSON: it takes comments, single quotes, hex and
  * loose numbers, raw line breaks and unknown escapes in strings, a byte order
  * mark and values after the root, and has no depth limit. It also ends a
@@ -1085,164 +1293,25 @@ ref_strict_text (const char  *line,
                  const char **reason)
 {
   g_autoptr(GString) out = g_string_sized_new (len + 8);
-  gsize copied = 0;     /* line[0, copied) is in @out */
+  RefText t = { line, len, 0, out, 0 };
   gboolean done = FALSE; /* the root value is complete */
   int depth = 0;
-  gsize i = 0;
 
   *reason = "invalid JSON";
 
-  while (i < len)
+  while (t.i < len)
     {
-      char c = line[i];
+      char c = line[t.i];
 
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
         {
-          i++;
+          t.i++;
           continue;
         }
 
-      if (done)
+      /* Nothing may follow the root value. */
+      if (done || !ref_token_step (&t, &depth, reason))
         return NULL;
-
-      switch (c)
-        {
-        case '{':
-        case '[':
-          if (++depth > MAX_DEPTH)
-            {
-              *reason = "nesting too deep";
-              return NULL;
-            }
-          i++;
-          break;
-
-        case '}':
-        case ']':
-          if (--depth < 0)
-            return NULL;
-          i++;
-          break;
-
-        case ':':
-        case ',':
-          i++;
-          break;
-
-        case '"':
-          for (i++; i < len && line[i] != '"';)
-            {
-              gunichar u, lo;
-
-              /* Raw control characters, line breaks too; a tab is
-               * tolerated, as in the fast path. */
-              if ((guchar) line[i] < 0x20 && line[i] != '\t')
-                return NULL;
-              if (line[i] != '\\')
-                {
-                  i++;
-                  continue;
-                }
-              if (i + 1 >= len)
-                return NULL;
-              if (line[i + 1] != 'u')
-                {
-                  if (memchr ("\"\\/bfnrt", line[i + 1], 8) == NULL)
-                    return NULL;
-                  i += 2;
-                  continue;
-                }
-              if (!ref_hex4 (line, len, i + 2, &u))
-                return NULL;
-              /* A surrogate pair, decoded by json-glib as by the fast path. */
-              if (u >= 0xD800 && u <= 0xDBFF && len - i >= 12 && line[i + 6] == '\\' &&
-                  line[i + 7] == 'u' && ref_hex4 (line, len, i + 8, &lo) && lo >= 0xDC00 && lo <= 0xDFFF)
-                {
-                  i += 12;
-                  continue;
-                }
-              if (u == 0 || (u >= 0xD800 && u <= 0xDFFF))
-                {
-                  g_string_append_len (out, line + copied, i - copied);
-                  g_string_append (out, "\\ufffd");
-                  copied = i + 6;
-                }
-              i += 6;
-            }
-          if (i >= len)
-            return NULL;
-          i++;
-          break;
-
-        case '-':
-        case '0': case '1': case '2': case '3': case '4':
-        case '5': case '6': case '7': case '8': case '9':
-          {
-            gboolean integral = TRUE;
-            gsize first, digits;
-
-            if (c == '-')
-              i++;
-            first = i;
-            if (i >= len || !g_ascii_isdigit (line[i]))
-              return NULL;
-            if (line[i] == '0')
-              i++;
-            else
-              while (i < len && g_ascii_isdigit (line[i]))
-                i++;
-            digits = i - first;
-
-            if (i < len && line[i] == '.')
-              {
-                integral = FALSE;
-                if (++i >= len || !g_ascii_isdigit (line[i]))
-                  return NULL;
-                while (i < len && g_ascii_isdigit (line[i]))
-                  i++;
-              }
-            if (i < len && (line[i] == 'e' || line[i] == 'E'))
-              {
-                integral = FALSE;
-                if (++i < len && (line[i] == '+' || line[i] == '-'))
-                  i++;
-                if (i >= len || !g_ascii_isdigit (line[i]))
-                  return NULL;
-                while (i < len && g_ascii_isdigit (line[i]))
-                  i++;
-              }
-
-            /* Leading zeros, hex, "1.2.3". */
-            if (!ref_at_delimiter (line, len, i))
-              return NULL;
-
-            if (integral && digits > 18)
-              {
-                g_string_append_len (out, line + copied, i - copied);
-                g_string_append (out, ".0");
-                copied = i;
-              }
-          }
-          break;
-
-        case 't':
-        case 'f':
-        case 'n':
-          {
-            const char *word = c == 't' ? "true" : c == 'f' ? "false" : "null";
-            gsize n = strlen (word);
-
-            if (len - i < n || memcmp (line + i, word, n) != 0 || !ref_at_delimiter (line, len, i + n))
-              return NULL;
-            i += n;
-          }
-          break;
-
-        default:
-          /* Comments, single quotes, bare words, "+1", ".5", a byte
-           * order mark, control characters. */
-          return NULL;
-        }
 
       done = depth == 0;
     }
@@ -1250,7 +1319,7 @@ ref_strict_text (const char  *line,
   if (!done)
     return NULL;
 
-  g_string_append_len (out, line + copied, len - copied);
+  g_string_append_len (out, line + t.copied, len - t.copied);
 
   return g_steal_pointer (&out);
 }

@@ -475,6 +475,227 @@ parse_date (const char *s)
   return g_date_valid_dmy (d, m, y);
 }
 
+/* The table-wide settings of a price table, read before anything of
+ * @self changes. */
+typedef struct
+{
+  const char *verified;   /* borrowed from the JSON; NULL keeps the old date */
+  gint64      threshold;
+  gint64      web;
+  guint       mask;
+} Settings;
+
+static gboolean
+check_required_members (JsonObject  *obj,
+                        GError     **error)
+{
+  static const char *required[] = { "verified", "long_context_threshold", "web_search_per_1000", "models" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (required); i++)
+    if (!json_object_has_member (obj, required[i]))
+      {
+        g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
+                     "“%s” is missing", required[i]);
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
+static gboolean
+check_version (JsonObject  *obj,
+               GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, "version");
+
+  if (node != NULL &&
+      (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
+       json_node_get_int (node) != 1))
+    {
+      g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
+                   "unsupported “version” (only 1 is understood)");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+parse_verified (JsonObject   *obj,
+                const char  **verified,
+                GError      **error)
+{
+  JsonNode *node = json_object_get_member (obj, "verified");
+
+  if (node != NULL &&
+      (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
+       !parse_date (*verified = json_node_get_string (node))))
+    {
+      g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
+                   "“verified” must be a date YYYY-MM-DD");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+parse_threshold (JsonObject  *obj,
+                 gint64      *threshold,
+                 GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, "long_context_threshold");
+
+  if (node == NULL)
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
+      json_node_get_int (node) <= 0)
+    {
+      g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
+                   "“long_context_threshold” must be a positive whole number of tokens");
+      return FALSE;
+    }
+  *threshold = json_node_get_int (node);
+
+  return TRUE;
+}
+
+static gboolean
+parse_estimated_backends (JsonObject  *obj,
+                          guint       *mask,
+                          GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, "estimated_backends");
+  JsonArray *array;
+
+  if (node == NULL)
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    goto bad_backends;
+  array = json_node_get_array (node);
+  *mask = 0;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *el = json_array_get_element (array, i);
+      CmBackend backend;
+
+      if (!JSON_NODE_HOLDS_VALUE (el) || json_node_get_value_type (el) != G_TYPE_STRING ||
+          !cm_backend_from_string (json_node_get_string (el), &backend))
+        goto bad_backends;
+      *mask |= 1u << backend;
+    }
+
+  return TRUE;
+
+bad_backends:
+  g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
+               "“estimated_backends” must be an array of backend names");
+  return FALSE;
+}
+
+/* Every member of @obj but "models", checked in the order a user reads
+ * them; @settings starts from the table's current values. */
+static gboolean
+parse_settings (JsonObject  *obj,
+                Settings    *settings,
+                GError     **error)
+{
+  JsonNode *node;
+
+  if (!check_version (obj, error) ||
+      !parse_verified (obj, &settings->verified, error) ||
+      !parse_threshold (obj, &settings->threshold, error))
+    return FALSE;
+
+  if ((node = json_object_get_member (obj, "web_search_per_1000")) != NULL &&
+      !parse_price (node, "web_search_per_1000", &settings->web, error))
+    return FALSE;
+
+  return parse_estimated_backends (obj, &settings->mask, error);
+}
+
+/* The new model set shares the unchanged entries with the old one. */
+static GHashTable *
+copy_models (GHashTable *old_models)
+{
+  GHashTable *models = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, model_unref);
+  GHashTableIter iter;
+  Model *model;
+
+  g_hash_table_iter_init (&iter, old_models);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &model))
+    g_hash_table_insert (models, model->id, g_rc_box_acquire (model));
+
+  return models;
+}
+
+/* The entries of "models" in @obj, each replacing or adding a whole model
+ * of @models. */
+static gboolean
+merge_models (GHashTable  *models,
+              JsonObject  *obj,
+              GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, "models");
+  JsonObjectIter iter;
+  const char *id;
+  JsonNode *mnode;
+
+  if (node == NULL)
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
+                   "“models” must be an object");
+      return FALSE;
+    }
+  json_object_iter_init (&iter, json_node_get_object (node));
+  while (json_object_iter_next (&iter, &id, &mnode))
+    {
+      Model *model = parse_model (id, mnode, error);
+      Model *old;
+
+      if (model == NULL)
+        return FALSE;
+      /* Replacing the prices of a model keeps its Bedrock/Vertex names
+       * unless the entry lists aliases of its own. */
+      old = g_hash_table_lookup (models, model->id);
+      if (old != NULL && !json_object_has_member (json_node_get_object (mnode), "aliases"))
+        {
+          for (guint i = 0; i < old->aliases->len; i++)
+            g_ptr_array_add (model->aliases, g_strdup (g_ptr_array_index (old->aliases, i)));
+        }
+      g_hash_table_replace (models, model->id, model);
+    }
+
+  return TRUE;
+}
+
+/* Everything checked: @self takes the new table at once. */
+static void
+commit_table (CmPricing      *self,
+              GHashTable     *models,
+              GHashTable     *aliases,
+              const Settings *settings)
+{
+  g_clear_pointer (&self->aliases, g_hash_table_unref);
+  self->aliases = aliases;
+  g_clear_pointer (&self->models, g_hash_table_unref);
+  self->models = models;
+  if (settings->verified != NULL)
+    {
+      g_free (self->verified);
+      self->verified = g_strdup (settings->verified);
+    }
+  self->long_context_threshold = settings->threshold;
+  self->web_search_per_1000 = settings->web;
+  self->estimated_mask = settings->mask;
+  update_fingerprint (self);
+}
+
 /* Validates everything before changing @self, so a bad file leaves the table
  * as it was. @require_all is set for the base table. */
 static gboolean
@@ -483,15 +704,11 @@ merge_node (CmPricing   *self,
             gboolean     require_all,
             GError     **error)
 {
-  static const char *required[] = { "verified", "long_context_threshold", "web_search_per_1000", "models" };
   JsonObject *obj;
-  JsonNode *node;
   g_autoptr(GHashTable) models = NULL;
   g_autoptr(GHashTable) aliases = NULL;
-  const char *verified = NULL;
-  gint64 threshold = self->long_context_threshold;
-  gint64 web = self->web_search_per_1000;
-  guint mask = self->estimated_mask;
+  Settings settings = { NULL, self->long_context_threshold, self->web_search_per_1000,
+                        self->estimated_mask };
 
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
@@ -501,143 +718,23 @@ merge_node (CmPricing   *self,
     }
   obj = json_node_get_object (root);
 
-  if (require_all)
-    {
-      for (guint i = 0; i < G_N_ELEMENTS (required); i++)
-        if (!json_object_has_member (obj, required[i]))
-          {
-            g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                         "“%s” is missing", required[i]);
-            return FALSE;
-          }
-    }
-
-  if ((node = json_object_get_member (obj, "version")) != NULL)
-    {
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
-          json_node_get_int (node) != 1)
-        {
-          g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                       "unsupported “version” (only 1 is understood)");
-          return FALSE;
-        }
-    }
-
-  if ((node = json_object_get_member (obj, "verified")) != NULL)
-    {
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
-          !parse_date (verified = json_node_get_string (node)))
-        {
-          g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                       "“verified” must be a date YYYY-MM-DD");
-          return FALSE;
-        }
-    }
-
-  if ((node = json_object_get_member (obj, "long_context_threshold")) != NULL)
-    {
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
-          json_node_get_int (node) <= 0)
-        {
-          g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                       "“long_context_threshold” must be a positive whole number of tokens");
-          return FALSE;
-        }
-      threshold = json_node_get_int (node);
-    }
-
-  if ((node = json_object_get_member (obj, "web_search_per_1000")) != NULL &&
-      !parse_price (node, "web_search_per_1000", &web, error))
+  if (require_all && !check_required_members (obj, error))
     return FALSE;
 
-  if ((node = json_object_get_member (obj, "estimated_backends")) != NULL)
-    {
-      JsonArray *array;
+  if (!parse_settings (obj, &settings, error))
+    return FALSE;
 
-      if (!JSON_NODE_HOLDS_ARRAY (node))
-        goto bad_backends;
-      array = json_node_get_array (node);
-      mask = 0;
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *el = json_array_get_element (array, i);
-          CmBackend backend;
-
-          if (!JSON_NODE_HOLDS_VALUE (el) || json_node_get_value_type (el) != G_TYPE_STRING ||
-              !cm_backend_from_string (json_node_get_string (el), &backend))
-            goto bad_backends;
-          mask |= 1u << backend;
-        }
-    }
-
-  /* The new model set shares the unchanged entries with the old one. */
-  models = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, model_unref);
-  {
-    GHashTableIter iter;
-    Model *model;
-
-    g_hash_table_iter_init (&iter, self->models);
-    while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &model))
-      g_hash_table_insert (models, model->id, g_rc_box_acquire (model));
-  }
-
-  if ((node = json_object_get_member (obj, "models")) != NULL)
-    {
-      JsonObjectIter iter;
-      const char *id;
-      JsonNode *mnode;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        {
-          g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                       "“models” must be an object");
-          return FALSE;
-        }
-      json_object_iter_init (&iter, json_node_get_object (node));
-      while (json_object_iter_next (&iter, &id, &mnode))
-        {
-          Model *model = parse_model (id, mnode, error);
-          Model *old;
-
-          if (model == NULL)
-            return FALSE;
-          /* Replacing the prices of a model keeps its Bedrock/Vertex names
-           * unless the entry lists aliases of its own. */
-          old = g_hash_table_lookup (models, model->id);
-          if (old != NULL && !json_object_has_member (json_node_get_object (mnode), "aliases"))
-            {
-              for (guint i = 0; i < old->aliases->len; i++)
-                g_ptr_array_add (model->aliases, g_strdup (g_ptr_array_index (old->aliases, i)));
-            }
-          g_hash_table_replace (models, model->id, model);
-        }
-    }
+  models = copy_models (self->models);
+  if (!merge_models (models, obj, error))
+    return FALSE;
 
   aliases = build_aliases (models, error);
   if (aliases == NULL)
     return FALSE;
 
-  /* Commit. */
-  g_clear_pointer (&self->aliases, g_hash_table_unref);
-  self->aliases = g_steal_pointer (&aliases);
-  g_clear_pointer (&self->models, g_hash_table_unref);
-  self->models = g_steal_pointer (&models);
-  if (verified != NULL)
-    {
-      g_free (self->verified);
-      self->verified = g_strdup (verified);
-    }
-  self->long_context_threshold = threshold;
-  self->web_search_per_1000 = web;
-  self->estimated_mask = mask;
-  update_fingerprint (self);
+  commit_table (self, g_steal_pointer (&models), g_steal_pointer (&aliases), &settings);
 
   return TRUE;
-
-bad_backends:
-  g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-               "“estimated_backends” must be an array of backend names");
-  return FALSE;
 }
 
 static gboolean

@@ -29,17 +29,153 @@ get_meta (sqlite3    *db,
   return value;
 }
 
+/* Raw model names are few and rows many: each is canonicalised once. */
+static const char *
+canonical_model (CmPricing  *pricing,
+                 GHashTable *canonical,
+                 const char *raw)
+{
+  const char *model = g_hash_table_lookup (canonical, raw);
+
+  if (model == NULL)
+    {
+      char *c = cm_pricing_canonicalize_model (pricing, raw);
+      g_hash_table_insert (canonical, g_strdup (raw), c);
+      model = c;
+    }
+
+  return model;
+}
+
+static int
+prepare_reprice (sqlite3       *db,
+                 sqlite3_stmt **select,
+                 sqlite3_stmt **update)
+{
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db,
+                           "SELECT id, model_raw, model, backend, input, output, cw5m, cw1h, cr, ws"
+                           " FROM messages", -1, select, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db,
+                             "UPDATE messages SET model = ?2, priced = ?3, estimated = ?4,"
+                             " long_ctx = ?5, c_input = ?6, c_output = ?7, c_cw5m = ?8,"
+                             " c_cw1h = ?9, c_cr = ?10, c_ws = ?11, cost = ?12 WHERE id = ?1"
+                             /* Unchanged rows are left alone: every update runs
+                              * both rollups' triggers. */
+                             " AND (model IS NOT ?2 OR priced != ?3 OR estimated != ?4 OR long_ctx != ?5"
+                             " OR c_input != ?6 OR c_output != ?7 OR c_cw5m != ?8 OR c_cw1h != ?9"
+                             " OR c_cr != ?10 OR c_ws != ?11 OR cost != ?12)",
+                             -1, update, NULL);
+
+  return rc;
+}
+
+/* The row @select is on, priced again and written with @update. */
+static int
+reprice_row (sqlite3_stmt *select,
+             sqlite3_stmt *update,
+             CmPricing    *pricing,
+             GHashTable   *canonical)
+{
+  const char *raw = (const char *) sqlite3_column_text (select, 1);
+  const char *model;
+  CmUsage usage;
+  CmCost cost = { 0 };
+  gboolean priced;
+  CmBackend backend = sqlite3_column_int (select, 3);
+  int rc;
+
+  if (raw == NULL)
+    raw = (const char *) sqlite3_column_text (select, 2);
+
+  model = canonical_model (pricing, canonical, raw);
+
+  usage.input = sqlite3_column_int64 (select, 4);
+  usage.output = sqlite3_column_int64 (select, 5);
+  usage.cache_write_5m = sqlite3_column_int64 (select, 6);
+  usage.cache_write_1h = sqlite3_column_int64 (select, 7);
+  usage.cache_read = sqlite3_column_int64 (select, 8);
+  usage.web_search = sqlite3_column_int64 (select, 9);
+  priced = cm_pricing_price (pricing, model, backend, &usage, &cost);
+
+  sqlite3_bind_int64 (update, 1, sqlite3_column_int64 (select, 0));
+  sqlite3_bind_text (update, 2, model, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (update, 3, priced);
+  sqlite3_bind_int (update, 4, cost.estimated);
+  sqlite3_bind_int (update, 5, cost.long_context);
+  sqlite3_bind_int64 (update, 6, cost.input);
+  sqlite3_bind_int64 (update, 7, cost.output);
+  sqlite3_bind_int64 (update, 8, cost.cache_write_5m);
+  sqlite3_bind_int64 (update, 9, cost.cache_write_1h);
+  sqlite3_bind_int64 (update, 10, cost.cache_read);
+  sqlite3_bind_int64 (update, 11, cost.web_search);
+  sqlite3_bind_int64 (update, 12, cost.total);
+  rc = sqlite3_step (update);
+  sqlite3_reset (update);
+
+  return rc;
+}
+
+/* Every stored message priced with @pricing; @count gets the rows that
+ * changed. SQLITE_DONE when all went well. */
+static int
+reprice_messages (sqlite3    *db,
+                  CmPricing  *pricing,
+                  gint64     *count)
+{
+  g_autoptr(GHashTable) canonical = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sqlite3_stmt *select = NULL;
+  sqlite3_stmt *update = NULL;
+  int rc;
+
+  rc = prepare_reprice (db, &select, &update);
+
+  while (rc == SQLITE_OK && (rc = sqlite3_step (select)) == SQLITE_ROW)
+    {
+      rc = reprice_row (select, update, pricing, canonical);
+      if (rc != SQLITE_DONE)
+        break;
+      rc = SQLITE_OK;
+      *count += sqlite3_changes (db);
+    }
+
+  sqlite3_finalize (select);
+  sqlite3_finalize (update);
+
+  return rc;
+}
+
+/* Remembers which table the stored costs are from, so the next scan with
+ * the same table skips the re-pricing. */
+static int
+set_stored_fingerprint (sqlite3    *db,
+                        const char *fingerprint)
+{
+  sqlite3_stmt *meta = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db,
+                           "INSERT OR REPLACE INTO meta (key, value) VALUES ('pricing_fingerprint', ?1)",
+                           -1, &meta, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (meta, 1, fingerprint, -1, SQLITE_STATIC);
+      rc = sqlite3_step (meta);
+    }
+  sqlite3_finalize (meta);
+
+  return rc;
+}
+
 gint64
 cm_store_reprice (CmStore    *self,
                   CmPricing  *pricing,
                   GError    **error)
 {
   g_autofree char *stored = NULL;
-  g_autoptr(GHashTable) canonical = NULL;
   const char *fingerprint;
-  sqlite3_stmt *select = NULL;
-  sqlite3_stmt *update = NULL;
-  sqlite3_stmt *meta = NULL;
   gint64 count = 0;
   int rc;
 
@@ -58,86 +194,9 @@ cm_store_reprice (CmStore    *self,
       return 0;
     }
 
-  canonical = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-
-  rc = sqlite3_prepare_v2 (self->db,
-                           "SELECT id, model_raw, model, backend, input, output, cw5m, cw1h, cr, ws"
-                           " FROM messages", -1, &select, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (self->db,
-                             "UPDATE messages SET model = ?2, priced = ?3, estimated = ?4,"
-                             " long_ctx = ?5, c_input = ?6, c_output = ?7, c_cw5m = ?8,"
-                             " c_cw1h = ?9, c_cr = ?10, c_ws = ?11, cost = ?12 WHERE id = ?1"
-                             /* Unchanged rows are left alone: every update runs
-                              * both rollups' triggers. */
-                             " AND (model IS NOT ?2 OR priced != ?3 OR estimated != ?4 OR long_ctx != ?5"
-                             " OR c_input != ?6 OR c_output != ?7 OR c_cw5m != ?8 OR c_cw1h != ?9"
-                             " OR c_cr != ?10 OR c_ws != ?11 OR cost != ?12)",
-                             -1, &update, NULL);
-
-  while (rc == SQLITE_OK && (rc = sqlite3_step (select)) == SQLITE_ROW)
-    {
-      const char *raw = (const char *) sqlite3_column_text (select, 1);
-      const char *model;
-      CmUsage usage;
-      CmCost cost = { 0 };
-      gboolean priced;
-      CmBackend backend = sqlite3_column_int (select, 3);
-
-      if (raw == NULL)
-        raw = (const char *) sqlite3_column_text (select, 2);
-
-      model = g_hash_table_lookup (canonical, raw);
-      if (model == NULL)
-        {
-          char *c = cm_pricing_canonicalize_model (pricing, raw);
-          g_hash_table_insert (canonical, g_strdup (raw), c);
-          model = c;
-        }
-
-      usage.input = sqlite3_column_int64 (select, 4);
-      usage.output = sqlite3_column_int64 (select, 5);
-      usage.cache_write_5m = sqlite3_column_int64 (select, 6);
-      usage.cache_write_1h = sqlite3_column_int64 (select, 7);
-      usage.cache_read = sqlite3_column_int64 (select, 8);
-      usage.web_search = sqlite3_column_int64 (select, 9);
-      priced = cm_pricing_price (pricing, model, backend, &usage, &cost);
-
-      sqlite3_bind_int64 (update, 1, sqlite3_column_int64 (select, 0));
-      sqlite3_bind_text (update, 2, model, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int (update, 3, priced);
-      sqlite3_bind_int (update, 4, cost.estimated);
-      sqlite3_bind_int (update, 5, cost.long_context);
-      sqlite3_bind_int64 (update, 6, cost.input);
-      sqlite3_bind_int64 (update, 7, cost.output);
-      sqlite3_bind_int64 (update, 8, cost.cache_write_5m);
-      sqlite3_bind_int64 (update, 9, cost.cache_write_1h);
-      sqlite3_bind_int64 (update, 10, cost.cache_read);
-      sqlite3_bind_int64 (update, 11, cost.web_search);
-      sqlite3_bind_int64 (update, 12, cost.total);
-      rc = sqlite3_step (update);
-      sqlite3_reset (update);
-      if (rc != SQLITE_DONE)
-        break;
-      rc = SQLITE_OK;
-      count += sqlite3_changes (self->db);
-    }
-
+  rc = reprice_messages (self->db, pricing, &count);
   if (rc == SQLITE_DONE)
-    {
-      rc = sqlite3_prepare_v2 (self->db,
-                               "INSERT OR REPLACE INTO meta (key, value) VALUES ('pricing_fingerprint', ?1)",
-                               -1, &meta, NULL);
-      if (rc == SQLITE_OK)
-        {
-          sqlite3_bind_text (meta, 1, fingerprint, -1, SQLITE_STATIC);
-          rc = sqlite3_step (meta);
-        }
-    }
-
-  sqlite3_finalize (select);
-  sqlite3_finalize (update);
-  sqlite3_finalize (meta);
+    rc = set_stored_fingerprint (self->db, fingerprint);
 
   if (rc != SQLITE_DONE)
     {

@@ -10,7 +10,7 @@
 
 #include "cm-store-private.h"
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 /* The rollup row a message counts in; NULL user and project become 0 and ''
  * so that the unique key holds. */
@@ -126,7 +126,15 @@ static const char *migrations[] = {
   "CREATE TRIGGER messages_session_rollup_delete AFTER DELETE ON messages BEGIN" SESSION_ROLLUP_SUB "END;"
   "CREATE TRIGGER messages_session_rollup_update AFTER UPDATE ON messages BEGIN"
   SESSION_ROLLUP_SUB SESSION_ROLLUP_ADD "END;",
-  /* 2 -> 3: the team push (src/team/, cm-store-push.c). Once a team push has
+  /* 2 -> 3: the plan's usage windows as Claude Code's status line reports
+   * them (NULL: the window was absent). IF NOT EXISTS: a database set back
+   * to an older version (as a test of step 1 -> 2 does) may hold it. */
+  "CREATE TABLE IF NOT EXISTS plan_observations ("
+  "  id INTEGER PRIMARY KEY, observed_ms INTEGER NOT NULL, session_id TEXT, model TEXT,"
+  "  five_hour_pct REAL, five_hour_reset_ms INTEGER, seven_day_pct REAL,"
+  "  seven_day_reset_ms INTEGER);"
+  "CREATE INDEX IF NOT EXISTS plan_observations_time ON plan_observations (observed_ms);",
+  /* 3 -> 4: the team push (src/team/, cm-store-push.c). Once a team push has
    * started ('push_log' in meta), every insert, update and delete of a
    * message notes the row in push_log under a new, never reused seq: the
    * push sends what is above the watermark the team database acknowledged,
