@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cm-test-admin.h"
+#include "cm-test-util.h"
 
 #define BUCKETS_PER_PAGE 2
 
@@ -366,4 +367,216 @@ void
 cm_test_admin_clear_requests (CmTestAdmin *self)
 {
   g_ptr_array_set_size (self->requests, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* A bill of the fixture corpus                                        */
+/* ------------------------------------------------------------------ */
+
+static void
+add_cost_item (GString    *json,
+               const char *model,
+               const char *cost_type,
+               const char *token_type,
+               CmMoney     units)
+{
+  g_autofree char *cents = cm_test_cents (units);
+  g_autofree char *model_json = model != NULL ? g_strdup_printf ("\"%s\"", model) : g_strdup ("null");
+  g_autofree char *token_json = token_type != NULL ? g_strdup_printf ("\"%s\"", token_type) : g_strdup ("null");
+
+  if (units == 0)
+    return;
+
+  g_string_append_printf (json, "%s{\"currency\":\"USD\",\"amount\":\"%s\",\"workspace_id\":null,"
+                          "\"description\":\"%s\",\"cost_type\":\"%s\",\"context_window\":%s,"
+                          "\"model\":%s,\"service_tier\":%s,\"token_type\":%s,\"inference_geo\":null}",
+                          json->len > 1 ? "," : "", cents, cost_type, cost_type,
+                          model != NULL ? "\"0-200k\"" : "null", model_json,
+                          model != NULL ? "\"standard\"" : "null", token_json);
+}
+
+static void
+add_usage_item (GString    *json,
+                const char *model,
+                const char *tier,
+                gint64      input,
+                gint64      cw5m,
+                gint64      cw1h,
+                gint64      cr,
+                gint64      output,
+                gint64      web_search)
+{
+  g_string_append_printf (json, "%s{\"account_id\":null,\"api_key_id\":null,\"workspace_id\":null,"
+                          "\"model\":\"%s\",\"service_tier\":\"%s\",\"context_window\":\"0-200k\","
+                          "\"inference_geo\":null,\"speed\":\"standard\",\"uncached_input_tokens\":%"
+                          G_GINT64_FORMAT ",\"cache_creation\":{\"ephemeral_5m_input_tokens\":%" G_GINT64_FORMAT
+                          ",\"ephemeral_1h_input_tokens\":%" G_GINT64_FORMAT "},\"cache_read_input_tokens\":%"
+                          G_GINT64_FORMAT ",\"output_tokens\":%" G_GINT64_FORMAT
+                          ",\"server_tool_use\":{\"web_search_requests\":%" G_GINT64_FORMAT "}}",
+                          json->len > 1 ? "," : "", model, tier, input, cw5m, cw1h, cr, output, web_search);
+}
+
+/* The bill of one day, made from the day's first-party transcripts. */
+static void
+serve_day (CmTestAdmin *admin,
+           CmTestBill  *f,
+           const char  *day)
+{
+  g_autoptr(GString) costs = g_string_new ("[");
+  g_autoptr(GString) usage = g_string_new ("[");
+  const char *records = NULL;
+  CmMoney web_search = 0;
+
+  for (guint i = 0; i < f->groups->len; i++)
+    {
+      const CmGroupRow *g = g_ptr_array_index (f->groups, i);
+      const CmTotals *t = &g->totals;
+      gboolean b = g_str_equal (day, f->extra);
+      gboolean c = g_str_equal (day, f->fewer);
+      gboolean e = g_str_equal (day, f->priority);
+      /* The API may name a model by its alias. */
+      const char *model = b && g_str_equal (g->key2, "claude-opus-4-5-20251101") ? "claude-opus-4-5" : g->key2;
+
+      if (!g_str_equal (g->key, day))
+        continue;
+
+      add_cost_item (costs, model, "tokens", "uncached_input_tokens", t->cost_input + (b ? CM_TEST_BILL_EXTRA_COST : 0));
+      add_cost_item (costs, model, "tokens", "output_tokens", t->cost_output - (c ? CM_TEST_BILL_MISSING_COST : 0));
+      add_cost_item (costs, model, "tokens", "cache_creation.ephemeral_5m_input_tokens", t->cost_cache_write_5m);
+      add_cost_item (costs, model, "tokens", "cache_creation.ephemeral_1h_input_tokens", t->cost_cache_write_1h);
+      add_cost_item (costs, model, "tokens", "cache_read_input_tokens",
+                     t->cost_cache_read - (e ? CM_TEST_BILL_PRIORITY_COST : 0));
+      web_search += t->cost_web_search;
+
+      if (e)
+        {
+          /* The same tokens, part of them at Priority Tier. */
+          add_usage_item (usage, model, "standard", t->input, t->cache_write_5m, t->cache_write_1h,
+                          t->cache_read - 1000, t->output, t->web_search);
+          add_usage_item (usage, model, "priority", 0, 0, 0, 1000, 0, 0);
+        }
+      else
+        add_usage_item (usage, model, "standard", t->input + (b ? CM_TEST_BILL_EXTRA_TOKENS : 0), t->cache_write_5m,
+                        t->cache_write_1h, t->cache_read, t->output - (c ? CM_TEST_BILL_MISSING_OUTPUT : 0), t->web_search);
+
+      if (b)
+        records = "[{\"actor\":{\"type\":\"user_actor\",\"email_address\":\"" CM_TEST_BILL_TEAMMATE "\"},"
+                  "\"customer_type\":\"api\",\"terminal_type\":\"iTerm.app\","
+                  "\"core_metrics\":{\"num_sessions\":2,\"lines_of_code\":{\"added\":40,\"removed\":4},"
+                  "\"commits_by_claude_code\":1,\"pull_requests_by_claude_code\":1},"
+                  "\"model_breakdown\":[{\"model\":\"claude-opus-4-5\",\"tokens\":{\"input\":50000,"
+                  "\"output\":0,\"cache_read\":0,\"cache_creation\":0},"
+                  "\"estimated_cost\":{\"currency\":\"USD\",\"amount\":75.12345678}}]},"
+                  "{\"actor\":{\"type\":\"user_actor\",\"email_address\":\"User1@Example.com\"},"
+                  "\"customer_type\":\"api\",\"core_metrics\":{\"num_sessions\":1,"
+                  "\"lines_of_code\":{\"added\":3,\"removed\":2}},\"model_breakdown\":[]}]";
+    }
+
+  if (g_str_equal (day, f->extra))
+    add_cost_item (costs, NULL, "code_execution", NULL, CM_TEST_BILL_CODE_EXEC_COST);
+  add_cost_item (costs, NULL, "web_search", NULL, web_search);
+  g_string_append_c (costs, ']');
+  g_string_append_c (usage, ']');
+
+  cm_test_admin_set_day (admin, day, costs->str, usage->str, records);
+}
+
+gint64
+cm_test_day_ms (const char *day,
+                int         add_days)
+{
+  g_autofree char *iso = g_strconcat (day, "T00:00:00Z", NULL);
+  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (iso, NULL);
+
+  g_assert_nonnull (dt);
+
+  return (g_date_time_to_unix (dt) + (gint64) add_days * 86400) * 1000;
+}
+
+/* The first-party days of the store, in order: the ones the bill is for. */
+static void
+pick_days (CmTestBill *bill,
+           CmStore    *store)
+{
+  g_autoptr(CmQueryFilter) filter = cm_query_filter_new ();
+  g_autoptr(GPtrArray) days = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  filter->timezone = g_strdup ("UTC");
+  filter->backends_set = TRUE;
+  filter->backends = 1u << CM_BACKEND_ANTHROPIC;
+  bill->groups = cm_store_query_groups (store, filter, CM_GROUP_DAY, CM_GROUP_MODEL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < bill->groups->len; i++)
+    {
+      const CmGroupRow *g = g_ptr_array_index (bill->groups, i);
+
+      if (days->len == 0 || !g_str_equal (g_ptr_array_index (days, days->len - 1), g->key))
+        g_ptr_array_add (days, g->key);
+    }
+
+  /* The corpus has first-party messages on many days. */
+  g_assert_cmpuint (days->len, >=, 5);
+  bill->match = g_strdup (g_ptr_array_index (days, 0));
+  bill->extra = g_strdup (g_ptr_array_index (days, 1));
+  bill->fewer = g_strdup (g_ptr_array_index (days, 2));
+  bill->priority = g_strdup (g_ptr_array_index (days, 3));
+  bill->first = g_strdup_printf ("%.8s01", bill->match);
+  bill->last = g_strdup (g_ptr_array_index (days, days->len - 1));
+}
+
+CmTestBill *
+cm_test_admin_bill_store (CmTestAdmin *admin,
+                          CmStore     *store)
+{
+  CmTestBill *bill = g_new0 (CmTestBill, 1);
+  g_autoptr(GDateTime) day = NULL;
+  g_autoptr(GDateTime) last = NULL;
+
+  pick_days (bill, store);
+  day = g_date_time_new_from_unix_utc (cm_test_day_ms (bill->first, 0) / 1000);
+  last = g_date_time_new_from_unix_utc (cm_test_day_ms (bill->last, 0) / 1000);
+  while (g_date_time_compare (day, last) <= 0)
+    {
+      g_autofree char *name = g_date_time_format (day, "%Y-%m-%d");
+      GDateTime *next = g_date_time_add_days (day, 1);
+
+      serve_day (admin, bill, name);
+      g_date_time_unref (day);
+      day = next;
+    }
+
+  return bill;
+}
+
+const CmGroupRow *
+cm_test_bill_group (CmTestBill *bill,
+                    const char *day)
+{
+  for (guint i = 0; i < bill->groups->len; i++)
+    {
+      const CmGroupRow *g = g_ptr_array_index (bill->groups, i);
+
+      if (g_str_equal (g->key, day))
+        return g;
+    }
+
+  g_assert_not_reached ();
+}
+
+void
+cm_test_bill_free (CmTestBill *bill)
+{
+  if (bill == NULL)
+    return;
+
+  g_clear_pointer (&bill->groups, g_ptr_array_unref);
+  g_free (bill->match);
+  g_free (bill->extra);
+  g_free (bill->fewer);
+  g_free (bill->priority);
+  g_free (bill->first);
+  g_free (bill->last);
+  g_free (bill);
 }

@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include "cm-store.h"
 
 G_BEGIN_DECLS
 
@@ -52,6 +52,40 @@ void         cm_test_admin_clear_requests (CmTestAdmin     *admin);
 /* @units (1e-10 USD) as the decimal string of cents the cost report uses. */
 char        *cm_test_cents               (gint64            units);
 
+/* A bill of the first-party messages of a store (its UTC days), as the
+ * cost and usage reports would give it, with changes on four days. */
+#define CM_TEST_BILL_TEAMMATE        "bob.teammate@example.org"
+#define CM_TEST_BILL_EXTRA_TOKENS    50000
+#define CM_TEST_BILL_EXTRA_COST      G_GINT64_CONSTANT (7512345678)   /* "75.12345678" cents */
+#define CM_TEST_BILL_CODE_EXEC_COST  G_GINT64_CONSTANT (320000000)    /* "3.2" cents */
+#define CM_TEST_BILL_MISSING_OUTPUT  1000
+#define CM_TEST_BILL_MISSING_COST    G_GINT64_CONSTANT (150000000)    /* "1.5" cents */
+#define CM_TEST_BILL_PRIORITY_COST   G_GINT64_CONSTANT (250000000)    /* "2.5" cents */
+
+typedef struct
+{
+  GPtrArray *groups;    /* CmGroupRow: the store's first-party (day, model), UTC */
+  char      *match;     /* billed to the cent */
+  char      *extra;     /* extra input billed (the teammate's, in the analytics)
+                         * under the model's alias, and a code execution charge */
+  char      *fewer;     /* output billed short: fewer tokens, fewer dollars */
+  char      *priority;  /* the same tokens, part at Priority Tier and not billed */
+  char      *first;     /* the first of the month of @match: where the bill starts */
+  char      *last;      /* the last first-party day */
+} CmTestBill;
+
+/* Serves the bill of every day from @first to @last. */
+CmTestBill       *cm_test_admin_bill_store (CmTestAdmin *admin,
+                                            CmStore     *store);
+void              cm_test_bill_free        (CmTestBill  *bill);
+/* The first (day, model) group of @day. */
+const CmGroupRow *cm_test_bill_group       (CmTestBill  *bill,
+                                            const char  *day);
+/* Unix ms of @day's midnight (UTC) plus @add_days. */
+gint64            cm_test_day_ms           (const char  *day,
+                                            int          add_days);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmTestAdmin, cm_test_admin_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmTestBill, cm_test_bill_free)
 
 G_END_DECLS

@@ -215,3 +215,63 @@ cm_test_window_usd_to_money (double usd)
 {
   return (CmMoney) (usd * (double) CM_MONEY_PER_USD + (usd >= 0 ? 0.5 : -0.5));
 }
+
+GtkWidget *
+cm_test_window_find_title (GtkWidget  *widget,
+                           const char *title)
+{
+  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkColumnViewTitle") &&
+      cm_test_window_find_label (widget, title))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = cm_test_window_find_title (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+void
+cm_test_window_assert_inside (CmWindow   *window,
+                              GtkWidget  *widget,
+                              const char *what)
+{
+  graphene_rect_t bounds;
+  int width = gtk_widget_get_width (GTK_WIDGET (window));
+
+  g_assert_nonnull (widget);
+  if (!gtk_widget_get_mapped (widget))
+    g_error ("%s is not shown", what);
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (window), &bounds));
+  g_test_message ("%s: x %.0f to %.0f of %d", what, bounds.origin.x, bounds.origin.x + bounds.size.width, width);
+  g_assert_cmpfloat (bounds.origin.x, >=, 0);
+  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, width);
+}
+
+GtkWidget *
+cm_test_window_press_tab (CmWindow *window)
+{
+  if (!gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD))
+    {
+      gtk_window_set_focus (GTK_WINDOW (window), NULL);
+      gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD);
+    }
+  cm_test_window_iterate (5);
+
+  return gtk_root_get_focus (GTK_ROOT (window));
+}
+
+gboolean
+cm_test_window_has_name (GtkWidget *widget)
+{
+  if (GTK_IS_TEXT (widget) && GTK_IS_EDITABLE (gtk_widget_get_parent (widget)))
+    widget = gtk_widget_get_parent (widget);
+
+  return gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+         gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+}

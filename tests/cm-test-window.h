@@ -46,5 +46,18 @@ gboolean       cm_test_window_find_label    (GtkWidget     *widget,
 GtkWidget     *cm_test_window_find_type     (GtkWidget     *widget,
                                              GType          type);
 CmMoney        cm_test_window_usd_to_money  (double         usd);
+/* The header of @widget's column titled @title (GTK 4.8 has no getter). */
+GtkWidget     *cm_test_window_find_title    (GtkWidget     *widget,
+                                             const char    *title);
+/* @widget is shown and wholly inside @window's width. */
+void           cm_test_window_assert_inside (CmWindow      *window,
+                                             GtkWidget     *widget,
+                                             const char    *what);
+/* What Tab does in @window: the next widget, from the start again past the
+ * last; returns the focus. */
+GtkWidget     *cm_test_window_press_tab     (CmWindow      *window);
+/* A screen reader has something to say: a label or a labelling widget (the
+ * text of an entry is named by the entry). */
+gboolean       cm_test_window_has_name      (GtkWidget     *widget);
 
 G_END_DECLS

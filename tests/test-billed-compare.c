@@ -21,7 +21,6 @@
 
 #include "cm-admin-client.h"
 #include "cm-admin-client-private.h"
-#include "cm-admin-fetch.h"
 #include "cm-billed-compare.h"
 #include "cm-org-users.h"
 #include "cm-scanner.h"
@@ -29,17 +28,7 @@
 #include "cm-test-util.h"
 
 #define TEST_KEY "sk-ant-admin01-COMPARE-0123456789abcdef"
-#define TEAMMATE "bob.teammate@example.org"
-#define CENTS    G_GINT64_CONSTANT (100000000)
-
-/* The extra usage (day B), the code execution charge (day B), the missing
- * output (day C) and the Priority Tier day's missing cost (day E). */
-#define EXTRA_TOKENS   50000
-#define EXTRA_COST     G_GINT64_CONSTANT (7512345678)   /* "75.12345678" cents */
-#define CODE_EXEC_COST G_GINT64_CONSTANT (320000000)    /* "3.2" cents */
-#define MISSING_OUTPUT 1000
-#define MISSING_COST   G_GINT64_CONSTANT (150000000)    /* "1.5" cents */
-#define PRIORITY_COST  G_GINT64_CONSTANT (250000000)    /* "2.5" cents */
+#define TEAMMATE CM_TEST_BILL_TEAMMATE
 
 typedef struct
 {
@@ -48,12 +37,7 @@ typedef struct
   CmPricing   *pricing;
   JsonNode    *expected;
   CmTestAdmin *admin;
-  GPtrArray   *groups;   /* first-party (day, model), UTC */
-  char        *day_a;    /* billed to the cent */
-  char        *day_b;    /* extra billed usage */
-  char        *day_c;    /* fewer billed tokens */
-  char        *day_e;    /* Priority Tier */
-  char        *last_day;
+  CmTestBill  *bill;
 } Fixture;
 
 static JsonObject *
@@ -63,113 +47,6 @@ expected_backend (Fixture    *f,
   JsonObject *root = json_node_get_object (f->expected);
 
   return json_object_get_object_member (json_object_get_object_member (root, "backend"), backend);
-}
-
-static void
-add_cost_item (GString    *json,
-               const char *model,
-               const char *cost_type,
-               const char *token_type,
-               CmMoney     units)
-{
-  g_autofree char *cents = cm_test_cents (units);
-  g_autofree char *model_json = model != NULL ? g_strdup_printf ("\"%s\"", model) : g_strdup ("null");
-  g_autofree char *token_json = token_type != NULL ? g_strdup_printf ("\"%s\"", token_type) : g_strdup ("null");
-
-  if (units == 0)
-    return;
-
-  g_string_append_printf (json, "%s{\"currency\":\"USD\",\"amount\":\"%s\",\"workspace_id\":null,"
-                          "\"description\":\"%s\",\"cost_type\":\"%s\",\"context_window\":%s,"
-                          "\"model\":%s,\"service_tier\":%s,\"token_type\":%s,\"inference_geo\":null}",
-                          json->len > 1 ? "," : "", cents, cost_type, cost_type,
-                          model != NULL ? "\"0-200k\"" : "null", model_json,
-                          model != NULL ? "\"standard\"" : "null", token_json);
-}
-
-static void
-add_usage_item (GString    *json,
-                const char *model,
-                const char *tier,
-                gint64      input,
-                gint64      cw5m,
-                gint64      cw1h,
-                gint64      cr,
-                gint64      output,
-                gint64      web_search)
-{
-  g_string_append_printf (json, "%s{\"account_id\":null,\"api_key_id\":null,\"workspace_id\":null,"
-                          "\"model\":\"%s\",\"service_tier\":\"%s\",\"context_window\":\"0-200k\","
-                          "\"inference_geo\":null,\"speed\":\"standard\",\"uncached_input_tokens\":%"
-                          G_GINT64_FORMAT ",\"cache_creation\":{\"ephemeral_5m_input_tokens\":%" G_GINT64_FORMAT
-                          ",\"ephemeral_1h_input_tokens\":%" G_GINT64_FORMAT "},\"cache_read_input_tokens\":%"
-                          G_GINT64_FORMAT ",\"output_tokens\":%" G_GINT64_FORMAT
-                          ",\"server_tool_use\":{\"web_search_requests\":%" G_GINT64_FORMAT "}}",
-                          json->len > 1 ? "," : "", model, tier, input, cw5m, cw1h, cr, output, web_search);
-}
-
-/* The bill of one day, made from the day's first-party transcripts. */
-static void
-serve_day (Fixture    *f,
-           const char *day)
-{
-  g_autoptr(GString) costs = g_string_new ("[");
-  g_autoptr(GString) usage = g_string_new ("[");
-  const char *records = NULL;
-  CmMoney web_search = 0;
-
-  for (guint i = 0; i < f->groups->len; i++)
-    {
-      const CmGroupRow *g = g_ptr_array_index (f->groups, i);
-      const CmTotals *t = &g->totals;
-      gboolean b = g_str_equal (day, f->day_b);
-      gboolean c = g_str_equal (day, f->day_c);
-      gboolean e = g_str_equal (day, f->day_e);
-      /* The API may name a model by its alias. */
-      const char *model = b && g_str_equal (g->key2, "claude-opus-4-5-20251101") ? "claude-opus-4-5" : g->key2;
-
-      if (!g_str_equal (g->key, day))
-        continue;
-
-      add_cost_item (costs, model, "tokens", "uncached_input_tokens", t->cost_input + (b ? EXTRA_COST : 0));
-      add_cost_item (costs, model, "tokens", "output_tokens", t->cost_output - (c ? MISSING_COST : 0));
-      add_cost_item (costs, model, "tokens", "cache_creation.ephemeral_5m_input_tokens", t->cost_cache_write_5m);
-      add_cost_item (costs, model, "tokens", "cache_creation.ephemeral_1h_input_tokens", t->cost_cache_write_1h);
-      add_cost_item (costs, model, "tokens", "cache_read_input_tokens",
-                     t->cost_cache_read - (e ? PRIORITY_COST : 0));
-      web_search += t->cost_web_search;
-
-      if (e)
-        {
-          /* The same tokens, part of them at Priority Tier. */
-          add_usage_item (usage, model, "standard", t->input, t->cache_write_5m, t->cache_write_1h,
-                          t->cache_read - 1000, t->output, t->web_search);
-          add_usage_item (usage, model, "priority", 0, 0, 0, 1000, 0, 0);
-        }
-      else
-        add_usage_item (usage, model, "standard", t->input + (b ? EXTRA_TOKENS : 0), t->cache_write_5m,
-                        t->cache_write_1h, t->cache_read, t->output - (c ? MISSING_OUTPUT : 0), t->web_search);
-
-      if (b)
-        records = "[{\"actor\":{\"type\":\"user_actor\",\"email_address\":\"" TEAMMATE "\"},"
-                  "\"customer_type\":\"api\",\"terminal_type\":\"iTerm.app\","
-                  "\"core_metrics\":{\"num_sessions\":2,\"lines_of_code\":{\"added\":40,\"removed\":4},"
-                  "\"commits_by_claude_code\":1,\"pull_requests_by_claude_code\":1},"
-                  "\"model_breakdown\":[{\"model\":\"claude-opus-4-5\",\"tokens\":{\"input\":50000,"
-                  "\"output\":0,\"cache_read\":0,\"cache_creation\":0},"
-                  "\"estimated_cost\":{\"currency\":\"USD\",\"amount\":75.12345678}}]},"
-                  "{\"actor\":{\"type\":\"user_actor\",\"email_address\":\"User1@Example.com\"},"
-                  "\"customer_type\":\"api\",\"core_metrics\":{\"num_sessions\":1,"
-                  "\"lines_of_code\":{\"added\":3,\"removed\":2}},\"model_breakdown\":[]}]";
-    }
-
-  if (g_str_equal (day, f->day_b))
-    add_cost_item (costs, NULL, "code_execution", NULL, CODE_EXEC_COST);
-  add_cost_item (costs, NULL, "web_search", NULL, web_search);
-  g_string_append_c (costs, ']');
-  g_string_append_c (usage, ']');
-
-  cm_test_admin_set_day (f->admin, day, costs->str, usage->str, records);
 }
 
 static void
@@ -195,47 +72,6 @@ scan_corpus (Fixture *f)
   g_assert_no_error (error);
 }
 
-/* The first-party days, in order: the ones the bill is made for. */
-static void
-pick_days (Fixture *f)
-{
-  g_autoptr(CmQueryFilter) filter = cm_query_filter_new ();
-  g_autoptr(GPtrArray) days = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-
-  filter->timezone = g_strdup ("UTC");
-  filter->backends_set = TRUE;
-  filter->backends = 1u << CM_BACKEND_ANTHROPIC;
-  f->groups = cm_store_query_groups (f->store, filter, CM_GROUP_DAY, CM_GROUP_MODEL, &error);
-  g_assert_no_error (error);
-
-  for (guint i = 0; i < f->groups->len; i++)
-    {
-      const CmGroupRow *g = g_ptr_array_index (f->groups, i);
-
-      if (days->len == 0 || !g_str_equal (g_ptr_array_index (days, days->len - 1), g->key))
-        g_ptr_array_add (days, g->key);
-    }
-
-  /* The corpus has first-party messages on many days. */
-  g_assert_cmpuint (days->len, >=, 5);
-  f->day_a = g_strdup (g_ptr_array_index (days, 0));
-  f->day_b = g_strdup (g_ptr_array_index (days, 1));
-  f->day_c = g_strdup (g_ptr_array_index (days, 2));
-  f->day_e = g_strdup (g_ptr_array_index (days, 3));
-  f->last_day = g_strdup (g_ptr_array_index (days, days->len - 1));
-}
-
-static gint64
-day_ms (const char *day,
-        int         add_days)
-{
-  g_autofree char *iso = g_strconcat (day, "T00:00:00Z", NULL);
-  g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (iso, NULL);
-
-  return (g_date_time_to_unix (dt) + (gint64) add_days * 86400) * 1000;
-}
-
 static void
 fetch_cb (GObject      *source,
           GAsyncResult *res,
@@ -254,8 +90,6 @@ setup (Fixture       *f,
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(CmAdminClient) client = cm_admin_client_new ();
   g_autoptr(CmAdminFetchResult) result = NULL;
-  g_autoptr(GPtrArray) all_days = NULL;
-  g_autofree char *first = NULL;
 
   f->dir = cm_test_make_tmpdir ("billed");
   db = g_build_filename (f->dir, "costmeter.db", NULL);
@@ -269,20 +103,15 @@ setup (Fixture       *f,
   f->expected = json_node_copy (json_parser_get_root (parser));
 
   scan_corpus (f);
-  pick_days (f);
-
   f->admin = cm_test_admin_new (TEST_KEY);
-  first = g_strdup_printf ("%.8s01", f->day_a);
-  all_days = cm_admin_days (first, f->last_day);
-  for (guint i = 0; i < all_days->len; i++)
-    serve_day (f, g_ptr_array_index (all_days, i));
+  f->bill = cm_test_admin_bill_store (f->admin, f->store);
 
   /* Fetched three days after the last one: every day is final. */
   cm_admin_client_set_base_url (client, cm_test_admin_get_url (f->admin));
   cm_admin_client_set_api_key (client, TEST_KEY);
   cm_admin_client_set_store (client, f->store);
-  cm_admin_client_set_now_ms (client, day_ms (f->last_day, 3));
-  cm_admin_client_fetch_async (client, first, NULL, fetch_cb, &result);
+  cm_admin_client_set_now_ms (client, cm_test_day_ms (f->bill->last, 3));
+  cm_admin_client_fetch_async (client, f->bill->first, NULL, fetch_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_test_message ("%s", result->message);
@@ -294,15 +123,10 @@ teardown (Fixture       *f,
           gconstpointer  data)
 {
   g_clear_pointer (&f->admin, cm_test_admin_free);
-  g_clear_pointer (&f->groups, g_ptr_array_unref);
+  g_clear_pointer (&f->bill, cm_test_bill_free);
   g_clear_object (&f->pricing);
   g_clear_object (&f->store);
   g_clear_pointer (&f->expected, json_node_unref);
-  g_free (f->day_a);
-  g_free (f->day_b);
-  g_free (f->day_c);
-  g_free (f->day_e);
-  g_free (f->last_day);
   cm_test_rm_rf (f->dir);
   g_free (f->dir);
 }
@@ -314,7 +138,7 @@ compare_all (Fixture *f,
   g_autoptr(GError) error = NULL;
   /* Every day of the corpus, Bedrock's and Vertex's too. */
   CmBilledComparison *c = cm_billed_compare (f->store, f->pricing, "2000-01-01", "2099-12-31",
-                                             now_ms > 0 ? now_ms : day_ms (f->last_day, 3), &error);
+                                             now_ms > 0 ? now_ms : cm_test_day_ms (f->bill->last, 3), &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (c);
@@ -336,21 +160,6 @@ find_row (const CmBilledComparison *c,
     }
 
   return NULL;
-}
-
-static const CmGroupRow *
-first_group_of (Fixture    *f,
-                const char *day)
-{
-  for (guint i = 0; i < f->groups->len; i++)
-    {
-      const CmGroupRow *g = g_ptr_array_index (f->groups, i);
-
-      if (g_str_equal (g->key, day))
-        return g;
-    }
-
-  g_assert_not_reached ();
 }
 
 /* The transcript side alone adds up to the corpus's first-party figures,
@@ -411,7 +220,7 @@ test_day_matches (Fixture       *f,
     {
       const CmBilledRow *row = g_ptr_array_index (c->rows, i);
 
-      if (!g_str_equal (row->day, f->day_a))
+      if (!g_str_equal (row->day, f->bill->match))
         continue;
 
       /* Every model and the day's web searches: to the cent and beyond. */
@@ -431,17 +240,17 @@ test_day_extra (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(CmBilledComparison) c = compare_all (f, 0);
-  const CmGroupRow *g = first_group_of (f, f->day_b);
-  const CmBilledRow *row = find_row (c, f->day_b, g->key2);
-  const CmBilledRow *server = find_row (c, f->day_b, NULL);
+  const CmGroupRow *g = cm_test_bill_group (f->bill, f->bill->extra);
+  const CmBilledRow *row = find_row (c, f->bill->extra, g->key2);
+  const CmBilledRow *server = find_row (c, f->bill->extra, NULL);
 
   /* The alias on the bill is the transcripts' model. */
   g_assert_nonnull (row);
   g_assert_cmpint (row->estimated, ==, g->totals.cost - g->totals.cost_web_search);
-  g_assert_cmpint (row->difference, ==, EXTRA_COST);
-  g_assert_cmpint (row->explained, ==, EXTRA_COST);
+  g_assert_cmpint (row->difference, ==, CM_TEST_BILL_EXTRA_COST);
+  g_assert_cmpint (row->explained, ==, CM_TEST_BILL_EXTRA_COST);
   g_assert_cmpuint (row->reasons, ==, CM_BILLED_REASON_OTHER_USAGE);
-  g_assert_cmpint (row->billed_usage.input - row->estimated_usage.input, ==, EXTRA_TOKENS);
+  g_assert_cmpint (row->billed_usage.input - row->estimated_usage.input, ==, CM_TEST_BILL_EXTRA_TOKENS);
   g_assert_cmpfloat (row->token_agreement, <, 1.0);
   g_assert_cmpfloat (row->token_agreement, >, 0.9);
   /* The analytics say whose it was. */
@@ -449,12 +258,12 @@ test_day_extra (Fixture       *f,
   g_assert_nonnull (strstr (row->whose, TEAMMATE));
 
   g_assert_nonnull (server);
-  g_assert_cmpint (server->difference, ==, CODE_EXEC_COST);
+  g_assert_cmpint (server->difference, ==, CM_TEST_BILL_CODE_EXEC_COST);
   g_assert_cmpuint (server->reasons, ==, CM_BILLED_REASON_SERVER_TOOLS);
 
   g_assert_cmpuint (c->others->len, ==, 1);
   g_assert_cmpstr (((CmBilledActor *) g_ptr_array_index (c->others, 0))->actor, ==, TEAMMATE);
-  g_assert_cmpint (((CmBilledActor *) g_ptr_array_index (c->others, 0))->estimated_cost, ==, EXTRA_COST);
+  g_assert_cmpint (((CmBilledActor *) g_ptr_array_index (c->others, 0))->estimated_cost, ==, CM_TEST_BILL_EXTRA_COST);
 }
 
 static void
@@ -462,16 +271,16 @@ test_day_fewer (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(CmBilledComparison) c = compare_all (f, 0);
-  const CmGroupRow *g = first_group_of (f, f->day_c);
-  const CmBilledRow *row = find_row (c, f->day_c, g->key2);
+  const CmGroupRow *g = cm_test_bill_group (f->bill, f->bill->fewer);
+  const CmBilledRow *row = find_row (c, f->bill->fewer, g->key2);
 
-  g_assert_cmpint (row->difference, ==, -MISSING_COST);
+  g_assert_cmpint (row->difference, ==, -CM_TEST_BILL_MISSING_COST);
   g_assert_cmpint (row->explained, ==, 0);
   g_assert_cmpuint (row->reasons, ==, CM_BILLED_REASON_FEWER_TOKENS);
-  g_assert_cmpint (row->estimated_usage.output - row->billed_usage.output, ==, MISSING_OUTPUT);
+  g_assert_cmpint (row->estimated_usage.output - row->billed_usage.output, ==, CM_TEST_BILL_MISSING_OUTPUT);
   g_assert_cmpfloat (row->token_agreement, <, 1.0);
   g_assert_cmpfloat_with_epsilon (cm_billed_row_difference_ratio (row),
-                                  (double) -MISSING_COST / (double) row->estimated, 1e-12);
+                                  (double) -CM_TEST_BILL_MISSING_COST / (double) row->estimated, 1e-12);
 }
 
 static void
@@ -479,23 +288,23 @@ test_totals (Fixture       *f,
              gconstpointer  data)
 {
   g_autoptr(CmBilledComparison) c = compare_all (f, 0);
-  const CmBilledRow *priority = find_row (c, f->day_e, first_group_of (f, f->day_e)->key2);
+  const CmBilledRow *priority = find_row (c, f->bill->priority, cm_test_bill_group (f->bill, f->bill->priority)->key2);
 
   /* Priority Tier: the same tokens, cheaper on the bill: explained. */
   g_assert_cmpuint (priority->reasons, ==, CM_BILLED_REASON_PRIORITY);
-  g_assert_cmpint (priority->difference, ==, -PRIORITY_COST);
+  g_assert_cmpint (priority->difference, ==, -CM_TEST_BILL_PRIORITY_COST);
   g_assert_cmpint (priority->priority_tokens, ==, 1000);
   g_assert_cmpfloat (priority->token_agreement, ==, 1.0);
 
   g_assert_cmpint (c->billed - c->estimated, ==, c->difference);
-  g_assert_cmpint (c->difference, ==, EXTRA_COST + CODE_EXEC_COST - MISSING_COST - PRIORITY_COST);
-  g_assert_cmpint (c->unexplained, ==, -MISSING_COST);
-  g_assert_cmpint (c->by_reason[cm_billed_reason_index (CM_BILLED_REASON_OTHER_USAGE)], ==, EXTRA_COST);
-  g_assert_cmpint (c->by_reason[cm_billed_reason_index (CM_BILLED_REASON_SERVER_TOOLS)], ==, CODE_EXEC_COST);
-  g_assert_cmpint (c->by_reason[cm_billed_reason_index (CM_BILLED_REASON_PRIORITY)], ==, -PRIORITY_COST);
+  g_assert_cmpint (c->difference, ==, CM_TEST_BILL_EXTRA_COST + CM_TEST_BILL_CODE_EXEC_COST - CM_TEST_BILL_MISSING_COST - CM_TEST_BILL_PRIORITY_COST);
+  g_assert_cmpint (c->unexplained, ==, -CM_TEST_BILL_MISSING_COST);
+  g_assert_cmpint (c->by_reason[cm_billed_reason_index (CM_BILLED_REASON_OTHER_USAGE)], ==, CM_TEST_BILL_EXTRA_COST);
+  g_assert_cmpint (c->by_reason[cm_billed_reason_index (CM_BILLED_REASON_SERVER_TOOLS)], ==, CM_TEST_BILL_CODE_EXEC_COST);
+  g_assert_cmpint (c->by_reason[cm_billed_reason_index (CM_BILLED_REASON_PRIORITY)], ==, -CM_TEST_BILL_PRIORITY_COST);
   g_assert_cmpuint (c->n_settling_days, ==, 0);
   g_assert_cmpuint (c->n_unfetched_days, ==, 0);
-  g_assert_cmpint (c->last_fetch_ms, ==, day_ms (f->last_day, 3));
+  g_assert_cmpint (c->last_fetch_ms, ==, cm_test_day_ms (f->bill->last, 3));
 }
 
 /* Before a day is final its gap is "still settling", not unexplained. */
@@ -503,12 +312,12 @@ static void
 test_settling (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(CmBilledComparison) c = compare_all (f, day_ms (f->day_c, 2));
-  const CmBilledRow *row = find_row (c, f->day_c, first_group_of (f, f->day_c)->key2);
-  const CmBilledRow *extra = find_row (c, f->day_b, first_group_of (f, f->day_b)->key2);
+  g_autoptr(CmBilledComparison) c = compare_all (f, cm_test_day_ms (f->bill->fewer, 2));
+  const CmBilledRow *row = find_row (c, f->bill->fewer, cm_test_bill_group (f->bill, f->bill->fewer)->key2);
+  const CmBilledRow *extra = find_row (c, f->bill->extra, cm_test_bill_group (f->bill, f->bill->extra)->key2);
 
   g_assert_cmpuint (row->reasons, ==, CM_BILLED_REASON_SETTLING);
-  g_assert_cmpint (row->explained, ==, -MISSING_COST);
+  g_assert_cmpint (row->explained, ==, -CM_TEST_BILL_MISSING_COST);
   g_assert_cmpint (c->unexplained, ==, 0);
   /* Day B ended more than 48 h before: final. */
   g_assert_cmpuint (extra->reasons, ==, CM_BILLED_REASON_OTHER_USAGE);
@@ -522,7 +331,7 @@ test_unfetched (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CmBilledComparison) c = NULL;
-  const char *one_day[] = { f->day_a, NULL };
+  const char *one_day[] = { f->bill->match, NULL };
 
   /* Forget day A's bill as if it had never been fetched. */
   g_assert_true (cm_store_save_billed (f->store, CM_BILLED_COSTS, one_day, NULL, 0, &error));
@@ -533,14 +342,14 @@ test_unfetched (Fixture       *f,
     {
       const CmBilledRow *row = g_ptr_array_index (c->rows, i);
 
-      if (!g_str_equal (row->day, f->day_a))
+      if (!g_str_equal (row->day, f->bill->match))
         continue;
       g_assert_false (row->fetched);
       g_assert_cmpuint (row->reasons, ==, CM_BILLED_REASON_NOT_FETCHED);
       g_assert_cmpint (row->explained, ==, row->difference);
     }
   g_assert_cmpuint (c->n_unfetched_days, ==, 1);
-  g_assert_cmpint (c->unexplained, ==, -MISSING_COST);
+  g_assert_cmpint (c->unexplained, ==, -CM_TEST_BILL_MISSING_COST);
 }
 
 static void
@@ -578,7 +387,7 @@ test_org_users (Fixture       *f,
   g_assert_nonnull (bob);
   g_assert_cmpuint (bob->sources, ==, CM_ORG_SOURCE_ADMIN_API);
   g_assert_cmpstr (cm_org_source_to_string (bob->sources), ==, "admin-api");
-  g_assert_cmpint (bob->org_cost, ==, EXTRA_COST);
+  g_assert_cmpint (bob->org_cost, ==, CM_TEST_BILL_EXTRA_COST);
   g_assert_cmpint (bob->sessions, ==, 2);
   g_assert_cmpint (bob->lines_added, ==, 40);
   g_assert_cmpint (bob->input, ==, 50000);

@@ -19,21 +19,6 @@
 static CmApplication *app;
 static CmWindow *window;
 
-/* What Tab does: the window moves the focus to the next widget, from the
- * start again past the last. */
-static GtkWidget *
-press_tab (void)
-{
-  if (!gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD))
-    {
-      gtk_window_set_focus (GTK_WINDOW (window), NULL);
-      gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD);
-    }
-  cm_test_window_iterate (5);
-
-  return gtk_root_get_focus (GTK_ROOT (window));
-}
-
 static char *
 describe (GtkWidget *widget)
 {
@@ -67,18 +52,6 @@ region_of (GtkWidget *widget)
   return 2;
 }
 
-/* A screen reader has something to say: a label or a labelling widget.
- * The text of an entry is named by the entry. */
-static gboolean
-has_name (GtkWidget *widget)
-{
-  if (GTK_IS_TEXT (widget) && GTK_IS_EDITABLE (gtk_widget_get_parent (widget)))
-    widget = gtk_widget_get_parent (widget);
-
-  return gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
-         gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
-}
-
 /* A row of a table (a column view's rows are a list view's). */
 static gboolean
 is_table_row (GtkWidget *widget)
@@ -95,7 +68,7 @@ tab_walk (void)
   gtk_window_set_focus (GTK_WINDOW (window), NULL);
   for (guint i = 0; i < 200; i++)
     {
-      GtkWidget *focus = press_tab ();
+      GtkWidget *focus = cm_test_window_press_tab (window);
 
       g_assert_nonnull (focus);
       if (stops->len > 0 && focus == g_ptr_array_index (stops, 0))
@@ -138,7 +111,7 @@ test_tab_walk (void)
 
       g_test_message ("%u: %s", i, text);
       /* Each stop says what it is... */
-      if (!has_name (w))
+      if (!cm_test_window_has_name (w))
         g_error ("Tab stop %u has no accessible name: %s", i, text);
       /* ...in the order of the page: header, filters, view. */
       g_assert_cmpint (region_of (w), >=, region);

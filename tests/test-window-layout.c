@@ -19,44 +19,6 @@
 static CmApplication *app;
 static CmWindow *window;
 
-/* The header of @view's column titled @title (GTK 4.8 has no getter). */
-static GtkWidget *
-find_title (GtkWidget  *widget,
-            const char *title)
-{
-  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkColumnViewTitle") &&
-      cm_test_window_find_label (widget, title))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_title (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-/* @widget is on screen and wholly inside the window. */
-static void
-assert_inside_window (GtkWidget  *widget,
-                      const char *what)
-{
-  graphene_rect_t bounds;
-  int width = gtk_widget_get_width (GTK_WIDGET (window));
-
-  g_assert_nonnull (widget);
-  if (!gtk_widget_get_mapped (widget))
-    g_error ("%s is not shown", what);
-  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (window), &bounds));
-  g_test_message ("%s: x %.0f to %.0f of %d", what, bounds.origin.x, bounds.origin.x + bounds.size.width, width);
-  g_assert_cmpfloat (bounds.origin.x, >=, 0);
-  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, width);
-}
-
 static void
 set_width (int width)
 {
@@ -71,7 +33,7 @@ assert_cost_column (GtkWidget  *table,
 {
   g_autofree char *what = g_strdup_printf ("%s column of %s", title, name);
 
-  assert_inside_window (find_title (table, title), what);
+  cm_test_window_assert_inside (window, cm_test_window_find_title (table, title), what);
 }
 
 /* At 360 px: nothing wider than the window, and every table keeps its
@@ -89,14 +51,15 @@ test_narrow (void)
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 360);
 
   cm_test_window_show_view (app, "overview");
-  assert_inside_window (GTK_WIDGET (cm_overview_page_get_chart (cm_window_get_overview_page (window))), "chart");
-  assert_inside_window (GTK_WIDGET (cm_overview_page_get_card (cm_window_get_overview_page (window),
+  cm_test_window_assert_inside (window, GTK_WIDGET (cm_overview_page_get_chart (cm_window_get_overview_page (window))),
+                                "chart");
+  cm_test_window_assert_inside (window, GTK_WIDGET (cm_overview_page_get_card (cm_window_get_overview_page (window),
                                                                CM_PERIOD_RANGE)), "range card");
   cm_test_window_save_png (GTK_WIDGET (window), "layout-360-overview.png");
 
   /* The chip: its icon rather than a cut label. */
   g_assert_true (cm_ratelimit_chip_get_compact (CM_RATELIMIT_CHIP (chip)));
-  assert_inside_window (cm_ratelimit_chip_get_shown (CM_RATELIMIT_CHIP (chip)), "rate-limit chip");
+  cm_test_window_assert_inside (window, cm_ratelimit_chip_get_shown (CM_RATELIMIT_CHIP (chip)), "rate-limit chip");
 
   cm_test_window_show_view (app, "models");
   assert_cost_column (GTK_WIDGET (cm_window_get_models_page (window)), "Cost", "Models");
@@ -150,7 +113,7 @@ test_default_width (void)
   shown = cm_ratelimit_chip_get_shown (CM_RATELIMIT_CHIP (chip));
   g_assert_true (GTK_IS_LABEL (shown));
   g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (shown))));
-  assert_inside_window (shown, "rate-limit chip");
+  cm_test_window_assert_inside (window, shown, "rate-limit chip");
 
   model = first_cell_label (GTK_WIDGET (cm_window_get_models_page (window)), "claude-");
   g_assert_nonnull (model);

@@ -131,6 +131,7 @@ typedef struct
   GHashTable *sync;          /* cost report: day -> fetched ms */
   GHashTable *local_users;   /* transcript e-mails, case-folded */
   GHashTable *subscription_days; /* days a local user ran on a subscription */
+  GHashTable *usage_days;    /* days the usage report has any row of */
   GPtrArray  *org;           /* CmOrgUsage */
   gint64      now_ms;
 } Build;
@@ -198,9 +199,9 @@ add_usage (Build     *b,
       const CmBilledUsage *u = g_ptr_array_index (usage, i);
       g_autofree char *model = canonical (b, u->model);
       CmBilledRow *row = row_for (b, u->day, model);
-      CmBilledRow *server = row_for (b, u->day, NULL);
       CmUsage add = { u->input, u->output, u->cache_write_5m, u->cache_write_1h, u->cache_read, 0 };
 
+      g_hash_table_add (b->usage_days, u->day);
       row->has_usage = TRUE;
       row->billed_usage.input += add.input;
       row->billed_usage.output += add.output;
@@ -210,8 +211,15 @@ add_usage (Build     *b,
       if (is_priority (u->service_tier))
         row->priority_tokens += usage_tokens (&add);
 
-      server->has_usage = TRUE;
-      server->billed_usage.web_search += u->web_search;
+      /* The day's row of charges that are not per token: only when there
+       * are some. */
+      if (u->web_search > 0)
+        {
+          CmBilledRow *server = row_for (b, u->day, NULL);
+
+          server->has_usage = TRUE;
+          server->billed_usage.web_search += u->web_search;
+        }
     }
 }
 
@@ -224,7 +232,6 @@ add_transcripts (Build     *b,
       const CmGroupRow *g = g_ptr_array_index (groups, i);
       const CmTotals *t = &g->totals;
       CmBilledRow *row = row_for (b, g->key, g->key2);
-      CmBilledRow *server = row_for (b, g->key, NULL);
 
       row->estimated += t->cost - t->cost_web_search;
       row->estimated_usage.input += t->input;
@@ -235,8 +242,13 @@ add_transcripts (Build     *b,
       row->messages += t->messages;
       row->unpriced += t->unpriced;
 
-      server->estimated += t->cost_web_search;
-      server->estimated_usage.web_search += t->web_search;
+      if (t->web_search > 0 || t->cost_web_search != 0)
+        {
+          CmBilledRow *server = row_for (b, g->key, NULL);
+
+          server->estimated += t->cost_web_search;
+          server->estimated_usage.web_search += t->web_search;
+        }
     }
 }
 
@@ -333,6 +345,8 @@ explain (Build       *b,
 
   row->fetched = cm_billed_sync_get (b->sync, row->day) > 0;
   row->difference = d = row->billed - row->estimated;
+  /* A day the usage report has rows of, without this model: none billed. */
+  row->has_usage |= g_hash_table_contains (b->usage_days, row->day);
   if (row->has_usage || transcript_tokens == 0)
     row->token_agreement = agreement (row->has_usage ? billed_tokens : 0, transcript_tokens);
 
@@ -556,7 +570,9 @@ cm_billed_compare (CmStore     *store,
   g_autoptr(GHashTable) sync = NULL;
   g_autoptr(GHashTable) local_users = NULL;
   g_autoptr(GHashTable) subscription_days = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  Build b = { pricing, rows, NULL, NULL, subscription_days, NULL, now_ms > 0 ? now_ms : g_get_real_time () / 1000 };
+  g_autoptr(GHashTable) usage_days = g_hash_table_new (g_str_hash, g_str_equal);
+  Build b = { pricing, rows, NULL, NULL, subscription_days, usage_days, NULL,
+              now_ms > 0 ? now_ms : g_get_real_time () / 1000 };
 
   g_return_val_if_fail (CM_IS_STORE (store), NULL);
 

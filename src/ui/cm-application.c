@@ -13,6 +13,7 @@
 
 #include "cm-application-private.h"
 #include "cm-format.h"
+#include "cm-organization-page.h"
 #include "cm-preferences-window.h"
 #include "cm-ratelimit-chip.h"
 #include "cm-tray.h"
@@ -44,6 +45,8 @@ struct _CmApplication
   CmFilter       *filter;
   CmReport       *report;
   CmRatelimitClient *ratelimit;
+  CmAdminClient  *admin;        /* the Admin API: the bill */
+  CmBilled       *billed;       /* billed versus estimated, for the Billed view */
 
   GCancellable   *cancellable;
   CmFolderWatch  *watch;
@@ -535,6 +538,15 @@ cm_application_startup (GApplication *app)
   cm_ratelimit_client_set_store (self->ratelimit, self->store);
   cm_ratelimit_client_bind_settings (self->ratelimit, self->settings);
   cm_ratelimit_client_reload_key_async (self->ratelimit, self->cancellable, NULL, NULL);
+
+  /* The bill is fetched only while billing-enabled is on, with the Admin
+   * key from the keyring (or ANTHROPIC_ADMIN_API_KEY). */
+  self->admin = cm_admin_client_new ();
+  cm_admin_client_set_store (self->admin, self->store);
+  cm_admin_client_bind_settings (self->admin, self->settings);
+  cm_admin_client_reload_key_async (self->admin, self->cancellable, NULL, NULL);
+  self->billed = cm_billed_new (self->store, self->filter);
+  cm_billed_set_pricing (self->billed, self->pricing);
 }
 
 static void
@@ -551,6 +563,9 @@ cm_application_shutdown (GApplication *app)
 
   G_APPLICATION_CLASS (cm_application_parent_class)->shutdown (app);
 
+  if (self->admin != NULL)
+    cm_admin_client_set_enabled (self->admin, FALSE);
+  g_clear_object (&self->billed);
   g_clear_object (&self->report);
   g_clear_object (&self->filter);
   g_clear_object (&self->scanner);
@@ -675,6 +690,7 @@ pricing_reloaded_cb (CmApplication *self,
 {
   g_set_object (&self->pricing, pricing);
   cm_scanner_set_pricing (self->scanner, pricing);
+  cm_billed_set_pricing (self->billed, pricing);
   cm_application_rescan (self);
 }
 
@@ -692,9 +708,24 @@ preferences_action (GSimpleAction *action,
 
   window = cm_preferences_window_new (self->settings, self->store, self->pricing, self->ratelimit);
   g_signal_connect_object (window, "pricing-reloaded", G_CALLBACK (pricing_reloaded_cb), self, G_CONNECT_SWAPPED);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window),
+                              ADW_PREFERENCES_PAGE (cm_organization_page_new (self->settings, self->admin)));
+  if (param != NULL)
+    adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window), g_variant_get_string (param, NULL));
   gtk_window_set_application (GTK_WINDOW (window), GTK_APPLICATION (self));
   gtk_window_set_transient_for (GTK_WINDOW (window), parent);
   gtk_window_present (GTK_WINDOW (window));
+}
+
+/* Preferences, opened at Organization (the Billed view's "Set Up"). */
+static void
+organization_action (GSimpleAction *action,
+                     GVariant      *param,
+                     gpointer       user_data)
+{
+  g_autoptr(GVariant) page = g_variant_ref_sink (g_variant_new_string ("organization"));
+
+  preferences_action (action, page, user_data);
 }
 
 static void
@@ -740,6 +771,7 @@ static const GActionEntry app_actions[] = {
   { "rescan", rescan_action },
   { "pause-live", NULL, NULL, "false", pause_live_action },
   { "preferences", preferences_action },
+  { "organization", organization_action },
   { "about", about_action },
   { "shortcuts", shortcuts_action },
   { "quit", quit_action },
@@ -771,6 +803,7 @@ cm_application_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
   g_clear_object (&self->ratelimit);
+  g_clear_object (&self->admin);
   g_clear_object (&self->pricing);
   g_clear_object (&self->watch);
   g_clear_pointer (&self->watched_roots, g_strfreev);
@@ -893,6 +926,15 @@ GETTER (CmScanner, scanner)
 GETTER (CmFilter, filter)
 GETTER (CmReport, report)
 GETTER (GSettings, settings)
+GETTER (CmBilled, billed)
+
+CmAdminClient *
+cm_application_get_admin_client (CmApplication *self)
+{
+  g_return_val_if_fail (CM_IS_APPLICATION (self), NULL);
+
+  return self->admin;
+}
 
 #undef GETTER
 

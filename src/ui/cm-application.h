@@ -8,6 +8,8 @@
 
 #include <adwaita.h>
 
+#include "cm-admin-client.h"
+#include "cm-billed.h"
 #include "cm-filter.h"
 #include "cm-pricing.h"
 #include "cm-report.h"
@@ -33,6 +35,10 @@ CmScanner     *cm_application_get_scanner  (CmApplication *self);
 CmFilter      *cm_application_get_filter   (CmApplication *self);
 CmReport      *cm_application_get_report   (CmApplication *self);
 GSettings     *cm_application_get_settings (CmApplication *self);
+/* The Admin API client (fetches the bill while billing-enabled is on) and
+ * billed versus estimated for the Billed view. */
+CmAdminClient *cm_application_get_admin_client (CmApplication *self);
+CmBilled      *cm_application_get_billed   (CmApplication *self);
 /* TRUE while a scan runs (the first one shows progress). */
 gboolean       cm_application_get_scanning (CmApplication *self);
 /* Scan now (again after the running scan when one runs). */

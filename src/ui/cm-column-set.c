@@ -32,6 +32,25 @@ cm_column_set_get_priority (GtkColumnViewColumn *column)
   return GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (column), "cm-priority"));
 }
 
+void
+cm_column_set_narrow_width (GtkColumnViewColumn *column,
+                            int                  width)
+{
+  g_return_if_fail (GTK_IS_COLUMN_VIEW_COLUMN (column));
+  g_return_if_fail (width > 0);
+
+  g_object_set_data (G_OBJECT (column), "cm-narrow", GINT_TO_POINTER (width));
+}
+
+/* How narrow a column of fixed width may become. */
+static int
+narrow_width (GtkColumnViewColumn *column)
+{
+  int width = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (column), "cm-narrow"));
+
+  return width > 0 ? width : NARROW_TEXT;
+}
+
 /* The widest a cell of @kind usually is ("$1,234.56 est.", "999.9K"). */
 static int
 cell_width (CmColumnKind kind)
@@ -109,7 +128,8 @@ cm_column_set_fit (GtkColumnView *view,
     for (guint i = 0; i < n; i++)
       {
         g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
-        int spare = text[i] > NARROW_TEXT ? text[i] - NARROW_TEXT : 0;
+        int narrow = narrow_width (column);
+        int spare = text[i] > narrow ? text[i] - narrow : 0;
 
         if (cm_column_set_get_priority (column) != p)
           continue;
@@ -129,7 +149,8 @@ cm_column_set_fit (GtkColumnView *view,
 
       if (text[i] > 0)
         {
-          int w = MAX (NARROW_TEXT, text[i] - (shrink > 0 ? over * (text[i] - NARROW_TEXT) / shrink : 0));
+          int narrow = narrow_width (column);
+          int w = MAX (narrow, text[i] - (shrink > 0 ? over * MAX (text[i] - narrow, 0) / shrink : 0));
 
           if (gtk_column_view_column_get_fixed_width (column) != w)
             gtk_column_view_column_set_fixed_width (column, w);

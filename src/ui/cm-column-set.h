@@ -18,6 +18,10 @@ G_BEGIN_DECLS
 void  cm_column_set_priority (GtkColumnViewColumn *column,
                               guint                priority);
 guint cm_column_set_get_priority (GtkColumnViewColumn *column);
+/* A column of fixed width narrows down to @width (120 px unless set) when
+ * the columns shown do not fit. */
+void  cm_column_set_narrow_width (GtkColumnViewColumn *column,
+                                  int                  width);
 /* Returns TRUE when the set of columns shown changed. */
 gboolean cm_column_set_fit   (GtkColumnView       *view,
                               int                  width);

@@ -12,9 +12,7 @@
 #include "cm-a11y.h"
 #include "cm-preferences-window.h"
 #include "cm-ui-resources.h"
-#ifdef HAVE_LIBSECRET
-#include "cm-keyring.h"
-#endif
+#include "cm-key-entry.h"
 
 struct _CmPreferencesWindow
 {
@@ -41,7 +39,7 @@ struct _CmPreferencesWindow
   GCancellable         *cancellable;
   GPtrArray            *source_rows;
   char                 *pricing_error;
-  gboolean              key_in_keyring;
+  CmKeyEntry           *key_entry;
 };
 
 G_DEFINE_FINAL_TYPE (CmPreferencesWindow, cm_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -382,127 +380,21 @@ reload_pricing_action (GtkWidget  *widget,
 /* API key                                                             */
 /* ------------------------------------------------------------------ */
 
-#ifdef HAVE_LIBSECRET
+/* The client follows whatever key is now in force. */
 static void
-show_key_source (CmPreferencesWindow *self,
-                 CmKeySource          source,
-                 const char          *error)
+apply_key (gpointer    owner,
+           const char *key)
 {
-  const char *text;
+  CmPreferencesWindow *self = owner;
 
-  switch (source)
-    {
-    case CM_KEY_SOURCE_KEYRING:
-      text = _("Saved in the keyring");
-      break;
-    case CM_KEY_SOURCE_ENVIRONMENT:
-      text = _("From the ANTHROPIC_API_KEY environment variable");
-      break;
-    case CM_KEY_SOURCE_NONE:
-    default:
-      text = _("None: rate limits cannot be probed");
-      break;
-    }
-
-  self->key_in_keyring = source == CM_KEY_SOURCE_KEYRING;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.clear-key", self->key_in_keyring);
-
-  if (error != NULL)
-    {
-      g_autofree char *both = g_strdup_printf ("%s\n%s", text, error);
-
-      adw_action_row_set_subtitle (self->key_status_row, both);
-    }
-  else
-    adw_action_row_set_subtitle (self->key_status_row, text);
-  set_row_error (GTK_WIDGET (self->key_status_row), error != NULL);
-}
-
-static void
-lookup_cb (GObject      *source,
-           GAsyncResult *res,
-           gpointer      user_data)
-{
-  g_autoptr(CmPreferencesWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  CmKeySource key_source = CM_KEY_SOURCE_NONE;
-  char *key;
-
-  key = cm_keyring_lookup_finish (res, &key_source, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      cm_keyring_free_key (key);
-      return;
-    }
-
-  /* The client follows whatever key is now in force. */
   if (self->client != NULL)
     cm_ratelimit_client_set_api_key (self->client, key);
-  cm_keyring_free_key (key);
-
-  show_key_source (self, key_source, error != NULL ? error->message : NULL);
-}
-
-static void
-refresh_key_status (CmPreferencesWindow *self)
-{
-  cm_keyring_lookup_async (self->cancellable, lookup_cb, g_object_ref (self));
-}
-
-static void
-store_key_cb (GObject      *source,
-              GAsyncResult *res,
-              gpointer      user_data)
-{
-  g_autoptr(CmPreferencesWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!cm_keyring_store_finish (res, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      gtk_widget_set_sensitive (GTK_WIDGET (self->key_row), TRUE);
-      show_key_source (self, CM_KEY_SOURCE_NONE, error->message);
-      return;
-    }
-
-  gtk_widget_set_sensitive (GTK_WIDGET (self->key_row), TRUE);
-  gtk_editable_set_text (GTK_EDITABLE (self->key_row), "");
-  toast (self, _("API key saved in the keyring"));
-  refresh_key_status (self);
 }
 
 static void
 key_apply_cb (CmPreferencesWindow *self)
 {
-  g_autofree char *key = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->key_row))));
-
-  if (*key == '\0')
-    return;
-
-  /* The entry is cleared once the keyring has it. */
-  gtk_widget_set_sensitive (GTK_WIDGET (self->key_row), FALSE);
-  cm_keyring_store_async (key, self->cancellable, store_key_cb, g_object_ref (self));
-  memset (key, 0, strlen (key));
-}
-
-static void
-clear_key_cb (GObject      *source,
-              GAsyncResult *res,
-              gpointer      user_data)
-{
-  g_autoptr(CmPreferencesWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!cm_keyring_clear_finish (res, &error))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_key_source (self, CM_KEY_SOURCE_KEYRING, error->message);
-      return;
-    }
-
-  toast (self, _("API key removed from the keyring"));
-  refresh_key_status (self);
+  cm_key_entry_save (self->key_entry);
 }
 
 static void
@@ -510,35 +402,8 @@ clear_key_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
-  CmPreferencesWindow *self = CM_PREFERENCES_WINDOW (widget);
-
-  cm_keyring_clear_async (self->cancellable, clear_key_cb, g_object_ref (self));
+  cm_key_entry_remove (CM_PREFERENCES_WINDOW (widget)->key_entry);
 }
-#else
-static void
-refresh_key_status (CmPreferencesWindow *self)
-{
-  gboolean env = g_getenv ("ANTHROPIC_API_KEY") != NULL;
-
-  gtk_widget_set_sensitive (GTK_WIDGET (self->key_row), FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.clear-key", FALSE);
-  adw_action_row_set_subtitle (self->key_status_row,
-                               env ? _("From the ANTHROPIC_API_KEY environment variable")
-                                   : _("This build has no keyring support: set ANTHROPIC_API_KEY"));
-}
-
-static void
-key_apply_cb (CmPreferencesWindow *self)
-{
-}
-
-static void
-clear_key_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-}
-#endif
 
 /* ------------------------------------------------------------------ */
 /* Probes                                                              */
@@ -675,7 +540,7 @@ cm_preferences_window_constructed (GObject *object)
   bind_settings (self);
   reload_sources (self);
   update_pricing_row (self);
-  refresh_key_status (self);
+  cm_key_entry_refresh (self->key_entry);
 }
 
 static void
@@ -697,6 +562,7 @@ cm_preferences_window_dispose (GObject *object)
   CmPreferencesWindow *self = (CmPreferencesWindow *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->key_entry);
   gtk_widget_dispose_template (GTK_WIDGET (self), CM_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
@@ -860,7 +726,13 @@ cm_preferences_window_init (CmPreferencesWindow *self)
 
   self->cancellable = g_cancellable_new ();
   self->source_rows = g_ptr_array_new ();
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.clear-key", FALSE);
+  self->key_entry = cm_key_entry_new (&(CmKeyEntrySpec) {
+                                        CM_KEY_ENTRY_API_KEY, "ANTHROPIC_API_KEY",
+                                        _("None: rate limits cannot be probed"),
+                                        _("API key saved in the keyring"),
+                                        _("API key removed from the keyring"),
+                                        "prefs.clear-key" },
+                                      GTK_WIDGET (self), self->key_row, self->key_status_row, apply_key);
 }
 
 CmPricing *

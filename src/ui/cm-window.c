@@ -34,6 +34,7 @@ struct _CmWindow
   CmModelsPage         *models_page;
   CmUsersPage          *users_page;
   CmSessionsPage       *sessions_page;
+  CmBilledPage         *billed_page;
 
   GtkFileChooserNative *chooser;
 };
@@ -267,6 +268,8 @@ setup (CmWindow      *self,
   cm_table_page_set_report (cm_models_page_get_table (self->models_page), self->report);
   cm_table_page_set_report (cm_users_page_get_table (self->users_page), self->report);
   cm_table_page_set_report (cm_sessions_page_get_table (self->sessions_page), self->report);
+  cm_billed_page_setup (self->billed_page, cm_application_get_billed (app),
+                        cm_application_get_admin_client (app), settings);
 
   g_signal_connect_object (self->report, "updated", G_CALLBACK (report_updated_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->scanner, "notify::progress", G_CALLBACK (scanner_progress_cb), self,
@@ -309,7 +312,7 @@ cm_window_class_init (CmWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  static const char *views[] = { "overview", "models", "users", "sessions" };
+  static const char *views[] = { "overview", "models", "users", "sessions", "billed" };
 
   object_class->dispose = cm_window_dispose;
 
@@ -318,6 +321,7 @@ cm_window_class_init (CmWindowClass *klass)
   g_type_ensure (CM_TYPE_MODELS_PAGE);
   g_type_ensure (CM_TYPE_USERS_PAGE);
   g_type_ensure (CM_TYPE_SESSIONS_PAGE);
+  g_type_ensure (CM_TYPE_BILLED_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/CostMeter/ui/cm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CmWindow, header_bar);
@@ -335,6 +339,7 @@ cm_window_class_init (CmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CmWindow, models_page);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, users_page);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, sessions_page);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, billed_page);
 
   gtk_widget_class_install_action (widget_class, "win.view", "s", view_action);
   gtk_widget_class_install_action (widget_class, "win.focus-filter", NULL, focus_filter_action);
@@ -422,6 +427,14 @@ cm_window_get_sessions_page (CmWindow *self)
   return self->sessions_page;
 }
 
+CmBilledPage *
+cm_window_get_billed_page (CmWindow *self)
+{
+  g_return_val_if_fail (CM_IS_WINDOW (self), NULL);
+
+  return self->billed_page;
+}
+
 AdwViewStack *
 cm_window_get_view_stack (CmWindow *self)
 {
@@ -494,6 +507,8 @@ cm_window_dup_export (CmWindow        *self,
     return cm_table_page_dup_export (cm_models_page_get_table (self->models_page), format, suggested_name);
   else if (g_strcmp0 (view, "users") == 0)
     return cm_table_page_dup_export (cm_users_page_get_table (self->users_page), format, suggested_name);
+  else if (g_strcmp0 (view, "billed") == 0)
+    return cm_billed_page_dup_export (self->billed_page, format, suggested_name);
   else if (g_strcmp0 (view, "sessions") == 0 && !cm_sessions_page_get_showing_detail (self->sessions_page))
     return cm_table_page_dup_export (cm_sessions_page_get_table (self->sessions_page), format, suggested_name);
   else if (g_strcmp0 (view, "sessions") == 0)

@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "cm-application.h"
+#include "cm-billed-page.h"
 #include "cm-filter-bar.h"
 #include "cm-models-page.h"
 #include "cm-overview-page.h"
@@ -28,8 +29,9 @@ CmOverviewPage *cm_window_get_overview_page  (CmWindow       *self);
 CmModelsPage   *cm_window_get_models_page    (CmWindow       *self);
 CmUsersPage    *cm_window_get_users_page     (CmWindow       *self);
 CmSessionsPage *cm_window_get_sessions_page  (CmWindow       *self);
+CmBilledPage   *cm_window_get_billed_page    (CmWindow       *self);
 AdwViewStack   *cm_window_get_view_stack     (CmWindow       *self);
-/* "overview", "models", "users" or "sessions". */
+/* "overview", "models", "users", "sessions" or "billed". */
 const char     *cm_window_get_view           (CmWindow       *self);
 void            cm_window_set_view           (CmWindow       *self,
                                               const char     *name);
