@@ -4,108 +4,53 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* The price table (data/pricing.json, user override with the same format).
- * All prices are USD per million tokens and must be exact multiples of 1e-4.
- *
- *   {
- *     "version": 1,                       optional; only 1 is understood
- *     "verified": "YYYY-MM-DD",           required in the shipped table
- *     "long_context_threshold": 200000,   prompt tokens; above it (strictly)
- *                                         the whole request uses long_context
- *     "web_search_per_1000": 10,          USD per 1000 web searches
- *     "estimated_backends": ["bedrock", "vertex"],
- *                                         backends priced at list price as a
- *                                         parity estimate (CmCost.estimated)
- *     "models": {
- *       "<canonical id>": {
- *         "input": 3, "output": 15, "cache_write_5m": 3.75,
- *         "cache_write_1h": 6, "cache_read": 0.3,          all required
- *         "long_context": { same five rates },             optional
- *         "backends": {                                     optional
- *           "bedrock": { same five rates, optional long_context }
- *         },
- *         "aliases": ["claude-sonnet-4-5", "anthropic.claude-…-v1:0", …]
- *       }
- *     }
- *   }
- *
- * A "backends" block prices that backend with its own rates, and those dollars
- * are exact (not estimated) even when the backend is in estimated_backends.
- * Ids and aliases are case-insensitive (stored lower-cased); an alias may
- * point to one model only. Unknown keys are ignored so newer tables load.
- *
- * A merged file (the user override) replaces or adds whole models and may set
- * any of the global keys; everything in it is optional. A replaced model keeps
- * its previous aliases when the new entry has no "aliases" member.
- */
+/* The price table: the object, its layers and the model names. The table's
+ * format is described in cm-pricing-table.c, the billing rules in
+ * cm-pricing-bill.c. */
 
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 
-#include <json-glib/json-glib.h>
-
+#include "cm-pricing-private.h"
 #include "cm-pricing-resources.h"
-#include "cm-pricing.h"
 
 #define PRICING_RESOURCE "/com/example/CostMeter/pricing.json"
-/* Prices at or above this many USD per MTok are a typo, not a price. */
-#define PRICE_MAX_USD 1000000
-
-typedef struct
-{
-  gint64 input;
-  gint64 output;
-  gint64 cache_write_5m;
-  gint64 cache_write_1h;
-  gint64 cache_read;
-} Rates;
-
-typedef struct
-{
-  Rates    base;
-  gboolean has_long;
-  Rates    long_context;
-} RateSet;
-
-typedef struct
-{
-  char     *id;
-  RateSet   rates;
-  RateSet  *backends[CM_N_BACKENDS]; /* own prices of a backend, or NULL */
-  GPtrArray *aliases;                /* char*, lower-cased */
-} Model;
-
-struct _CmPricing
-{
-  GObject     parent_instance;
-
-  GHashTable *models;   /* id -> Model (refcounted) */
-  GHashTable *aliases;  /* alias -> id (borrowed from the Model) */
-  char       *verified;
-  char       *override_path;
-  char       *fingerprint;
-  gint64      long_context_threshold;
-  gint64      web_search_per_1000; /* price units (1e-4 USD) per 1000 searches */
-  guint       estimated_mask;      /* 1 << CmBackend */
-};
 
 G_DEFINE_TYPE (CmPricing, cm_pricing, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (cm-pricing-error-quark, cm_pricing_error)
 
+const char *
+cm_price_layer_to_string (CmPriceLayer layer)
+{
+  switch (layer)
+    {
+    case CM_PRICE_LAYER_BUNDLED: return "bundled";
+    case CM_PRICE_LAYER_UPDATED: return "updated";
+    case CM_PRICE_LAYER_USER:    return "user";
+    default:                     return "unknown";
+    }
+}
+
 static void
 model_clear (Model *model)
 {
   g_free (model->id);
+  g_free (model->name);
+  g_free (model->source);
+  g_free (model->verified);
+  g_free (model->layer_date);
+  g_clear_pointer (&model->periods, g_array_unref);
+  g_clear_pointer (&model->speeds, g_array_unref);
+  g_clear_pointer (&model->geos, g_array_unref);
   for (guint i = 0; i < CM_N_BACKENDS; i++)
     g_free (model->backends[i]);
   g_clear_pointer (&model->aliases, g_ptr_array_unref);
 }
 
-static void
-model_unref (gpointer data)
+void
+cm_pricing_model_unref (gpointer data)
 {
   g_rc_box_release_full (data, (GDestroyNotify) model_clear);
 }
@@ -118,6 +63,9 @@ cm_pricing_finalize (GObject *object)
   g_clear_pointer (&self->models, g_hash_table_unref);
   g_clear_pointer (&self->aliases, g_hash_table_unref);
   g_clear_pointer (&self->verified, g_free);
+  g_clear_pointer (&self->update_path, g_free);
+  g_clear_pointer (&self->update_date, g_free);
+  g_clear_pointer (&self->update_source, g_free);
   g_clear_pointer (&self->override_path, g_free);
   g_clear_pointer (&self->fingerprint, g_free);
 
@@ -135,214 +83,10 @@ cm_pricing_class_init (CmPricingClass *klass)
 static void
 cm_pricing_init (CmPricing *self)
 {
-  self->models = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, model_unref);
+  self->models = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, cm_pricing_model_unref);
   self->aliases = g_hash_table_new (g_str_hash, g_str_equal);
   self->long_context_threshold = 200000;
   self->web_search_per_1000 = 10 * CM_PRICE_UNITS_PER_USD;
-}
-
-/* Parsing */
-
-static gboolean
-parse_price (JsonNode    *node,
-             const char  *what,
-             gint64      *out,
-             GError     **error)
-{
-  GType type;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    goto bad;
-
-  type = json_node_get_value_type (node);
-  if (type == G_TYPE_INT64)
-    {
-      gint64 v = json_node_get_int (node);
-
-      if (v < 0 || v >= PRICE_MAX_USD)
-        goto bad;
-      *out = v * CM_PRICE_UNITS_PER_USD;
-      return TRUE;
-    }
-  else if (type == G_TYPE_DOUBLE)
-    {
-      double x = json_node_get_double (node);
-      long long units;
-
-      if (!isfinite (x) || x < 0 || x >= PRICE_MAX_USD)
-        goto bad;
-      /* The JSON text is decimal; 0.08 is not exact in binary, so round to
-       * the unit and insist the text really was a multiple of it. */
-      units = llround (x * CM_PRICE_UNITS_PER_USD);
-      if (fabs (x - (double) units / CM_PRICE_UNITS_PER_USD) > 1e-9)
-        goto bad;
-      *out = units;
-      return TRUE;
-    }
-
-bad:
-  g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-               "“%s” must be a price in USD between 0 and %d with at most 4 decimals",
-               what, PRICE_MAX_USD);
-  return FALSE;
-}
-
-static gboolean
-parse_rates (JsonObject  *obj,
-             const char  *where,
-             Rates       *rates,
-             GError     **error)
-{
-  static const char *names[] = { "input", "output", "cache_write_5m", "cache_write_1h", "cache_read" };
-  gint64 *fields[] = { &rates->input, &rates->output, &rates->cache_write_5m,
-                       &rates->cache_write_1h, &rates->cache_read };
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *what = g_strdup_printf ("%s.%s", where, names[i]);
-
-      if (!json_object_has_member (obj, names[i]))
-        {
-          g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                       "“%s” is missing", what);
-          return FALSE;
-        }
-      if (!parse_price (json_object_get_member (obj, names[i]), what, fields[i], error))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-parse_rate_set (JsonObject  *obj,
-                const char  *where,
-                RateSet     *set,
-                GError     **error)
-{
-  JsonNode *lc;
-
-  if (!parse_rates (obj, where, &set->base, error))
-    return FALSE;
-
-  lc = json_object_get_member (obj, "long_context");
-  set->has_long = FALSE;
-  if (lc != NULL && !JSON_NODE_HOLDS_NULL (lc))
-    {
-      g_autofree char *what = g_strdup_printf ("%s.long_context", where);
-
-      if (!JSON_NODE_HOLDS_OBJECT (lc))
-        {
-          g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                       "“%s” must be an object", what);
-          return FALSE;
-        }
-      if (!parse_rates (json_node_get_object (lc), what, &set->long_context, error))
-        return FALSE;
-      set->has_long = TRUE;
-    }
-
-  return TRUE;
-}
-
-static Model *
-parse_model (const char  *id_raw,
-             JsonNode    *node,
-             GError     **error)
-{
-  g_autofree char *trimmed = g_strstrip (g_strdup (id_raw));
-  g_autofree char *id = g_ascii_strdown (trimmed, -1);
-  Model *model;
-  JsonObject *obj;
-  JsonNode *backends, *aliases;
-
-  if (*id == '\0' || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                   "model “%s” must be an object with a non-empty id", id_raw);
-      return NULL;
-    }
-  obj = json_node_get_object (node);
-
-  model = g_rc_box_new0 (Model);
-  model->id = g_steal_pointer (&id);
-  model->aliases = g_ptr_array_new_with_free_func (g_free);
-
-  if (!parse_rate_set (obj, model->id, &model->rates, error))
-    goto fail;
-
-  backends = json_object_get_member (obj, "backends");
-  if (backends != NULL && !JSON_NODE_HOLDS_NULL (backends))
-    {
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *bnode;
-
-      if (!JSON_NODE_HOLDS_OBJECT (backends))
-        {
-          g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                       "“%s.backends” must be an object", model->id);
-          goto fail;
-        }
-      json_object_iter_init (&iter, json_node_get_object (backends));
-      while (json_object_iter_next (&iter, &name, &bnode))
-        {
-          g_autofree char *where = g_strdup_printf ("%s.backends.%s", model->id, name);
-          CmBackend backend;
-
-          if (!cm_backend_from_string (name, &backend) || backend == CM_BACKEND_UNKNOWN)
-            {
-              g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                           "“%s”: unknown backend (use anthropic, bedrock or vertex)", where);
-              goto fail;
-            }
-          if (!JSON_NODE_HOLDS_OBJECT (bnode))
-            {
-              g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                           "“%s” must be an object", where);
-              goto fail;
-            }
-          g_clear_pointer (&model->backends[backend], g_free);
-          model->backends[backend] = g_new0 (RateSet, 1);
-          if (!parse_rate_set (json_node_get_object (bnode), where, model->backends[backend], error))
-            goto fail;
-        }
-    }
-
-  aliases = json_object_get_member (obj, "aliases");
-  if (aliases != NULL && !JSON_NODE_HOLDS_NULL (aliases))
-    {
-      JsonArray *array;
-
-      if (!JSON_NODE_HOLDS_ARRAY (aliases))
-        {
-          g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                       "“%s.aliases” must be an array of strings", model->id);
-          goto fail;
-        }
-      array = json_node_get_array (aliases);
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *anode = json_array_get_element (array, i);
-          g_autofree char *alias = NULL;
-
-          if (!JSON_NODE_HOLDS_VALUE (anode) || json_node_get_value_type (anode) != G_TYPE_STRING)
-            {
-              g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                           "“%s.aliases” must be an array of strings", model->id);
-              goto fail;
-            }
-          alias = g_strstrip (g_ascii_strdown (json_node_get_string (anode), -1));
-          if (*alias != '\0' && strcmp (alias, model->id) != 0)
-            g_ptr_array_add (model->aliases, g_steal_pointer (&alias));
-        }
-    }
-
-  return model;
-
-fail:
-  model_unref (model);
-  return NULL;
 }
 
 static int
@@ -372,15 +116,65 @@ append_rate_set (GString       *str,
     {
       g_string_append (str, ";long=");
       append_rates (str, &set->long_context);
+      g_string_append_printf (str, ";above=%" G_GINT64_FORMAT ";fast=%d", set->threshold, set->long_fast);
     }
+}
+
+/* Multipliers in the table's order, which is the file's: a reordered file
+ * re-prices once, harmlessly. */
+static void
+append_multipliers (GString    *str,
+                    const char *what,
+                    GArray     *multipliers)
+{
+  for (guint i = 0; multipliers != NULL && i < multipliers->len; i++)
+    {
+      const Multiplier *m = &g_array_index (multipliers, Multiplier, i);
+
+      g_string_append_printf (str, ";%s %s=%" G_GINT64_FORMAT, what, m->value, m->factor);
+    }
+}
+
+static void
+append_model (GString     *str,
+              const Model *model)
+{
+  g_autoptr(GPtrArray) aliases = g_ptr_array_copy (model->aliases, NULL, NULL);
+
+  /* The copy borrows the strings. */
+  g_ptr_array_set_free_func (aliases, NULL);
+
+  g_string_append_printf (str, "model=%s;", model->id);
+  append_rate_set (str, &model->rates);
+  for (guint j = 0; model->periods != NULL && j < model->periods->len; j++)
+    {
+      const Period *p = &g_array_index (model->periods, Period, j);
+
+      g_string_append_printf (str, ";before %" G_GINT64_FORMAT ":", p->until_ms);
+      append_rate_set (str, &p->rates);
+    }
+  append_multipliers (str, "speed", model->speeds);
+  append_multipliers (str, "geo", model->geos);
+  for (CmBackend b = 0; b < CM_N_BACKENDS; b++)
+    {
+      if (model->backends[b] == NULL)
+        continue;
+      g_string_append_printf (str, ";backend %s:", cm_backend_to_string (b));
+      append_rate_set (str, model->backends[b]);
+    }
+  g_ptr_array_sort (aliases, compare_strings);
+  g_string_append (str, ";aliases=");
+  for (guint j = 0; j < aliases->len; j++)
+    g_string_append_printf (str, "%s,", (const char *) g_ptr_array_index (aliases, j));
+  g_string_append_c (str, '\n');
 }
 
 /* One line per model in id order, every field in a fixed order: two tables
  * with the same effective prices hash the same whatever their JSON layout. */
-static void
-update_fingerprint (CmPricing *self)
+void
+cm_pricing_update_fingerprint (CmPricing *self)
 {
-  g_autoptr(GString) str = g_string_new ("costmeter-pricing-1\n");
+  g_autoptr(GString) str = g_string_new ("costmeter-pricing-2\n");
   g_auto(GStrv) ids = cm_pricing_dup_models (self);
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
 
@@ -392,356 +186,19 @@ update_fingerprint (CmPricing *self)
   g_string_append_c (str, '\n');
 
   for (guint i = 0; ids[i] != NULL; i++)
-    {
-      Model *model = g_hash_table_lookup (self->models, ids[i]);
-      g_autoptr(GPtrArray) aliases = g_ptr_array_copy (model->aliases, NULL, NULL);
-
-      /* The copy borrows the strings. */
-      g_ptr_array_set_free_func (aliases, NULL);
-
-      g_string_append_printf (str, "model=%s;", model->id);
-      append_rate_set (str, &model->rates);
-      for (CmBackend b = 0; b < CM_N_BACKENDS; b++)
-        {
-          if (model->backends[b] == NULL)
-            continue;
-          g_string_append_printf (str, ";backend %s:", cm_backend_to_string (b));
-          append_rate_set (str, model->backends[b]);
-        }
-      g_ptr_array_sort (aliases, compare_strings);
-      g_string_append (str, ";aliases=");
-      for (guint j = 0; j < aliases->len; j++)
-        g_string_append_printf (str, "%s,", (const char *) g_ptr_array_index (aliases, j));
-      g_string_append_c (str, '\n');
-    }
+    append_model (str, g_hash_table_lookup (self->models, ids[i]));
 
   g_checksum_update (checksum, (const guchar *) str->str, str->len);
   g_free (self->fingerprint);
   self->fingerprint = g_strdup (g_checksum_get_string (checksum));
 }
 
-/* Builds the alias index of @models; an alias that names a model id or two
- * different models is an error. */
-static GHashTable *
-build_aliases (GHashTable  *models,
-               GError     **error)
-{
-  g_autoptr(GHashTable) aliases = g_hash_table_new (g_str_hash, g_str_equal);
-  GHashTableIter iter;
-  Model *model;
-
-  g_hash_table_iter_init (&iter, models);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &model))
-    {
-      for (guint i = 0; i < model->aliases->len; i++)
-        {
-          const char *alias = g_ptr_array_index (model->aliases, i);
-          const char *other = g_hash_table_lookup (aliases, alias);
-
-          if (g_hash_table_contains (models, alias))
-            {
-              g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                           "alias “%s” of “%s” is itself a model id", alias, model->id);
-              return NULL;
-            }
-          if (other != NULL && strcmp (other, model->id) != 0)
-            {
-              g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                           "alias “%s” names both “%s” and “%s”", alias, other, model->id);
-              return NULL;
-            }
-          g_hash_table_insert (aliases, (gpointer) alias, model->id);
-        }
-    }
-
-  return g_steal_pointer (&aliases);
-}
-
-/* Strictly "YYYY-MM-DD" and a real day. */
 static gboolean
-parse_date (const char *s)
-{
-  guint y, m, d;
-
-  if (strlen (s) != 10 || s[4] != '-' || s[7] != '-')
-    return FALSE;
-  for (guint i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && !g_ascii_isdigit (s[i]))
-      return FALSE;
-  y = g_ascii_strtoull (s, NULL, 10);
-  m = g_ascii_strtoull (s + 5, NULL, 10);
-  d = g_ascii_strtoull (s + 8, NULL, 10);
-
-  return g_date_valid_dmy (d, m, y);
-}
-
-/* The table-wide settings of a price table, read before anything of
- * @self changes. */
-typedef struct
-{
-  const char *verified;   /* borrowed from the JSON; NULL keeps the old date */
-  gint64      threshold;
-  gint64      web;
-  guint       mask;
-} Settings;
-
-static gboolean
-check_required_members (JsonObject  *obj,
-                        GError     **error)
-{
-  static const char *required[] = { "verified", "long_context_threshold", "web_search_per_1000", "models" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (required); i++)
-    if (!json_object_has_member (obj, required[i]))
-      {
-        g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                     "“%s” is missing", required[i]);
-        return FALSE;
-      }
-
-  return TRUE;
-}
-
-static gboolean
-check_version (JsonObject  *obj,
-               GError     **error)
-{
-  JsonNode *node = json_object_get_member (obj, "version");
-
-  if (node != NULL &&
-      (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
-       json_node_get_int (node) != 1))
-    {
-      g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                   "unsupported “version” (only 1 is understood)");
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-parse_verified (JsonObject   *obj,
-                const char  **verified,
-                GError      **error)
-{
-  JsonNode *node = json_object_get_member (obj, "verified");
-
-  if (node != NULL &&
-      (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
-       !parse_date (*verified = json_node_get_string (node))))
-    {
-      g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                   "“verified” must be a date YYYY-MM-DD");
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-parse_threshold (JsonObject  *obj,
-                 gint64      *threshold,
-                 GError     **error)
-{
-  JsonNode *node = json_object_get_member (obj, "long_context_threshold");
-
-  if (node == NULL)
-    return TRUE;
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
-      json_node_get_int (node) <= 0)
-    {
-      g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                   "“long_context_threshold” must be a positive whole number of tokens");
-      return FALSE;
-    }
-  *threshold = json_node_get_int (node);
-
-  return TRUE;
-}
-
-static gboolean
-parse_estimated_backends (JsonObject  *obj,
-                          guint       *mask,
-                          GError     **error)
-{
-  JsonNode *node = json_object_get_member (obj, "estimated_backends");
-  JsonArray *array;
-
-  if (node == NULL)
-    return TRUE;
-
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    goto bad_backends;
-  array = json_node_get_array (node);
-  *mask = 0;
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *el = json_array_get_element (array, i);
-      CmBackend backend;
-
-      if (!JSON_NODE_HOLDS_VALUE (el) || json_node_get_value_type (el) != G_TYPE_STRING ||
-          !cm_backend_from_string (json_node_get_string (el), &backend))
-        goto bad_backends;
-      *mask |= 1u << backend;
-    }
-
-  return TRUE;
-
-bad_backends:
-  g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-               "“estimated_backends” must be an array of backend names");
-  return FALSE;
-}
-
-/* Every member of @obj but "models", checked in the order a user reads
- * them; @settings starts from the table's current values. */
-static gboolean
-parse_settings (JsonObject  *obj,
-                Settings    *settings,
-                GError     **error)
-{
-  JsonNode *node;
-
-  if (!check_version (obj, error) ||
-      !parse_verified (obj, &settings->verified, error) ||
-      !parse_threshold (obj, &settings->threshold, error))
-    return FALSE;
-
-  if ((node = json_object_get_member (obj, "web_search_per_1000")) != NULL &&
-      !parse_price (node, "web_search_per_1000", &settings->web, error))
-    return FALSE;
-
-  return parse_estimated_backends (obj, &settings->mask, error);
-}
-
-/* The new model set shares the unchanged entries with the old one. */
-static GHashTable *
-copy_models (GHashTable *old_models)
-{
-  GHashTable *models = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, model_unref);
-  GHashTableIter iter;
-  Model *model;
-
-  g_hash_table_iter_init (&iter, old_models);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &model))
-    g_hash_table_insert (models, model->id, g_rc_box_acquire (model));
-
-  return models;
-}
-
-/* The entries of "models" in @obj, each replacing or adding a whole model
- * of @models. */
-static gboolean
-merge_models (GHashTable  *models,
-              JsonObject  *obj,
-              GError     **error)
-{
-  JsonNode *node = json_object_get_member (obj, "models");
-  JsonObjectIter iter;
-  const char *id;
-  JsonNode *mnode;
-
-  if (node == NULL)
-    return TRUE;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                   "“models” must be an object");
-      return FALSE;
-    }
-  json_object_iter_init (&iter, json_node_get_object (node));
-  while (json_object_iter_next (&iter, &id, &mnode))
-    {
-      Model *model = parse_model (id, mnode, error);
-      Model *old;
-
-      if (model == NULL)
-        return FALSE;
-      /* Replacing the prices of a model keeps its Bedrock/Vertex names
-       * unless the entry lists aliases of its own. */
-      old = g_hash_table_lookup (models, model->id);
-      if (old != NULL && !json_object_has_member (json_node_get_object (mnode), "aliases"))
-        {
-          for (guint i = 0; i < old->aliases->len; i++)
-            g_ptr_array_add (model->aliases, g_strdup (g_ptr_array_index (old->aliases, i)));
-        }
-      g_hash_table_replace (models, model->id, model);
-    }
-
-  return TRUE;
-}
-
-/* Everything checked: @self takes the new table at once. */
-static void
-commit_table (CmPricing      *self,
-              GHashTable     *models,
-              GHashTable     *aliases,
-              const Settings *settings)
-{
-  g_clear_pointer (&self->aliases, g_hash_table_unref);
-  self->aliases = aliases;
-  g_clear_pointer (&self->models, g_hash_table_unref);
-  self->models = models;
-  if (settings->verified != NULL)
-    {
-      g_free (self->verified);
-      self->verified = g_strdup (settings->verified);
-    }
-  self->long_context_threshold = settings->threshold;
-  self->web_search_per_1000 = settings->web;
-  self->estimated_mask = settings->mask;
-  update_fingerprint (self);
-}
-
-/* Validates everything before changing @self, so a bad file leaves the table
- * as it was. @require_all is set for the base table. */
-static gboolean
-merge_node (CmPricing   *self,
-            JsonNode    *root,
-            gboolean     require_all,
-            GError     **error)
-{
-  JsonObject *obj;
-  g_autoptr(GHashTable) models = NULL;
-  g_autoptr(GHashTable) aliases = NULL;
-  Settings settings = { NULL, self->long_context_threshold, self->web_search_per_1000,
-                        self->estimated_mask };
-
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                   "the price table must be a JSON object");
-      return FALSE;
-    }
-  obj = json_node_get_object (root);
-
-  if (require_all && !check_required_members (obj, error))
-    return FALSE;
-
-  if (!parse_settings (obj, &settings, error))
-    return FALSE;
-
-  models = copy_models (self->models);
-  if (!merge_models (models, obj, error))
-    return FALSE;
-
-  aliases = build_aliases (models, error);
-  if (aliases == NULL)
-    return FALSE;
-
-  commit_table (self, g_steal_pointer (&models), g_steal_pointer (&aliases), &settings);
-
-  return TRUE;
-}
-
-static gboolean
-merge_bytes (CmPricing  *self,
-             GBytes     *json,
-             gboolean    require_all,
-             GError    **error)
+merge_bytes (CmPricing     *self,
+             GBytes        *json,
+             gboolean       require_all,
+             CmPriceLayer   layer,
+             GError       **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   gsize len;
@@ -750,7 +207,7 @@ merge_bytes (CmPricing  *self,
   if (!json_parser_load_from_data (parser, data ? data : "", len, error))
     return FALSE;
 
-  return merge_node (self, json_parser_get_root (parser), require_all, error);
+  return cm_pricing_merge_node (self, json_parser_get_root (parser), require_all, layer, error);
 }
 
 /* Public API */
@@ -765,7 +222,7 @@ cm_pricing_new_from_bytes (GBytes  *json,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   self = g_object_new (CM_TYPE_PRICING, NULL);
-  if (!merge_bytes (self, json, TRUE, error))
+  if (!merge_bytes (self, json, TRUE, CM_PRICE_LAYER_BUNDLED, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -805,6 +262,8 @@ CmPricing *
 cm_pricing_new_default (GError **error)
 {
   g_autoptr(CmPricing) self = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *update = NULL;
   g_autofree char *path = NULL;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -812,6 +271,12 @@ cm_pricing_new_default (GError **error)
   self = cm_pricing_new_builtin (error);
   if (self == NULL)
     return NULL;
+
+  /* The layer was checked when it was fetched: one that does not load now
+   * was damaged since, and the shipped prices serve until the next update. */
+  update = cm_pricing_dup_update_file ();
+  if (!cm_pricing_merge_update_file (self, update, &local_error))
+    g_warning ("%s", local_error->message);
 
   path = cm_pricing_dup_override_file ();
   if (!cm_pricing_merge_file (self, path, error))
@@ -829,23 +294,23 @@ cm_pricing_merge_bytes (CmPricing  *self,
   g_return_val_if_fail (json != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return merge_bytes (self, json, FALSE, error);
+  return merge_bytes (self, json, FALSE, CM_PRICE_LAYER_USER, error);
 }
 
-gboolean
-cm_pricing_merge_file (CmPricing   *self,
-                       const char  *path,
-                       GError     **error)
+/* @path's table as @layer; a missing file is no error. */
+static gboolean
+merge_layer_file (CmPricing     *self,
+                  const char    *path,
+                  CmPriceLayer   layer,
+                  gboolean      *found,
+                  GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
   g_autoptr(GBytes) bytes = NULL;
   gsize len;
 
-  g_return_val_if_fail (CM_IS_PRICING (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
+  *found = FALSE;
   if (!g_file_get_contents (path, &contents, &len, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
@@ -855,17 +320,97 @@ cm_pricing_merge_file (CmPricing   *self,
     }
 
   bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
-  if (!merge_bytes (self, bytes, FALSE, &local_error))
+  if (!merge_bytes (self, bytes, FALSE, layer, &local_error))
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                  "Price table override %s is not valid: ", path);
+                                  layer == CM_PRICE_LAYER_UPDATED
+                                  ? "Updated prices %s are not valid: "
+                                  : "Price table override %s is not valid: ", path);
       return FALSE;
     }
-
-  g_free (self->override_path);
-  self->override_path = g_strdup (path);
+  *found = TRUE;
 
   return TRUE;
+}
+
+gboolean
+cm_pricing_merge_file (CmPricing   *self,
+                       const char  *path,
+                       GError     **error)
+{
+  gboolean found;
+
+  g_return_val_if_fail (CM_IS_PRICING (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!merge_layer_file (self, path, CM_PRICE_LAYER_USER, &found, error))
+    return FALSE;
+  if (found)
+    {
+      g_free (self->override_path);
+      self->override_path = g_strdup (path);
+    }
+
+  return TRUE;
+}
+
+gboolean
+cm_pricing_merge_update_file (CmPricing   *self,
+                              const char  *path,
+                              GError     **error)
+{
+  gboolean found;
+
+  g_return_val_if_fail (CM_IS_PRICING (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!merge_layer_file (self, path, CM_PRICE_LAYER_UPDATED, &found, error))
+    return FALSE;
+  if (found)
+    {
+      g_free (self->update_path);
+      self->update_path = g_strdup (path);
+    }
+
+  return TRUE;
+}
+
+/**
+ * cm_pricing_dup_update_file:
+ *
+ * Where Update Prices keeps the fetched layer:
+ * $XDG_CONFIG_HOME/costmeter/pricing-updated.json.
+ */
+char *
+cm_pricing_dup_update_file (void)
+{
+  return g_build_filename (g_get_user_config_dir (), "costmeter", "pricing-updated.json", NULL);
+}
+
+const char *
+cm_pricing_get_update_path (CmPricing *self)
+{
+  g_return_val_if_fail (CM_IS_PRICING (self), NULL);
+
+  return self->update_path;
+}
+
+const char *
+cm_pricing_get_update_date (CmPricing *self)
+{
+  g_return_val_if_fail (CM_IS_PRICING (self), NULL);
+
+  return self->update_path != NULL ? self->update_date : NULL;
+}
+
+const char *
+cm_pricing_get_update_source (CmPricing *self)
+{
+  g_return_val_if_fail (CM_IS_PRICING (self), NULL);
+
+  return self->update_path != NULL ? self->update_source : NULL;
 }
 
 const char *
@@ -1029,11 +574,9 @@ cm_pricing_dup_models (CmPricing *self)
   return (GStrv) g_ptr_array_free (g_steal_pointer (&ids), FALSE);
 }
 
-/* Pricing */
-
-static Model *
-find_model (CmPricing  *self,
-            const char *canonical)
+Model *
+cm_pricing_find_model (CmPricing  *self,
+                       const char *canonical)
 {
   const char *id;
 
@@ -1044,104 +587,60 @@ find_model (CmPricing  *self,
   return id ? g_hash_table_lookup (self->models, id) : NULL;
 }
 
+void
+cm_model_price_free (CmModelPrice *price)
+{
+  if (price == NULL)
+    return;
+  g_free (price->id);
+  g_free (price->name);
+  g_free (price->layer_date);
+  g_free (price->source);
+  g_free (price);
+}
+
+static gint64
+factor_of (GArray     *multipliers,
+           const char *value)
+{
+  for (guint i = 0; multipliers != NULL && i < multipliers->len; i++)
+    if (strcmp (g_array_index (multipliers, Multiplier, i).value, value) == 0)
+      return g_array_index (multipliers, Multiplier, i).factor;
+
+  return 0;
+}
+
 /**
- * cm_pricing_is_estimated_backend:
+ * cm_pricing_dup_model_price:
  *
- * Whether dollars of @canonical on @backend are a parity estimate: the backend
- * is listed in estimated_backends and the model has no own prices for it.
+ * The current figures of @canonical, and which layer they come from.
  */
-gboolean
-cm_pricing_is_estimated_backend (CmPricing  *self,
-                                 const char *canonical,
-                                 CmBackend   backend)
+CmModelPrice *
+cm_pricing_dup_model_price (CmPricing  *self,
+                            const char *canonical)
 {
   Model *model;
+  CmModelPrice *price;
 
-  g_return_val_if_fail (CM_IS_PRICING (self), FALSE);
+  g_return_val_if_fail (CM_IS_PRICING (self), NULL);
 
-  if (backend >= CM_N_BACKENDS || (self->estimated_mask & (1u << backend)) == 0)
-    return FALSE;
-
-  model = find_model (self, canonical);
-
-  return model == NULL || model->backends[backend] == NULL;
-}
-
-/* Overflow saturates: a count this large is corrupt data, and the maximum
- * makes it stand out instead of wrapping to a plausible figure. */
-static CmMoney
-mul_sat (gint64 tokens,
-         gint64 price)
-{
-  gint64 r;
-
-  if (tokens <= 0 || price <= 0)
-    return 0;
-  if (__builtin_mul_overflow (tokens, price, &r))
-    return G_MAXINT64;
-
-  return r;
-}
-
-static CmMoney
-add_sat (CmMoney a,
-         CmMoney b)
-{
-  CmMoney r;
-
-  if (__builtin_add_overflow (a, b, &r))
-    return G_MAXINT64;
-
-  return r;
-}
-
-gboolean
-cm_pricing_price (CmPricing     *self,
-                  const char    *canonical,
-                  CmBackend      backend,
-                  const CmUsage *usage,
-                  CmCost        *cost)
-{
-  const RateSet *set;
-  const Rates *r;
-  Model *model;
-  gint64 prompt;
-
-  g_return_val_if_fail (CM_IS_PRICING (self), FALSE);
-  g_return_val_if_fail (usage != NULL, FALSE);
-  g_return_val_if_fail (cost != NULL, FALSE);
-
-  memset (cost, 0, sizeof *cost);
-
-  model = find_model (self, canonical);
+  model = cm_pricing_find_model (self, canonical);
   if (model == NULL)
-    return FALSE;
+    return NULL;
 
-  set = &model->rates;
-  if (backend < CM_N_BACKENDS && model->backends[backend] != NULL)
-    set = model->backends[backend];
-  else
-    cost->estimated = backend < CM_N_BACKENDS && (self->estimated_mask & (1u << backend)) != 0;
+  price = g_new0 (CmModelPrice, 1);
+  price->id = g_strdup (model->id);
+  price->name = g_strdup (model->name);
+  price->layer = model->layer;
+  price->layer_date = g_strdup (model->layer_date);
+  price->source = g_strdup (model->source);
+  price->rates = model->rates.base;
+  price->has_long = model->rates.has_long;
+  price->long_rates = model->rates.long_context;
+  price->threshold = model->rates.threshold > 0 ? model->rates.threshold : self->long_context_threshold;
+  price->fast = factor_of (model->speeds, "fast");
+  price->geo_us = factor_of (model->geos, "us");
+  price->n_periods = model->periods != NULL ? model->periods->len : 0;
 
-  prompt = add_sat (add_sat (MAX (usage->input, 0), MAX (usage->cache_write_5m, 0)),
-                    add_sat (MAX (usage->cache_write_1h, 0), MAX (usage->cache_read, 0)));
-  cost->long_context = set->has_long && prompt > self->long_context_threshold;
-  r = cost->long_context ? &set->long_context : &set->base;
-
-  cost->input = mul_sat (usage->input, r->input);
-  cost->output = mul_sat (usage->output, r->output);
-  cost->cache_write_5m = mul_sat (usage->cache_write_5m, r->cache_write_5m);
-  cost->cache_write_1h = mul_sat (usage->cache_write_1h, r->cache_write_1h);
-  cost->cache_read = mul_sat (usage->cache_read, r->cache_read);
-  /* price units per 1000 searches -> CmMoney per search:
-   * x * (1e10 / 1e4) / 1000 = x * 1e6 / 1000. */
-  cost->web_search = mul_sat (usage->web_search,
-                              mul_sat (self->web_search_per_1000,
-                                       CM_MONEY_PER_USD / CM_PRICE_UNITS_PER_USD / 1000));
-
-  cost->total = add_sat (add_sat (add_sat (cost->input, cost->output),
-                                  add_sat (cost->cache_write_5m, cost->cache_write_1h)),
-                         add_sat (cost->cache_read, cost->web_search));
-
-  return TRUE;
+  return price;
 }
