@@ -94,6 +94,8 @@ typedef struct
   char     *project;   /* sessions */
   char     *user;
   char     *models;
+  char     *speed;         /* rows of a model: "standard" or the usage.speed */
+  char     *inference_geo; /* messages: usage.inference_geo, "" for standard */
   gint64    start_ms;
   gint64    end_ms;
   CmTotals  totals;
@@ -107,6 +109,8 @@ row_free (Row *row)
   g_free (row->project);
   g_free (row->user);
   g_free (row->models);
+  g_free (row->speed);
+  g_free (row->inference_geo);
   g_free (row);
 }
 
@@ -186,6 +190,8 @@ print_json (GPtrArray      *rows,
       add_string_member (b, "project", row->project);
       add_string_member (b, "user", row->user);
       add_string_member (b, "models", row->models);
+      add_string_member (b, "speed", row->speed);
+      add_string_member (b, "inference_geo", row->inference_geo);
       if (row->start_ms > 0)
         {
           g_autofree char *start = iso_time (row->start_ms);
@@ -252,6 +258,10 @@ print_csv (GPtrArray *rows,
            gboolean   sessions)
 {
   g_autoptr(GString) line = g_string_new (NULL);
+  /* Rows of models (and messages) say their speed, in the last columns so
+   * that the others keep their places. */
+  gboolean speeds = rows->len > 0 && ((Row *) g_ptr_array_index (rows, 0))->speed != NULL;
+  gboolean geos = rows->len > 0 && ((Row *) g_ptr_array_index (rows, 0))->inference_geo != NULL;
 
   csv_field (line, "key");
   if (breakdown)
@@ -268,6 +278,10 @@ print_csv (GPtrArray *rows,
                                             "cache_read", "web_search", "messages", "cost_usd",
                                             "estimated", "unpriced", NULL }; *h; h++)
     csv_field (line, *h);
+  if (speeds)
+    csv_field (line, "speed");
+  if (geos)
+    csv_field (line, "inference_geo");
   puts (line->str);
 
   for (guint i = 0; i < rows->len; i++)
@@ -300,6 +314,10 @@ print_csv (GPtrArray *rows,
       csv_field (line, cost);
       csv_field (line, row->totals.estimated > 0 ? "true" : "false");
       csv_int (line, row->totals.unpriced);
+      if (speeds)
+        csv_field (line, row->speed);
+      if (geos)
+        csv_field (line, row->inference_geo);
       puts (line->str);
     }
 }
@@ -320,6 +338,17 @@ human_int (gint64 v)
     }
 
   return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* "claude-opus-5 · fast" for a model's fast row, as the window shows it. */
+static char *
+with_speed (const char *model,
+            const char *speed)
+{
+  if (speed == NULL || g_str_equal (speed, "standard"))
+    return g_strdup (model);
+
+  return g_strdup_printf ("%s · %s", model, speed);
 }
 
 static void
@@ -350,9 +379,10 @@ print_table (GPtrArray      *rows,
           else if (r == rows->len + 1 && c == 0)
             cell = g_strdup ("Total");
           else if (c == 0)
-            cell = g_strdup (row->key);
+            cell = with_speed (row->key, row->model == NULL ? row->speed : NULL);
           else if (c == 1)
-            cell = g_strdup (row != NULL && row->model != NULL ? row->model : "");
+            cell = with_speed (row != NULL && row->model != NULL ? row->model : "",
+                               row != NULL && row->model != NULL ? row->speed : NULL);
           else if (c == 9)
             {
               g_autofree char *usd = cm_money_format_usd (t->cost, 2);
@@ -775,6 +805,9 @@ cmd_report (Options *o,
 
         row->key = g_strdup (g->key);
         row->model = g_strdup (g->key2);
+        /* A model's fast requests are a row of their own. */
+        if (group == CM_GROUP_MODEL || o->breakdown)
+          row->speed = g_strdup (g->speed != NULL ? g->speed : "standard");
         row->totals = g->totals;
         cm_totals_add (&totals, &g->totals);
         g_ptr_array_add (rows, row);
@@ -817,6 +850,8 @@ cmd_messages (Options *o,
 
       row->key = iso_time (m->timestamp_ms);
       row->model = g_strdup (m->model);
+      row->speed = g_strdup (m->speed != NULL ? m->speed : "standard");
+      row->inference_geo = g_strdup (m->inference_geo != NULL ? m->inference_geo : "");
       cm_totals_from_message (t, m);
       cm_totals_add (&totals, t);
       g_ptr_array_add (rows, row);

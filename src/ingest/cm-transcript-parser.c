@@ -188,6 +188,8 @@ typedef struct
   gint64   values[7];
   guint    bad;            /* one bit per field: a later duplicate can mend it */
   gboolean has_breakdown;
+  Slice    speed;          /* the billing modes: strings, kept as written */
+  Slice    geo;
 } UsageFields;
 
 enum { U_INPUT, U_OUTPUT, U_CACHE_CREATION, U_CACHE_READ, U_5M, U_1H, U_WEB };
@@ -738,6 +740,10 @@ usage_member (Lexer      *lx,
     return take_token (lx, depth, u, U_CACHE_CREATION);
   if (KEY_IS ("cache_read_input_tokens"))
     return take_token (lx, depth, u, U_CACHE_READ);
+  if (KEY_IS ("speed"))
+    return take_string (lx, depth, &u->speed);
+  if (KEY_IS ("inference_geo"))
+    return take_string (lx, depth, &u->geo);
 
   /* A later duplicate object replaces an earlier one whole. */
   if (KEY_IS ("cache_creation"))
@@ -934,6 +940,27 @@ slice_equals (const Slice *s,
   return equal;
 }
 
+/* A billing mode's value, lower-cased; one longer than any real value is
+ * kept as "(invalid)", which no price table knows: the message is unpriced. */
+static char *
+mode_dup (const Slice *s)
+{
+  char *value = slice_dup (s);
+  char *lower;
+
+  if (value == NULL)
+    return NULL;
+  if (strlen (value) > 32)
+    {
+      g_free (value);
+      return g_strdup ("(invalid)");
+    }
+  lower = g_ascii_strdown (value, -1);
+  g_free (value);
+
+  return lower;
+}
+
 /* Shared by both parsers once the fields are known. */
 static CmParseResult
 finish_record (const LineFields *lf,
@@ -970,6 +997,8 @@ finish_record (const LineFields *lf,
   record->session_id = slice_dup (lf->session_id.set ? &lf->session_id : &outer->session_id);
   record->cwd = slice_dup (lf->cwd.set ? &lf->cwd : &outer->cwd);
   record->model_raw = slice_dup (&lf->model);
+  record->speed = mode_dup (&lf->usage.speed);
+  record->inference_geo = mode_dup (&lf->usage.geo);
   record->is_sidechain = lf->is_sidechain;
   record->has_cache_breakdown = lf->usage.has_breakdown;
   record->usage.input = lf->usage.values[U_INPUT];
@@ -1404,6 +1433,8 @@ ref_fields (JsonObject *line,
       ref_token (cc, "ephemeral_5m_input_tokens", &lf->usage, U_5M);
       ref_token (cc, "ephemeral_1h_input_tokens", &lf->usage, U_1H);
       ref_token (st, "web_search_requests", &lf->usage, U_WEB);
+      ref_string (usage, "speed", &lf->usage.speed);
+      ref_string (usage, "inference_geo", &lf->usage.geo);
     }
 }
 

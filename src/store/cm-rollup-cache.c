@@ -36,6 +36,7 @@ typedef struct
   guint32  model;     /* index in models */
   guint8   backend;
   guint8   wide;
+  guint8   speed;     /* index in speeds; 0: standard */
   guint32  first_ms;  /* after ts */
   guint32  last_ms;
   SLICE_COUNTS (DECLARE_COUNT)
@@ -55,6 +56,7 @@ typedef struct
   GArray     *slices;
   GArray     *wide;       /* CmTotals of slices too large for their fields */
   GPtrArray  *models;
+  GPtrArray  *speeds;     /* [0] "": standard */
   GPtrArray  *projects;   /* [0] NULL */
   GPtrArray  *sessions;   /* [0] NULL */
   guint32    *by_session; /* with sessions: slice indices, a session's together */
@@ -89,6 +91,7 @@ snapshot_free (Snapshot *snap)
   g_array_unref (snap->slices);
   g_array_unref (snap->wide);
   g_ptr_array_unref (snap->models);
+  g_ptr_array_unref (snap->speeds);
   g_ptr_array_unref (snap->projects);
   g_ptr_array_unref (snap->sessions);
   g_free (snap->by_session);
@@ -115,6 +118,7 @@ typedef struct
 {
   Snapshot   *snap;
   GHashTable *model_index;    /* id -> index + 1 */
+  GHashTable *speed_index;
   GHashTable *project_index;
   GHashTable *session_index;
   gboolean    sessions;
@@ -206,6 +210,8 @@ add_slice_cb (const CmSlice *in,
   memset (&slice, 0, sizeof slice);
   slice.ts = in->ts;
   slice.model = intern (loader->model_index, snap->models, in->model != NULL ? in->model : "");
+  /* A handful of speeds at most; past 255 they share the last. */
+  slice.speed = MIN (intern (loader->speed_index, snap->speeds, in->speed != NULL ? in->speed : ""), 255);
   slice.backend = in->backend;
   slice.user = in->user_id > 0 && in->user_id <= G_MAXUINT32 ? (guint32) in->user_id : 0;
   slice.project = in->project != NULL ? intern (loader->project_index, snap->projects, in->project) : 0;
@@ -249,6 +255,7 @@ load (CmRollupCache  *self,
   snap->slices = g_array_sized_new (FALSE, FALSE, sizeof (Slice), cm_store_guess_slices (self->store, self->sessions));
   snap->wide = g_array_new (FALSE, FALSE, sizeof (CmTotals));
   snap->models = g_ptr_array_new_with_free_func (ref_string_release);
+  snap->speeds = g_ptr_array_new_with_free_func (ref_string_release);
   snap->projects = g_ptr_array_new_with_free_func (ref_string_release);
   snap->sessions = g_ptr_array_new_with_free_func (ref_string_release);
   snap->emails = g_hash_table_new_full (NULL, NULL, NULL, g_free);
@@ -256,6 +263,8 @@ load (CmRollupCache  *self,
   g_ptr_array_add (snap->sessions, NULL);
 
   loader.model_index = g_hash_table_new (g_str_hash, g_str_equal);
+  loader.speed_index = g_hash_table_new (g_str_hash, g_str_equal);
+  intern (loader.speed_index, snap->speeds, "");
   loader.project_index = g_hash_table_new (g_str_hash, g_str_equal);
   loader.session_index = g_hash_table_new (g_str_hash, g_str_equal);
   loader.sessions = self->sessions;
@@ -267,6 +276,7 @@ load (CmRollupCache  *self,
     ok = cm_store_read_rollup (self->store, snap->emails, add_slice_cb, &loader, error);
 
   g_hash_table_unref (loader.model_index);
+  g_hash_table_unref (loader.speed_index);
   g_hash_table_unref (loader.project_index);
   g_hash_table_unref (loader.session_index);
 
@@ -474,6 +484,9 @@ typedef struct
   Acc        *last;     /* consecutive slices often share a group */
 } Group;
 
+/* A model key is its index with its speed's in the top byte. */
+#define MODEL_PART(x) ((x) & 0xffffffu)
+
 static gint32
 key_part (Matcher     *m,
           const Slice *s,
@@ -484,7 +497,7 @@ key_part (Matcher     *m,
     case CM_GROUP_DAY:     return (gint32) cm_zone_cursor_day (&m->zone, s->ts);
     case CM_GROUP_MONTH:   return (gint32) cm_day_number_month (cm_zone_cursor_day (&m->zone, s->ts));
     case CM_GROUP_SESSION: return (gint32) s->session;
-    case CM_GROUP_MODEL:   return (gint32) s->model;
+    case CM_GROUP_MODEL:   return (gint32) (MODEL_PART (s->model) | (guint32) s->speed << 24);
     case CM_GROUP_BACKEND: return (gint32) s->backend;
     case CM_GROUP_USER:    return (gint32) s->user;
     case CM_GROUP_PROJECT: return (gint32) s->project;
@@ -513,7 +526,7 @@ key_string (const Snapshot *snap,
       return g_strdup (str != NULL ? str : "");
 
     case CM_GROUP_MODEL:
-      return g_strdup (g_ptr_array_index (snap->models, (guint32) part));
+      return g_strdup (g_ptr_array_index (snap->models, MODEL_PART ((guint32) part)));
 
     case CM_GROUP_BACKEND:
       return g_strdup (cm_backend_to_string (part));
@@ -571,8 +584,14 @@ group_rows (Group          *group,
     {
       CmGroupRow *row = g_new0 (CmGroupRow, 1);
 
-      row->key = key_string (snap, group->grouping.primary, (gint32) (acc->key >> 32));
-      row->key2 = key_string (snap, group->grouping.secondary, (gint32) (acc->key & 0xffffffffu));
+      guint32 primary = (guint32) (acc->key >> 32), secondary = (guint32) (acc->key & 0xffffffffu);
+      guint32 speed = group->grouping.primary == CM_GROUP_MODEL ? primary >> 24
+                      : group->grouping.secondary == CM_GROUP_MODEL ? secondary >> 24 : 0;
+
+      row->key = key_string (snap, group->grouping.primary, (gint32) primary);
+      row->key2 = key_string (snap, group->grouping.secondary, (gint32) secondary);
+      if (speed > 0)
+        row->speed = g_strdup (g_ptr_array_index (snap->speeds, speed));
       row->totals = acc->totals;
       g_ptr_array_add (rows, row);
     }

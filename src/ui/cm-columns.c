@@ -66,6 +66,7 @@ cm_columns_format (GObject      *item,
   switch (kind)
     {
     case CM_COLUMN_TEXT:
+    case CM_COLUMN_TAGGED:
       {
         g_autofree char *text = NULL;
 
@@ -194,6 +195,22 @@ cost_new (GtkWidget *label)
   return box;
 }
 
+/* The text, and a tag beside it (a message's "fast"), hidden when empty. */
+static GtkWidget *
+tagged_new (GtkWidget *label)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  GtkWidget *tag = gtk_label_new (NULL);
+
+  gtk_widget_add_css_class (tag, "mode-tag");
+  gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (tag, FALSE);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), tag);
+
+  return box;
+}
+
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *list_item,
@@ -201,7 +218,8 @@ setup_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *label = gtk_label_new (NULL);
   GtkWidget *box, *badge;
-  gboolean numeric = cd->kind != CM_COLUMN_TEXT && cd->kind != CM_COLUMN_BACKEND;
+  gboolean numeric = cd->kind != CM_COLUMN_TEXT && cd->kind != CM_COLUMN_BACKEND &&
+                     cd->kind != CM_COLUMN_TAGGED;
 
   gtk_label_set_xalign (GTK_LABEL (label), numeric ? 1.0 : 0.0);
   gtk_label_set_ellipsize (GTK_LABEL (label), numeric ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END);
@@ -217,6 +235,12 @@ setup_cb (GtkSignalListItemFactory *factory,
   if (cd->kind == CM_COLUMN_COUNT_COST)
     {
       gtk_list_item_set_child (list_item, count_cost_new (label));
+      return;
+    }
+
+  if (cd->kind == CM_COLUMN_TAGGED)
+    {
+      gtk_list_item_set_child (list_item, tagged_new (label));
       return;
     }
 
@@ -242,6 +266,26 @@ setup_cb (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (box), cd->kind == CM_COLUMN_COST ? cost_new (label) : label);
   gtk_box_append (GTK_BOX (box), badge);
   gtk_list_item_set_child (list_item, box);
+}
+
+static void
+render_tag (GtkWidget  *tag,
+            GObject    *item,
+            const char *text)
+{
+  g_autofree char *mode = NULL;
+
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (item), "mode") != NULL)
+    g_object_get (item, "mode", &mode, NULL);
+  gtk_label_set_text (GTK_LABEL (tag), mode != NULL ? mode : "");
+  gtk_widget_set_visible (tag, mode != NULL && *mode != '\0');
+  if (mode != NULL && *mode != '\0')
+    {
+      g_autofree char *whole = g_strdup_printf ("%s, %s", text, mode);
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (tag)),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, whole, -1);
+    }
 }
 
 /* Tooltip and screen readers get count and cost in one sentence. */
@@ -301,7 +345,8 @@ render (GtkListItem *list_item,
         ColumnData  *cd)
 {
   GtkWidget *child = gtk_list_item_get_child (list_item);
-  gboolean boxed = is_money (cd->kind) || cd->kind == CM_COLUMN_COUNT_COST;
+  gboolean boxed = is_money (cd->kind) || cd->kind == CM_COLUMN_COUNT_COST ||
+                   cd->kind == CM_COLUMN_TAGGED;
   /* For a cost, the box of the amount and the unpriced note. */
   GtkWidget *label = boxed ? gtk_widget_get_first_child (child) : child;
   GObject *item = gtk_list_item_get_item (list_item);
@@ -325,6 +370,8 @@ render (GtkListItem *list_item,
     }
   else if (cd->kind == CM_COLUMN_COUNT_COST)
     bind_cost (child, gtk_widget_get_next_sibling (label), item, cd, text);
+  else if (cd->kind == CM_COLUMN_TAGGED)
+    render_tag (gtk_widget_get_next_sibling (label), item, text);
 }
 
 static void
@@ -394,7 +441,7 @@ cm_columns_add (GtkColumnView *view,
 
   /* Text columns start wide enough for a model id or a project path; the
    * user can resize them. */
-  if (kind == CM_COLUMN_TEXT)
+  if (kind == CM_COLUMN_TEXT || kind == CM_COLUMN_TAGGED)
     {
       gtk_column_view_column_set_expand (column, TRUE);
       gtk_column_view_column_set_fixed_width (column, 200);
@@ -407,7 +454,7 @@ cm_columns_add (GtkColumnView *view,
       GtkExpression *expr = gtk_property_expression_new (item_type, NULL, property);
       GtkSorter *sorter;
 
-      if (kind == CM_COLUMN_TEXT || kind == CM_COLUMN_BACKEND)
+      if (kind == CM_COLUMN_TEXT || kind == CM_COLUMN_BACKEND || kind == CM_COLUMN_TAGGED)
         sorter = GTK_SORTER (gtk_string_sorter_new (g_steal_pointer (&expr)));
       else if ((sorter = GTK_SORTER (cm_field_sorter_new (item_type, property))) != NULL)
         /* Big numbers first: the first click on a figure ranks. */

@@ -22,6 +22,7 @@ typedef enum
   CM_COLUMN_TIME,      /* gint64 Unix ms */
   CM_COLUMN_DURATION,  /* gint64 ms */
   CM_COLUMN_COUNT_COST, /* gint64 count, its "cost-<property>" dimmed below */
+  CM_COLUMN_TAGGED,    /* string property, with the item's "mode" as a tag beside it */
 } CmColumnKind;
 
 /* Adds a column showing @property of each row with a matching sorter (when

@@ -29,6 +29,8 @@ static const CmExportColumn export_columns[] = {
   { "cache_hit_ratio", "cache-hit-ratio", CM_EXPORT_RATIO },
   CM_EXPORT_COST,
   { "share", "share", CM_EXPORT_RATIO },
+  /* Added last, so the columns before keep their places. */
+  { "speed", "speed", CM_EXPORT_TEXT },
 };
 
 static void
@@ -52,7 +54,8 @@ cm_models_page_init (CmModelsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   view = cm_table_page_get_view (self->table);
 
-  cm_columns_add (view, type, _("Model"), "key", CM_COLUMN_TEXT, TRUE);
+  /* A model's fast requests are a row of their own: "claude-opus-5 · fast". */
+  cm_columns_add (view, type, _("Model"), "label", CM_COLUMN_TEXT, TRUE);
   cm_columns_add (view, type, _("Backend"), "key2", CM_COLUMN_BACKEND, TRUE);
   /* What it cost comes first: the token columns do not fit a narrow window. */
   cost = cm_columns_add (view, type, _("Cost"), "cost", CM_COLUMN_COST, TRUE);

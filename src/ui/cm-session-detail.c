@@ -54,6 +54,9 @@ static const CmExportColumn export_columns[] = {
   { "estimated", "has-estimate", CM_EXPORT_BOOLEAN },
   { "priced", "priced", CM_EXPORT_BOOLEAN },
   { "cache_hit_ratio", "cache-hit-ratio", CM_EXPORT_RATIO },
+  /* Added last, so the columns before keep their places. */
+  { "speed", "speed", CM_EXPORT_TEXT },
+  { "inference_geo", "inference-geo", CM_EXPORT_TEXT },
 };
 
 static void
@@ -123,7 +126,8 @@ cm_session_detail_init (CmSessionDetail *self)
   cm_columns_add (view, type, _("Time"), "time-ms", CM_COLUMN_TIME, TRUE);
   /* Narrow, and given what the figures leave (the full id is in the
    * tooltip): big token counts still fit. */
-  gtk_column_view_column_set_fixed_width (cm_columns_add (view, type, _("Model"), "model", CM_COLUMN_TEXT, TRUE),
+  /* A fast or US-only request carries a tag ("fast") beside its model. */
+  gtk_column_view_column_set_fixed_width (cm_columns_add (view, type, _("Model"), "model", CM_COLUMN_TAGGED, TRUE),
                                           120);
   cm_columns_add (view, type, _("Input"), "input", CM_COLUMN_COUNT_COST, TRUE);
   cm_columns_add (view, type, _("Output"), "output", CM_COLUMN_COUNT_COST, TRUE);
