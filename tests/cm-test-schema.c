@@ -37,16 +37,16 @@ static const char revert_sql[] =
   " INSERT INTO s2 SELECT session_id, ts, model, backend, user_id, project, " ROLLUP_SUMS_SQL
   " FROM session_rollup GROUP BY 1, 2, 3, 4, 5, 6;"
   " DROP TABLE session_rollup; ALTER TABLE s2 RENAME TO session_rollup;"
-  " PRAGMA user_version = 2";
+  " PRAGMA user_version = 3";
 
 void
-cm_test_revert_to_schema_2 (const char *db_path)
+cm_test_revert_billing_modes (const char *db_path)
 {
   sqlite3 *db = NULL;
   char *message = NULL;
 
   g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
   if (sqlite3_exec (db, revert_sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("revert to schema 2: %s", message);
+    g_error ("revert the billing modes: %s", message);
   sqlite3_close (db);
 }

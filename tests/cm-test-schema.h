@@ -10,9 +10,9 @@
 
 G_BEGIN_DECLS
 
-/* Turns the closed database at @db_path back into its schema 2 form: the
- * messages without their billing modes, the rollups without the speed
- * (summed over it), no triggers (each later step makes its own). */
-void cm_test_revert_to_schema_2 (const char *db_path);
+/* Turns the closed database at @db_path back into its schema 3 form (before
+ * the billing modes): the messages without them, the rollups without the
+ * speed (summed over it), no triggers (each later step makes its own). */
+void cm_test_revert_billing_modes (const char *db_path);
 
 G_END_DECLS

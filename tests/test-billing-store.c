@@ -209,7 +209,7 @@ test_reprice (Fixture       *f,
   assert_model_rows (f, 3 * OPUS_STANDARD);
 }
 
-/* A database of schema 2 knew no speed: opening it reads every file once
+/* A database of schema 3 knew no speed: opening it reads every file once
  * more, and the fast line is fast again, counted once. */
 static void
 test_migrate_reads_again (Fixture       *f,
@@ -219,7 +219,7 @@ test_migrate_reads_again (Fixture       *f,
 
   scan (f);
   close_store (f);
-  cm_test_revert_to_schema_2 (f->db_path);
+  cm_test_revert_billing_modes (f->db_path);
 
   f->store = cm_store_open (f->db_path, &error);
   g_assert_no_error (error);

@@ -404,7 +404,7 @@ test_migrate_session_rollup (Fixture       *f,
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_finalize_object (f->store);
-  cm_test_revert_to_schema_2 (f->db_path);
+  cm_test_revert_billing_modes (f->db_path);
   g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "DROP TABLE session_rollup; PRAGMA user_version = 1",
                                  NULL, NULL, NULL),

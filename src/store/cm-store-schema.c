@@ -10,7 +10,7 @@
 
 #include "cm-store-private.h"
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 /* The rollup row a message counts in; NULL user and project become 0 and ''
  * so that the unique key holds. */
@@ -18,7 +18,7 @@
   " ts = " R ".ts - " R ".ts % 900000 AND model = " R ".model" X " AND backend = " R ".backend" \
   " AND user_id = ifnull (" R ".user_id, 0) AND project = ifnull (" R ".project, '')"
 #define ROLLUP_KEY(R) ROLLUP_KEY_WITH (R, "")
-/* From schema 3 the speed is part of the key: fast mode is its own row. */
+/* From schema 4 the speed is part of the key: fast mode is its own row. */
 #define ROLLUP_KEY_SPEED(R) ROLLUP_KEY_WITH (R, " AND speed = " R ".speed")
 
 #define ROLLUP_SUMS \
@@ -27,7 +27,7 @@
 
 /* T: the table; K: its leading key columns, V: their values (empty for the
  * rollup, the session for the session rollup); S and SV: the speed column
- * and its value from schema 3, empty before. */
+ * and its value from schema 4, empty before. */
 #define ROLLUP_ADD_TO(T, K, V) ROLLUP_ADD_WITH (T, K, V, "", "")
 #define ROLLUP_ADD_WITH(T, K, V, S, SV) \
   " INSERT INTO " T " (" K "ts, model, " S "backend, user_id, project, messages, unpriced, " ROLLUP_SUMS \
@@ -63,7 +63,7 @@
 #define SESSION_ROLLUP_SUB \
   ROLLUP_SUB_FROM ("session_rollup", " session_id = ifnull (OLD.session_id, '') AND" ROLLUP_KEY ("OLD"))
 
-/* Schema 3: the same with the speed in the key. */
+/* Schema 4: the same with the speed in the key. */
 #define ROLLUP3_ADD ROLLUP_ADD_WITH ("rollup", "", "", "speed, ", "NEW.speed, ")
 #define ROLLUP3_SUB ROLLUP_SUB_FROM ("rollup", ROLLUP_KEY_SPEED ("OLD"))
 #define SESSION_ROLLUP3_ADD \
@@ -71,7 +71,7 @@
 #define SESSION_ROLLUP3_SUB \
   ROLLUP_SUB_FROM ("session_rollup", " session_id = ifnull (OLD.session_id, '') AND" ROLLUP_KEY_SPEED ("OLD"))
 
-/* Both rollups' columns from schema 3, the key's leading columns first. */
+/* Both rollups' columns from schema 4, the key's leading columns first. */
 #define ROLLUP3_COLUMNS(K) \
   K "ts INTEGER NOT NULL, model TEXT NOT NULL, speed TEXT NOT NULL, backend INTEGER NOT NULL," \
   " user_id INTEGER NOT NULL, project TEXT NOT NULL, messages INTEGER NOT NULL," \
@@ -152,7 +152,15 @@ static const char *migrations[] = {
   "CREATE TRIGGER messages_session_rollup_delete AFTER DELETE ON messages BEGIN" SESSION_ROLLUP_SUB "END;"
   "CREATE TRIGGER messages_session_rollup_update AFTER UPDATE ON messages BEGIN"
   SESSION_ROLLUP_SUB SESSION_ROLLUP_ADD "END;",
-  /* 2 -> 3: the billing modes of each message (usage.speed, '' standard;
+  /* 2 -> 3: the plan's usage windows as Claude Code's status line reports
+   * them (NULL: the window was absent). IF NOT EXISTS: a database set back
+   * to an older version (as a test of step 1 -> 2 does) may hold it. */
+  "CREATE TABLE IF NOT EXISTS plan_observations ("
+  "  id INTEGER PRIMARY KEY, observed_ms INTEGER NOT NULL, session_id TEXT, model TEXT,"
+  "  five_hour_pct REAL, five_hour_reset_ms INTEGER, seven_day_pct REAL,"
+  "  seven_day_reset_ms INTEGER);"
+  "CREATE INDEX IF NOT EXISTS plan_observations_time ON plan_observations (observed_ms);",
+  /* 3 -> 4: the billing modes of each message (usage.speed, '' standard;
    * usage.inference_geo, '' standard), and the speed in both rollups' key so
    * that fast mode is a row of its own. Every file is read once more (its
    * inode no longer matches) so that lines read before get theirs. */

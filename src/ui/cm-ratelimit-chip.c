@@ -9,6 +9,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "cm-a11y.h"
 #include "cm-ratelimit-chip.h"
 #include "cm-ui-resources.h"
 
@@ -434,6 +435,19 @@ update (CmRatelimitChip *self)
     text = g_strdup_printf (_("%d %% Headroom"), (int) (headroom * 100 + 0.5));
 
   gtk_label_set_label (self->label, text);
+  {
+    /* Said in full, whatever the narrow header shows. */
+    g_autofree char *name = NULL;
+
+    if (level == CM_HEADROOM_LIMITED)
+      name = g_strdup (_("Rate limits: rate limited now"));
+    else if (level == CM_HEADROOM_UNKNOWN)
+      name = g_strdup (_("Rate limits: nothing observed"));
+    else
+      /* Translators: what a screen reader says of the rate-limit chip. */
+      name = g_strdup_printf (_("Rate limits: %d %% headroom"), (int) (headroom * 100 + 0.5));
+    cm_a11y_set_name (GTK_WIDGET (self->button), name);
+  }
   /* Short enough to be shown whole; the long one gives way to the title. */
   gtk_label_set_ellipsize (self->label, self->compact ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END);
   set_level_class (GTK_WIDGET (self->label), level);
@@ -809,6 +823,7 @@ static void
 cm_ratelimit_chip_init (CmRatelimitChip *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cm_a11y_fix_mnemonics (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   self->headroom = -1;

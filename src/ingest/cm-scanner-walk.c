@@ -1,0 +1,475 @@
+/* cm-scanner-walk.c
+ *
+ * Copyright 2026 The CostMeter authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Enumeration: the files of a scan's sources with bytes not read yet, each
+ * a FileJob, and the stored files that are no longer there. */
+
+#include "config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cm-scanner-private.h"
+#include "cm-source-resolver.h"
+
+void
+cm_scan_job_free (FileJob *job)
+{
+  g_free (job->state.path);
+  g_free (job->user_email);
+  g_free (job->session_hint);
+  g_free (job->project_hint);
+  g_free (job);
+}
+
+typedef struct
+{
+  GHashTable *visited_dirs;   /* "dev:ino" of folders already walked (symlink loops) */
+  GHashTable *seen_files;     /* paths claimed by an earlier source this scan */
+  GHashTable *states;         /* path -> CmFileState from the store */
+  GPtrArray  *jobs;
+  CmScanStats *stats;
+  gint64      source_id;
+  const char *user_email;
+  const char *projects_dir;
+} Walk;
+
+static char *
+session_hint_for (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *dir_base = g_path_get_basename (dir);
+
+  /* <session>/subagents/agent-*.jsonl belongs to <session>. */
+  if (g_str_equal (dir_base, "subagents"))
+    {
+      g_autofree char *session_dir = g_path_get_dirname (dir);
+      return g_path_get_basename (session_dir);
+    }
+
+  if (g_str_has_suffix (base, ".jsonl"))
+    base[strlen (base) - strlen (".jsonl")] = '\0';
+
+  return g_steal_pointer (&base);
+}
+
+static char *
+project_hint_for (const char *projects_dir,
+                  const char *path)
+{
+  gsize len = strlen (projects_dir);
+  const char *rest;
+  const char *slash;
+
+  if (!g_str_has_prefix (path, projects_dir) || path[len] != '/')
+    return NULL;
+
+  rest = path + len + 1;
+  slash = strchr (rest, '/');
+
+  return slash != NULL ? g_strndup (rest, slash - rest) : NULL;
+}
+
+static void
+add_file (Walk        *walk,
+          const char  *path,
+          struct stat *st)
+{
+  CmFileState *old = g_hash_table_lookup (walk->states, path);
+  FileJob *job;
+  gint64 mtime_us = (gint64) st->st_mtim.tv_sec * G_USEC_PER_SEC + st->st_mtim.tv_nsec / 1000;
+
+  if (g_hash_table_contains (walk->seen_files, path))
+    return;
+
+  walk->stats->files_seen++;
+
+  /* Unchanged since the last scan, as nearly every file of a rescan is:
+   * nothing to allocate. */
+  if (old != NULL && old->dev == (gint64) st->st_dev && old->ino == (gint64) st->st_ino &&
+      st->st_size == old->size && st->st_size >= old->offset && mtime_us == old->mtime_us &&
+      !old->gone && old->source_id == walk->source_id)
+    {
+      g_hash_table_add (walk->seen_files, old->path);
+      return;
+    }
+
+  job = g_new0 (FileJob, 1);
+  if (old != NULL)
+    job->state = *old;
+  job->state.path = g_strdup (path);
+  job->state.source_id = walk->source_id;
+  job->size = st->st_size;
+  job->user_email = g_strdup (walk->user_email);
+  job->session_hint = session_hint_for (path);
+  job->project_hint = project_hint_for (walk->projects_dir, path);
+  /* No copy of every path: the stored state's or the job's outlives the set. */
+  g_hash_table_add (walk->seen_files, old != NULL ? old->path : job->state.path);
+
+  if (old == NULL)
+    {
+      job->start_offset = 0;
+    }
+  else if (old->dev != (gint64) st->st_dev || old->ino != (gint64) st->st_ino ||
+           st->st_size < old->offset)
+    {
+      /* Replaced or truncated: read it again from the start. Dedup keeps the
+       * messages we already have from counting twice. */
+      job->start_offset = 0;
+      job->needs_reset = TRUE;
+    }
+  else
+    {
+      job->start_offset = old->offset;
+    }
+
+  job->state.dev = st->st_dev;
+  job->state.ino = st->st_ino;
+  job->state.mtime_us = mtime_us;
+  job->state.gone = FALSE;
+
+  g_ptr_array_add (walk->jobs, job);
+}
+
+/* @dir_path opened, unless it is missing, unreadable (counted) or was
+ * walked already: a symlink loop, or a folder reached twice. */
+static GDir *
+enter_dir (Walk       *walk,
+           const char *dir_path)
+{
+  g_autoptr(GError) error = NULL;
+  struct stat st;
+  char *key;
+  GDir *dir;
+
+  if (stat (dir_path, &st) != 0)
+    return NULL;
+
+  key = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, (gint64) st.st_dev, (gint64) st.st_ino);
+  if (!g_hash_table_add (walk->visited_dirs, key))
+    return NULL;
+
+  dir = g_dir_open (dir_path, 0, &error);
+  if (dir == NULL)
+    {
+      g_warning ("Cannot read the folder %s: %s", dir_path, error->message);
+      walk->stats->files_failed++;
+    }
+
+  return dir;
+}
+
+static void
+walk_dir (Walk       *walk,
+          const char *dir_path,
+          int         depth)
+{
+  g_autoptr(GDir) dir = NULL;
+  struct stat st;
+  const char *name;
+
+  if (depth > 64 || (dir = enter_dir (walk, dir_path)) == NULL)
+    return;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+
+      if (stat (path, &st) != 0)
+        continue;
+
+      if (S_ISDIR (st.st_mode))
+        walk_dir (walk, path, depth + 1);
+      else if (S_ISREG (st.st_mode) && g_str_has_suffix (name, ".jsonl"))
+        add_file (walk, path, &st);
+    }
+}
+
+static int
+compare_jobs_by_size (gconstpointer a,
+                      gconstpointer b)
+{
+  const FileJob *ja = *(const FileJob **) a;
+  const FileJob *jb = *(const FileJob **) b;
+  gint64 wa = ja->size - ja->start_offset;
+  gint64 wb = jb->size - jb->start_offset;
+
+  return wa > wb ? -1 : wa < wb ? 1 : 0;
+}
+
+/* Files known but not found: taken out of @states into @gone. Whether
+ * their source was scanned is known once every source is walked. */
+static void
+take_gone_files (GHashTable *states,
+                 GHashTable *seen,
+                 GPtrArray  *gone)
+{
+  GHashTableIter iter;
+  CmFileState *state;
+
+  g_hash_table_iter_init (&iter, states);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &state))
+    {
+      if (state->gone || g_hash_table_contains (seen, state->path))
+        continue;
+
+      g_hash_table_iter_steal (&iter);
+      g_ptr_array_add (gone, state);
+    }
+}
+
+typedef struct
+{
+  gsize       root_len;
+  GHashTable *walked;   /* names of the root's entries walked */
+  GPtrArray  *gone;
+} Vanished;
+
+static void
+collect_vanished_cb (const CmFileState *state,
+                     gpointer           user_data)
+{
+  Vanished *v = user_data;
+  const char *name = state->path + v->root_len + 1;
+  const char *slash = strchr (name, '/');
+  g_autofree char *top = slash != NULL ? g_strndup (name, slash - name) : g_strdup (name);
+
+  if (!state->gone && !g_hash_table_contains (v->walked, top))
+    g_ptr_array_add (v->gone, cm_file_state_copy (state));
+}
+
+/* A full walk of one source, an entry of its projects folder at a time:
+ * only that entry's stored file states are in memory, not those of every
+ * file ever read (over a long history, tens of megabytes). */
+static gboolean
+walk_source (CmScanner  *self,
+             Walk       *walk,
+             GPtrArray  *gone,
+             GError    **error)
+{
+  const char *root = walk->projects_dir;
+  g_autoptr(GHashTable) walked = NULL;
+  g_autoptr(GDir) dir = NULL;
+  Vanished vanished;
+  struct stat st;
+  const char *name;
+
+  /* Missing, unreadable, or another source's folder walked already. */
+  dir = enter_dir (walk, root);
+  if (dir == NULL)
+    return TRUE;
+
+  walked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (root, name, NULL);
+      const char *one[] = { path, NULL };
+      g_autoptr(GHashTable) states = NULL;
+      g_autoptr(GHashTable) seen = NULL;
+
+      if (stat (path, &st) != 0 ||
+          !(S_ISDIR (st.st_mode) || (S_ISREG (st.st_mode) && g_str_has_suffix (name, ".jsonl"))))
+        continue;
+
+      states = cm_store_load_file_states (self->store, one, error);
+      if (states == NULL)
+        return FALSE;
+      seen = g_hash_table_new (g_str_hash, g_str_equal);
+      walk->states = states;
+      walk->seen_files = seen;
+
+      if (S_ISDIR (st.st_mode))
+        walk_dir (walk, path, 1);
+      else
+        add_file (walk, path, &st);
+
+      walk->states = walk->seen_files = NULL;
+      take_gone_files (states, seen, gone);
+      g_hash_table_add (walked, g_strdup (name));
+    }
+
+  /* Stored files below an entry that is no longer there. */
+  vanished = (Vanished) { strlen (root), walked, gone };
+
+  return cm_store_foreach_file_state (self->store, root, collect_vanished_cb, &vanished, error);
+}
+
+/* Keeps those of @gone whose source was walked. */
+static void
+filter_gone_files (GPtrArray  *gone,
+                   GHashTable *scanned_sources)
+{
+  for (guint i = gone->len; i > 0; i--)
+    {
+      CmFileState *state = g_ptr_array_index (gone, i - 1);
+
+      if (!g_hash_table_contains (scanned_sources, GSIZE_TO_POINTER ((gsize) state->source_id)))
+        g_ptr_array_remove_index_fast (gone, i - 1);
+    }
+}
+
+/* Folders and files of @paths below @projects_dir: walked and added as the
+ * full walk would. */
+static void
+walk_paths (Walk               *walk,
+            const char * const *paths)
+{
+  gsize len = strlen (walk->projects_dir);
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      struct stat st;
+
+      if (!g_str_has_prefix (paths[i], walk->projects_dir) ||
+          (paths[i][len] != '/' && paths[i][len] != '\0') ||
+          stat (paths[i], &st) != 0)
+        continue;
+
+      if (S_ISDIR (st.st_mode))
+        walk_dir (walk, paths[i], 1);
+      else if (S_ISREG (st.st_mode) && g_str_has_suffix (paths[i], ".jsonl"))
+        add_file (walk, paths[i], &st);
+    }
+}
+
+static gboolean
+has_path_below (const char * const *paths,
+                const char         *dir)
+{
+  gsize len = strlen (dir);
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (paths[i], dir) && (paths[i][len] == '/' || paths[i][len] == '\0'))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* The owner read from the source's identity file, in a transaction of its
+ * own: it stands whatever the rest of the scan does. */
+static gboolean
+store_detected_owner (CmScanner   *self,
+                      gint64       source_id,
+                      const char  *detected,
+                      GError     **error)
+{
+  if (!cm_store_write_begin (self->store, error))
+    return FALSE;
+  if (!cm_store_write_source_owner (self->store, source_id, detected, error))
+    {
+      cm_store_write_rollback (self->store);
+      return FALSE;
+    }
+
+  return cm_store_write_commit (self->store, error);
+}
+
+/* One enabled source: its detected owner brought up to date, then its
+ * files (all, or those of @paths) added to the jobs of @base. */
+static gboolean
+walk_enabled_source (CmScanner           *self,
+                     const CmSourceInfo  *info,
+                     const char * const  *paths,
+                     const Walk          *base,
+                     GHashTable          *scanned_sources,
+                     GPtrArray           *gone,
+                     gboolean            *changed,
+                     GError             **error)
+{
+  g_autoptr(CmResolvedSource) resolved = cm_source_resolve (info->path);
+  g_autofree char *detected = NULL;
+  Walk walk = *base;
+
+  if (paths != NULL && !has_path_below (paths, resolved->projects_dir))
+    return TRUE;
+  detected = cm_source_read_owner_email (resolved->identity_file);
+
+  if (g_strcmp0 (detected, info->detected_owner) != 0)
+    {
+      if (!store_detected_owner (self, info->id, detected, error))
+        return FALSE;
+      *changed = TRUE;
+    }
+
+  if (!g_file_test (resolved->projects_dir, G_FILE_TEST_IS_DIR))
+    return TRUE;
+
+  g_hash_table_add (scanned_sources, GSIZE_TO_POINTER ((gsize) info->id));
+
+  walk.source_id = info->id;
+  walk.user_email = info->owner != NULL ? info->owner : detected;
+  walk.projects_dir = resolved->projects_dir;
+  if (paths != NULL)
+    walk_paths (&walk, paths);
+  else if (!walk_source (self, &walk, gone, error))
+    return FALSE;
+
+  return TRUE;
+}
+
+/* The files to read into @jobs, of every enabled source or only @paths;
+ * the stored files not found (of a source that was walked) into @gone. */
+gboolean
+cm_scanner_collect_jobs (CmScanner           *self,
+                         const char * const  *paths,
+                         GPtrArray           *jobs,
+                         GPtrArray           *gone,
+                         CmScanStats         *stats,
+                         gboolean            *changed,
+                         GError             **error)
+{
+  g_autoptr(GPtrArray) sources = NULL;
+  g_autoptr(GHashTable) states = NULL;
+  g_autoptr(GHashTable) visited = NULL;
+  g_autoptr(GHashTable) scanned_sources = NULL;
+  g_autoptr(GHashTable) seen = NULL;     /* keys owned by states and jobs */
+  Walk base = { 0 };
+
+  sources = cm_store_list_sources (self->store, error);
+  if (sources == NULL)
+    return FALSE;
+
+  /* Named paths: their states now. A full walk loads them as it goes. */
+  if (paths != NULL)
+    {
+      states = cm_store_load_file_states (self->store, paths, error);
+      if (states == NULL)
+        return FALSE;
+      seen = g_hash_table_new (g_str_hash, g_str_equal);
+    }
+
+  visited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  scanned_sources = g_hash_table_new (NULL, NULL);
+
+  base.visited_dirs = visited;
+  base.seen_files = seen;
+  base.states = states;
+  base.jobs = jobs;
+  base.stats = stats;
+
+  for (guint i = 0; i < sources->len; i++)
+    {
+      CmSourceInfo *info = g_ptr_array_index (sources, i);
+
+      if (info->enabled &&
+          !walk_enabled_source (self, info, paths, &base, scanned_sources, gone, changed, error))
+        return FALSE;
+    }
+
+  /* The walk is over: the jobs own copies of their states. */
+  if (paths != NULL)
+    take_gone_files (states, seen, gone);
+  filter_gone_files (gone, scanned_sources);
+
+  /* Biggest first: the longest file does not start last. */
+  g_ptr_array_sort (jobs, compare_jobs_by_size);
+
+  return TRUE;
+}
