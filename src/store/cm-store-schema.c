@@ -10,7 +10,7 @@
 
 #include "cm-store-private.h"
 
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 
 /* The rollup row a message counts in; NULL user and project become 0 and ''
  * so that the unique key holds. */
@@ -18,7 +18,7 @@
   " ts = " R ".ts - " R ".ts % 900000 AND model = " R ".model" X " AND backend = " R ".backend" \
   " AND user_id = ifnull (" R ".user_id, 0) AND project = ifnull (" R ".project, '')"
 #define ROLLUP_KEY(R) ROLLUP_KEY_WITH (R, "")
-/* From schema 4 the speed is part of the key: fast mode is its own row. */
+/* From schema 5 the speed is part of the key: fast mode is its own row. */
 #define ROLLUP_KEY_SPEED(R) ROLLUP_KEY_WITH (R, " AND speed = " R ".speed")
 
 #define ROLLUP_SUMS \
@@ -27,7 +27,7 @@
 
 /* T: the table; K: its leading key columns, V: their values (empty for the
  * rollup, the session for the session rollup); S and SV: the speed column
- * and its value from schema 4, empty before. */
+ * and its value from schema 5, empty before. */
 #define ROLLUP_ADD_TO(T, K, V) ROLLUP_ADD_WITH (T, K, V, "", "")
 #define ROLLUP_ADD_WITH(T, K, V, S, SV) \
   " INSERT INTO " T " (" K "ts, model, " S "backend, user_id, project, messages, unpriced, " ROLLUP_SUMS \
@@ -63,7 +63,7 @@
 #define SESSION_ROLLUP_SUB \
   ROLLUP_SUB_FROM ("session_rollup", " session_id = ifnull (OLD.session_id, '') AND" ROLLUP_KEY ("OLD"))
 
-/* Schema 4: the same with the speed in the key. */
+/* Schema 5: the same with the speed in the key. */
 #define ROLLUP3_ADD ROLLUP_ADD_WITH ("rollup", "", "", "speed, ", "NEW.speed, ")
 #define ROLLUP3_SUB ROLLUP_SUB_FROM ("rollup", ROLLUP_KEY_SPEED ("OLD"))
 #define SESSION_ROLLUP3_ADD \
@@ -71,7 +71,7 @@
 #define SESSION_ROLLUP3_SUB \
   ROLLUP_SUB_FROM ("session_rollup", " session_id = ifnull (OLD.session_id, '') AND" ROLLUP_KEY_SPEED ("OLD"))
 
-/* Both rollups' columns from schema 4, the key's leading columns first. */
+/* Both rollups' columns from schema 5, the key's leading columns first. */
 #define ROLLUP3_COLUMNS(K) \
   K "ts INTEGER NOT NULL, model TEXT NOT NULL, speed TEXT NOT NULL, backend INTEGER NOT NULL," \
   " user_id INTEGER NOT NULL, project TEXT NOT NULL, messages INTEGER NOT NULL," \
@@ -160,7 +160,29 @@ static const char *migrations[] = {
   "  five_hour_pct REAL, five_hour_reset_ms INTEGER, seven_day_pct REAL,"
   "  seven_day_reset_ms INTEGER);"
   "CREATE INDEX IF NOT EXISTS plan_observations_time ON plan_observations (observed_ms);",
-  /* 3 -> 4: the billing modes of each message (usage.speed, '' standard;
+  /* 3 -> 4: the team push (src/team/, cm-store-push.c). Once a team push has
+   * started ('push_log' in meta), every insert, update and delete of a
+   * message notes the row in push_log under a new, never reused seq: the
+   * push sends what is above the watermark the team database acknowledged,
+   * then drops what it acknowledged. Triggers, so that every write path
+   * (scanner, re-pricing, owner changes, the sidechain rule) is covered;
+   * a writer that bypasses them must note its rows itself. Without a push
+   * the WHEN clause is one lookup in meta per row. */
+  "CREATE TABLE IF NOT EXISTS push_log ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT, message INTEGER UNIQUE, dkey TEXT, ts INTEGER);"
+  /* message: the id of a new or changed row; a deleted one has NULL there and
+   * its dedup key and time instead. */
+  "CREATE TRIGGER IF NOT EXISTS messages_push_insert AFTER INSERT ON messages"
+  " WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'push_log') BEGIN"
+  " INSERT OR REPLACE INTO push_log (message) VALUES (NEW.id); END;"
+  "CREATE TRIGGER IF NOT EXISTS messages_push_update AFTER UPDATE ON messages"
+  " WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'push_log') BEGIN"
+  " INSERT OR REPLACE INTO push_log (message) VALUES (NEW.id); END;"
+  "CREATE TRIGGER IF NOT EXISTS messages_push_delete AFTER DELETE ON messages"
+  " WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'push_log') BEGIN"
+  " DELETE FROM push_log WHERE message = OLD.id;"
+  " INSERT INTO push_log (dkey, ts) VALUES (OLD.dkey, OLD.ts); END;",
+  /* 4 -> 5: the billing modes of each message (usage.speed, '' standard;
    * usage.inference_geo, '' standard), and the speed in both rollups' key so
    * that fast mode is a row of its own. Every file is read once more (its
    * inode no longer matches) so that lines read before get theirs. */

@@ -66,7 +66,8 @@ cm_columns_format (GObject      *item,
   switch (kind)
     {
     case CM_COLUMN_TEXT:
-    case CM_COLUMN_TAGGED:
+    case CM_COLUMN_MODEL:
+    case CM_COLUMN_PATH:
       {
         g_autofree char *text = NULL;
 
@@ -116,6 +117,13 @@ cm_columns_format (GObject      *item,
     default:
       g_assert_not_reached ();
     }
+}
+
+static gboolean
+is_text (CmColumnKind kind)
+{
+  return kind == CM_COLUMN_TEXT || kind == CM_COLUMN_MODEL || kind == CM_COLUMN_PATH ||
+         kind == CM_COLUMN_BACKEND;
 }
 
 static gboolean
@@ -195,7 +203,8 @@ cost_new (GtkWidget *label)
   return box;
 }
 
-/* The text, and a tag beside it (a message's "fast"), hidden when empty. */
+/* A model, and a tag beside it with the item's "mode" (a message's "fast"),
+ * hidden when it has none. */
 static GtkWidget *
 tagged_new (GtkWidget *label)
 {
@@ -212,17 +221,42 @@ tagged_new (GtkWidget *label)
 }
 
 static void
+render_tag (GtkWidget  *tag,
+            GObject    *item,
+            const char *text)
+{
+  g_autofree char *mode = NULL;
+  gboolean shown;
+
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (item), "mode") != NULL)
+    g_object_get (item, "mode", &mode, NULL);
+  shown = mode != NULL && *mode != '\0';
+  gtk_label_set_text (GTK_LABEL (tag), shown ? mode : "");
+  gtk_widget_set_visible (tag, shown);
+  if (shown)
+    {
+      g_autofree char *whole = g_strdup_printf ("%s, %s", text, mode);
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (tag)),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, whole, -1);
+    }
+}
+
+static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *list_item,
           ColumnData               *cd)
 {
   GtkWidget *label = gtk_label_new (NULL);
   GtkWidget *box, *badge;
-  gboolean numeric = cd->kind != CM_COLUMN_TEXT && cd->kind != CM_COLUMN_BACKEND &&
-                     cd->kind != CM_COLUMN_TAGGED;
+  gboolean numeric = !is_text (cd->kind);
 
   gtk_label_set_xalign (GTK_LABEL (label), numeric ? 1.0 : 0.0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), numeric ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END);
+  /* Model ids differ at both ends, paths at the end. */
+  gtk_label_set_ellipsize (GTK_LABEL (label), numeric ? PANGO_ELLIPSIZE_NONE
+                                              : cd->kind == CM_COLUMN_MODEL ? PANGO_ELLIPSIZE_MIDDLE
+                                              : cd->kind == CM_COLUMN_PATH ? PANGO_ELLIPSIZE_START
+                                              : PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (label, TRUE);
   if (numeric)
     gtk_widget_add_css_class (label, "numeric");
@@ -238,7 +272,7 @@ setup_cb (GtkSignalListItemFactory *factory,
       return;
     }
 
-  if (cd->kind == CM_COLUMN_TAGGED)
+  if (cd->kind == CM_COLUMN_MODEL)
     {
       gtk_list_item_set_child (list_item, tagged_new (label));
       return;
@@ -266,26 +300,6 @@ setup_cb (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (box), cd->kind == CM_COLUMN_COST ? cost_new (label) : label);
   gtk_box_append (GTK_BOX (box), badge);
   gtk_list_item_set_child (list_item, box);
-}
-
-static void
-render_tag (GtkWidget  *tag,
-            GObject    *item,
-            const char *text)
-{
-  g_autofree char *mode = NULL;
-
-  if (g_object_class_find_property (G_OBJECT_GET_CLASS (item), "mode") != NULL)
-    g_object_get (item, "mode", &mode, NULL);
-  gtk_label_set_text (GTK_LABEL (tag), mode != NULL ? mode : "");
-  gtk_widget_set_visible (tag, mode != NULL && *mode != '\0');
-  if (mode != NULL && *mode != '\0')
-    {
-      g_autofree char *whole = g_strdup_printf ("%s, %s", text, mode);
-
-      gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (tag)),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, whole, -1);
-    }
 }
 
 /* Tooltip and screen readers get count and cost in one sentence. */
@@ -346,7 +360,7 @@ render (GtkListItem *list_item,
 {
   GtkWidget *child = gtk_list_item_get_child (list_item);
   gboolean boxed = is_money (cd->kind) || cd->kind == CM_COLUMN_COUNT_COST ||
-                   cd->kind == CM_COLUMN_TAGGED;
+                   cd->kind == CM_COLUMN_MODEL;
   /* For a cost, the box of the amount and the unpriced note. */
   GtkWidget *label = boxed ? gtk_widget_get_first_child (child) : child;
   GObject *item = gtk_list_item_get_item (list_item);
@@ -370,7 +384,7 @@ render (GtkListItem *list_item,
     }
   else if (cd->kind == CM_COLUMN_COUNT_COST)
     bind_cost (child, gtk_widget_get_next_sibling (label), item, cd, text);
-  else if (cd->kind == CM_COLUMN_TAGGED)
+  else if (cd->kind == CM_COLUMN_MODEL)
     render_tag (gtk_widget_get_next_sibling (label), item, text);
 }
 
@@ -441,7 +455,7 @@ cm_columns_add (GtkColumnView *view,
 
   /* Text columns start wide enough for a model id or a project path; the
    * user can resize them. */
-  if (kind == CM_COLUMN_TEXT || kind == CM_COLUMN_TAGGED)
+  if (is_text (kind) && kind != CM_COLUMN_BACKEND)
     {
       gtk_column_view_column_set_expand (column, TRUE);
       gtk_column_view_column_set_fixed_width (column, 200);
@@ -454,7 +468,7 @@ cm_columns_add (GtkColumnView *view,
       GtkExpression *expr = gtk_property_expression_new (item_type, NULL, property);
       GtkSorter *sorter;
 
-      if (kind == CM_COLUMN_TEXT || kind == CM_COLUMN_BACKEND || kind == CM_COLUMN_TAGGED)
+      if (is_text (kind))
         sorter = GTK_SORTER (gtk_string_sorter_new (g_steal_pointer (&expr)));
       else if ((sorter = GTK_SORTER (cm_field_sorter_new (item_type, property))) != NULL)
         /* Big numbers first: the first click on a figure ranks. */

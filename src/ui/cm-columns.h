@@ -13,6 +13,9 @@ G_BEGIN_DECLS
 typedef enum
 {
   CM_COLUMN_TEXT,      /* string property */
+  CM_COLUMN_MODEL,     /* string, cut in the middle: "claude-son…50929"; the item's
+                        * "mode" (a message's "fast") as a tag beside it */
+  CM_COLUMN_PATH,      /* string, cut at the start: "…/src/website" */
   CM_COLUMN_BACKEND,   /* backend id string, shown by name */
   CM_COLUMN_COUNT,     /* gint64 */
   CM_COLUMN_TOKENS,    /* gint64, compact */
