@@ -37,7 +37,7 @@ static const char revert_sql[] =
   " INSERT INTO s2 SELECT session_id, ts, model, backend, user_id, project, " ROLLUP_SUMS_SQL
   " FROM session_rollup GROUP BY 1, 2, 3, 4, 5, 6;"
   " DROP TABLE session_rollup; ALTER TABLE s2 RENAME TO session_rollup;"
-  " PRAGMA user_version = 4";
+  " PRAGMA user_version = 5";
 
 void
 cm_test_revert_billing_modes (const char *db_path)

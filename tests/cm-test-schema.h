@@ -10,7 +10,7 @@
 
 G_BEGIN_DECLS
 
-/* Turns the closed database at @db_path back into its schema 4 form (before
+/* Turns the closed database at @db_path back into its schema 5 form (before
  * the billing modes): the messages without them, the rollups without the
  * speed (summed over it), no triggers (each later step makes its own). */
 void cm_test_revert_billing_modes (const char *db_path);

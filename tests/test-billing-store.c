@@ -209,7 +209,7 @@ test_reprice (Fixture       *f,
   assert_model_rows (f, 3 * OPUS_STANDARD);
 }
 
-/* A database of schema 4 knew no speed: opening it reads every file once
+/* A database of schema 5 knew no speed: opening it reads every file once
  * more, and the fast line is fast again, counted once. */
 static void
 test_migrate_reads_again (Fixture       *f,

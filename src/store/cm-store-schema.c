@@ -10,7 +10,7 @@
 
 #include "cm-store-private.h"
 
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 
 /* The rollup row a message counts in; NULL user and project become 0 and ''
  * so that the unique key holds. */
@@ -18,7 +18,7 @@
   " ts = " R ".ts - " R ".ts % 900000 AND model = " R ".model" X " AND backend = " R ".backend" \
   " AND user_id = ifnull (" R ".user_id, 0) AND project = ifnull (" R ".project, '')"
 #define ROLLUP_KEY(R) ROLLUP_KEY_WITH (R, "")
-/* From schema 5 the speed is part of the key: fast mode is its own row. */
+/* From schema 6 the speed is part of the key: fast mode is its own row. */
 #define ROLLUP_KEY_SPEED(R) ROLLUP_KEY_WITH (R, " AND speed = " R ".speed")
 
 #define ROLLUP_SUMS \
@@ -27,7 +27,7 @@
 
 /* T: the table; K: its leading key columns, V: their values (empty for the
  * rollup, the session for the session rollup); S and SV: the speed column
- * and its value from schema 5, empty before. */
+ * and its value from schema 6, empty before. */
 #define ROLLUP_ADD_TO(T, K, V) ROLLUP_ADD_WITH (T, K, V, "", "")
 #define ROLLUP_ADD_WITH(T, K, V, S, SV) \
   " INSERT INTO " T " (" K "ts, model, " S "backend, user_id, project, messages, unpriced, " ROLLUP_SUMS \
@@ -63,7 +63,7 @@
 #define SESSION_ROLLUP_SUB \
   ROLLUP_SUB_FROM ("session_rollup", " session_id = ifnull (OLD.session_id, '') AND" ROLLUP_KEY ("OLD"))
 
-/* Schema 5: the same with the speed in the key. */
+/* Schema 6: the same with the speed in the key. */
 #define ROLLUP3_ADD ROLLUP_ADD_WITH ("rollup", "", "", "speed, ", "NEW.speed, ")
 #define ROLLUP3_SUB ROLLUP_SUB_FROM ("rollup", ROLLUP_KEY_SPEED ("OLD"))
 #define SESSION_ROLLUP3_ADD \
@@ -71,7 +71,7 @@
 #define SESSION_ROLLUP3_SUB \
   ROLLUP_SUB_FROM ("session_rollup", " session_id = ifnull (OLD.session_id, '') AND" ROLLUP_KEY_SPEED ("OLD"))
 
-/* Both rollups' columns from schema 5, the key's leading columns first. */
+/* Both rollups' columns from schema 6, the key's leading columns first. */
 #define ROLLUP3_COLUMNS(K) \
   K "ts INTEGER NOT NULL, model TEXT NOT NULL, speed TEXT NOT NULL, backend INTEGER NOT NULL," \
   " user_id INTEGER NOT NULL, project TEXT NOT NULL, messages INTEGER NOT NULL," \
@@ -182,7 +182,35 @@ static const char *migrations[] = {
   " WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'push_log') BEGIN"
   " DELETE FROM push_log WHERE message = OLD.id;"
   " INSERT INTO push_log (dkey, ts) VALUES (OLD.dkey, OLD.ts); END;",
-  /* 4 -> 5: the billing modes of each message (usage.speed, '' standard;
+  /* 4 -> 5: what the Admin API says the organization was billed and used,
+   * per UTC day, and which days were fetched when (a day is final 48 hours
+   * after it ends; until then it is fetched again). Money in 1e-10 USD.
+   * "IF NOT EXISTS": a database whose version was set back by hand still
+   * opens. */
+  "CREATE TABLE IF NOT EXISTS billed_costs ("
+  "  day TEXT NOT NULL, model TEXT, cost_type TEXT, token_type TEXT, service_tier TEXT,"
+  "  context_window TEXT, inference_geo TEXT, workspace_id TEXT, description TEXT,"
+  "  amount INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS billed_costs_day ON billed_costs (day);"
+  "CREATE TABLE IF NOT EXISTS billed_usage ("
+  "  day TEXT NOT NULL, model TEXT, service_tier TEXT, context_window TEXT, inference_geo TEXT,"
+  "  speed TEXT, input INTEGER NOT NULL, cw5m INTEGER NOT NULL, cw1h INTEGER NOT NULL,"
+  "  cr INTEGER NOT NULL, output INTEGER NOT NULL, ws INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS billed_usage_day ON billed_usage (day);"
+  "CREATE TABLE IF NOT EXISTS org_usage ("
+  "  id INTEGER PRIMARY KEY, day TEXT NOT NULL, actor_type TEXT NOT NULL, actor TEXT NOT NULL,"
+  "  customer_type TEXT, terminal_type TEXT, sessions INTEGER NOT NULL,"
+  "  lines_added INTEGER NOT NULL, lines_removed INTEGER NOT NULL, commits INTEGER NOT NULL,"
+  "  pull_requests INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS org_usage_day ON org_usage (day);"
+  "CREATE TABLE IF NOT EXISTS org_usage_models ("
+  "  usage_id INTEGER NOT NULL, model TEXT NOT NULL, input INTEGER NOT NULL,"
+  "  output INTEGER NOT NULL, cr INTEGER NOT NULL, cc INTEGER NOT NULL, cost INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS org_usage_models_usage ON org_usage_models (usage_id);"
+  "CREATE TABLE IF NOT EXISTS billed_sync ("
+  "  endpoint TEXT NOT NULL, day TEXT NOT NULL, fetched_ms INTEGER NOT NULL,"
+  "  PRIMARY KEY (endpoint, day));",
+  /* 5 -> 6: the billing modes of each message (usage.speed, '' standard;
    * usage.inference_geo, '' standard), and the speed in both rollups' key so
    * that fast mode is a row of its own. Every file is read once more (its
    * inode no longer matches) so that lines read before get theirs. */

@@ -42,7 +42,7 @@ static const char upsert_message_sql[] =
   "     AND (excluded.ts < messages.ts OR (excluded.ts = messages.ts"
   "      AND coalesce (excluded.uuid, '') < coalesce (messages.uuid, ''))))))))"
   /* The same line read again by a version that reads its billing modes
-   * (schema 5 reads every file once more for this). */
+   * (schema 6 reads every file once more for this). */
   " OR (excluded.uuid IS messages.uuid AND excluded.ts = messages.ts"
   "  AND excluded.output = messages.output AND excluded.sidechain = messages.sidechain"
   "  AND (excluded.speed != messages.speed OR excluded.inference_geo != messages.inference_geo))";
