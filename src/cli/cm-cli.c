@@ -101,16 +101,16 @@ static const char help_text[] =
   "Environment:\n"
   "  CLAUDE_CONFIG_DIR       Claude Code folders, comma-separated, instead of the defaults\n"
   "  HOME                    ~: ~/.claude/projects is a default folder\n"
-  "  XDG_CONFIG_HOME         ~/.config: claude/projects (a default), costmeter/pricing.json\n"
-  "                          (your prices), costmeter/pricing-updated.json (prices update)\n"
+  "  XDG_CONFIG_HOME         ~/.config: claude/projects (a default), costmeter/pricing*.json\n"
   "  XDG_DATA_HOME           ~/.local/share: costmeter/costmeter.db, the database\n"
   "  ANTHROPIC_API_KEY       the key for ratelimits --probe when the keyring has none\n"
   "  ANTHROPIC_ADMIN_API_KEY the Admin API key for billed fetch when the keyring has none\n"
   "  COSTMETER_API_BASE_URL  the API of ratelimits --probe, billed fetch (https://api.anthropic.com)\n"
   "  TZ                      the time zone days are cut in, unless --timezone\n"
-  "  COSTMETER_PRICE_LIST_URL the list prices update fetches (LiteLLM's on GitHub)\n"
-  "  COSTMETER_PRICE_LIST_TIMEOUT seconds prices update waits (30)\n"
+
   "  COSTMETER_TEAM          the team database when --connection is not given\n"
+  "  COSTMETER_PRICE_LIST_URL the list prices update fetches (LiteLLM's, on GitHub)\n"
+  "  COSTMETER_PRICE_LIST_TIMEOUT seconds prices update waits for it (30)\n"
   "\n"
   "Exit status: 0 ok, 1 error, 2 bad arguments.\n";
 
