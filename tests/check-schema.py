@@ -42,6 +42,11 @@ CONTRACT = {
     'window-width': ('i', '1000'),
     'window-height': ('i', '720'),
     'window-maximized': ('b', 'false'),
+    'team-connection': ('s', "''"),
+    'team-push-after-scan': ('b', 'false'),
+    'team-view': ('b', 'false'),
+    'identity-name': ('s', "''"),
+    'identity-email': ('s', "''"),
 }
 CHOICES = {
     'date-range': ['today', 'last-7-days', 'last-30-days', 'this-month', 'last-month',

@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "cm-store.h"
+#include "cm-team-store.h"
 
 G_BEGIN_DECLS
 
@@ -98,5 +99,19 @@ void  cm_cli_print_table     (GPtrArray      *rows,
                               const CmTotals *totals,
                               const char     *key_title,
                               gboolean        breakdown);
+
+/* The team database of --connection, $COSTMETER_TEAM or the settings, with
+ * the keyring's password for it (cm-cli-team.c). */
+CmTeamStore *cm_cli_team_open (const char  *connection,
+                               GError     **error);
+/* `costmeter-cli team init|add-member EMAIL`; args[0] is "team". */
+int          cm_cli_team      (CmTeamStore *team,
+                               GPtrArray   *args,
+                               gboolean     admin,
+                               gboolean     password_stdin);
+/* `costmeter-cli push` */
+int          cm_cli_push      (CmTeamStore *team,
+                               CmStore     *store,
+                               guint        batch);
 
 G_END_DECLS

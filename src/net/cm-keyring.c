@@ -302,3 +302,148 @@ cm_keyring_clear_finish (GAsyncResult  *result,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/* --- the team database's password --- */
+
+#define TEAM_LABEL "CostMeter: team database password"
+
+const SecretSchema *
+cm_keyring_get_team_schema (void)
+{
+  static const SecretSchema schema = {
+    "com.example.CostMeter.TeamPassword", SECRET_SCHEMA_NONE,
+    {
+      { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "user", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
+    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+  };
+
+  return &schema;
+}
+
+static GError *
+team_error (GError     *error,
+            const char *what)
+{
+  GError *out = g_error_new (error->domain, error->code,
+                             "Could not %s the team database password in the keyring: %s",
+                             what, error->message);
+
+  g_error_free (error);
+  return out;
+}
+
+static void
+team_store_cb (GObject      *source,
+               GAsyncResult *res,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!secret_password_store_finish (res, &error))
+    g_task_return_error (task, team_error (error, "save"));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+cm_keyring_store_team_password_async (const char          *server,
+                                      const char          *user,
+                                      const char          *password,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (server != NULL && user != NULL && password != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cm_keyring_store_team_password_async);
+  secret_password_store (cm_keyring_get_team_schema (), SECRET_COLLECTION_DEFAULT, TEAM_LABEL,
+                         password, cancellable, team_store_cb, task,
+                         "server", server,
+                         "user", user,
+                         NULL);
+}
+
+gboolean
+cm_keyring_store_team_password_finish (GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+char *
+cm_keyring_lookup_team_password_sync (const char    *server,
+                                      const char    *user,
+                                      GCancellable  *cancellable,
+                                      GError       **error)
+{
+  GError *local_error = NULL;
+  char *secret;
+  char *copy = NULL;
+
+  g_return_val_if_fail (server != NULL && user != NULL, NULL);
+
+  secret = secret_password_lookup_sync (cm_keyring_get_team_schema (), cancellable, &local_error,
+                                        "server", server,
+                                        "user", user,
+                                        NULL);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, team_error (local_error, "read"));
+      return NULL;
+    }
+  if (secret != NULL && *secret != '\0')
+    copy = g_strdup (secret);
+  if (secret != NULL)
+    secret_password_free (secret);
+
+  return copy;
+}
+
+static void
+team_clear_cb (GObject      *source,
+               GAsyncResult *res,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  secret_password_clear_finish (res, &error);
+  if (error != NULL)
+    g_task_return_error (task, team_error (error, "remove"));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+cm_keyring_clear_team_password_async (const char          *server,
+                                      const char          *user,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, cm_keyring_clear_team_password_async);
+  secret_password_clear (cm_keyring_get_team_schema (), cancellable, team_clear_cb, task,
+                         "server", server,
+                         "user", user,
+                         NULL);
+}
+
+gboolean
+cm_keyring_clear_team_password_finish (GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -53,6 +53,31 @@ void      cm_keyring_clear_async              (GCancellable        *cancellable,
 gboolean  cm_keyring_clear_finish             (GAsyncResult        *result,
                                                GError             **error);
 
+/* The team database's password: schema "com.example.CostMeter.TeamPassword",
+ * attributes "server" (host:port/dbname) and "user". Never logged; errors do
+ * not contain it. */
+const SecretSchema *cm_keyring_get_team_schema (void);
+void      cm_keyring_store_team_password_async  (const char          *server,
+                                                 const char          *user,
+                                                 const char          *password,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean  cm_keyring_store_team_password_finish (GAsyncResult        *result,
+                                                 GError             **error);
+/* NULL without an error when none is stored. */
+char     *cm_keyring_lookup_team_password_sync  (const char          *server,
+                                                 const char          *user,
+                                                 GCancellable        *cancellable,
+                                                 GError             **error);
+void      cm_keyring_clear_team_password_async  (const char          *server,
+                                                 const char          *user,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean  cm_keyring_clear_team_password_finish (GAsyncResult        *result,
+                                                 GError             **error);
+
 /* Wipes and frees a key. */
 void      cm_keyring_free_key                 (char                *key);
 

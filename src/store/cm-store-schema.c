@@ -10,7 +10,7 @@
 
 #include "cm-store-private.h"
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 /* The rollup row a message counts in; NULL user and project become 0 and ''
  * so that the unique key holds. */
@@ -134,6 +134,28 @@ static const char *migrations[] = {
   "  five_hour_pct REAL, five_hour_reset_ms INTEGER, seven_day_pct REAL,"
   "  seven_day_reset_ms INTEGER);"
   "CREATE INDEX IF NOT EXISTS plan_observations_time ON plan_observations (observed_ms);",
+  /* 3 -> 4: the team push (src/team/, cm-store-push.c). Once a team push has
+   * started ('push_log' in meta), every insert, update and delete of a
+   * message notes the row in push_log under a new, never reused seq: the
+   * push sends what is above the watermark the team database acknowledged,
+   * then drops what it acknowledged. Triggers, so that every write path
+   * (scanner, re-pricing, owner changes, the sidechain rule) is covered;
+   * a writer that bypasses them must note its rows itself. Without a push
+   * the WHEN clause is one lookup in meta per row. */
+  "CREATE TABLE IF NOT EXISTS push_log ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT, message INTEGER UNIQUE, dkey TEXT, ts INTEGER);"
+  /* message: the id of a new or changed row; a deleted one has NULL there and
+   * its dedup key and time instead. */
+  "CREATE TRIGGER IF NOT EXISTS messages_push_insert AFTER INSERT ON messages"
+  " WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'push_log') BEGIN"
+  " INSERT OR REPLACE INTO push_log (message) VALUES (NEW.id); END;"
+  "CREATE TRIGGER IF NOT EXISTS messages_push_update AFTER UPDATE ON messages"
+  " WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'push_log') BEGIN"
+  " INSERT OR REPLACE INTO push_log (message) VALUES (NEW.id); END;"
+  "CREATE TRIGGER IF NOT EXISTS messages_push_delete AFTER DELETE ON messages"
+  " WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'push_log') BEGIN"
+  " DELETE FROM push_log WHERE message = OLD.id;"
+  " INSERT INTO push_log (dkey, ts) VALUES (OLD.dkey, OLD.ts); END;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION);

@@ -12,6 +12,7 @@
 
 #include "cm-a11y.h"
 #include "cm-filter-bar.h"
+#include "cm-wrap-box.h"
 
 struct _CmFilterBar
 {
@@ -414,6 +415,8 @@ cm_filter_bar_class_init (CmFilterBarClass *klass)
 
   object_class->dispose = cm_filter_bar_dispose;
   object_class->finalize = cm_filter_bar_finalize;
+
+  g_type_ensure (CM_TYPE_WRAP_BOX);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/CostMeter/ui/cm-filter-bar.ui");
   gtk_widget_class_bind_template_child (widget_class, CmFilterBar, project_entry);
