@@ -71,6 +71,8 @@ assert_cost_column (GtkWidget  *table,
 {
   g_autofree char *what = g_strdup_printf ("%s column of %s", title, name);
 
+  cm_test_window_iterate (200);
+
   assert_inside_window (find_title (table, title), what);
 }
 
