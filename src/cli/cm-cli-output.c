@@ -24,6 +24,8 @@ cm_cli_row_free (CmCliRow *row)
   g_free (row->user);
   g_free (row->models);
   g_free (row->label);
+  g_free (row->speed);
+  g_free (row->inference_geo);
   g_free (row);
 }
 
@@ -140,6 +142,8 @@ cm_cli_print_json (GPtrArray      *rows,
           cm_cli_json_add_string (b, "start", start);
           cm_cli_json_add_string (b, "end", end);
         }
+      cm_cli_json_add_string (b, "speed", row->speed);
+      cm_cli_json_add_string (b, "inference_geo", row->inference_geo);
       cm_cli_json_add_totals (b, &row->totals);
       cm_cli_json_add_string (b, "label", row->label);
       if (row->by_backend)
@@ -197,6 +201,10 @@ cm_cli_print_csv (GPtrArray *rows,
                   gboolean   sessions)
 {
   g_autoptr(GString) line = g_string_new (NULL);
+  /* Rows of models (and messages) say their speed, in the last columns so
+   * that the others keep their places. */
+  gboolean speeds = rows->len > 0 && ((CmCliRow *) g_ptr_array_index (rows, 0))->speed != NULL;
+  gboolean geos = rows->len > 0 && ((CmCliRow *) g_ptr_array_index (rows, 0))->inference_geo != NULL;
 
   cm_cli_csv_field (line, "key");
   if (breakdown)
@@ -213,6 +221,10 @@ cm_cli_print_csv (GPtrArray *rows,
                                             "cache_read", "web_search", "messages", "cost_usd",
                                             "estimated", "unpriced", NULL }; *h; h++)
     cm_cli_csv_field (line, *h);
+  if (speeds)
+    cm_cli_csv_field (line, "speed");
+  if (geos)
+    cm_cli_csv_field (line, "inference_geo");
   /* Added after the others: CSV readers by position keep working. */
   if (rows->len > 0 && ((CmCliRow *) g_ptr_array_index (rows, 0))->label != NULL)
     cm_cli_csv_field (line, "label");
@@ -251,6 +263,10 @@ cm_cli_print_csv (GPtrArray *rows,
       cm_cli_csv_field (line, cost);
       cm_cli_csv_field (line, row->totals.estimated > 0 ? "true" : "false");
       cm_cli_csv_int (line, row->totals.unpriced);
+      if (speeds)
+        cm_cli_csv_field (line, row->speed);
+      if (geos)
+        cm_cli_csv_field (line, row->inference_geo);
       if (row->label != NULL)
         cm_cli_csv_field (line, row->label);
       for (guint c = 0; row->by_backend && c < G_N_ELEMENTS (backend_columns); c++)
@@ -279,6 +295,17 @@ cm_cli_human_int (gint64 v)
     }
 
   return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* "claude-opus-5 · fast" for a model's fast row, as the window shows it. */
+static char *
+with_speed (const char *model,
+            const char *speed)
+{
+  if (speed == NULL || g_str_equal (speed, "standard"))
+    return g_strdup (model);
+
+  return g_strdup_printf ("%s · %s", model, speed);
 }
 
 /* The table's columns; a row's cell in each comes from table_cell (). */
@@ -334,9 +361,10 @@ table_cell (const CmCliRow        *row,
     case COL_KEY:
       if (row == NULL)
         return g_strdup ("Total");
-      return g_strdup (row->label != NULL ? row->label : row->key);
+      return with_speed (row->label != NULL ? row->label : row->key, row->model == NULL ? row->speed : NULL);
     case COL_MODEL:
-      return g_strdup (row != NULL && row->model != NULL ? row->model : "");
+      return with_speed (row != NULL && row->model != NULL ? row->model : "",
+                         row != NULL && row->model != NULL ? row->speed : NULL);
     case COL_BACKEND:
       return row != NULL ? cm_money_format_usd (row->backend_cost[column->backend], 2) : g_strdup ("");
     case COL_COST:
