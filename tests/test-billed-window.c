@@ -197,6 +197,18 @@ test_table (void)
   g_assert_cmpstr (cm_billed_item_get_label (tools), ==, "Web search, code execution");
   g_assert_cmpstr (cm_billed_item_get_why (tools), ==, "Web search and code execution");
 
+  /* The Total row, last: the selected days summed. */
+  {
+    GListModel *shown = G_LIST_MODEL (gtk_column_view_get_model (cm_billed_page_get_view (page)));
+    guint n = g_list_model_get_n_items (shown);
+    g_autoptr(CmBilledItem) total = g_list_model_get_item (shown, n - 1);
+
+    g_assert_cmpuint (n, ==, range->rows->len + 1);
+    g_assert_cmpint (cm_billed_item_get_row (total)->billed, ==, range->billed);
+    g_assert_cmpint (cm_billed_item_get_row (total)->estimated, ==, range->estimated);
+    g_assert_cmpint (cm_billed_item_get_row (total)->difference, ==, range->difference);
+  }
+
   /* The table is shown, and its figures are on screen. */
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (cm_billed_page_get_view (page))));
 

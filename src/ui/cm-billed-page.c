@@ -24,6 +24,7 @@ struct _CmBilledPage
   GSettings      *settings;
   GPtrArray      *explain_rows;
   GPtrArray      *apart_rows;
+  GListStore     *total;          /* the table's Total row */
 
   GtkStack       *stack;
   GtkLabel       *status_label;
@@ -316,6 +317,27 @@ update_status (CmBilledPage *self)
                             self->client != NULL && cm_admin_client_has_api_key (self->client) && !fetching);
 }
 
+/* The selected days summed, under the table. */
+static void
+fill_total (CmBilledPage             *self,
+            const CmBilledComparison *c)
+{
+  CmBilledRow row = { NULL, };
+  g_autoptr(CmBilledItem) item = NULL;
+
+  row.day = c->since;
+  row.model = c->until;
+  row.fetched = TRUE;
+  row.billed = c->billed;
+  row.estimated = c->estimated;
+  row.difference = c->difference;
+  row.explained = c->difference - c->unexplained;
+  row.token_agreement = -1;
+  item = cm_billed_item_new (&row);
+  g_list_store_splice (self->total, 0, g_list_model_get_n_items (G_LIST_MODEL (self->total)),
+                       (gpointer *) &item, c->rows->len > 0 ? 1 : 0);
+}
+
 static void
 update (CmBilledPage *self)
 {
@@ -332,6 +354,7 @@ update (CmBilledPage *self)
   fill_range_label (self, range);
   fill_explanations (self, range);
   fill_apart (self, range);
+  fill_total (self, range);
   gtk_stack_set_visible_child_name (self->table_stack,
                                     g_list_model_get_n_items (cm_billed_get_rows (self->billed)) > 0
                                     ? "table" : "empty");
@@ -424,6 +447,7 @@ cm_billed_page_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->explain_rows, g_ptr_array_unref);
   g_clear_pointer (&self->apart_rows, g_ptr_array_unref);
+  g_clear_object (&self->total);
 
   G_OBJECT_CLASS (cm_billed_page_parent_class)->dispose (object);
 }
@@ -465,6 +489,7 @@ cm_billed_page_init (CmBilledPage *self)
 
   self->explain_rows = g_ptr_array_new ();
   self->apart_rows = g_ptr_array_new ();
+  self->total = g_list_store_new (CM_TYPE_BILLED_ITEM);
   add_columns (self);
   cm_column_set_follow_width (GTK_WIDGET (self->table_bin), self->column_view);
 }
@@ -485,7 +510,7 @@ cm_billed_page_setup (CmBilledPage  *self,
   self->client = client != NULL ? g_object_ref (client) : NULL;
   self->settings = g_object_ref (settings);
 
-  cm_columns_set_model (self->column_view, cm_billed_get_rows (billed), NULL);
+  cm_columns_set_model (self->column_view, cm_billed_get_rows (billed), NULL, G_LIST_MODEL (self->total));
   g_signal_connect_swapped (billed, "updated", G_CALLBACK (update), self);
   g_signal_connect_swapped (settings, "changed::billing-enabled", G_CALLBACK (update), self);
   if (client != NULL)
@@ -510,7 +535,7 @@ cm_billed_page_get_rows (CmBilledPage *self)
 {
   g_return_val_if_fail (CM_IS_BILLED_PAGE (self), NULL);
 
-  return G_LIST_MODEL (gtk_column_view_get_model (self->column_view));
+  return cm_columns_get_rows (self->column_view);
 }
 
 GtkColumnView *
