@@ -10,7 +10,7 @@
 
 #include "cm-store-private.h"
 
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 
 /* The rollup row a message counts in; NULL user and project become 0 and ''
  * so that the unique key holds. */
@@ -156,6 +156,12 @@ static const char *migrations[] = {
   " WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'push_log') BEGIN"
   " DELETE FROM push_log WHERE message = OLD.id;"
   " INSERT INTO push_log (dkey, ts) VALUES (OLD.dkey, OLD.ts); END;",
+  /* 4 -> 5: a folder the user added that holds several homes is read home by
+   * home, each a source of its own with its own identity, under the folder
+   * (cm-store-sources.c). */
+  "CREATE TABLE IF NOT EXISTS source_parents ("
+  "  source_id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS source_parents_parent ON source_parents (parent_id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION);
