@@ -67,6 +67,12 @@ static const char help_text[] =
   "  messages SESSION-ID [--json|--csv]   Every message of one session.\n"
   "  sources [add DIR [OWNER]|remove DIR|owner DIR [OWNER]]\n"
   "  ratelimits [--probe MODEL]           Latest rate-limit observations.\n"
+  "  billed fetch [--since YYYY-MM-DD]\n"
+  "        Fetch the organization's cost report, usage report and Claude Code\n"
+  "        analytics from the Anthropic Admin API (days not yet final only).\n"
+  "  report billed|org-users [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--json|--csv]\n"
+  "        Billed versus estimated per UTC day and model (default: this month),\n"
+  "        or the organization's Claude Code users beside the transcript users.\n"
   "  rebuild                              Recreate the database from the transcripts.\n"
   "\n"
   "Team (a PostgreSQL database the team shares):\n"
@@ -89,7 +95,8 @@ static const char help_text[] =
   "  XDG_CONFIG_HOME         ~/.config: claude/projects (a default), costmeter/pricing.json\n"
   "  XDG_DATA_HOME           ~/.local/share: costmeter/costmeter.db, the database\n"
   "  ANTHROPIC_API_KEY       the key for ratelimits --probe when the keyring has none\n"
-  "  COSTMETER_API_BASE_URL  the API for ratelimits --probe (https://api.anthropic.com)\n"
+  "  ANTHROPIC_ADMIN_API_KEY the Admin API key for billed fetch when the keyring has none\n"
+  "  COSTMETER_API_BASE_URL  the API of ratelimits --probe, billed fetch (https://api.anthropic.com)\n"
   "  TZ                      the time zone days are cut in, unless --timezone\n"
   "  COSTMETER_TEAM          the team database when --connection is not given\n"
   "\n"
@@ -366,7 +373,7 @@ open_store (const Options  *o,
 
 /* --- commands --- */
 
-#define REPORT_KINDS "daily, weekly, monthly, session, model, backend, user, project or blocks"
+#define REPORT_KINDS "daily, weekly, monthly, session, model, backend, user, project, blocks, billed or org-users"
 
 static int
 cmd_scan (Options *o,
@@ -540,6 +547,12 @@ cmd_report (Options     *o,
     }
   if ((o->active || o->recent > 0))
     return usage_error ("--active and --recent work with report blocks");
+  if (g_str_equal (kind, "billed") || g_str_equal (kind, "org-users"))
+    {
+      if (team != NULL)
+        return usage_error ("report %s reads this computer's database, not --team", kind);
+      return cm_cli_report_billed (store, kind, o->filter, o->format);
+    }
   if (g_str_equal (kind, "weekly"))
     return cmd_report_weekly (o, store, team);
   if (o->week_start != G_DATE_BAD_WEEKDAY)
@@ -821,7 +834,7 @@ main (int   argc,
   if (!g_str_equal (command, "scan") && !g_str_equal (command, "report") &&
       !g_str_equal (command, "messages") && !g_str_equal (command, "sources") &&
       !g_str_equal (command, "ratelimits") && !g_str_equal (command, "push") &&
-      !g_str_equal (command, "team"))
+      !g_str_equal (command, "team") && !g_str_equal (command, "billed"))
     {
       rc = usage_error ("unknown command “%s”", command);
       options_clear (&o);
@@ -852,6 +865,8 @@ main (int   argc,
     rc = cmd_messages (&o, store, NULL);
   else if (g_str_equal (command, "sources"))
     rc = cmd_sources (&o, store);
+  else if (g_str_equal (command, "billed"))
+    rc = cm_cli_billed (store, o.args->len, (char **) o.args->pdata, o.filter->since);
   else
     {
       g_autoptr(GStrvBuilder) b = g_strv_builder_new ();

@@ -20,6 +20,20 @@ typedef enum
   CM_CLI_FORMAT_CSV,
 } CmCliFormat;
 
+/* $COSTMETER_API_BASE_URL, else the api-base-url setting, else the default. */
+char *cm_cli_configured_base_url (void);
+
+/* `costmeter-cli billed fetch [--since DAY]`; argv[0] is "billed". */
+int cm_cli_billed         (CmStore             *store,
+                           int                  argc,
+                           char               **argv,
+                           const char          *since);
+/* `report billed` and `report org-users` over the filter's days (UTC). */
+int cm_cli_report_billed  (CmStore             *store,
+                           const char          *kind,
+                           const CmQueryFilter *filter,
+                           CmCliFormat          format);
+
 /* `costmeter-cli ratelimits`; argv[0] is "ratelimits". */
 int cm_cli_ratelimits (CmStore  *store,
                        int       argc,

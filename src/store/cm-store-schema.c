@@ -10,7 +10,7 @@
 
 #include "cm-store-private.h"
 
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 
 /* The rollup row a message counts in; NULL user and project become 0 and ''
  * so that the unique key holds. */
@@ -156,7 +156,35 @@ static const char *migrations[] = {
   " WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'push_log') BEGIN"
   " DELETE FROM push_log WHERE message = OLD.id;"
   " INSERT INTO push_log (dkey, ts) VALUES (OLD.dkey, OLD.ts); END;",
-  /* 4 -> 5: a folder the user added that holds several homes is read home by
+  /* 4 -> 5: what the Admin API says the organization was billed and used,
+   * per UTC day, and which days were fetched when (a day is final 48 hours
+   * after it ends; until then it is fetched again). Money in 1e-10 USD.
+   * "IF NOT EXISTS": a database whose version was set back by hand still
+   * opens. */
+  "CREATE TABLE IF NOT EXISTS billed_costs ("
+  "  day TEXT NOT NULL, model TEXT, cost_type TEXT, token_type TEXT, service_tier TEXT,"
+  "  context_window TEXT, inference_geo TEXT, workspace_id TEXT, description TEXT,"
+  "  amount INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS billed_costs_day ON billed_costs (day);"
+  "CREATE TABLE IF NOT EXISTS billed_usage ("
+  "  day TEXT NOT NULL, model TEXT, service_tier TEXT, context_window TEXT, inference_geo TEXT,"
+  "  speed TEXT, input INTEGER NOT NULL, cw5m INTEGER NOT NULL, cw1h INTEGER NOT NULL,"
+  "  cr INTEGER NOT NULL, output INTEGER NOT NULL, ws INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS billed_usage_day ON billed_usage (day);"
+  "CREATE TABLE IF NOT EXISTS org_usage ("
+  "  id INTEGER PRIMARY KEY, day TEXT NOT NULL, actor_type TEXT NOT NULL, actor TEXT NOT NULL,"
+  "  customer_type TEXT, terminal_type TEXT, sessions INTEGER NOT NULL,"
+  "  lines_added INTEGER NOT NULL, lines_removed INTEGER NOT NULL, commits INTEGER NOT NULL,"
+  "  pull_requests INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS org_usage_day ON org_usage (day);"
+  "CREATE TABLE IF NOT EXISTS org_usage_models ("
+  "  usage_id INTEGER NOT NULL, model TEXT NOT NULL, input INTEGER NOT NULL,"
+  "  output INTEGER NOT NULL, cr INTEGER NOT NULL, cc INTEGER NOT NULL, cost INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS org_usage_models_usage ON org_usage_models (usage_id);"
+  "CREATE TABLE IF NOT EXISTS billed_sync ("
+  "  endpoint TEXT NOT NULL, day TEXT NOT NULL, fetched_ms INTEGER NOT NULL,"
+  "  PRIMARY KEY (endpoint, day));",
+  /* 5 -> 6: a folder the user added that holds several homes is read home by
    * home, each a source of its own with its own identity, under the folder
    * (cm-store-sources.c). */
   "CREATE TABLE IF NOT EXISTS source_parents ("
