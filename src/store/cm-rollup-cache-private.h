@@ -38,6 +38,7 @@ typedef struct
   guint32  model;     /* index in models */
   guint8   backend;
   guint8   wide;
+  guint8   speed;     /* index in speeds; 0: standard */
   guint32  first_ms;  /* after ts */
   guint32  last_ms;
   SLICE_COUNTS (DECLARE_COUNT)
@@ -57,6 +58,7 @@ typedef struct
   GArray     *slices;
   GArray     *wide;       /* CmTotals of slices too large for their fields */
   GPtrArray  *models;
+  GPtrArray  *speeds;     /* [0] "": standard */
   GPtrArray  *projects;   /* [0] NULL */
   GPtrArray  *sessions;   /* [0] NULL */
   guint32    *by_session; /* with sessions: slice indices, a session's together */

@@ -172,6 +172,9 @@ typedef struct
   Acc        *last;     /* consecutive slices often share a group */
 } Group;
 
+/* A model key is its index with its speed's in the top byte. */
+#define MODEL_PART(x) ((x) & 0xffffffu)
+
 static gint32
 key_part (Matcher     *m,
           const Slice *s,
@@ -182,7 +185,7 @@ key_part (Matcher     *m,
     case CM_GROUP_DAY:     return (gint32) cm_zone_cursor_day (&m->zone, s->ts);
     case CM_GROUP_MONTH:   return (gint32) cm_day_number_month (cm_zone_cursor_day (&m->zone, s->ts));
     case CM_GROUP_SESSION: return (gint32) s->session;
-    case CM_GROUP_MODEL:   return (gint32) s->model;
+    case CM_GROUP_MODEL:   return (gint32) (MODEL_PART (s->model) | (guint32) s->speed << 24);
     case CM_GROUP_BACKEND: return (gint32) s->backend;
     case CM_GROUP_USER:    return (gint32) s->user;
     case CM_GROUP_PROJECT: return (gint32) s->project;
@@ -211,7 +214,7 @@ key_string (const Snapshot *snap,
       return g_strdup (str != NULL ? str : "");
 
     case CM_GROUP_MODEL:
-      return g_strdup (g_ptr_array_index (snap->models, (guint32) part));
+      return g_strdup (g_ptr_array_index (snap->models, MODEL_PART ((guint32) part)));
 
     case CM_GROUP_BACKEND:
       return g_strdup (cm_backend_to_string (part));
@@ -268,9 +271,14 @@ group_rows (Group          *group,
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &acc))
     {
       CmGroupRow *row = g_new0 (CmGroupRow, 1);
+      guint32 primary = (guint32) (acc->key >> 32), secondary = (guint32) (acc->key & 0xffffffffu);
+      guint32 speed = group->grouping.primary == CM_GROUP_MODEL ? primary >> 24
+                      : group->grouping.secondary == CM_GROUP_MODEL ? secondary >> 24 : 0;
 
-      row->key = key_string (snap, group->grouping.primary, (gint32) (acc->key >> 32));
-      row->key2 = key_string (snap, group->grouping.secondary, (gint32) (acc->key & 0xffffffffu));
+      row->key = key_string (snap, group->grouping.primary, (gint32) primary);
+      row->key2 = key_string (snap, group->grouping.secondary, (gint32) secondary);
+      if (speed > 0)
+        row->speed = g_strdup (g_ptr_array_index (snap->speeds, speed));
       row->totals = acc->totals;
       g_ptr_array_add (rows, row);
     }

@@ -32,6 +32,7 @@ snapshot_free (Snapshot *snap)
   g_array_unref (snap->slices);
   g_array_unref (snap->wide);
   g_ptr_array_unref (snap->models);
+  g_ptr_array_unref (snap->speeds);
   g_ptr_array_unref (snap->projects);
   g_ptr_array_unref (snap->sessions);
   g_free (snap->by_session);
@@ -56,6 +57,7 @@ typedef struct
 {
   Snapshot   *snap;
   GHashTable *model_index;    /* id -> index + 1 */
+  GHashTable *speed_index;
   GHashTable *project_index;
   GHashTable *session_index;
   gboolean    sessions;
@@ -128,6 +130,8 @@ add_slice_cb (const CmSlice *in,
   memset (&slice, 0, sizeof slice);
   slice.ts = in->ts;
   slice.model = intern (loader->model_index, snap->models, in->model != NULL ? in->model : "");
+  /* A handful of speeds at most; past 255 they share the last. */
+  slice.speed = MIN (intern (loader->speed_index, snap->speeds, in->speed != NULL ? in->speed : ""), 255);
   slice.backend = in->backend;
   slice.user = in->user_id > 0 && in->user_id <= G_MAXUINT32 ? (guint32) in->user_id : 0;
   slice.project = in->project != NULL ? intern (loader->project_index, snap->projects, in->project) : 0;
@@ -171,6 +175,7 @@ load (CmRollupCache  *self,
   snap->slices = g_array_sized_new (FALSE, FALSE, sizeof (Slice), cm_store_guess_slices (self->store, self->sessions));
   snap->wide = g_array_new (FALSE, FALSE, sizeof (CmTotals));
   snap->models = g_ptr_array_new_with_free_func (ref_string_release);
+  snap->speeds = g_ptr_array_new_with_free_func (ref_string_release);
   snap->projects = g_ptr_array_new_with_free_func (ref_string_release);
   snap->sessions = g_ptr_array_new_with_free_func (ref_string_release);
   snap->emails = g_hash_table_new_full (NULL, NULL, NULL, g_free);
@@ -178,6 +183,8 @@ load (CmRollupCache  *self,
   g_ptr_array_add (snap->sessions, NULL);
 
   loader.model_index = g_hash_table_new (g_str_hash, g_str_equal);
+  loader.speed_index = g_hash_table_new (g_str_hash, g_str_equal);
+  intern (loader.speed_index, snap->speeds, "");
   loader.project_index = g_hash_table_new (g_str_hash, g_str_equal);
   loader.session_index = g_hash_table_new (g_str_hash, g_str_equal);
   loader.sessions = self->sessions;
@@ -189,6 +196,7 @@ load (CmRollupCache  *self,
     ok = cm_store_read_rollup (self->store, snap->emails, add_slice_cb, &loader, error);
 
   g_hash_table_unref (loader.model_index);
+  g_hash_table_unref (loader.speed_index);
   g_hash_table_unref (loader.project_index);
   g_hash_table_unref (loader.session_index);
 
