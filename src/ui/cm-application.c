@@ -19,6 +19,9 @@
 #include "cm-tray.h"
 #include "cm-ui-resources.h"
 #include "cm-window.h"
+#ifdef HAVE_LIBSECRET
+#include "cm-keyring.h"
+#endif
 
 /* New lines must show within 2 s: wait this long for a burst of writes. */
 #define RESCAN_DELAY_MS 300
@@ -47,6 +50,7 @@ struct _CmApplication
   CmRatelimitClient *ratelimit;
   CmAdminClient  *admin;        /* the Admin API: the bill */
   CmBilled       *billed;       /* billed versus estimated, for the Billed view */
+  CmTeamSync     *team_sync;
 
   GCancellable   *cancellable;
   CmFolderWatch  *watch;
@@ -484,6 +488,54 @@ open_store (CmApplication *self)
   return TRUE;
 }
 
+/* The team database's password, from the keyring (a worker thread). */
+static char *
+team_password (const char *conninfo,
+               gpointer    user_data)
+{
+#ifdef HAVE_LIBSECRET
+  g_autofree char *server = NULL;
+  g_autofree char *user = NULL;
+  g_autoptr(GError) error = NULL;
+  char *password;
+
+  cm_team_conninfo_keyring_ids (conninfo, &server, &user);
+  password = cm_keyring_lookup_team_password_sync (server, user, NULL, &error);
+  if (error != NULL)
+    g_debug ("No team password from the keyring: %s", error->message);
+
+  return password;
+#else
+  return NULL;
+#endif
+}
+
+static void
+self_email_worker (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  CmStore *store = source_object;
+  g_autoptr(GError) error = NULL;
+
+  if (!cm_store_set_self_email (store, task_data, &error))
+    g_warning ("Could not set your identity: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Preferences → You: the default folders' account-less runs follow (a
+ * worker: that may move many messages). */
+static void
+identity_changed_cb (CmApplication *self)
+{
+  g_autoptr(GTask) task = g_task_new (self->store, NULL, NULL, NULL);
+  char *email = g_strstrip (g_settings_get_string (self->settings, "identity-email"));
+
+  g_task_set_task_data (task, email, g_free);
+  g_task_run_in_thread (task, self_email_worker);
+}
+
 static void
 cm_application_startup (GApplication *app)
 {
@@ -523,6 +575,12 @@ cm_application_startup (GApplication *app)
   self->filter = cm_filter_new ();
   cm_filter_bind_settings (self->filter, self->settings);
   self->report = cm_report_new (self->store, self->filter);
+
+  /* The team database: connected, pushed to and read as the settings say;
+   * the password stays in the keyring and in memory. */
+  self->team_sync = cm_team_sync_new (self->store, self->report, self->settings, team_password, NULL);
+  g_signal_connect_swapped (self->settings, "changed::identity-email", G_CALLBACK (identity_changed_cb), self);
+  identity_changed_cb (self);
 
   self->cancellable = g_cancellable_new ();
   /* What the database holds shows first; the scan for new lines follows. */
@@ -566,6 +624,7 @@ cm_application_shutdown (GApplication *app)
   if (self->admin != NULL)
     cm_admin_client_set_enabled (self->admin, FALSE);
   g_clear_object (&self->billed);
+  g_clear_object (&self->team_sync);
   g_clear_object (&self->report);
   g_clear_object (&self->filter);
   g_clear_object (&self->scanner);
@@ -707,6 +766,7 @@ preferences_action (GSimpleAction *action,
     return;
 
   window = cm_preferences_window_new (self->settings, self->store, self->pricing, self->ratelimit);
+  cm_preferences_window_set_team_sync (window, self->team_sync);
   g_signal_connect_object (window, "pricing-reloaded", G_CALLBACK (pricing_reloaded_cb), self, G_CONNECT_SWAPPED);
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window),
                               ADW_PREFERENCES_PAGE (cm_organization_page_new (self->settings, self->admin)));
@@ -935,6 +995,7 @@ cm_application_get_admin_client (CmApplication *self)
 
   return self->admin;
 }
+GETTER (CmTeamSync, team_sync)
 
 #undef GETTER
 

@@ -15,6 +15,7 @@
 #include "cm-report.h"
 #include "cm-scanner.h"
 #include "cm-store.h"
+#include "cm-team-sync.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +40,8 @@ GSettings     *cm_application_get_settings (CmApplication *self);
  * billed versus estimated for the Billed view. */
 CmAdminClient *cm_application_get_admin_client (CmApplication *self);
 CmBilled      *cm_application_get_billed   (CmApplication *self);
+/* The team database link (a connection may not be set). */
+CmTeamSync    *cm_application_get_team_sync (CmApplication *self);
 /* TRUE while a scan runs (the first one shows progress). */
 gboolean       cm_application_get_scanning (CmApplication *self);
 /* Scan now (again after the running scan when one runs). */
