@@ -320,7 +320,7 @@ test_errors (void)
   g_autofree char *missing = g_build_filename (tmpdir, "no-such-folder", NULL);
   Result r;
 
-  r = run_cli ("--db", db_path, "report", "weekly", NULL);
+  r = run_cli ("--db", db_path, "report", "hourly", NULL);
   g_assert_cmpint (r.status, ==, 2);
   g_assert_true (strstr (r.err, "unknown report") != NULL);
   result_clear (&r);

@@ -216,14 +216,17 @@ collect (GtkWidget *widget,
     collect (c, type, out);
 }
 
-/* The chip's own label: the menu button's child. */
+/* The chip's long label: the first form of the menu button's squeezer. */
 static GtkLabel *
 chip_label (CmRatelimitChip *chip)
 {
   GtkWidget *button = gtk_widget_get_first_child (GTK_WIDGET (chip));
+  GtkWidget *squeezer;
 
   g_assert_true (GTK_IS_MENU_BUTTON (button));
-  return GTK_LABEL (gtk_menu_button_get_child (GTK_MENU_BUTTON (button)));
+  squeezer = gtk_menu_button_get_child (GTK_MENU_BUTTON (button));
+  g_assert_true (ADW_IS_SQUEEZER (squeezer));
+  return GTK_LABEL (gtk_widget_get_first_child (squeezer));
 }
 
 static AdwActionRow *

@@ -26,17 +26,12 @@
 #include "cm-ratelimit-chip.h"
 #include "cm-session-item.h"
 #include "cm-test-util.h"
+#include "cm-test-window.h"
 #include "cm-window.h"
 
 static CmApplication *app;
 static CmWindow *window;
 static JsonObject *expected;
-
-static CmMoney
-usd_to_money (double usd)
-{
-  return (CmMoney) (usd * (double) CM_MONEY_PER_USD + (usd >= 0 ? 0.5 : -0.5));
-}
 
 static double
 expected_cost (const char *section,
@@ -50,101 +45,21 @@ expected_cost (const char *section,
   return json_object_get_double_member (obj, "cost");
 }
 
-static void
-iterate_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
-
-static gboolean
-app_idle (CmApplication *application)
-{
-  CmReport *report = cm_application_get_report (application);
-
-  return !cm_application_get_scanning (application) &&
-         cm_report_get_serial (report) > 0 &&
-         !cm_report_get_loading (report);
-}
-
-static void
-wait_for_report (CmApplication *application,
-                 guint          after_serial)
-{
-  CmReport *report = cm_application_get_report (application);
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!app_idle (application) || cm_report_get_serial (report) <= after_serial)
-    {
-      g_main_context_iteration (NULL, TRUE);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-    }
-  /* Let the views lay out and draw what they got. */
-  iterate_for (100);
-}
-
 /* Filter edits are applied on an idle: wait for the next result. */
 static void
 wait_for_filter (void)
 {
-  wait_for_report (app, cm_report_get_serial (cm_application_get_report (app)));
+  cm_test_window_wait_filter (app);
 }
 
 /* Shows a view and waits until what it shows is read. */
 static void
 show_view (const char *view)
 {
-  CmReport *report = cm_application_get_report (app);
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  cm_window_set_view (window, view);
-  while ((cm_report_get_stale (report) & cm_report_get_wanted (report)) || cm_report_get_loading (report))
-    {
-      g_main_context_iteration (NULL, TRUE);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-    }
-  iterate_for (100);
+  cm_test_window_show_view (app, view);
 }
 
-static void
-save_png (GtkWidget  *widget,
-          const char *name)
-{
-  const char *dir = g_getenv ("CM_SCREENSHOT_DIR");
-  g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderer *renderer;
-  int width, height;
-
-  /* Past any stack transition (200 ms): the end state, not a slide. */
-  iterate_for (400);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  path = g_build_filename (dir != NULL ? dir : g_get_tmp_dir (), name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s (%dx%d)", path, width, height);
-}
-
+/* Shows a view and waits until what it shows is read. */
 static CmMoney
 model_cost_sum (GListModel *model)
 {
@@ -181,7 +96,7 @@ test_overview (void)
   CmOverviewPage *page = cm_window_get_overview_page (window);
   CmReport *report = cm_window_get_report (window);
   CmCostChart *chart = cm_overview_page_get_chart (page);
-  g_autofree char *want_total = cm_format_money (usd_to_money (expected_cost ("totals", NULL)));
+  g_autofree char *want_total = cm_format_money (cm_test_window_usd_to_money (expected_cost ("totals", NULL)));
   g_autofree char *breakdown = cm_overview_page_dup_breakdown_text (page);
   g_auto(GStrv) lines = g_strsplit (breakdown, "\n", -1);
   g_autofree char *total_line = NULL;
@@ -212,15 +127,16 @@ test_overview (void)
                     json_object_get_size (json_object_get_object_member (expected, "days")));
   g_assert_cmpuint (cm_cost_chart_get_n_series (chart), ==, 3);
   day_text = cm_cost_chart_dup_day_text (chart, 0);
-  g_assert_true (g_str_has_prefix (day_text, "<b>2026-09-01</b>"));
+  /* The day as the locale writes it. */
+  g_assert_true (g_str_has_prefix (day_text, "<b>Tuesday, September 1, 2026</b>"));
   g_assert_nonnull (strstr (day_text, "Total: $"));
 
-  save_png (GTK_WIDGET (window), "window-overview.png");
+  cm_test_window_save_png (GTK_WIDGET (window), "window-overview.png");
 
   cm_cost_chart_set_stack (chart, "model");
-  iterate_for (50);
+  cm_test_window_iterate (50);
   g_assert_cmpuint (cm_cost_chart_get_n_series (chart), >=, 4);
-  save_png (GTK_WIDGET (window), "window-overview-by-model.png");
+  cm_test_window_save_png (GTK_WIDGET (window), "window-overview-by-model.png");
   cm_cost_chart_set_stack (chart, "backend");
 }
 
@@ -264,11 +180,8 @@ test_models (void)
         }
     }
 
-  save_png (GTK_WIDGET (window), "window-models.png");
+  cm_test_window_save_png (GTK_WIDGET (window), "window-models.png");
 }
-
-static gboolean find_label (GtkWidget  *widget,
-                            const char *text);
 
 static void
 test_users (void)
@@ -289,7 +202,7 @@ test_users (void)
       const char *key = cm_group_item_get_key (item);
       g_autofree char *shown = cm_columns_format (G_OBJECT (item), "label", CM_COLUMN_TEXT);
       g_autofree char *total = cm_columns_format (G_OBJECT (item), "cost", CM_COLUMN_COST);
-      g_autofree char *want = cm_format_money_sum (usd_to_money (expected_cost ("user", key)),
+      g_autofree char *want = cm_format_money_sum (cm_test_window_usd_to_money (expected_cost ("user", key)),
                                                    cm_group_item_get_totals (item)->unpriced);
 
       g_assert_cmpstr (total, ==, want);
@@ -300,8 +213,8 @@ test_users (void)
           g_autofree char *amount = cm_format_money (cm_group_item_get_cost (item));
           g_autofree char *note = cm_format_unpriced_short (cm_group_item_get_totals (item)->unpriced);
 
-          g_assert_true (find_label (GTK_WIDGET (page), amount));
-          g_assert_true (find_label (GTK_WIDGET (page), note));
+          g_assert_true (cm_test_window_find_label (GTK_WIDGET (page), amount));
+          g_assert_true (cm_test_window_find_label (GTK_WIDGET (page), note));
         }
 
       if (i == n - 1)
@@ -322,7 +235,7 @@ test_users (void)
         }
     }
 
-  save_png (GTK_WIDGET (window), "window-users.png");
+  cm_test_window_save_png (GTK_WIDGET (window), "window-users.png");
 }
 
 static GtkColumnViewColumn *
@@ -380,7 +293,7 @@ assert_users_sorted (const char  *property,
   g_autoptr(CmGroupItem) first = NULL;
 
   gtk_column_view_sort_by_column (view, find_column (view, property), direction);
-  iterate_for (50);
+  cm_test_window_iterate (50);
 
   g_assert_cmpuint (n, >=, 3);
   last = g_list_model_get_item (rows, n - 1);
@@ -430,11 +343,11 @@ test_users_sorted (void)
       if (i < 2)
         g_assert_cmpstr (top_up, !=, top_down);
     }
-  save_png (GTK_WIDGET (window), "window-users-sorted.png");
+  cm_test_window_save_png (GTK_WIDGET (window), "window-users-sorted.png");
 
   /* Unsorted again: the report's ranking by Bedrock spend. */
   gtk_column_view_sort_by_column (view, NULL, GTK_SORT_ASCENDING);
-  iterate_for (50);
+  cm_test_window_iterate (50);
   for (guint i = 0; i < g_list_model_get_n_items (ranked); i++)
     {
       g_autoptr(GObject) want = g_list_model_get_item (ranked, i);
@@ -469,7 +382,7 @@ test_sessions (void)
   show_view ("sessions");
   g_assert_cmpuint (g_list_model_get_n_items (rows), >, 0);
   g_assert_cmpint (model_cost_sum (rows), ==, range_totals ()->cost);
-  save_png (GTK_WIDGET (window), "window-sessions.png");
+  cm_test_window_save_png (GTK_WIDGET (window), "window-sessions.png");
 
   first = g_list_model_get_item (rows, 0);
   g_signal_connect (detail, "loaded", G_CALLBACK (loaded_cb), &loaded);
@@ -499,7 +412,7 @@ test_sessions (void)
   g_assert_cmpuint (g_strv_length (csv_lines), ==, g_list_model_get_n_items (messages) + 2);
   g_assert_true (g_str_has_prefix (csv_lines[0], "time,message_id,model,"));
 
-  save_png (GTK_WIDGET (window), "window-session-detail.png");
+  cm_test_window_save_png (GTK_WIDGET (window), "window-session-detail.png");
 
   /* Every token and cost type fits 1100 px: no sideways scrolling. */
   {
@@ -534,7 +447,7 @@ test_filters (void)
   g_auto(GStrv) models = g_strdupv ((GStrv) cm_report_get_all_models (report));
   guint all_sessions = n_rows (cm_sessions_page_get_rows (cm_window_get_sessions_page (window)));
   g_autofree char *zero = cm_format_money (0);
-  g_autofree char *want_bedrock = cm_format_money (usd_to_money (expected_cost ("backend", "bedrock")));
+  g_autofree char *want_bedrock = cm_format_money (cm_test_window_usd_to_money (expected_cost ("backend", "bedrock")));
   g_autofree char *full = g_strdup (range_card_text ());
 
   cm_window_set_view (window, "overview");
@@ -562,7 +475,7 @@ test_filters (void)
   g_assert_cmpuint (n_rows (cm_sessions_page_get_rows (cm_window_get_sessions_page (window))), ==, 0);
   cm_window_set_view (window, "overview");
   g_assert_cmpuint (cm_cost_chart_get_n_days (cm_overview_page_get_chart (overview)), ==, 0);
-  save_png (GTK_WIDGET (window), "window-filtered-none.png");
+  cm_test_window_save_png (GTK_WIDGET (window), "window-filtered-none.png");
 
   /* One chip back on: that model only (changed on the Models view). */
   show_view ("models");
@@ -593,7 +506,7 @@ test_filters (void)
   g_assert_cmpuint (cm_filter_get_backends (filter), ==, 1u << CM_BACKEND_BEDROCK);
   g_assert_cmpstr (range_card_text (), ==, want_bedrock);
   g_assert_cmpuint (cm_cost_chart_get_n_series (cm_overview_page_get_chart (overview)), ==, 1);
-  save_png (GTK_WIDGET (window), "window-filtered-bedrock.png");
+  cm_test_window_save_png (GTK_WIDGET (window), "window-filtered-bedrock.png");
   show_view ("models");
   for (guint i = 0; i < n_rows (cm_models_page_get_rows (cm_window_get_models_page (window))); i++)
     {
@@ -636,7 +549,7 @@ test_filters (void)
         for (GList *l = names; l != NULL; l = l->next)
           usd += json_object_get_double_member (json_object_get_object_member (per_model, l->data), "cost");
       }
-    want = cm_format_money (usd_to_money (usd));
+    want = cm_format_money (cm_test_window_usd_to_money (usd));
     g_assert_cmpstr (range_card_text (), ==, want);
     g_assert_cmpuint (cm_cost_chart_get_n_days (cm_overview_page_get_chart (overview)), <=, 2);
   }
@@ -668,23 +581,6 @@ test_filters (void)
   }
   show_view ("overview");
   g_assert_cmpstr (range_card_text (), ==, full);
-}
-
-static gboolean
-find_label (GtkWidget  *widget,
-            const char *text)
-{
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (find_label (child, text))
-        return TRUE;
-    }
-
-  return FALSE;
 }
 
 static void
@@ -741,7 +637,7 @@ test_sessions_refill (void)
   g_autoptr(GtkColumnViewColumn) cost_column = NULL;
   g_autofree char *all_top = NULL;
   g_autofree char *bedrock_top = NULL;
-  g_autofree char *want_bedrock = cm_format_money (usd_to_money (expected_cost ("backend", "bedrock")));
+  g_autofree char *want_bedrock = cm_format_money (cm_test_window_usd_to_money (expected_cost ("backend", "bedrock")));
   g_autofree char *sum = NULL;
   g_auto(GStrv) before = NULL;
   g_auto(GStrv) after = NULL;
@@ -757,7 +653,7 @@ test_sessions_refill (void)
   after = first_session_starts (rows);
   g_assert_false (g_strv_equal ((const char * const *) before, (const char * const *) after));
   for (guint i = 0; after[i] != NULL; i++)
-    g_assert_true (find_label (GTK_WIDGET (view), after[i]));
+    g_assert_true (cm_test_window_find_label (GTK_WIDGET (view), after[i]));
   gtk_check_button_set_active (cm_filter_bar_get_backend_check (bar, CM_BACKEND_ANTHROPIC), TRUE);
   wait_for_filter ();
 
@@ -771,11 +667,11 @@ test_sessions_refill (void)
   g_assert_nonnull (cost_column);
   /* A first click: the figures' sorters rank big numbers first. */
   gtk_column_view_sort_by_column (view, cost_column, GTK_SORT_ASCENDING);
-  iterate_for (100);
+  cm_test_window_iterate (100);
   all = g_list_model_get_n_items (rows);
   assert_sessions_by_cost (rows);
   all_top = top_session_start (rows);
-  g_assert_true (find_label (GTK_WIDGET (view), all_top));
+  g_assert_true (cm_test_window_find_label (GTK_WIDGET (view), all_top));
 
   /* Bedrock only: fewer sessions, still by cost, and the top row's cells
    * show the new top session. */
@@ -789,8 +685,8 @@ test_sessions_refill (void)
   assert_sessions_by_cost (rows);
   bedrock_top = top_session_start (rows);
   g_assert_cmpstr (bedrock_top, !=, all_top);
-  g_assert_true (find_label (GTK_WIDGET (view), bedrock_top));
-  save_png (GTK_WIDGET (window), "window-sessions-bedrock-by-cost.png");
+  g_assert_true (cm_test_window_find_label (GTK_WIDGET (view), bedrock_top));
+  cm_test_window_save_png (GTK_WIDGET (window), "window-sessions-bedrock-by-cost.png");
 
   gtk_check_button_set_active (cm_filter_bar_get_backend_check (bar, CM_BACKEND_ANTHROPIC), TRUE);
   gtk_check_button_set_active (cm_filter_bar_get_backend_check (bar, CM_BACKEND_VERTEX), TRUE);
@@ -798,7 +694,7 @@ test_sessions_refill (void)
   wait_for_filter ();
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, all);
   assert_sessions_by_cost (rows);
-  g_assert_true (find_label (GTK_WIDGET (view), all_top));
+  g_assert_true (cm_test_window_find_label (GTK_WIDGET (view), all_top));
 
   gtk_column_view_sort_by_column (view, NULL, GTK_SORT_ASCENDING);
   show_view ("overview");
@@ -871,7 +767,7 @@ reload_prices (GtkWindow *prefs)
   guint serial = cm_report_get_serial (cm_window_get_report (window));
 
   gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.reload-pricing", NULL);
-  wait_for_report (app, serial);
+  cm_test_window_wait_report (app, serial);
 }
 
 /* Preferences › Reload prices: stored history is priced again and every
@@ -969,57 +865,35 @@ test_export (void)
     }
 }
 
-static GtkWidget *
-find_of_type (GtkWidget *widget,
-              GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_of_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static void
 test_narrow (void)
 {
-  GtkWidget *chip = find_of_type (GTK_WIDGET (window), CM_TYPE_RATELIMIT_CHIP);
+  GtkWidget *chip = cm_test_window_find_type (GTK_WIDGET (window), CM_TYPE_RATELIMIT_CHIP);
   int width;
 
   g_assert_nonnull (chip);
   g_assert_false (cm_ratelimit_chip_get_compact (CM_RATELIMIT_CHIP (chip)));
-  g_assert_true (find_label (chip, "Rate Limits"));
+  g_assert_true (cm_test_window_find_label (cm_ratelimit_chip_get_shown (CM_RATELIMIT_CHIP (chip)), "Rate Limits"));
 
   cm_window_set_view (window, "overview");
   gtk_window_set_default_size (GTK_WINDOW (window), 600, 800);
-  iterate_for (300);
+  cm_test_window_iterate (300);
 
   /* Everything fits 600 px: the window is not forced wider. */
   width = gtk_widget_get_width (GTK_WIDGET (window));
   g_assert_cmpint (width, <=, 600);
-  save_png (GTK_WIDGET (window), "window-narrow-overview.png");
+  cm_test_window_save_png (GTK_WIDGET (window), "window-narrow-overview.png");
   cm_window_set_view (window, "users");
-  save_png (GTK_WIDGET (window), "window-narrow-users.png");
+  cm_test_window_save_png (GTK_WIDGET (window), "window-narrow-users.png");
 
-  /* The rate-limit chip says less, and all of it, rather than "…". */
+  /* The rate-limit chip says less rather than "…": its icon (and the
+   * headroom's percentage once a probe saw one). */
   g_assert_true (cm_ratelimit_chip_get_compact (CM_RATELIMIT_CHIP (chip)));
-  g_assert_true (find_label (chip, "Limits"));
-  {
-    GtkWidget *label = gtk_menu_button_get_child (GTK_MENU_BUTTON (gtk_widget_get_first_child (chip)));
-
-    g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
-  }
+  g_assert_false (cm_test_window_find_label (cm_ratelimit_chip_get_shown (CM_RATELIMIT_CHIP (chip)), "Rate Limits"));
+  g_assert_nonnull (cm_test_window_find_type (cm_ratelimit_chip_get_shown (CM_RATELIMIT_CHIP (chip)), GTK_TYPE_IMAGE));
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 900);
-  iterate_for (300);
+  cm_test_window_iterate (300);
   g_assert_false (cm_ratelimit_chip_get_compact (CM_RATELIMIT_CHIP (chip)));
 }
 
@@ -1029,14 +903,14 @@ test_dark (void)
   AdwStyleManager *style = adw_style_manager_get_default ();
 
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  iterate_for (200);
+  cm_test_window_iterate (200);
   g_assert_true (adw_style_manager_get_dark (style));
   cm_window_set_view (window, "overview");
-  save_png (GTK_WIDGET (window), "window-dark-overview.png");
+  cm_test_window_save_png (GTK_WIDGET (window), "window-dark-overview.png");
   cm_window_set_view (window, "models");
-  save_png (GTK_WIDGET (window), "window-dark-models.png");
+  cm_test_window_save_png (GTK_WIDGET (window), "window-dark-models.png");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
-  iterate_for (100);
+  cm_test_window_iterate (100);
 }
 
 static void
@@ -1049,13 +923,13 @@ test_shortcuts (void)
   g_assert_cmpstr (cm_window_get_view (window), ==, "users");
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
-  iterate_for (100);
+  cm_test_window_iterate (100);
   overlay = GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
   g_assert_nonnull (overlay);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
-  save_png (GTK_WIDGET (overlay), "window-shortcuts.png");
+  cm_test_window_save_png (GTK_WIDGET (overlay), "window-shortcuts.png");
   gtk_window_close (overlay);
-  iterate_for (50);
+  cm_test_window_iterate (50);
 }
 
 /* Run by the window-de test, with LANGUAGE=de and the build's catalogs. */
@@ -1076,48 +950,16 @@ test_german (void)
 
   g_assert_cmpstr (_("Cost per day"), ==, "Kosten pro Tag");
   show_view ("overview");
-  g_assert_true (find_label (GTK_WIDGET (window), "Nach Backend"));
-  g_assert_true (find_label (GTK_WIDGET (window), "Kosten pro Tag"));
-  g_assert_true (find_label (GTK_WIDGET (window), "Gewählter Zeitraum"));
-  g_assert_false (find_label (GTK_WIDGET (window), "By backend"));
-  save_png (GTK_WIDGET (window), "window-de.png");
+  g_assert_true (cm_test_window_find_label (GTK_WIDGET (window), "Nach Backend"));
+  g_assert_true (cm_test_window_find_label (GTK_WIDGET (window), "Kosten pro Tag"));
+  g_assert_true (cm_test_window_find_label (GTK_WIDGET (window), "Gewählter Zeitraum"));
+  g_assert_false (cm_test_window_find_label (GTK_WIDGET (window), "By backend"));
+  cm_test_window_save_png (GTK_WIDGET (window), "window-de.png");
 }
 
 /* A second instance on a copy of one home: new lines show within 2 s, and an
  * empty folder shows where it looked. @cap bounds its folder monitors (0:
  * the default). */
-static CmApplication *
-start_app_with_cap (const char *demo_dir,
-                    const char *app_id,
-                    guint       cap)
-{
-  /* Each instance in this process needs its own D-Bus object path. */
-  CmApplication *other = g_object_new (CM_TYPE_APPLICATION,
-                                       "application-id", app_id,
-                                       "resource-base-path", APP_PATH,
-                                       NULL);
-  g_autoptr(GError) error = NULL;
-
-  cm_application_set_demo_dir (other, demo_dir);
-  if (cap > 0)
-    cm_folder_watch_set_cap (cm_application_get_folder_watch (other), cap);
-  g_application_set_flags (G_APPLICATION (other), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (other), NULL, &error);
-  g_assert_no_error (error);
-  g_settings_set_string (cm_application_get_settings (other), "timezone", "UTC");
-  g_application_activate (G_APPLICATION (other));
-  wait_for_report (other, 0);
-
-  return other;
-}
-
-static CmApplication *
-start_app (const char *demo_dir,
-           const char *app_id)
-{
-  return start_app_with_cap (demo_dir, app_id, 0);
-}
-
 /* An assistant line of @contents made a new message: its ids carry @tag. */
 static char *
 new_assistant_line (const char *contents,
@@ -1196,11 +1038,11 @@ test_live_updates (void)
   path = g_strndup (files, strcspn (files, "\n"));
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
 
-  other = start_app (dir, APP_ID ".TestLive");
+  other = cm_test_window_start_app (dir, APP_ID ".TestLive", 0);
   before = range_messages (other);
   g_assert_cmpint (before, >, 0);
   /* The folder monitors are set up from a worker after the first scan. */
-  iterate_for (500);
+  cm_test_window_iterate (500);
 
   line = new_assistant_line (contents, "window_live");
   cm_test_append_file (path, line);
@@ -1214,14 +1056,14 @@ test_live_updates (void)
   g_settings_set_boolean (cm_application_get_settings (other), "live-updates", FALSE);
   line_off = new_assistant_line (contents, "window_live_off");
   cm_test_append_file (path, line_off);
-  iterate_for (1000);
+  cm_test_window_iterate (1000);
   g_assert_cmpint (range_messages (other), ==, before + 1);
   g_settings_set_boolean (cm_application_get_settings (other), "live-updates", TRUE);
   wait_for_messages (other, before + 2);
   g_assert_cmpuint (cm_application_get_last_files_seen (other), >, 1);
 
   gtk_window_destroy (gtk_application_get_active_window (GTK_APPLICATION (other)));
-  iterate_for (50);
+  cm_test_window_iterate (50);
 }
 
 /* Runs the main loop until the last scan of @application looked at @want
@@ -1290,12 +1132,12 @@ test_live_updates_named (void)
   fixture = g_strndup (fixtures, strcspn (fixtures, "\n"));
   g_assert_true (g_file_get_contents (fixture, &contents, NULL, NULL));
 
-  other = start_app (dir, APP_ID ".TestLiveNamed");
+  other = cm_test_window_start_app (dir, APP_ID ".TestLiveNamed", 0);
   watch = cm_application_get_folder_watch (other);
   before = range_messages (other);
   g_assert_cmpint (before, >, 0);
   /* The folder monitors are set up from a worker after the first scan. */
-  iterate_for (500);
+  cm_test_window_iterate (500);
 
   /* Made elsewhere, then moved in whole: no monitor saw its file written. */
   {
@@ -1330,7 +1172,7 @@ test_live_updates_named (void)
   wait_for_files_seen (other, n_files);
 
   gtk_window_destroy (gtk_application_get_active_window (GTK_APPLICATION (other)));
-  iterate_for (50);
+  cm_test_window_iterate (50);
 }
 
 #define MANY_SESSIONS 24
@@ -1383,7 +1225,7 @@ test_live_updates_many_folders (void)
       set_mtime (session, now - (k + 1) * 3600);
     }
 
-  other = start_app_with_cap (dir, APP_ID ".TestLiveMany", MANY_CAP);
+  other = cm_test_window_start_app (dir, APP_ID ".TestLiveMany", MANY_CAP);
   watch = cm_application_get_folder_watch (other);
   before = range_messages (other);
   g_assert_cmpint (before, ==, MANY_SESSIONS);
@@ -1421,7 +1263,7 @@ test_live_updates_many_folders (void)
     g_autofree char *line = new_assistant_line (contents, "many_unwatched");
 
     cm_test_append_file (agents[MANY_SESSIONS - 1], line);
-    iterate_for (1500);
+    cm_test_window_iterate (1500);
     g_assert_cmpint (range_messages (other), ==, before + 1);
     g_assert_false (cm_application_get_scanning (other));
 
@@ -1446,39 +1288,24 @@ test_live_updates_many_folders (void)
       g_free (subagents[k]);
     }
   gtk_window_destroy (gtk_application_get_active_window (GTK_APPLICATION (other)));
-  iterate_for (50);
+  cm_test_window_iterate (50);
 }
 
 static void
 test_empty_state (void)
 {
   g_autofree char *dir = cm_test_make_tmpdir ("empty");
-  CmApplication *other = start_app (dir, APP_ID ".TestEmpty");
+  CmApplication *other = cm_test_window_start_app (dir, APP_ID ".TestEmpty", 0);
   CmWindow *empty_window = CM_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (other)));
 
   g_assert_cmpstr (cm_window_get_state (empty_window), ==, "empty");
   /* It says where it looked and how to add a folder. */
   g_assert_nonnull (strstr (cm_window_get_empty_text (empty_window), dir));
   g_assert_nonnull (strstr (cm_window_get_empty_text (empty_window), "Add a folder"));
-  save_png (GTK_WIDGET (empty_window), "window-empty.png");
+  cm_test_window_save_png (GTK_WIDGET (empty_window), "window-empty.png");
 
   gtk_window_destroy (GTK_WINDOW (empty_window));
-  iterate_for (50);
-}
-
-static void
-isolate_home (void)
-{
-  g_autofree char *home = cm_test_make_tmpdir ("home");
-  g_autofree char *config = g_build_filename (home, ".config", NULL);
-  g_autofree char *data = g_build_filename (home, ".local", "share", NULL);
-  g_autofree char *cache = g_build_filename (home, ".cache", NULL);
-
-  g_setenv ("HOME", home, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_unsetenv ("CLAUDE_CONFIG_DIR");
+  cm_test_window_iterate (50);
 }
 
 int
@@ -1497,7 +1324,7 @@ main (int   argc,
    * folder's catalogs when $COSTMETER_LOCALEDIR says so (window-de). */
   setlocale (LC_ALL, "");
   gtk_test_init (&argc, &argv, NULL);
-  isolate_home ();
+  cm_test_window_isolate_home ();
 
   corpus = g_build_filename (cm_test_fixtures_dir (), "corpus", NULL);
   expected_path = g_build_filename (cm_test_fixtures_dir (), "expected-utc.json", NULL);
@@ -1506,11 +1333,11 @@ main (int   argc,
   expected = json_node_get_object (json_parser_get_root (parser));
 
   /* What `costmeter --demo` does: the corpus, a throw-away database. */
-  app = start_app (corpus, APP_ID);
+  app = cm_test_window_start_app (corpus, APP_ID, 0);
   window = CM_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
   g_assert_nonnull (window);
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 900);
-  iterate_for (300);
+  cm_test_window_iterate (300);
 
   g_test_add_func ("/window/german", test_german);
   g_test_add_func ("/window/overview", test_overview);
@@ -1534,7 +1361,7 @@ main (int   argc,
   ret = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate_for (50);
+  cm_test_window_iterate (50);
 
   return ret;
 }

@@ -9,7 +9,6 @@
 
 #include "config.h"
 
-#include <json-glib/json-glib.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,13 +17,6 @@
 #include "cm-pricing.h"
 #include "cm-scanner.h"
 #include "cm-store.h"
-
-typedef enum
-{
-  FORMAT_TABLE,
-  FORMAT_JSON,
-  FORMAT_CSV,
-} Format;
 
 static int
 usage_error (const char *fmt,
@@ -64,17 +56,24 @@ static const char help_text[] =
   "        projects folder; OWNER names the person whose runs these are.\n"
   "        With PATHs (files or folders of those sources) only they are read,\n"
   "        as the app does when it sees files change.\n"
-  "  report daily|monthly|session|model|backend|user|project [FILTERS] [--breakdown]\n"
-  "        [--json|--csv]\n"
+  "  report daily|weekly|monthly|session|model|backend|user|project [FILTERS]\n"
+  "        [--breakdown] [--json|--csv]\n"
   "        Filters: --since YYYY-MM-DD --until YYYY-MM-DD --timezone ZONE\n"
   "        --project TEXT --models A,B --backends A,B --users A,B\n"
   "        (--models '' selects none; leaving a list out selects all.)\n"
+  "        weekly: weeks start on the locale's first weekday, or --week-start DAY.\n"
+  "  report blocks [FILTERS] [--active] [--recent N] [--json|--csv]\n"
+  "        5-hour blocks (as ccusage): from the first message's hour, 5 hours\n"
+  "        long. --active: the running one, with its burn rate and projection;\n"
+  "        --recent N: the last N. --since/--until pick blocks by their start.\n"
   "  messages SESSION-ID [--json|--csv]   Every message of one session.\n"
   "  sources [add DIR [OWNER]|remove DIR|owner DIR [OWNER]]\n"
   "  ratelimits [--probe MODEL]           Latest rate-limit observations.\n"
   "  rebuild                              Recreate the database from the transcripts.\n"
   "\n"
   "--db PATH  the database (default: $XDG_DATA_HOME/costmeter/costmeter.db)\n"
+  "--now TIME compute as if it were TIME (ISO 8601, e.g. 2026-11-22T14:30:00Z):\n"
+  "           which block is running, elapsed and remaining time\n"
   "\n"
   "Environment:\n"
   "  CLAUDE_CONFIG_DIR       Claude Code folders, comma-separated, instead of the defaults\n"
@@ -86,343 +85,6 @@ static const char help_text[] =
   "  TZ                      the time zone days are cut in, unless --timezone\n"
   "\n"
   "Exit status: 0 ok, 1 error, 2 bad arguments.\n";
-
-/* --- output --- */
-
-typedef struct
-{
-  char     *key;
-  char     *model;     /* --breakdown */
-  char     *project;   /* sessions */
-  char     *user;
-  char     *models;
-  gint64    start_ms;
-  gint64    end_ms;
-  CmTotals  totals;
-} Row;
-
-static void
-row_free (Row *row)
-{
-  g_free (row->key);
-  g_free (row->model);
-  g_free (row->project);
-  g_free (row->user);
-  g_free (row->models);
-  g_free (row);
-}
-
-static char *
-iso_time (gint64 ms)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (ms / 1000);
-
-  return dt != NULL ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("");
-}
-
-static void
-add_totals_members (JsonBuilder    *b,
-                    const CmTotals *t)
-{
-  g_autofree char *exact = cm_money_format_usd (t->cost, 10);
-  struct { const char *name; gint64 value; } ints[] = {
-    { "input", t->input },
-    { "output", t->output },
-    { "cache_write_5m", t->cache_write_5m },
-    { "cache_write_1h", t->cache_write_1h },
-    { "cache_read", t->cache_read },
-    { "web_search", t->web_search },
-    { "messages", t->messages },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (ints); i++)
-    {
-      json_builder_set_member_name (b, ints[i].name);
-      json_builder_add_int_value (b, ints[i].value);
-    }
-
-  json_builder_set_member_name (b, "cost_usd");
-  json_builder_add_double_value (b, cm_money_to_usd (t->cost));
-  json_builder_set_member_name (b, "estimated");
-  json_builder_add_boolean_value (b, t->estimated > 0);
-  json_builder_set_member_name (b, "unpriced");
-  json_builder_add_int_value (b, t->unpriced);
-  /* Exact decimal dollars, for scripts that must not round. */
-  json_builder_set_member_name (b, "cost_usd_exact");
-  json_builder_add_string_value (b, exact);
-  json_builder_set_member_name (b, "cache_hit_ratio");
-  json_builder_add_double_value (b, cm_totals_cache_hit_ratio (t));
-}
-
-static void
-add_string_member (JsonBuilder *b,
-                   const char  *name,
-                   const char  *value)
-{
-  if (value == NULL)
-    return;
-
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, value);
-}
-
-static void
-print_json (GPtrArray      *rows,
-            const CmTotals *totals)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "rows");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < rows->len; i++)
-    {
-      Row *row = g_ptr_array_index (rows, i);
-
-      json_builder_begin_object (b);
-      add_string_member (b, "key", row->key);
-      add_string_member (b, "model", row->model);
-      add_string_member (b, "project", row->project);
-      add_string_member (b, "user", row->user);
-      add_string_member (b, "models", row->models);
-      if (row->start_ms > 0)
-        {
-          g_autofree char *start = iso_time (row->start_ms);
-          g_autofree char *end = iso_time (row->end_ms);
-
-          add_string_member (b, "start", start);
-          add_string_member (b, "end", end);
-        }
-      add_totals_members (b, &row->totals);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "totals");
-  json_builder_begin_object (b);
-  add_totals_members (b, totals);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  text = json_generator_to_data (gen, NULL);
-  puts (text);
-}
-
-static void
-csv_field (GString    *line,
-           const char *value)
-{
-  if (line->len > 0)
-    g_string_append_c (line, ',');
-
-  if (value == NULL)
-    return;
-
-  if (strpbrk (value, ",\"\n\r") != NULL)
-    {
-      g_string_append_c (line, '"');
-      for (const char *p = value; *p; p++)
-        {
-          if (*p == '"')
-            g_string_append_c (line, '"');
-          g_string_append_c (line, *p);
-        }
-      g_string_append_c (line, '"');
-    }
-  else
-    g_string_append (line, value);
-}
-
-static void
-csv_int (GString *line,
-         gint64   value)
-{
-  char buf[32];
-
-  g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, value);
-  csv_field (line, buf);
-}
-
-static void
-print_csv (GPtrArray *rows,
-           gboolean   breakdown,
-           gboolean   sessions)
-{
-  g_autoptr(GString) line = g_string_new (NULL);
-
-  csv_field (line, "key");
-  if (breakdown)
-    csv_field (line, "model");
-  if (sessions)
-    {
-      csv_field (line, "project");
-      csv_field (line, "user");
-      csv_field (line, "models");
-      csv_field (line, "start");
-      csv_field (line, "end");
-    }
-  for (const char **h = (const char *[]) { "input", "output", "cache_write_5m", "cache_write_1h",
-                                            "cache_read", "web_search", "messages", "cost_usd",
-                                            "estimated", "unpriced", NULL }; *h; h++)
-    csv_field (line, *h);
-  puts (line->str);
-
-  for (guint i = 0; i < rows->len; i++)
-    {
-      Row *row = g_ptr_array_index (rows, i);
-      g_autofree char *cost = cm_money_format_usd (row->totals.cost, 10);
-
-      g_string_truncate (line, 0);
-      csv_field (line, row->key);
-      if (breakdown)
-        csv_field (line, row->model);
-      if (sessions)
-        {
-          g_autofree char *start = iso_time (row->start_ms);
-          g_autofree char *end = iso_time (row->end_ms);
-
-          csv_field (line, row->project);
-          csv_field (line, row->user);
-          csv_field (line, row->models);
-          csv_field (line, start);
-          csv_field (line, end);
-        }
-      csv_int (line, row->totals.input);
-      csv_int (line, row->totals.output);
-      csv_int (line, row->totals.cache_write_5m);
-      csv_int (line, row->totals.cache_write_1h);
-      csv_int (line, row->totals.cache_read);
-      csv_int (line, row->totals.web_search);
-      csv_int (line, row->totals.messages);
-      csv_field (line, cost);
-      csv_field (line, row->totals.estimated > 0 ? "true" : "false");
-      csv_int (line, row->totals.unpriced);
-      puts (line->str);
-    }
-}
-
-static char *
-human_int (gint64 v)
-{
-  g_autoptr(GString) s = g_string_new (NULL);
-  char buf[32];
-  int len;
-
-  len = g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, v);
-  for (int i = 0; i < len; i++)
-    {
-      if (i > 0 && buf[i - 1] != '-' && (len - i) % 3 == 0)
-        g_string_append_c (s, ',');
-      g_string_append_c (s, buf[i]);
-    }
-
-  return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
-static void
-print_table (GPtrArray      *rows,
-             const CmTotals *totals,
-             const char     *key_title,
-             gboolean        breakdown)
-{
-  const char *titles[] = { key_title, "Model", "Input", "Output", "Cache 5m", "Cache 1h",
-                           "Cache read", "Web", "Msgs", "Cost (USD)", "" };
-  enum { N_COLS = G_N_ELEMENTS (titles) };
-  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
-  guint widths[N_COLS] = { 0 };
-  guint n_lines = rows->len + 2;
-  gboolean any_estimated = totals->estimated > 0;
-
-  for (guint r = 0; r < n_lines; r++)
-    {
-      const Row *row = r < rows->len ? g_ptr_array_index (rows, r) : NULL;
-      const CmTotals *t = row != NULL ? &row->totals : totals;
-
-      for (guint c = 0; c < N_COLS; c++)
-        {
-          char *cell = NULL;
-
-          if (r == rows->len)
-            cell = g_strdup (titles[c]);  /* header, printed first below */
-          else if (r == rows->len + 1 && c == 0)
-            cell = g_strdup ("Total");
-          else if (c == 0)
-            cell = g_strdup (row->key);
-          else if (c == 1)
-            cell = g_strdup (row != NULL && row->model != NULL ? row->model : "");
-          else if (c == 9)
-            {
-              g_autofree char *usd = cm_money_format_usd (t->cost, 2);
-              cell = g_strdup_printf ("%s%s", usd, t->estimated > 0 ? " est." : "");
-            }
-          else if (c == 10)
-            cell = t->unpriced > 0
-                   ? g_strdup_printf ("+ %" G_GINT64_FORMAT " unpriced message%s", t->unpriced,
-                                      t->unpriced == 1 ? "" : "s")
-                   : g_strdup ("");
-          else
-            {
-              gint64 v[] = { 0, 0, t->input, t->output, t->cache_write_5m, t->cache_write_1h,
-                             t->cache_read, t->web_search, t->messages };
-              cell = human_int (v[c]);
-            }
-
-          widths[c] = MAX (widths[c], (guint) g_utf8_strlen (cell, -1));
-          g_ptr_array_add (cells, cell);
-        }
-    }
-
-  for (guint pass = 0; pass < n_lines; pass++)
-    {
-      /* Header, rows, then the total. */
-      guint r = pass == 0 ? rows->len : pass <= rows->len ? pass - 1 : rows->len + 1;
-      g_autoptr(GString) line = g_string_new (NULL);
-
-      for (guint c = 0; c < N_COLS; c++)
-        {
-          const char *cell = g_ptr_array_index (cells, r * N_COLS + c);
-          guint pad = widths[c] - g_utf8_strlen (cell, -1);
-
-          if (c == 1 && !breakdown)
-            continue;
-          if (c > 0)
-            g_string_append (line, "  ");
-          if (c >= 2 && c <= 9)
-            {
-              for (guint i = 0; i < pad; i++)
-                g_string_append_c (line, ' ');
-              g_string_append (line, cell);
-            }
-          else
-            {
-              g_string_append (line, cell);
-              if (c < N_COLS - 1)
-                for (guint i = 0; i < pad; i++)
-                  g_string_append_c (line, ' ');
-            }
-        }
-
-      while (line->len > 0 && line->str[line->len - 1] == ' ')
-        g_string_truncate (line, line->len - 1);
-      puts (line->str);
-
-      if (pass == 0 || pass == rows->len)
-        {
-          g_autoptr(GString) rule = g_string_new (NULL);
-          for (guint i = 0; i < line->len; i++)
-            g_string_append_c (rule, '-');
-          puts (rule->str);
-        }
-    }
-
-  if (any_estimated)
-    puts ("\nest.: Bedrock and Vertex dollars are estimates at Anthropic list prices.");
-}
 
 /* --- option helpers --- */
 
@@ -463,8 +125,12 @@ typedef struct
 {
   char          *db_path;
   CmQueryFilter *filter;
-  Format         format;
+  CmCliFormat    format;
   gboolean       breakdown;
+  char          *now_text;  /* --now, else the clock */
+  gboolean       active;    /* blocks: the running one only */
+  guint          recent;    /* blocks: the last N; 0 = all */
+  GDateWeekday   week_start; /* weekly; G_DATE_BAD_WEEKDAY = the locale's */
   gboolean       no_default;
   int            threads;
   GPtrArray     *sources;   /* "DIR[=OWNER]" */
@@ -475,6 +141,7 @@ static void
 options_clear (Options *o)
 {
   g_free (o->db_path);
+  g_free (o->now_text);
   cm_query_filter_free (o->filter);
   g_ptr_array_unref (o->sources);
   g_ptr_array_unref (o->args);
@@ -485,10 +152,46 @@ takes_value (const char *opt)
 {
   static const char *with_value[] = {
     "--db", "--since", "--until", "--timezone", "--project", "--models", "--backends",
-    "--users", "--source", "--threads", "--probe", "--owner", NULL,
+    "--users", "--source", "--threads", "--probe", "--owner", "--now", "--recent",
+    "--week-start", NULL,
   };
 
   return g_strv_contains (with_value, opt);
+}
+
+/* ISO 8601; without a zone, local time in the --timezone zone (which may come
+ * after it: the zone is applied when the report runs). */
+static gboolean
+parse_now (const char *value,
+           Options    *o)
+{
+  g_autoptr(GTimeZone) tz = NULL;
+  g_autoptr(GDateTime) dt = NULL;
+
+  g_free (o->now_text);
+  o->now_text = g_strdup (value);
+  tz = g_time_zone_new_utc ();
+  dt = g_date_time_new_from_iso8601 (value, tz);
+
+  return dt != NULL;
+}
+
+static gint64
+resolve_now (const Options *o)
+{
+  g_autoptr(GTimeZone) tz = NULL;
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (o->now_text == NULL)
+    return g_get_real_time () / 1000;
+
+  if (o->filter->timezone != NULL)
+    tz = g_time_zone_new_identifier (o->filter->timezone);
+  if (tz == NULL)
+    tz = g_time_zone_new_local ();
+  dt = g_date_time_new_from_iso8601 (o->now_text, tz);
+
+  return dt != NULL ? g_date_time_to_unix (dt) * 1000 + g_date_time_get_microsecond (dt) / 1000 : 0;
 }
 
 /* Options may stand anywhere; "--opt=value" and "--opt value" both work. */
@@ -574,10 +277,30 @@ parse_options (int       argc,
             return usage_error ("--threads needs a number from 1 to 64");
           o->threads = n;
         }
+      else if (g_str_equal (name, "--now"))
+        {
+          if (!parse_now (value, o))
+            return usage_error ("--now needs a time as 2026-11-22T14:30:00Z (or without a zone: local)");
+        }
+      else if (g_str_equal (name, "--recent"))
+        {
+          guint64 n;
+
+          if (!g_ascii_string_to_unsigned (value, 10, 1, G_MAXUINT, &n, NULL))
+            return usage_error ("--recent needs a number of blocks");
+          o->recent = n;
+        }
+      else if (g_str_equal (name, "--week-start"))
+        {
+          if (!cm_cli_parse_weekday (value, &o->week_start))
+            return usage_error ("--week-start needs a day: monday, tuesday, ... sunday");
+        }
+      else if (g_str_equal (name, "--active"))
+        o->active = TRUE;
       else if (g_str_equal (name, "--json"))
-        o->format = FORMAT_JSON;
+        o->format = CM_CLI_FORMAT_JSON;
       else if (g_str_equal (name, "--csv"))
-        o->format = FORMAT_CSV;
+        o->format = CM_CLI_FORMAT_CSV;
       else if (g_str_equal (name, "--breakdown"))
         o->breakdown = TRUE;
       else if (g_str_equal (name, "--no-default"))
@@ -611,6 +334,8 @@ open_store (const Options  *o,
 }
 
 /* --- commands --- */
+
+#define REPORT_KINDS "daily, weekly, monthly, session, model, backend, user, project or blocks"
 
 static int
 cmd_scan (Options *o,
@@ -685,8 +410,8 @@ static int
 compare_rows_cost (gconstpointer a,
                    gconstpointer b)
 {
-  const Row *ra = *(const Row **) a;
-  const Row *rb = *(const Row **) b;
+  const CmCliRow *ra = *(const CmCliRow **) a;
+  const CmCliRow *rb = *(const CmCliRow **) b;
   gboolean ua = g_strcmp0 (ra->key, CM_UNATTRIBUTED_KEY) == 0;
   gboolean ub = g_strcmp0 (rb->key, CM_UNATTRIBUTED_KEY) == 0;
 
@@ -707,19 +432,44 @@ output (Options        *o,
 {
   switch (o->format)
     {
-    case FORMAT_JSON:
-      print_json (rows, totals);
+    case CM_CLI_FORMAT_JSON:
+      cm_cli_print_json (rows, totals);
       break;
 
-    case FORMAT_CSV:
-      print_csv (rows, o->breakdown, sessions);
+    case CM_CLI_FORMAT_CSV:
+      cm_cli_print_csv (rows, o->breakdown, sessions);
       break;
 
-    case FORMAT_TABLE:
+    case CM_CLI_FORMAT_TABLE:
     default:
-      print_table (rows, totals, key_title, o->breakdown);
+      cm_cli_print_table (rows, totals, key_title, o->breakdown);
       break;
     }
+}
+
+static int
+cmd_report_weekly (Options *o,
+                   CmStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) days = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  GDateWeekday first = o->week_start != G_DATE_BAD_WEEKDAY ? o->week_start
+                                                          : cm_cli_locale_first_weekday ();
+  CmTotals totals = { 0 };
+
+  days = cm_store_query_groups (store, o->filter, CM_GROUP_DAY,
+                                o->breakdown ? CM_GROUP_MODEL : CM_GROUP_NONE, &error);
+  if (days == NULL)
+    return fail (error);
+
+  rows = cm_cli_weekly_rows (days, first);
+  for (guint i = 0; i < rows->len; i++)
+    cm_totals_add (&totals, &((CmCliRow *) g_ptr_array_index (rows, i))->totals);
+
+  output (o, rows, &totals, "Week", FALSE);
+
+  return 0;
 }
 
 static int
@@ -727,25 +477,37 @@ cmd_report (Options *o,
             CmStore *store)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_cli_row_free);
   CmTotals totals = { 0 };
   const char *kind;
   CmGroupBy group;
 
   if (o->args->len < 2)
-    return usage_error ("report needs a kind: daily, monthly, session, model, backend, user or project");
-
-  kind = g_ptr_array_index (o->args, 1);
-  if (!cm_group_by_from_string (kind, &group) || group == CM_GROUP_NONE ||
-      g_str_equal (kind, "day") || g_str_equal (kind, "month"))
-    return usage_error ("unknown report “%s”: use daily, monthly, session, model, backend, user or project",
-                        kind);
-
-  if (o->breakdown && group != CM_GROUP_DAY && group != CM_GROUP_MONTH)
-    return usage_error ("--breakdown works with daily and monthly reports");
+    return usage_error ("report needs a kind: " REPORT_KINDS);
 
   if (!cm_query_filter_validate (o->filter, &error))
     return usage_error ("%s", error->message);
+
+  kind = g_ptr_array_index (o->args, 1);
+  if (g_str_equal (kind, "blocks"))
+    {
+      if (o->breakdown)
+        return usage_error ("--breakdown works with daily, weekly and monthly reports");
+      return cm_cli_report_blocks (store, o->filter, o->format, resolve_now (o), o->active, o->recent);
+    }
+  if ((o->active || o->recent > 0))
+    return usage_error ("--active and --recent work with report blocks");
+  if (g_str_equal (kind, "weekly"))
+    return cmd_report_weekly (o, store);
+  if (o->week_start != G_DATE_BAD_WEEKDAY)
+    return usage_error ("--week-start works with report weekly");
+
+  if (!cm_group_by_from_string (kind, &group) || group == CM_GROUP_NONE ||
+      g_str_equal (kind, "day") || g_str_equal (kind, "month"))
+    return usage_error ("unknown report “%s”: use " REPORT_KINDS, kind);
+
+  if (o->breakdown && group != CM_GROUP_DAY && group != CM_GROUP_MONTH)
+    return usage_error ("--breakdown works with daily, weekly and monthly reports");
 
   if (group == CM_GROUP_SESSION)
     {
@@ -757,7 +519,7 @@ cmd_report (Options *o,
       for (guint i = 0; i < sessions->len; i++)
         {
           CmSessionRow *s = g_ptr_array_index (sessions, i);
-          Row *row = g_new0 (Row, 1);
+          CmCliRow *row = g_new0 (CmCliRow, 1);
 
           row->key = g_strdup (s->session_id);
           row->project = g_strdup (s->project);
@@ -784,7 +546,7 @@ cmd_report (Options *o,
     for (guint i = 0; i < groups->len; i++)
       {
         CmGroupRow *g = g_ptr_array_index (groups, i);
-        Row *row = g_new0 (Row, 1);
+        CmCliRow *row = g_new0 (CmCliRow, 1);
 
         row->key = g_strdup (g->key);
         row->model = g_strdup (g->key2);
@@ -812,7 +574,7 @@ cmd_messages (Options *o,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) messages = NULL;
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_cli_row_free);
   CmTotals totals = { 0 };
 
   if (o->args->len < 2)
@@ -825,10 +587,10 @@ cmd_messages (Options *o,
   for (guint i = 0; i < messages->len; i++)
     {
       CmMessageRow *m = g_ptr_array_index (messages, i);
-      Row *row = g_new0 (Row, 1);
+      CmCliRow *row = g_new0 (CmCliRow, 1);
       CmTotals *t = &row->totals;
 
-      row->key = iso_time (m->timestamp_ms);
+      row->key = cm_cli_iso_time (m->timestamp_ms);
       row->model = g_strdup (m->model);
       cm_totals_from_message (t, m);
       cm_totals_add (&totals, t);
@@ -947,6 +709,7 @@ main (int   argc,
   setlocale (LC_ALL, "");
 
   o.filter = cm_query_filter_new ();
+  o.week_start = G_DATE_BAD_WEEKDAY;
   o.sources = g_ptr_array_new_with_free_func (g_free);
   o.args = g_ptr_array_new_with_free_func (g_free);
 

@@ -6,13 +6,87 @@
 
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "cm-store.h"
 
 G_BEGIN_DECLS
+
+typedef enum
+{
+  CM_CLI_FORMAT_TABLE,
+  CM_CLI_FORMAT_JSON,
+  CM_CLI_FORMAT_CSV,
+} CmCliFormat;
 
 /* `costmeter-cli ratelimits`; argv[0] is "ratelimits". */
 int cm_cli_ratelimits (CmStore  *store,
                        int       argc,
                        char    **argv);
+
+/* `costmeter-cli report blocks`: the blocks of @filter, only the one running
+ * at @now_ms with @active_only, the last @recent ones if not 0. */
+int cm_cli_report_blocks (CmStore             *store,
+                          const CmQueryFilter *filter,
+                          CmCliFormat          format,
+                          gint64               now_ms,
+                          gboolean             active_only,
+                          guint                recent);
+
+/* --- weeks (cm-cli-weekly.c) --- */
+
+/* The first day of the week in the LC_TIME locale (Monday if it says none). */
+GDateWeekday cm_cli_locale_first_weekday (void);
+/* "monday" ... "sunday", or their first three letters. */
+gboolean     cm_cli_parse_weekday        (const char   *text,
+                                          GDateWeekday *weekday);
+/* Day rows (CmGroupRow, key "YYYY-MM-DD", key2 a model or NULL) summed into
+ * rows keyed by the first day of their week, in time order. */
+GPtrArray   *cm_cli_weekly_rows          (GPtrArray    *days,
+                                          GDateWeekday  first);
+
+/* --- report output (cm-cli-output.c) --- */
+
+/* One row of a report. */
+typedef struct
+{
+  char     *key;
+  char     *model;     /* --breakdown */
+  char     *project;   /* sessions */
+  char     *user;
+  char     *models;
+  gint64    start_ms;
+  gint64    end_ms;
+  CmTotals  totals;
+} CmCliRow;
+
+void  cm_cli_row_free        (CmCliRow       *row);
+/* "2026-11-22T10:47:00Z" */
+char *cm_cli_iso_time        (gint64          ms);
+/* The figures of a sum as JSON members (input, ..., cost_usd_exact). */
+void  cm_cli_json_add_totals (JsonBuilder    *b,
+                              const CmTotals *t);
+/* Nothing when @value is NULL. */
+void  cm_cli_json_add_string (JsonBuilder    *b,
+                              const char     *name,
+                              const char     *value);
+/* Prints the builder's root, pretty. */
+void  cm_cli_json_print      (JsonBuilder    *b);
+void  cm_cli_print_json      (GPtrArray      *rows,
+                              const CmTotals *totals);
+/* Appends one field (quoted when it must be) to a CSV line. */
+void  cm_cli_csv_field       (GString        *line,
+                              const char     *value);
+void  cm_cli_csv_int         (GString        *line,
+                              gint64          value);
+void  cm_cli_print_csv       (GPtrArray      *rows,
+                              gboolean        breakdown,
+                              gboolean        sessions);
+/* 1234567 -> "1,234,567" */
+char *cm_cli_human_int       (gint64          v);
+void  cm_cli_print_table     (GPtrArray      *rows,
+                              const CmTotals *totals,
+                              const char     *key_title,
+                              gboolean        breakdown);
 
 G_END_DECLS

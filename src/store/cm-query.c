@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -222,6 +223,53 @@ cm_message_row_free (CmMessageRow *row)
   g_free (row);
 }
 
+void
+cm_block_free (CmBlock *block)
+{
+  if (block == NULL)
+    return;
+
+  g_free (block->models);
+  g_free (block);
+}
+
+gint64
+cm_totals_tokens (const CmTotals *totals)
+{
+  return totals->input + totals->output + totals->cache_write_5m + totals->cache_write_1h +
+         totals->cache_read;
+}
+
+gboolean
+cm_block_is_active (const CmBlock *block,
+                    gint64         now_ms)
+{
+  return now_ms >= block->start_ms && now_ms < block->end_ms;
+}
+
+void
+cm_block_burn_rate (const CmBlock *block,
+                    gint64         now_ms,
+                    CmBurnRate    *rate)
+{
+  gint64 now = CLAMP (now_ms, block->start_ms, block->end_ms);
+  gint64 tokens = cm_totals_tokens (&block->totals);
+  CmMoney cost = block->totals.cost;
+  double elapsed;
+
+  /* A rate over less than a minute says nothing but its first message. */
+  rate->elapsed_ms = MAX (now - block->start_ms, 60 * 1000);
+  rate->remaining_ms = block->end_ms - now;
+  elapsed = (double) rate->elapsed_ms;
+
+  /* Rates and projections are estimates: doubles, rounded to whole units
+   * (the sums they come from stay integers). */
+  rate->tokens_per_minute = (double) tokens * 60000.0 / elapsed;
+  rate->cost_per_hour = (CmMoney) llround ((double) cost * (double) CM_HOUR_MS / elapsed);
+  rate->projected_tokens = tokens + llround ((double) tokens * (double) rate->remaining_ms / elapsed);
+  rate->projected_cost = cost + (CmMoney) llround ((double) cost * (double) rate->remaining_ms / elapsed);
+}
+
 static const char *group_names[] = {
   "none", "day", "month", "session", "model", "backend", "user", "project",
 };
@@ -358,6 +406,25 @@ char *
 cm_month_number_format (gint64 month)
 {
   return g_strdup_printf ("%04" G_GINT64_FORMAT "-%02" G_GINT64_FORMAT, month / 100, month % 100);
+}
+
+gint64
+cm_day_number_week (gint64       day,
+                    GDateWeekday first)
+{
+  /* Day 0, 1970-01-01, was a Thursday. */
+  gint64 weekday = ((day + 3) % 7 + 7) % 7 + G_DATE_MONDAY;
+
+  return day - (weekday - first + 7) % 7;
+}
+
+gint64
+cm_zone_cursor_day_start (CmZoneCursor *zc,
+                          gint64        day)
+{
+  g_autofree char *text = cm_day_number_format (day);
+
+  return cm_zone_cursor_midnight (zc, text, 0);
 }
 
 static int

@@ -79,6 +79,31 @@ typedef struct
   CmTotals  totals;    /* first_ms/last_ms give start and duration */
 } CmSessionRow;
 
+/* A 5-hour block as ccusage defines it: it starts at its first message's time
+ * floored to the (UTC) hour and lasts 5 hours; the first message at or after
+ * its end starts the next one. Pauses between blocks are not blocks. */
+#define CM_BLOCK_MS   (G_GINT64_CONSTANT (5) * 60 * 60 * 1000)
+#define CM_HOUR_MS    (G_GINT64_CONSTANT (60) * 60 * 1000)
+
+typedef struct
+{
+  gint64    start_ms;  /* a whole hour */
+  gint64    end_ms;    /* start + 5 h */
+  char     *models;    /* comma-separated canonical ids, costliest first */
+  CmTotals  totals;    /* first_ms/last_ms: its first and last message */
+} CmBlock;
+
+/* The pace of a block at a moment inside it. */
+typedef struct
+{
+  gint64  elapsed_ms;        /* since the block's start, at least a minute */
+  gint64  remaining_ms;      /* to its end, 0 once over */
+  double  tokens_per_minute; /* all tokens (input, output, cache writes and reads) */
+  CmMoney cost_per_hour;
+  gint64  projected_tokens;  /* at the block's end, at this pace */
+  CmMoney projected_cost;
+} CmBurnRate;
+
 typedef struct
 {
   gint64     id;
@@ -113,9 +138,22 @@ void           cm_totals_from_message    (CmTotals            *totals,
 /* cache_read / (input + cache writes + cache_read), 0 when there is no input. */
 double         cm_totals_cache_hit_ratio (const CmTotals      *totals);
 
+/* input + output + cache writes + cache reads (web searches are requests). */
+gint64         cm_totals_tokens          (const CmTotals      *totals);
+
 void           cm_group_row_free         (CmGroupRow          *row);
 void           cm_session_row_free       (CmSessionRow        *row);
 void           cm_message_row_free       (CmMessageRow        *row);
+void           cm_block_free             (CmBlock             *block);
+
+/* TRUE while @now_ms lies inside the block. */
+gboolean       cm_block_is_active        (const CmBlock       *block,
+                                          gint64               now_ms);
+/* Burn rate = the block's cost and tokens over the time since its start;
+ * the projection extends that pace to its end. */
+void           cm_block_burn_rate        (const CmBlock       *block,
+                                          gint64               now_ms,
+                                          CmBurnRate          *rate);
 
 const char    *cm_group_by_to_string     (CmGroupBy            group);
 gboolean       cm_group_by_from_string   (const char          *str,
@@ -146,6 +184,12 @@ char          *cm_day_number_format      (gint64               day);
 /* yyyymm */
 gint64         cm_day_number_month       (gint64               day);
 char          *cm_month_number_format    (gint64               month);
+/* The first day of the week holding @day, weeks starting on @first. */
+gint64         cm_day_number_week        (gint64               day,
+                                          GDateWeekday         first);
+/* The Unix ms of the local midnight that starts @day. */
+gint64         cm_zone_cursor_day_start  (CmZoneCursor        *zc,
+                                          gint64               day);
 
 /* By key, then key2; CM_UNATTRIBUTED_KEY last. */
 void           cm_group_rows_sort        (GPtrArray           *rows);
@@ -157,5 +201,6 @@ void           cm_session_row_set_models (CmSessionRow        *row,
                                           GPtrArray           *models);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmQueryFilter, cm_query_filter_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmBlock, cm_block_free)
 
 G_END_DECLS

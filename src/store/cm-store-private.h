@@ -73,6 +73,47 @@ gboolean     cm_store_run_write            (CmStore           *self,
                                             const char        *fmt,
                                             ...);
 
+/* --- report reads (cm-store-read.c) --- */
+typedef struct
+{
+  GString   *where;
+  GPtrArray *texts;   /* bound parameters, in order; NULL entries are ints */
+  GArray    *ints;
+} CmStoreParams;
+
+/* A read under a filter: a reader, the filter's zone and its WHERE clause
+ * (on the alias m) with the parameters to bind. */
+typedef struct
+{
+  CmStore      *store;
+  sqlite3      *db;
+  CmZoneCursor  zone;
+  CmStoreParams params;
+} CmStoreQuery;
+
+#define CM_ROLLUP_TOTALS_COLUMNS \
+  "sum (m.input), sum (m.output), sum (m.cw5m), sum (m.cw1h), sum (m.cr), sum (m.ws)," \
+  " sum (m.messages), sum (m.unpriced), sum (m.estimated), sum (m.cost), sum (m.c_input)," \
+  " sum (m.c_output), sum (m.c_cw5m), sum (m.c_cw1h), sum (m.c_cr), sum (m.c_ws)," \
+  " min (m.first_ms), max (m.last_ms)"
+#define CM_N_TOTALS_COLUMNS 18
+
+/* On failure call cm_store_query_end () all the same. */
+gboolean      cm_store_query_begin         (CmStoreQuery       *q,
+                                            CmStore            *self,
+                                            const CmQueryFilter *filter,
+                                            GError            **error);
+void          cm_store_query_end           (CmStoreQuery       *q);
+/* Prepares @sql on the query's reader and binds the filter's parameters
+ * (they come first: put other parameters after them). */
+sqlite3_stmt *cm_store_query_prepare       (CmStoreQuery       *q,
+                                            const char         *sql,
+                                            GError            **error);
+/* CM_N_TOTALS_COLUMNS columns from @first, as CM_ROLLUP_TOTALS_COLUMNS. */
+void          cm_store_read_totals         (sqlite3_stmt       *stmt,
+                                            int                 first,
+                                            CmTotals           *t);
+
 /* --- schema (cm-store-schema.c) --- */
 /* Brings the database to this version's schema, one transaction per step. */
 gboolean     cm_store_migrate              (sqlite3           *db,

@@ -32,15 +32,8 @@ month_udf (sqlite3_context  *ctx,
   sqlite3_result_int64 (ctx, cm_day_number_month (day));
 }
 
-typedef struct
-{
-  GString   *where;
-  GPtrArray *texts;   /* bound parameters, in order; NULL entries are ints */
-  GArray    *ints;
-} Params;
-
 static void
-params_init (Params *p)
+params_init (CmStoreParams *p)
 {
   p->where = g_string_new (" WHERE 1");
   p->texts = g_ptr_array_new_with_free_func (g_free);
@@ -48,7 +41,7 @@ params_init (Params *p)
 }
 
 static void
-params_clear (Params *p)
+params_clear (CmStoreParams *p)
 {
   g_string_free (p->where, TRUE);
   g_ptr_array_unref (p->texts);
@@ -56,9 +49,9 @@ params_clear (Params *p)
 }
 
 static void
-add_text (Params     *p,
-          const char *clause,
-          char       *text)
+add_text (CmStoreParams *p,
+          const char    *clause,
+          char          *text)
 {
   gint64 zero = 0;
 
@@ -68,9 +61,9 @@ add_text (Params     *p,
 }
 
 static void
-add_int (Params     *p,
-         const char *clause,
-         gint64      value)
+add_int (CmStoreParams *p,
+         const char    *clause,
+         gint64         value)
 {
   g_string_append (p->where, clause);
   g_ptr_array_add (p->texts, NULL);
@@ -97,7 +90,7 @@ strv_to_json (const char * const *strv)
 static gboolean
 build_where (const CmQueryFilter  *filter,
              CmZoneCursor         *zc,
-             Params               *p,
+             CmStoreParams        *p,
              GError              **error)
 {
   if (filter == NULL)
@@ -136,8 +129,8 @@ build_where (const CmQueryFilter  *filter,
 }
 
 static void
-bind_params (sqlite3_stmt *stmt,
-             Params       *p)
+bind_params (sqlite3_stmt  *stmt,
+             CmStoreParams *p)
 {
   for (guint i = 0; i < p->texts->len; i++)
     {
@@ -150,12 +143,6 @@ bind_params (sqlite3_stmt *stmt,
     }
 }
 
-#define ROLLUP_TOTALS_COLUMNS \
-  "sum (m.input), sum (m.output), sum (m.cw5m), sum (m.cw1h), sum (m.cr), sum (m.ws)," \
-  " sum (m.messages), sum (m.unpriced), sum (m.estimated), sum (m.cost), sum (m.c_input)," \
-  " sum (m.c_output), sum (m.c_cw5m), sum (m.c_cw1h), sum (m.c_cr), sum (m.c_ws)," \
-  " min (m.first_ms), max (m.last_ms)"
-#define N_TOTALS_COLUMNS 18
 
 /* Reports never read the messages: both rollups cut time in quarter hours,
  * and every zone's midnight falls on one. */
@@ -166,15 +153,15 @@ totals_source (const CmQueryFilter *filter,
 {
   if ((filter != NULL && filter->session_id != NULL) ||
       primary == CM_GROUP_SESSION || secondary == CM_GROUP_SESSION)
-    return ROLLUP_TOTALS_COLUMNS " FROM session_rollup m";
+    return CM_ROLLUP_TOTALS_COLUMNS " FROM session_rollup m";
 
-  return ROLLUP_TOTALS_COLUMNS " FROM rollup m";
+  return CM_ROLLUP_TOTALS_COLUMNS " FROM rollup m";
 }
 
-static void
-read_totals (sqlite3_stmt *stmt,
-             int           first,
-             CmTotals     *t)
+void
+cm_store_read_totals (sqlite3_stmt *stmt,
+                      int           first,
+                      CmTotals     *t)
 {
   gint64 *fields[] = {
     &t->input, &t->output, &t->cache_write_5m, &t->cache_write_1h, &t->cache_read,
@@ -183,25 +170,17 @@ read_totals (sqlite3_stmt *stmt,
     &t->cost_web_search, &t->first_ms, &t->last_ms,
   };
 
-  G_STATIC_ASSERT (G_N_ELEMENTS (fields) == N_TOTALS_COLUMNS);
+  G_STATIC_ASSERT (G_N_ELEMENTS (fields) == CM_N_TOTALS_COLUMNS);
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     *fields[i] = sqlite3_column_int64 (stmt, first + i);
 }
 
-typedef struct
-{
-  CmStore   *store;
-  sqlite3   *db;
-  CmZoneCursor zone;
-  Params       params;
-} Query;
-
-static gboolean
-query_begin (Query                *q,
-             CmStore              *self,
-             const CmQueryFilter  *filter,
-             GError              **error)
+gboolean
+cm_store_query_begin (CmStoreQuery         *q,
+                      CmStore              *self,
+                      const CmQueryFilter  *filter,
+                      GError              **error)
 {
   memset (q, 0, sizeof *q);
   q->store = self;
@@ -223,8 +202,8 @@ query_begin (Query                *q,
   return TRUE;
 }
 
-static void
-query_end (Query *q)
+void
+cm_store_query_end (CmStoreQuery *q)
 {
   if (q->db != NULL)
     {
@@ -237,10 +216,10 @@ query_end (Query *q)
   cm_zone_cursor_clear (&q->zone);
 }
 
-static sqlite3_stmt *
-query_prepare (Query       *q,
-               const char  *sql,
-               GError     **error)
+sqlite3_stmt *
+cm_store_query_prepare (CmStoreQuery  *q,
+                        const char    *sql,
+                        GError       **error)
 {
   sqlite3_stmt *stmt = NULL;
   int rc = sqlite3_prepare_v2 (q->db, sql, -1, &stmt, NULL);
@@ -264,37 +243,37 @@ cm_store_query_totals (CmStore              *self,
 {
   g_autofree char *sql = NULL;
   sqlite3_stmt *stmt;
-  Query q;
+  CmStoreQuery q;
   int rc;
 
   g_return_val_if_fail (CM_IS_STORE (self), FALSE);
 
   memset (totals, 0, sizeof *totals);
 
-  if (!query_begin (&q, self, filter, error))
+  if (!cm_store_query_begin (&q, self, filter, error))
     {
-      query_end (&q);
+      cm_store_query_end (&q);
       return FALSE;
     }
 
   sql = g_strconcat ("SELECT ", totals_source (filter, CM_GROUP_NONE, CM_GROUP_NONE),
                      q.params.where->str, NULL);
-  stmt = query_prepare (&q, sql, error);
+  stmt = cm_store_query_prepare (&q, sql, error);
   if (stmt == NULL)
     {
-      query_end (&q);
+      cm_store_query_end (&q);
       return FALSE;
     }
 
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    read_totals (stmt, 0, totals);
+    cm_store_read_totals (stmt, 0, totals);
   sqlite3_finalize (stmt);
 
   if (rc != SQLITE_ROW)
     cm_sqlite_set_error (error, q.db, rc, "totals");
 
-  query_end (&q);
+  cm_store_query_end (&q);
 
   return rc == SQLITE_ROW;
 }
@@ -389,14 +368,14 @@ cm_store_query_groups (CmStore              *self,
   g_autofree char *sql = NULL;
   KeyContext kc = { NULL };
   sqlite3_stmt *stmt;
-  Query q;
+  CmStoreQuery q;
   int rc;
 
   g_return_val_if_fail (CM_IS_STORE (self), NULL);
 
-  if (!query_begin (&q, self, filter, error))
+  if (!cm_store_query_begin (&q, self, filter, error))
     {
-      query_end (&q);
+      cm_store_query_end (&q);
       return NULL;
     }
 
@@ -404,10 +383,10 @@ cm_store_query_groups (CmStore              *self,
                          group_expression (primary), group_expression (secondary),
                          totals_source (filter, primary, secondary),
                          q.params.where->str);
-  stmt = query_prepare (&q, sql, error);
+  stmt = cm_store_query_prepare (&q, sql, error);
   if (stmt == NULL)
     {
-      query_end (&q);
+      cm_store_query_end (&q);
       return NULL;
     }
 
@@ -419,7 +398,7 @@ cm_store_query_groups (CmStore              *self,
 
       row->key = group_key (&kc, stmt, 0, primary);
       row->key2 = group_key (&kc, stmt, 1, secondary);
-      read_totals (stmt, 2, &row->totals);
+      cm_store_read_totals (stmt, 2, &row->totals);
       g_ptr_array_add (rows, row);
     }
   sqlite3_finalize (stmt);
@@ -428,11 +407,11 @@ cm_store_query_groups (CmStore              *self,
   if (rc != SQLITE_DONE)
     {
       cm_sqlite_set_error (error, q.db, rc, "groups");
-      query_end (&q);
+      cm_store_query_end (&q);
       return NULL;
     }
 
-  query_end (&q);
+  cm_store_query_end (&q);
 
   cm_group_rows_sort (rows);
 
@@ -457,24 +436,24 @@ cm_store_query_sessions (CmStore              *self,
   g_autoptr(GHashTable) emails = NULL;
   g_autofree char *sql = NULL;
   sqlite3_stmt *stmt;
-  Query q;
+  CmStoreQuery q;
   int rc;
 
   g_return_val_if_fail (CM_IS_STORE (self), NULL);
 
-  if (!query_begin (&q, self, filter, error))
+  if (!cm_store_query_begin (&q, self, filter, error))
     {
-      query_end (&q);
+      cm_store_query_end (&q);
       return NULL;
     }
 
   sql = g_strdup_printf ("SELECT m.session_id, m.model, nullif (max (m.project), ''),"
-                         " max (m.user_id), " ROLLUP_TOTALS_COLUMNS " FROM session_rollup m%s GROUP BY 1, 2",
+                         " max (m.user_id), " CM_ROLLUP_TOTALS_COLUMNS " FROM session_rollup m%s GROUP BY 1, 2",
                          q.params.where->str);
-  stmt = query_prepare (&q, sql, error);
+  stmt = cm_store_query_prepare (&q, sql, error);
   if (stmt == NULL)
     {
-      query_end (&q);
+      cm_store_query_end (&q);
       return NULL;
     }
 
@@ -489,7 +468,7 @@ cm_store_query_sessions (CmStore              *self,
       SessionAcc *acc = g_hash_table_lookup (sessions, session_id);
 
       model->key = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      read_totals (stmt, 4, &model->totals);
+      cm_store_read_totals (stmt, 4, &model->totals);
       g_ptr_array_add (per_model, model);
 
       if (acc == NULL)
@@ -520,7 +499,7 @@ cm_store_query_sessions (CmStore              *self,
   if (rc != SQLITE_DONE)
     cm_sqlite_set_error (error, q.db, rc, "sessions");
 
-  query_end (&q);
+  cm_store_query_end (&q);
 
   {
     GHashTableIter iter;
@@ -593,7 +572,7 @@ read_slices (CmStore      *self,
       slice.backend = backend >= 0 && backend < CM_N_BACKENDS ? backend : CM_BACKEND_UNKNOWN;
       slice.user_id = sqlite3_column_int64 (stmt, 4);
       slice.project = (const char *) sqlite3_column_text (stmt, 5);
-      read_totals (stmt, 6, &slice.totals);
+      cm_store_read_totals (stmt, 6, &slice.totals);
       func (&slice, user_data);
     }
   sqlite3_finalize (stmt);

@@ -10,7 +10,7 @@
 
 #include "cm-store-private.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 /* The rollup row a message counts in; NULL user and project become 0 and ''
  * so that the unique key holds. */
@@ -126,6 +126,14 @@ static const char *migrations[] = {
   "CREATE TRIGGER messages_session_rollup_delete AFTER DELETE ON messages BEGIN" SESSION_ROLLUP_SUB "END;"
   "CREATE TRIGGER messages_session_rollup_update AFTER UPDATE ON messages BEGIN"
   SESSION_ROLLUP_SUB SESSION_ROLLUP_ADD "END;",
+  /* 2 -> 3: the plan's usage windows as Claude Code's status line reports
+   * them (NULL: the window was absent). IF NOT EXISTS: a database set back
+   * to an older version (as a test of step 1 -> 2 does) may hold it. */
+  "CREATE TABLE IF NOT EXISTS plan_observations ("
+  "  id INTEGER PRIMARY KEY, observed_ms INTEGER NOT NULL, session_id TEXT, model TEXT,"
+  "  five_hour_pct REAL, five_hour_reset_ms INTEGER, seven_day_pct REAL,"
+  "  seven_day_reset_ms INTEGER);"
+  "CREATE INDEX IF NOT EXISTS plan_observations_time ON plan_observations (observed_ms);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION);

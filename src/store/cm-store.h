@@ -49,6 +49,20 @@ typedef struct
   int     http_status;
 } CmRateLimitObservation;
 
+/* One reading of the plan's usage windows, as Claude Code passes them to its
+ * status line (rate_limits.five_hour / seven_day). A window that was absent
+ * has percent < 0 and reset 0. */
+typedef struct
+{
+  gint64  observed_ms;
+  char   *session_id;
+  char   *model;
+  double  five_hour_percent;  /* 0-100 */
+  gint64  five_hour_reset_ms;
+  double  seven_day_percent;
+  gint64  seven_day_reset_ms;
+} CmPlanObservation;
+
 #define CM_TYPE_STORE (cm_store_get_type ())
 
 G_DECLARE_FINAL_TYPE (CmStore, cm_store, CM, STORE, GObject)
@@ -131,6 +145,41 @@ GStrv       cm_store_list_users             (CmStore             *self,
 gint64      cm_store_count_skipped_lines    (CmStore             *self,
                                              GError             **error);
 
+/* --- 5-hour blocks (cm-store-blocks.c) --- */
+/* Rows of CmBlock, oldest first. The filter's date range picks the blocks
+ * that start on those days; its other parts pick the messages. */
+GPtrArray  *cm_store_query_blocks           (CmStore             *self,
+                                             const CmQueryFilter *filter,
+                                             GError             **error);
+/* The blocks starting in [@from_ms, @to_ms), as the whole history makes
+ * them (it reads back only to the last pause of 5 hours). The filter's date
+ * range is ignored. */
+GPtrArray  *cm_store_query_blocks_between   (CmStore             *self,
+                                             const CmQueryFilter *filter,
+                                             gint64               from_ms,
+                                             gint64               to_ms,
+                                             GError             **error);
+/* The block running at @now_ms; NULL without @error set when there is none. */
+CmBlock    *cm_store_query_active_block     (CmStore             *self,
+                                             const CmQueryFilter *filter,
+                                             gint64               now_ms,
+                                             GError             **error);
+
+/* --- plan windows (cm-store-plan.c) --- */
+/* Records @obs; a reading equal to the newest one (same session, model and
+ * windows) only moves its time, so a status line refreshing every second
+ * adds a row only when something changed. Waits at most @busy_ms for a
+ * writer (a scan) to finish. */
+gboolean    cm_store_add_plan_observation   (CmStore                 *self,
+                                             const CmPlanObservation *obs,
+                                             int                      busy_ms,
+                                             GError                 **error);
+/* The newest observation that carries at least one window, or NULL (no
+ * @error) when there is none. */
+CmPlanObservation *cm_store_get_plan_observation (CmStore       *self,
+                                                  GError       **error);
+void        cm_plan_observation_free        (CmPlanObservation       *obs);
+
 /* --- rate limits --- */
 gboolean    cm_store_add_ratelimit_observation   (CmStore                      *self,
                                                   const CmRateLimitObservation *obs,
@@ -139,5 +188,7 @@ gboolean    cm_store_add_ratelimit_observation   (CmStore                      *
 GPtrArray  *cm_store_list_ratelimit_observations (CmStore                      *self,
                                                   GError                      **error);
 void        cm_ratelimit_observation_free        (CmRateLimitObservation       *obs);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmPlanObservation, cm_plan_observation_free)
 
 G_END_DECLS

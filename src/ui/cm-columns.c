@@ -66,6 +66,8 @@ cm_columns_format (GObject      *item,
   switch (kind)
     {
     case CM_COLUMN_TEXT:
+    case CM_COLUMN_MODEL:
+    case CM_COLUMN_PATH:
       {
         g_autofree char *text = NULL;
 
@@ -115,6 +117,13 @@ cm_columns_format (GObject      *item,
     default:
       g_assert_not_reached ();
     }
+}
+
+static gboolean
+is_text (CmColumnKind kind)
+{
+  return kind == CM_COLUMN_TEXT || kind == CM_COLUMN_MODEL || kind == CM_COLUMN_PATH ||
+         kind == CM_COLUMN_BACKEND;
 }
 
 static gboolean
@@ -201,10 +210,14 @@ setup_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *label = gtk_label_new (NULL);
   GtkWidget *box, *badge;
-  gboolean numeric = cd->kind != CM_COLUMN_TEXT && cd->kind != CM_COLUMN_BACKEND;
+  gboolean numeric = !is_text (cd->kind);
 
   gtk_label_set_xalign (GTK_LABEL (label), numeric ? 1.0 : 0.0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), numeric ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END);
+  /* Model ids differ at both ends, paths at the end. */
+  gtk_label_set_ellipsize (GTK_LABEL (label), numeric ? PANGO_ELLIPSIZE_NONE
+                                              : cd->kind == CM_COLUMN_MODEL ? PANGO_ELLIPSIZE_MIDDLE
+                                              : cd->kind == CM_COLUMN_PATH ? PANGO_ELLIPSIZE_START
+                                              : PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (label, TRUE);
   if (numeric)
     gtk_widget_add_css_class (label, "numeric");
@@ -394,7 +407,7 @@ cm_columns_add (GtkColumnView *view,
 
   /* Text columns start wide enough for a model id or a project path; the
    * user can resize them. */
-  if (kind == CM_COLUMN_TEXT)
+  if (is_text (kind) && kind != CM_COLUMN_BACKEND)
     {
       gtk_column_view_column_set_expand (column, TRUE);
       gtk_column_view_column_set_fixed_width (column, 200);
@@ -407,7 +420,7 @@ cm_columns_add (GtkColumnView *view,
       GtkExpression *expr = gtk_property_expression_new (item_type, NULL, property);
       GtkSorter *sorter;
 
-      if (kind == CM_COLUMN_TEXT || kind == CM_COLUMN_BACKEND)
+      if (is_text (kind))
         sorter = GTK_SORTER (gtk_string_sorter_new (g_steal_pointer (&expr)));
       else if ((sorter = GTK_SORTER (cm_field_sorter_new (item_type, property))) != NULL)
         /* Big numbers first: the first click on a figure ranks. */

@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 typedef enum
 {
   CM_COLUMN_TEXT,      /* string property */
+  CM_COLUMN_MODEL,     /* string, cut in the middle: "claude-son…50929" */
+  CM_COLUMN_PATH,      /* string, cut at the start: "…/src/website" */
   CM_COLUMN_BACKEND,   /* backend id string, shown by name */
   CM_COLUMN_COUNT,     /* gint64 */
   CM_COLUMN_TOKENS,    /* gint64, compact */

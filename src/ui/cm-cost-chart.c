@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <glib/gi18n.h>
 
@@ -37,6 +38,7 @@ struct _CmCostChart
   gboolean    estimated;
 
   int         hover;       /* day index under the pointer, -1 = none */
+  int         selected;    /* day index of the keyboard cursor, -1 = none */
 };
 
 G_DEFINE_FINAL_TYPE (CmCostChart, cm_cost_chart, GTK_TYPE_WIDGET)
@@ -50,6 +52,7 @@ enum {
 
 enum {
   SERIES_CHANGED,
+  DAY_ACTIVATED,
   N_SIGNALS
 };
 
@@ -70,6 +73,9 @@ static const char *backend_colors[CM_N_BACKENDS] = {
   [CM_BACKEND_VERTEX] = "#3584e4",
   [CM_BACKEND_UNKNOWN] = "#9a9996",
 };
+
+static char *format_day (const char *day,
+                         gboolean    long_form);
 
 static CmMoney *
 value_at (CmCostChart *self,
@@ -128,6 +134,7 @@ rebuild (CmCostChart *self)
   self->max_total = 0;
   self->estimated = FALSE;
   self->hover = -1;
+  self->selected = -1;
 
   /* Days: every day between the first and the last, so gaps show as gaps. */
   for (guint i = 0; i < n_items; i++)
@@ -273,8 +280,16 @@ rebuild (CmCostChart *self)
                                      (char *) g_ptr_array_index (self->days, self->days->len - 1));
     gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                    GTK_ACCESSIBLE_PROPERTY_VALUE_MIN, 0.0,
+                                    GTK_ACCESSIBLE_PROPERTY_VALUE_MAX, (double) MAX (1, self->days->len) - 1,
                                     -1);
   }
+
+  /* The keyboard cursor stays on the last day, where it starts. */
+  if (gtk_widget_has_focus (GTK_WIDGET (self)) && self->days->len > 0)
+    cm_cost_chart_select_day (self, self->days->len - 1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT);
 
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -435,6 +450,19 @@ cm_cost_chart_snapshot (GtkWidget   *widget,
                                                       g.slot, g.bottom - g.top));
     }
 
+  /* The keyboard cursor: a frame around its day. */
+  if (gtk_widget_has_focus (widget) && self->selected >= 0 && (guint) self->selected < self->days->len)
+    {
+      GskRoundedRect frame;
+      GdkRGBA ring = fg;
+      const float w[4] = { 2, 2, 2, 2 };
+
+      ring.alpha *= 0.7;
+      gsk_rounded_rect_init_from_rect (&frame, &GRAPHENE_RECT_INIT (g.left + g.slot * self->selected, g.top - 2,
+                                                                     MAX (4, g.slot), g.bottom - g.top + 4), 3);
+      gtk_snapshot_append_border (snapshot, &frame, w, (GdkRGBA[4]) { ring, ring, ring, ring });
+    }
+
   /* Stacked bars. */
   for (guint d = 0; d < self->days->len; d++)
     {
@@ -457,7 +485,8 @@ cm_cost_chart_snapshot (GtkWidget   *widget,
 
   /* Day labels: as many as fit without overlapping. */
   {
-    g_autoptr(PangoLayout) probe = make_layout (self, "09-30");
+    g_autofree char *widest = format_day ("2026-09-30", FALSE);
+    g_autoptr(PangoLayout) probe = make_layout (self, widest);
     int lw, lh;
     guint every;
 
@@ -467,8 +496,8 @@ cm_cost_chart_snapshot (GtkWidget   *widget,
 
     for (guint d = 0; d < self->days->len; d += every)
       {
-        const char *day = g_ptr_array_index (self->days, d);
-        g_autoptr(PangoLayout) layout = make_layout (self, strlen (day) >= 10 ? day + 5 : day);
+        g_autofree char *day = format_day (g_ptr_array_index (self->days, d), FALSE);
+        g_autoptr(PangoLayout) layout = make_layout (self, day);
         double cx = g.left + g.slot * (d + 0.5);
 
         pango_layout_get_pixel_size (layout, &lw, &lh);
@@ -530,42 +559,191 @@ leave_cb (GtkEventControllerMotion *controller,
     }
 }
 
-char *
-cm_cost_chart_dup_day_text (CmCostChart *self,
-                            guint        day)
+/* The day's date as the locale writes it. */
+static char *
+format_day (const char *day,
+            gboolean    long_form)
 {
-  GString *text;
+  int y, m, d;
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (day == NULL || sscanf (day, "%d-%d-%d", &y, &m, &d) != 3 ||
+      (dt = g_date_time_new_utc (y, m, d, 0, 0, 0)) == NULL)
+    return g_strdup (day != NULL ? day : "");
+
+  /* Translators: a day in the chart's tooltip and what screen readers say
+   * of a bar (strftime; %-d is the day without padding). */
+  return g_date_time_format (dt, long_form ? C_("chart day", "%A, %B %-d, %Y")
+                                           /* Translators: a day under a bar of the chart. */
+                                           : C_("chart axis day", "%b %-d"));
+}
+
+/* The day, each series' dollars and their total, one per line (@markup:
+ * the first and last in bold), or all on one for a screen reader. */
+static char *
+day_text (CmCostChart *self,
+          guint        day,
+          gboolean     markup)
+{
+  const char *sep = markup ? "\n" : "; ";
+  GString *text = g_string_new (NULL);
+  g_autofree char *date = format_day (g_ptr_array_index (self->days, day), TRUE);
+  g_autofree char *amount = NULL;
+  g_autofree char *total_line = NULL;
   CmMoney total = 0;
 
-  g_return_val_if_fail (CM_IS_COST_CHART (self), NULL);
-  g_return_val_if_fail (day < self->days->len, NULL);
-
-  text = g_string_new (NULL);
-  g_string_append_printf (text, "<b>%s</b>", (char *) g_ptr_array_index (self->days, day));
+  if (markup)
+    g_string_append_printf (text, "<b>%s</b>", date);
+  else
+    g_string_append (text, date);
 
   for (guint s = 0; s < self->series->len; s++)
     {
       CmMoney value = *value_at (self, day, s);
-      g_autofree char *amount = NULL;
-      g_autofree char *escaped = NULL;
+      g_autofree char *part = NULL;
+      g_autofree char *line = NULL;
 
       if (value == 0)
         continue;
       total += value;
-      amount = cm_format_money (value);
-      escaped = g_markup_escape_text (g_ptr_array_index (self->series, s), -1);
-      g_string_append_printf (text, "\n%s: %s", escaped, amount);
+      part = cm_format_money (value);
+      line = g_strdup_printf ("%s: %s", (char *) g_ptr_array_index (self->series, s), part);
+      if (markup)
+        {
+          g_autofree char *escaped = g_markup_escape_text (line, -1);
+
+          g_string_append_printf (text, "%s%s", sep, escaped);
+        }
+      else
+        g_string_append_printf (text, "%s%s", sep, line);
     }
 
-  {
-    g_autofree char *amount = cm_format_money (total);
-    g_autofree char *total_line = g_strdup_printf (_("Total: %s"), amount);
-    g_autofree char *escaped = g_markup_escape_text (total_line, -1);
+  amount = cm_format_money (total);
+  total_line = g_strdup_printf (_("Total: %s"), amount);
+  if (markup)
+    {
+      g_autofree char *escaped = g_markup_escape_text (total_line, -1);
 
-    g_string_append_printf (text, "\n<b>%s</b>", escaped);
-  }
+      g_string_append_printf (text, "%s<b>%s</b>", sep, escaped);
+    }
+  else
+    g_string_append_printf (text, "%s%s", sep, total_line);
 
   return g_string_free (text, FALSE);
+}
+
+char *
+cm_cost_chart_dup_day_text (CmCostChart *self,
+                            guint        day)
+{
+  g_return_val_if_fail (CM_IS_COST_CHART (self), NULL);
+  g_return_val_if_fail (day < self->days->len, NULL);
+
+  return day_text (self, day, TRUE);
+}
+
+void
+cm_cost_chart_select_day (CmCostChart *self,
+                          int          day)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (CM_IS_COST_CHART (self));
+
+  if (self->days->len == 0)
+    return;
+
+  day = CLAMP (day, 0, (int) self->days->len - 1);
+  self->selected = day;
+
+  /* Screen readers say the value of the focused slider when it moves. */
+  text = day_text (self, day, FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_VALUE_NOW, (double) day,
+                                  GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, text,
+                                  -1);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+int
+cm_cost_chart_get_selected_day (CmCostChart *self)
+{
+  g_return_val_if_fail (CM_IS_COST_CHART (self), -1);
+
+  return self->selected;
+}
+
+const char *
+cm_cost_chart_get_day (CmCostChart *self,
+                       guint        day)
+{
+  g_return_val_if_fail (CM_IS_COST_CHART (self), NULL);
+  g_return_val_if_fail (day < self->days->len, NULL);
+
+  return g_ptr_array_index (self->days, day);
+}
+
+static void
+move_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  CmCostChart *self = CM_COST_CHART (widget);
+  int step = g_variant_get_int32 (param);
+
+  if (self->days->len == 0)
+    return;
+
+  if (step == G_MININT32)
+    cm_cost_chart_select_day (self, 0);
+  else if (step == G_MAXINT32)
+    cm_cost_chart_select_day (self, self->days->len - 1);
+  else
+    cm_cost_chart_select_day (self, (self->selected < 0 ? (int) self->days->len - 1 : self->selected) + step);
+}
+
+static void
+activate_day (CmCostChart *self,
+              int          day)
+{
+  if (day < 0 || (guint) day >= self->days->len)
+    return;
+
+  g_signal_emit (self, signals[DAY_ACTIVATED], 0, g_ptr_array_index (self->days, day));
+}
+
+static void
+activate_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  CmCostChart *self = CM_COST_CHART (widget);
+
+  activate_day (self, self->selected);
+}
+
+static void
+focus_enter_cb (CmCostChart *self)
+{
+  if (self->selected < 0 && self->days->len > 0)
+    cm_cost_chart_select_day (self, self->days->len - 1);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+pressed_cb (GtkGestureClick *gesture,
+            int              n_press,
+            double           x,
+            double           y,
+            CmCostChart     *self)
+{
+  int d = day_at (self, x);
+
+  if (d < 0)
+    return;
+
+  cm_cost_chart_select_day (self, d);
+  activate_day (self, d);
 }
 
 static gboolean
@@ -576,7 +754,7 @@ query_tooltip_cb (CmCostChart *self,
                   GtkTooltip  *tooltip)
 {
   g_autofree char *markup = NULL;
-  int d = keyboard ? (int) self->days->len - 1 : day_at (self, x);
+  int d = keyboard ? self->selected : day_at (self, x);
 
   if (d < 0)
     return FALSE;
@@ -704,20 +882,58 @@ cm_cost_chart_class_init (CmCostChartClass *klass)
                                           0, NULL, NULL, NULL,
                                           G_TYPE_NONE, 0);
 
+  /**
+   * CmCostChart::day-activated:
+   * @day: "YYYY-MM-DD"
+   *
+   * A bar was clicked, or Enter pressed on the one the keyboard is on.
+   */
+  signals[DAY_ACTIVATED] = g_signal_new ("day-activated",
+                                         G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /* Arrow keys walk the days, as along a slider, and the screen reader
+   * says each one's dollars. */
+  gtk_widget_class_install_action (widget_class, "chart.move", "i", move_action);
+  gtk_widget_class_install_action (widget_class, "chart.activate-day", NULL, activate_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "chart.move", "i", -1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Left, 0, "chart.move", "i", -1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "chart.move", "i", 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Right, 0, "chart.move", "i", 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, 0, "chart.move", "i", -7);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, 0, "chart.move", "i", 7);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "chart.move", "i", G_MININT32);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, 0, "chart.move", "i", G_MAXINT32);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "chart.activate-day", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0, "chart.activate-day", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "chart.activate-day", NULL);
+
   gtk_widget_class_set_css_name (widget_class, "costchart");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_SLIDER);
 }
 
 static void
 cm_cost_chart_init (CmCostChart *self)
 {
   GtkEventController *motion = gtk_event_controller_motion_new ();
+  GtkEventController *focus = gtk_event_controller_focus_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
 
   self->stack = g_strdup ("backend");
   self->days = g_ptr_array_new_with_free_func (g_free);
   self->series = g_ptr_array_new_with_free_func (g_free);
   self->colors = g_array_new (FALSE, TRUE, sizeof (GdkRGBA));
   self->hover = -1;
+  self->selected = -1;
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  g_signal_connect_swapped (focus, "enter", G_CALLBACK (focus_enter_cb), self);
+  g_signal_connect_swapped (focus, "leave", G_CALLBACK (gtk_widget_queue_draw), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), focus);
+  g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
   g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);

@@ -31,8 +31,16 @@ const char *cm_cost_chart_get_series_label (CmCostChart *self,
 void        cm_cost_chart_get_series_color (CmCostChart *self,
                                             guint        series,
                                             GdkRGBA     *color);
-/* The tooltip text for one day (tests and the accessible description). */
+/* The tooltip text for one day (markup). */
 char       *cm_cost_chart_dup_day_text     (CmCostChart *self,
                                             guint        day);
+/* "YYYY-MM-DD" of day @day (0 = the first shown). */
+const char *cm_cost_chart_get_day          (CmCostChart *self,
+                                            guint        day);
+/* The keyboard cursor (what a screen reader says is the day under it and
+ * its dollars); -1 before the chart had the focus. */
+int         cm_cost_chart_get_selected_day (CmCostChart *self);
+void        cm_cost_chart_select_day       (CmCostChart *self,
+                                            int          day);
 
 G_END_DECLS

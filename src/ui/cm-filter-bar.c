@@ -10,7 +10,9 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "cm-a11y.h"
 #include "cm-filter-bar.h"
+#include "cm-wrap-box.h"
 
 struct _CmFilterBar
 {
@@ -120,6 +122,12 @@ sync_backends (CmFilterBar *self)
     label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u backend", "%u backends", n), n);
 
   gtk_menu_button_set_label (self->backends_button, label);
+  {
+    /* Translators: what a screen reader says of the backends button. */
+    g_autofree char *name = g_strdup_printf (_("Backends: %s"), label);
+
+    cm_a11y_set_name (GTK_WIDGET (self->backends_button), name);
+  }
 }
 
 static void
@@ -143,6 +151,14 @@ sync_range (CmFilterBar *self)
   for (guint i = 0; i < G_N_ELEMENTS (range_presets); i++)
     if (g_strcmp0 (preset, range_presets[i]) == 0)
       gtk_drop_down_set_selected (self->range_dropdown, i);
+  {
+    GtkStringObject *shown = gtk_drop_down_get_selected_item (self->range_dropdown);
+    /* Translators: what a screen reader says of the date range button. */
+    g_autofree char *name = g_strdup_printf (_("Date range: %s"),
+                                             shown ? gtk_string_object_get_string (shown) : "");
+
+    cm_a11y_set_name (GTK_WIDGET (self->range_dropdown), name);
+  }
 
   gtk_widget_set_visible (GTK_WIDGET (self->custom_revealer), g_strcmp0 (preset, "custom") == 0);
   gtk_revealer_set_reveal_child (self->custom_revealer, g_strcmp0 (preset, "custom") == 0);
@@ -264,7 +280,7 @@ rebuild_chips (CmFilterBar *self)
               gtk_widget_add_css_class (label, "chip-family");
               gtk_box_append (GTK_BOX (group), label);
               gtk_flow_box_append (self->chips_box, group);
-              gtk_widget_set_can_focus (gtk_widget_get_parent (group), FALSE);
+              gtk_widget_set_focusable (gtk_widget_get_parent (group), FALSE);
             }
 
           name = short_model_name (all[i]);
@@ -400,6 +416,8 @@ cm_filter_bar_class_init (CmFilterBarClass *klass)
   object_class->dispose = cm_filter_bar_dispose;
   object_class->finalize = cm_filter_bar_finalize;
 
+  g_type_ensure (CM_TYPE_WRAP_BOX);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/CostMeter/ui/cm-filter-bar.ui");
   gtk_widget_class_bind_template_child (widget_class, CmFilterBar, project_entry);
   gtk_widget_class_bind_template_child (widget_class, CmFilterBar, range_dropdown);
@@ -422,6 +440,7 @@ cm_filter_bar_init (CmFilterBar *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->chips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  cm_a11y_fix_mnemonics (GTK_WIDGET (self));
 
   for (guint i = 0; i < G_N_ELEMENTS (backend_order); i++)
     {

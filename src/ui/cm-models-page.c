@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cm-column-set.h"
 #include "cm-columns.h"
 #include "cm-models-page.h"
 
@@ -52,18 +53,19 @@ cm_models_page_init (CmModelsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   view = cm_table_page_get_view (self->table);
 
-  cm_columns_add (view, type, _("Model"), "key", CM_COLUMN_TEXT, TRUE);
-  cm_columns_add (view, type, _("Backend"), "key2", CM_COLUMN_BACKEND, TRUE);
-  /* What it cost comes first: the token columns do not fit a narrow window. */
+  /* What it cost comes first, and stays at any width (cm-column-set.c);
+   * the token columns give way in a narrow window. */
+  cm_columns_add (view, type, _("Model"), "key", CM_COLUMN_MODEL, TRUE);
+  cm_column_set_priority (cm_columns_add (view, type, _("Backend"), "key2", CM_COLUMN_BACKEND, TRUE), 2);
   cost = cm_columns_add (view, type, _("Cost"), "cost", CM_COLUMN_COST, TRUE);
-  cm_columns_add (view, type, _("Share"), "share", CM_COLUMN_RATIO, TRUE);
-  cm_columns_add (view, type, _("Messages"), "messages", CM_COLUMN_COUNT, TRUE);
-  cm_columns_add (view, type, _("Input"), "input", CM_COLUMN_TOKENS, TRUE);
-  cm_columns_add (view, type, _("Output"), "output", CM_COLUMN_TOKENS, TRUE);
-  cm_columns_add (view, type, _("5m writes"), "cache-write-5m", CM_COLUMN_TOKENS, TRUE);
-  cm_columns_add (view, type, _("1h writes"), "cache-write-1h", CM_COLUMN_TOKENS, TRUE);
-  cm_columns_add (view, type, _("Cache reads"), "cache-read", CM_COLUMN_TOKENS, TRUE);
-  cm_columns_add (view, type, _("Cache hit"), "cache-hit-ratio", CM_COLUMN_RATIO, TRUE);
+  cm_column_set_priority (cm_columns_add (view, type, _("Share"), "share", CM_COLUMN_RATIO, TRUE), 1);
+  cm_column_set_priority (cm_columns_add (view, type, _("Messages"), "messages", CM_COLUMN_COUNT, TRUE), 3);
+  cm_column_set_priority (cm_columns_add (view, type, _("Input"), "input", CM_COLUMN_TOKENS, TRUE), 4);
+  cm_column_set_priority (cm_columns_add (view, type, _("Output"), "output", CM_COLUMN_TOKENS, TRUE), 3);
+  cm_column_set_priority (cm_columns_add (view, type, _("5m writes"), "cache-write-5m", CM_COLUMN_TOKENS, TRUE), 5);
+  cm_column_set_priority (cm_columns_add (view, type, _("1h writes"), "cache-write-1h", CM_COLUMN_TOKENS, TRUE), 5);
+  cm_column_set_priority (cm_columns_add (view, type, _("Cache reads"), "cache-read", CM_COLUMN_TOKENS, TRUE), 4);
+  cm_column_set_priority (cm_columns_add (view, type, _("Cache hit"), "cache-hit-ratio", CM_COLUMN_RATIO, TRUE), 2);
 
   /* Ranked by cost, as the rows arrive. */
   gtk_column_view_sort_by_column (view, cost, GTK_SORT_ASCENDING);

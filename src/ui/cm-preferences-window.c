@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "cm-a11y.h"
 #include "cm-preferences-window.h"
 #include "cm-ui-resources.h"
 #ifdef HAVE_LIBSECRET
@@ -855,6 +856,7 @@ static void
 cm_preferences_window_init (CmPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cm_a11y_fix_mnemonics (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   self->source_rows = g_ptr_array_new ();

@@ -9,6 +9,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "cm-a11y.h"
 #include "cm-ratelimit-chip.h"
 #include "cm-ui-resources.h"
 
@@ -122,7 +123,10 @@ struct _CmRatelimitChip
   GtkWidget          parent_instance;
 
   GtkMenuButton     *button;
+  AdwSqueezer       *squeezer;
   GtkLabel          *label;
+  GtkWidget         *short_box;
+  GtkLabel          *short_label;
   GtkPopover        *popover;
   GtkLabel          *empty_label;
   GtkScrolledWindow *scroller;
@@ -418,25 +422,50 @@ update (CmRatelimitChip *self)
   CmHeadroomLevel level;
   double headroom;
   g_autofree char *text = NULL;
+  g_autofree char *short_text = NULL;
 
   level = cm_ratelimit_compute_headroom (self->observations, now_ms, &headroom);
 
-  /* Compact: a narrow window's header bar has room for a word or a figure. */
+  /* Both forms are kept current; the squeezer shows the long one where it
+   * fits, else the icon and a word or a figure. */
   if (level == CM_HEADROOM_LIMITED)
-    text = g_strdup (self->compact ? C_("rate limits, short", "Limited") : _("Rate Limited"));
+    {
+      text = g_strdup (_("Rate Limited"));
+      short_text = g_strdup_printf (C_("rate limits, short", "%d %%"), 0);
+    }
   else if (level == CM_HEADROOM_UNKNOWN)
-    text = g_strdup (self->compact ? C_("rate limits, short", "Limits") : _("Rate Limits"));
-  else if (self->compact)
-    /* Translators: the share of the tightest rate limit still available, short. */
-    text = g_strdup_printf (C_("rate limits, short", "%d %%"), (int) (headroom * 100 + 0.5));
+    {
+      /* Nothing to show but the icon (the name says the rest). */
+      text = g_strdup (_("Rate Limits"));
+      short_text = g_strdup ("");
+    }
   else
-    /* Translators: the share of the tightest rate limit still available. */
-    text = g_strdup_printf (_("%d %% Headroom"), (int) (headroom * 100 + 0.5));
+    {
+      /* Translators: the share of the tightest rate limit still available. */
+      text = g_strdup_printf (_("%d %% Headroom"), (int) (headroom * 100 + 0.5));
+      /* Translators: the share of the tightest rate limit still available, short. */
+      short_text = g_strdup_printf (C_("rate limits, short", "%d %%"), (int) (headroom * 100 + 0.5));
+    }
 
   gtk_label_set_label (self->label, text);
-  /* Short enough to be shown whole; the long one gives way to the title. */
-  gtk_label_set_ellipsize (self->label, self->compact ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END);
+  gtk_label_set_label (self->short_label, short_text);
+  gtk_widget_set_visible (GTK_WIDGET (self->short_label), *short_text != '\0');
+  {
+    /* Said in full, whatever the narrow header shows. */
+    g_autofree char *name = NULL;
+
+    if (level == CM_HEADROOM_LIMITED)
+      name = g_strdup (_("Rate limits: rate limited now"));
+    else if (level == CM_HEADROOM_UNKNOWN)
+      name = g_strdup (_("Rate limits: nothing observed"));
+    else
+      /* Translators: what a screen reader says of the rate-limit chip. */
+      name = g_strdup_printf (_("Rate limits: %d %% headroom"), (int) (headroom * 100 + 0.5));
+    cm_a11y_set_name (GTK_WIDGET (self->button), name);
+  }
+  adw_squeezer_page_set_enabled (adw_squeezer_get_page (self->squeezer, GTK_WIDGET (self->label)), !self->compact);
   set_level_class (GTK_WIDGET (self->label), level);
+  set_level_class (GTK_WIDGET (self->short_box), level);
 
   if (gtk_widget_get_visible (GTK_WIDGET (self->popover)))
     update_rows (self, now_ms);
@@ -789,7 +818,10 @@ cm_ratelimit_chip_class_init (CmRatelimitChipClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/example/CostMeter/ui/cm-ratelimit-chip.ui");
   gtk_widget_class_bind_template_child (widget_class, CmRatelimitChip, button);
+  gtk_widget_class_bind_template_child (widget_class, CmRatelimitChip, squeezer);
   gtk_widget_class_bind_template_child (widget_class, CmRatelimitChip, label);
+  gtk_widget_class_bind_template_child (widget_class, CmRatelimitChip, short_box);
+  gtk_widget_class_bind_template_child (widget_class, CmRatelimitChip, short_label);
   gtk_widget_class_bind_template_child (widget_class, CmRatelimitChip, popover);
   gtk_widget_class_bind_template_child (widget_class, CmRatelimitChip, empty_label);
   gtk_widget_class_bind_template_child (widget_class, CmRatelimitChip, scroller);
@@ -809,6 +841,7 @@ static void
 cm_ratelimit_chip_init (CmRatelimitChip *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cm_a11y_fix_mnemonics (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   self->headroom = -1;
@@ -911,7 +944,9 @@ compact_idle_cb (gpointer user_data)
 
 /**
  * cm_ratelimit_chip_set_compact:
- * @compact: whether to show a short label (a narrow window)
+ * @compact: whether to show the short form only (a narrow window, where
+ *   the header bar shows the title); otherwise the long one shows where
+ *   it fits
  */
 void
 cm_ratelimit_chip_set_compact (CmRatelimitChip *self,
@@ -924,7 +959,7 @@ cm_ratelimit_chip_set_compact (CmRatelimitChip *self,
     return;
 
   self->compact = compact;
-  /* The header bar says so while it allocates: relabel after that. */
+  /* The header bar says so while it allocates: switch after that. */
   if (self->compact_id == 0)
     self->compact_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, compact_idle_cb, self, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPACT]);
@@ -936,4 +971,13 @@ cm_ratelimit_chip_get_compact (CmRatelimitChip *self)
   g_return_val_if_fail (CM_IS_RATELIMIT_CHIP (self), FALSE);
 
   return self->compact;
+}
+
+/* The form on screen: the long label or the icon and short one (tests). */
+GtkWidget *
+cm_ratelimit_chip_get_shown (CmRatelimitChip *self)
+{
+  g_return_val_if_fail (CM_IS_RATELIMIT_CHIP (self), NULL);
+
+  return adw_squeezer_get_visible_child (self->squeezer);
 }

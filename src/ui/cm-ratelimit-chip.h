@@ -58,6 +58,7 @@ double             cm_ratelimit_chip_get_headroom (CmRatelimitChip   *self);
 /* Re-reads the store now (it also does on the store's "changed"). */
 void               cm_ratelimit_chip_refresh      (CmRatelimitChip   *self);
 gboolean           cm_ratelimit_chip_get_compact  (CmRatelimitChip   *self);
+GtkWidget         *cm_ratelimit_chip_get_shown    (CmRatelimitChip   *self);
 void               cm_ratelimit_chip_set_compact  (CmRatelimitChip   *self,
                                                    gboolean           compact);
 

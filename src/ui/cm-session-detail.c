@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cm-column-set.h"
 #include "cm-columns.h"
 #include "cm-format.h"
 #include "cm-message-item.h"
@@ -112,27 +113,33 @@ static void
 cm_session_detail_init (CmSessionDetail *self)
 {
   GtkColumnView *view;
+  GtkColumnViewColumn *column;
   GType type = CM_TYPE_MESSAGE_ITEM;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   view = self->column_view;
+  cm_column_set_follow_width (GTK_WIDGET (self), view);
 
   self->rows = g_list_store_new (CM_TYPE_MESSAGE_ITEM);
 
-  /* Each cost under its tokens: every figure fits 1100 px. */
+  /* Each cost under its tokens: every figure fits 1100 px; a narrower
+   * window keeps the time and the cost (cm-column-set.c). */
   cm_columns_add (view, type, _("Time"), "time-ms", CM_COLUMN_TIME, TRUE);
   /* Narrow, and given what the figures leave (the full id is in the
    * tooltip): big token counts still fit. */
-  gtk_column_view_column_set_fixed_width (cm_columns_add (view, type, _("Model"), "model", CM_COLUMN_TEXT, TRUE),
-                                          120);
-  cm_columns_add (view, type, _("Input"), "input", CM_COLUMN_COUNT_COST, TRUE);
-  cm_columns_add (view, type, _("Output"), "output", CM_COLUMN_COUNT_COST, TRUE);
-  cm_columns_add (view, type, _("5m writes"), "cache-write-5m", CM_COLUMN_COUNT_COST, TRUE);
-  cm_columns_add (view, type, _("1h writes"), "cache-write-1h", CM_COLUMN_COUNT_COST, TRUE);
-  cm_columns_add (view, type, _("Cache reads"), "cache-read", CM_COLUMN_COUNT_COST, TRUE);
-  cm_columns_add (view, type, _("Web search"), "web-search", CM_COLUMN_COUNT_COST, TRUE);
+  column = cm_columns_add (view, type, _("Model"), "model", CM_COLUMN_MODEL, TRUE);
+  gtk_column_view_column_set_fixed_width (column, 120);
+  cm_column_set_priority (column, 2);
+  cm_column_set_priority (cm_columns_add (view, type, _("Input"), "input", CM_COLUMN_COUNT_COST, TRUE), 3);
+  cm_column_set_priority (cm_columns_add (view, type, _("Output"), "output", CM_COLUMN_COUNT_COST, TRUE), 1);
+  cm_column_set_priority (cm_columns_add (view, type, _("5m writes"), "cache-write-5m", CM_COLUMN_COUNT_COST, TRUE),
+                          4);
+  cm_column_set_priority (cm_columns_add (view, type, _("1h writes"), "cache-write-1h", CM_COLUMN_COUNT_COST, TRUE),
+                          4);
+  cm_column_set_priority (cm_columns_add (view, type, _("Cache reads"), "cache-read", CM_COLUMN_COUNT_COST, TRUE), 3);
+  cm_column_set_priority (cm_columns_add (view, type, _("Web search"), "web-search", CM_COLUMN_COUNT_COST, TRUE), 4);
   cm_columns_add (view, type, _("Cost"), "cost", CM_COLUMN_COST, TRUE);
-  cm_columns_add (view, type, _("Cache hit"), "cache-hit-ratio", CM_COLUMN_RATIO, TRUE);
+  cm_column_set_priority (cm_columns_add (view, type, _("Cache hit"), "cache-hit-ratio", CM_COLUMN_RATIO, TRUE), 2);
 
   cm_columns_set_model (view, G_LIST_MODEL (self->rows), NULL);
 }

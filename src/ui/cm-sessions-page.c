@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cm-column-set.h"
 #include "cm-columns.h"
 #include "cm-session-item.h"
 #include "cm-sessions-page.h"
@@ -91,12 +92,13 @@ cm_sessions_page_init (CmSessionsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   view = cm_table_page_get_view (self->table);
 
-  cm_columns_add (view, type, _("Project"), "project", CM_COLUMN_TEXT, TRUE);
-  cm_columns_add (view, type, _("Start"), "start-ms", CM_COLUMN_TIME, TRUE);
-  cm_columns_add (view, type, _("Duration"), "duration-ms", CM_COLUMN_DURATION, TRUE);
-  cm_columns_add (view, type, _("Models"), "models", CM_COLUMN_TEXT, TRUE);
-  cm_columns_add (view, type, _("Messages"), "messages", CM_COLUMN_COUNT, TRUE);
+  /* The project and what it cost at any width (cm-column-set.c). */
+  cm_columns_add (view, type, _("Project"), "project", CM_COLUMN_PATH, TRUE);
   cm_columns_add (view, type, _("Cost"), "cost", CM_COLUMN_COST, TRUE);
+  cm_column_set_priority (cm_columns_add (view, type, _("Start"), "start-ms", CM_COLUMN_TIME, TRUE), 1);
+  cm_column_set_priority (cm_columns_add (view, type, _("Duration"), "duration-ms", CM_COLUMN_DURATION, TRUE), 3);
+  cm_column_set_priority (cm_columns_add (view, type, _("Models"), "models", CM_COLUMN_MODEL, TRUE), 4);
+  cm_column_set_priority (cm_columns_add (view, type, _("Messages"), "messages", CM_COLUMN_COUNT, TRUE), 2);
 
   /* One click opens a session, as in other GNOME lists of places to go. */
   gtk_column_view_set_single_click_activate (view, TRUE);

@@ -97,6 +97,22 @@ cm_spend_card_init (CmSpendCard *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/* What a screen reader says of the card, all of it in one sentence. */
+static void
+update_name (CmSpendCard *self)
+{
+  g_autoptr(GString) name = g_string_new (gtk_label_get_text (self->title_label));
+
+  g_string_append_printf (name, ": %s", gtk_label_get_text (self->amount_label));
+  if (gtk_widget_get_visible (GTK_WIDGET (self->est_badge)))
+    g_string_append_printf (name, " (%s)", _("estimated"));
+  if (gtk_widget_get_visible (GTK_WIDGET (self->unpriced_label)))
+    g_string_append_printf (name, " %s", gtk_label_get_text (self->unpriced_label));
+  g_string_append_printf (name, ", %s", gtk_label_get_text (self->detail_label));
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, name->str, -1);
+}
+
 const char *
 cm_spend_card_get_title (CmSpendCard *self)
 {
@@ -115,6 +131,7 @@ cm_spend_card_set_title (CmSpendCard *self,
     return;
 
   gtk_label_set_text (self->title_label, title);
+  update_name (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
 }
 
@@ -147,6 +164,7 @@ cm_spend_card_set_totals (CmSpendCard *self,
       gtk_label_set_text (self->unpriced_label, text);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->unpriced_label), t->unpriced > 0);
+  update_name (self);
 }
 
 const char *

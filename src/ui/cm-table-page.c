@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cm-column-set.h"
 #include "cm-columns.h"
 #include "cm-session-list.h"
 #include "cm-table-page.h"
@@ -177,6 +178,7 @@ static void
 cm_table_page_init (CmTablePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cm_column_set_follow_width (GTK_WIDGET (self), self->column_view);
 }
 
 const char *

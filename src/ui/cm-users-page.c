@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cm-column-set.h"
 #include "cm-columns.h"
 #include "cm-users-page.h"
 
@@ -73,12 +74,12 @@ cm_users_page_init (CmUsersPage *self)
    * for the sort arrows. */
   gtk_column_view_column_set_fixed_width (cm_columns_add (view, type, _("User"), "label", CM_COLUMN_TEXT, TRUE),
                                           120);
-  cm_columns_add (view, type, _("Bedrock"), "cost-bedrock", CM_COLUMN_MONEY, TRUE);
-  cm_columns_add (view, type, _("Anthropic"), "cost-anthropic", CM_COLUMN_MONEY, TRUE);
-  cm_columns_add (view, type, _("Vertex"), "cost-vertex", CM_COLUMN_MONEY, TRUE);
-  cm_columns_add (view, type, _("Unknown"), "cost-unknown", CM_COLUMN_MONEY, TRUE);
+  cm_column_set_priority (cm_columns_add (view, type, _("Bedrock"), "cost-bedrock", CM_COLUMN_MONEY, TRUE), 1);
+  cm_column_set_priority (cm_columns_add (view, type, _("Anthropic"), "cost-anthropic", CM_COLUMN_MONEY, TRUE), 2);
+  cm_column_set_priority (cm_columns_add (view, type, _("Vertex"), "cost-vertex", CM_COLUMN_MONEY, TRUE), 2);
+  cm_column_set_priority (cm_columns_add (view, type, _("Unknown"), "cost-unknown", CM_COLUMN_MONEY, TRUE), 3);
   cm_columns_add (view, type, _("Total"), "cost", CM_COLUMN_COST, TRUE);
-  cm_columns_add (view, type, _("Messages"), "messages", CM_COLUMN_COUNT, TRUE);
+  cm_column_set_priority (cm_columns_add (view, type, _("Messages"), "messages", CM_COLUMN_COUNT, TRUE), 3);
 
   /* Unsorted, the rows keep the report's ranking by Bedrock spend. */
   pin = GTK_SORTER (gtk_custom_sorter_new (unattributed_last, NULL, NULL));

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "cm-a11y.h"
 #include "cm-window.h"
 
 struct _CmWindow
@@ -357,6 +358,7 @@ static void
 cm_window_init (CmWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cm_a11y_fix_mnemonics (GTK_WIDGET (self));
 }
 
 CmWindow *
@@ -418,6 +420,14 @@ cm_window_get_sessions_page (CmWindow *self)
   g_return_val_if_fail (CM_IS_WINDOW (self), NULL);
 
   return self->sessions_page;
+}
+
+AdwViewStack *
+cm_window_get_view_stack (CmWindow *self)
+{
+  g_return_val_if_fail (CM_IS_WINDOW (self), NULL);
+
+  return self->view_stack;
 }
 
 const char *

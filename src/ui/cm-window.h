@@ -28,6 +28,7 @@ CmOverviewPage *cm_window_get_overview_page  (CmWindow       *self);
 CmModelsPage   *cm_window_get_models_page    (CmWindow       *self);
 CmUsersPage    *cm_window_get_users_page     (CmWindow       *self);
 CmSessionsPage *cm_window_get_sessions_page  (CmWindow       *self);
+AdwViewStack   *cm_window_get_view_stack     (CmWindow       *self);
 /* "overview", "models", "users" or "sessions". */
 const char     *cm_window_get_view           (CmWindow       *self);
 void            cm_window_set_view           (CmWindow       *self,
