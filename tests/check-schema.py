@@ -34,6 +34,8 @@ CONTRACT = {
     'api-base-url': ('s', "'https://api.anthropic.com'"),
     'probe-model': ('s', "'claude-haiku-4-5'"),
     'probe-interval': ('u', 'uint32 0'),
+    'billing-enabled': ('b', 'false'),
+    'billing-interval': ('u', 'uint32 60'),
     'budget-daily': ('d', '0.0'),
     'budget-monthly': ('d', '0.0'),
     'budget-notified': ('s', "''"),
@@ -42,6 +44,11 @@ CONTRACT = {
     'window-width': ('i', '1000'),
     'window-height': ('i', '720'),
     'window-maximized': ('b', 'false'),
+    'team-connection': ('s', "''"),
+    'team-push-after-scan': ('b', 'false'),
+    'team-view': ('b', 'false'),
+    'identity-name': ('s', "''"),
+    'identity-email': ('s', "''"),
 }
 CHOICES = {
     'date-range': ['today', 'last-7-days', 'last-30-days', 'this-month', 'last-month',
@@ -50,6 +57,7 @@ CHOICES = {
 }
 RANGES = {
     'currency-decimals': ('0', '6'),
+    'billing-interval': ('15', '1440'),
 }
 
 problems = []

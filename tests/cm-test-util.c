@@ -103,3 +103,83 @@ cm_test_append_file (const char *path,
   g_assert_cmpint (fputs (contents, f), >=, 0);
   g_assert_cmpint (fclose (f), ==, 0);
 }
+
+static GString *captured_log;
+
+static GLogWriterOutput
+capture_writer (GLogLevelFlags   log_level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      g_string_append_printf (captured_log, "%s=", fields[i].key);
+      if (fields[i].length < 0)
+        g_string_append (captured_log, fields[i].value);
+      else
+        g_string_append_len (captured_log, fields[i].value, fields[i].length);
+      g_string_append_c (captured_log, '\n');
+    }
+
+  if (log_level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
+    return g_log_writer_default (log_level, fields, n_fields, NULL);
+
+  return G_LOG_WRITER_HANDLED;
+}
+
+GString *
+cm_test_capture_logs (void)
+{
+  g_assert_null (captured_log);
+
+  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+  captured_log = g_string_new (NULL);
+  g_log_set_writer_func (capture_writer, NULL, NULL);
+
+  return captured_log;
+}
+
+typedef struct
+{
+  gboolean  done;
+  char     *out;
+  char     *err;
+} Spawned;
+
+static void
+communicate_cb (GObject      *source,
+                GAsyncResult *res,
+                gpointer      user_data)
+{
+  Spawned *s = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), res, &s->out, &s->err, &error);
+  g_assert_no_error (error);
+  s->done = TRUE;
+}
+
+int
+cm_test_spawn (GSubprocessLauncher *launcher,
+               const char * const  *argv,
+               char               **out,
+               char               **err)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  Spawned s = { FALSE, NULL, NULL };
+
+  proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (proc, NULL, NULL, communicate_cb, &s);
+  while (!s.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_subprocess_wait (proc, NULL, &error);
+  g_assert_no_error (error);
+
+  *out = s.out;
+  *err = s.err;
+
+  return g_subprocess_get_exit_status (proc);
+}

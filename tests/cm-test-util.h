@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -21,5 +21,17 @@ void        cm_test_write_file   (const char *path,
                                   gssize      len);
 void        cm_test_append_file  (const char *path,
                                   const char *contents);
+
+/* From now on every log line (debug ones too: G_MESSAGES_DEBUG=all) is
+ * kept in the returned string as "FIELD=value" lines; warnings and worse
+ * still reach the default writer, so they fail the test. Once per program. */
+GString    *cm_test_capture_logs (void);
+/* Runs @argv from @launcher (which pipes stdout and stderr) while this
+ * process keeps its main context going (it may be serving HTTP); returns the
+ * exit status and the output. */
+int         cm_test_spawn        (GSubprocessLauncher *launcher,
+                                  const char * const  *argv,
+                                  char               **out,
+                                  char               **err);
 
 G_END_DECLS

@@ -23,8 +23,8 @@
 #define BASE_URL_ENV "COSTMETER_API_BASE_URL"
 
 /* The api-base-url setting when the schema is installed, else the default. */
-static char *
-configured_base_url (void)
+char *
+cm_cli_configured_base_url (void)
 {
   const char *env = g_getenv (BASE_URL_ENV);
   GSettingsSchemaSource *source;
@@ -87,7 +87,7 @@ run_probe (CmStore    *store,
            const char *model)
 {
   g_autoptr(CmRatelimitClient) client = cm_ratelimit_client_new ();
-  g_autofree char *base_url = configured_base_url ();
+  g_autofree char *base_url = cm_cli_configured_base_url ();
   CmRatelimitResult *result = NULL;
   char *key = lookup_key ();
 

@@ -69,7 +69,23 @@ static const char help_text[] =
   "  messages SESSION-ID [--json|--csv]   Every message of one session.\n"
   "  sources [add DIR [OWNER]|remove DIR|owner DIR [OWNER]]\n"
   "  ratelimits [--probe MODEL]           Latest rate-limit observations.\n"
+  "  billed fetch [--since YYYY-MM-DD]\n"
+  "        Fetch the organization's cost report, usage report and Claude Code\n"
+  "        analytics from the Anthropic Admin API (days not yet final only).\n"
+  "  report billed|org-users [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--json|--csv]\n"
+  "        Billed versus estimated per UTC day and model (default: this month),\n"
+  "        or the organization's Claude Code users beside the transcript users.\n"
   "  rebuild                              Recreate the database from the transcripts.\n"
+  "\n"
+  "Team (a PostgreSQL database the team shares):\n"
+  "  push [--batch N]                     Send new and changed rows since the last push.\n"
+  "  team init                            Create or upgrade the team schema and roles.\n"
+  "  team add-member EMAIL [--admin] [--password-stdin]\n"
+  "        Create the login role of a member (an admin sees everyone's rows). Without\n"
+  "        --password-stdin a password is made and shown once.\n"
+  "  report ... --team, messages ... --team  Read the team database instead.\n"
+  "  --connection STRING  the team database (libpq: \"host=... dbname=... user=...\" or a\n"
+  "        postgresql:// URI); the password comes from the keyring, PGPASSWORD or ~/.pgpass\n"
   "\n"
   "--db PATH  the database (default: $XDG_DATA_HOME/costmeter/costmeter.db)\n"
   "--now TIME compute as if it were TIME (ISO 8601, e.g. 2026-11-22T14:30:00Z):\n"
@@ -81,8 +97,10 @@ static const char help_text[] =
   "  XDG_CONFIG_HOME         ~/.config: claude/projects (a default), costmeter/pricing.json\n"
   "  XDG_DATA_HOME           ~/.local/share: costmeter/costmeter.db, the database\n"
   "  ANTHROPIC_API_KEY       the key for ratelimits --probe when the keyring has none\n"
-  "  COSTMETER_API_BASE_URL  the API for ratelimits --probe (https://api.anthropic.com)\n"
+  "  ANTHROPIC_ADMIN_API_KEY the Admin API key for billed fetch when the keyring has none\n"
+  "  COSTMETER_API_BASE_URL  the API of ratelimits --probe, billed fetch (https://api.anthropic.com)\n"
   "  TZ                      the time zone days are cut in, unless --timezone\n"
+  "  COSTMETER_TEAM          the team database when --connection is not given\n"
   "\n"
   "Exit status: 0 ok, 1 error, 2 bad arguments.\n";
 
@@ -135,6 +153,11 @@ typedef struct
   int            threads;
   GPtrArray     *sources;   /* "DIR[=OWNER]" */
   GPtrArray     *args;      /* positional */
+  char          *connection;
+  gboolean       team;      /* report from the team database */
+  guint          batch;
+  gboolean       admin;
+  gboolean       password_stdin;
 } Options;
 
 static void
@@ -142,6 +165,7 @@ options_clear (Options *o)
 {
   g_free (o->db_path);
   g_free (o->now_text);
+  g_free (o->connection);
   cm_query_filter_free (o->filter);
   g_ptr_array_unref (o->sources);
   g_ptr_array_unref (o->args);
@@ -153,7 +177,7 @@ takes_value (const char *opt)
   static const char *with_value[] = {
     "--db", "--since", "--until", "--timezone", "--project", "--models", "--backends",
     "--users", "--source", "--threads", "--probe", "--owner", "--now", "--recent",
-    "--week-start", NULL,
+    "--week-start", "--connection", "--batch", NULL,
   };
 
   return g_strv_contains (with_value, opt);
@@ -297,6 +321,22 @@ parse_options (int       argc,
         }
       else if (g_str_equal (name, "--active"))
         o->active = TRUE;
+      else if (g_str_equal (name, "--connection"))
+        (g_free (o->connection), o->connection = g_strdup (value));
+      else if (g_str_equal (name, "--batch"))
+        {
+          guint64 n;
+
+          if (!g_ascii_string_to_unsigned (value, 10, 1, 1000000, &n, NULL))
+            return usage_error ("--batch needs a number from 1 to 1000000");
+          o->batch = n;
+        }
+      else if (g_str_equal (name, "--team"))
+        o->team = TRUE;
+      else if (g_str_equal (name, "--admin"))
+        o->admin = TRUE;
+      else if (g_str_equal (name, "--password-stdin"))
+        o->password_stdin = TRUE;
       else if (g_str_equal (name, "--json"))
         o->format = CM_CLI_FORMAT_JSON;
       else if (g_str_equal (name, "--csv"))
@@ -335,7 +375,7 @@ open_store (const Options  *o,
 
 /* --- commands --- */
 
-#define REPORT_KINDS "daily, weekly, monthly, session, model, backend, user, project or blocks"
+#define REPORT_KINDS "daily, weekly, monthly, session, model, backend, user, project, blocks, billed or org-users"
 
 static int
 cmd_scan (Options *o,
@@ -447,9 +487,30 @@ output (Options        *o,
     }
 }
 
+/* From the local store, or from the team database when @team is set. */
+static GPtrArray *
+query_groups (CmStore      *store,
+              CmTeamStore  *team,
+              Options      *o,
+              CmGroupBy     group,
+              GError      **error)
+{
+  CmGrouping grouping = { group, o->breakdown ? CM_GROUP_MODEL : CM_GROUP_NONE };
+  GPtrArray *rows = NULL;
+
+  if (team == NULL)
+    return cm_store_query_groups (store, o->filter, grouping.primary, grouping.secondary, error);
+
+  if (!cm_team_store_query (team, o->filter, &grouping, 1, &rows, error))
+    return NULL;
+
+  return rows;
+}
+
 static int
-cmd_report_weekly (Options *o,
-                   CmStore *store)
+cmd_report_weekly (Options     *o,
+                   CmStore     *store,
+                   CmTeamStore *team)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) days = NULL;
@@ -458,8 +519,7 @@ cmd_report_weekly (Options *o,
                                                           : cm_cli_locale_first_weekday ();
   CmTotals totals = { 0 };
 
-  days = cm_store_query_groups (store, o->filter, CM_GROUP_DAY,
-                                o->breakdown ? CM_GROUP_MODEL : CM_GROUP_NONE, &error);
+  days = query_groups (store, team, o, CM_GROUP_DAY, &error);
   if (days == NULL)
     return fail (error);
 
@@ -473,8 +533,9 @@ cmd_report_weekly (Options *o,
 }
 
 static int
-cmd_report (Options *o,
-            CmStore *store)
+cmd_report (Options     *o,
+            CmStore     *store,
+            CmTeamStore *team)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_cli_row_free);
@@ -493,12 +554,20 @@ cmd_report (Options *o,
     {
       if (o->breakdown)
         return usage_error ("--breakdown works with daily, weekly and monthly reports");
+      if (team != NULL)
+        return usage_error ("report blocks reads this computer's database, not --team");
       return cm_cli_report_blocks (store, o->filter, o->format, resolve_now (o), o->active, o->recent);
     }
   if ((o->active || o->recent > 0))
     return usage_error ("--active and --recent work with report blocks");
+  if (g_str_equal (kind, "billed") || g_str_equal (kind, "org-users"))
+    {
+      if (team != NULL)
+        return usage_error ("report %s reads this computer's database, not --team", kind);
+      return cm_cli_report_billed (store, kind, o->filter, o->format);
+    }
   if (g_str_equal (kind, "weekly"))
-    return cmd_report_weekly (o, store);
+    return cmd_report_weekly (o, store, team);
   if (o->week_start != G_DATE_BAD_WEEKDAY)
     return usage_error ("--week-start works with report weekly");
 
@@ -511,7 +580,8 @@ cmd_report (Options *o,
 
   if (group == CM_GROUP_SESSION)
     {
-      g_autoptr(GPtrArray) sessions = cm_store_query_sessions (store, o->filter, &error);
+      g_autoptr(GPtrArray) sessions = team != NULL ? cm_team_store_query_sessions (team, o->filter, &error)
+                                                   : cm_store_query_sessions (store, o->filter, &error);
 
       if (sessions == NULL)
         return fail (error);
@@ -537,9 +607,7 @@ cmd_report (Options *o,
     }
 
   {
-    g_autoptr(GPtrArray) groups = cm_store_query_groups (store, o->filter, group,
-                                                         o->breakdown ? CM_GROUP_MODEL : CM_GROUP_NONE,
-                                                         &error);
+    g_autoptr(GPtrArray) groups = query_groups (store, team, o, group, &error);
     if (groups == NULL)
       return fail (error);
 
@@ -569,8 +637,9 @@ cmd_report (Options *o,
 }
 
 static int
-cmd_messages (Options *o,
-              CmStore *store)
+cmd_messages (Options     *o,
+              CmStore     *store,
+              CmTeamStore *team)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) messages = NULL;
@@ -580,7 +649,8 @@ cmd_messages (Options *o,
   if (o->args->len < 2)
     return usage_error ("messages needs a session id");
 
-  messages = cm_store_query_session_messages (store, g_ptr_array_index (o->args, 1), &error);
+  messages = team != NULL ? cm_team_store_query_session_messages (team, g_ptr_array_index (o->args, 1), &error)
+                          : cm_store_query_session_messages (store, g_ptr_array_index (o->args, 1), &error);
   if (messages == NULL)
     return fail (error);
 
@@ -696,6 +766,35 @@ cmd_rebuild (Options *o)
   return cmd_scan (o, store);
 }
 
+static int
+run_team_command (Options    *o,
+                  const char *command)
+{
+  g_autoptr(CmTeamStore) team = NULL;
+  g_autoptr(CmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (o->team && !g_str_equal (command, "report") && !g_str_equal (command, "messages"))
+    return usage_error ("--team works with report and messages");
+
+  team = cm_cli_team_open (o->connection, &error);
+  if (team == NULL)
+    return fail (error);
+
+  if (g_str_equal (command, "team"))
+    return cm_cli_team (team, o->args, o->admin, o->password_stdin);
+  if (g_str_equal (command, "report"))
+    return cmd_report (o, NULL, team);
+  if (g_str_equal (command, "messages"))
+    return cmd_messages (o, NULL, team);
+
+  store = open_store (o, &error);
+  if (store == NULL)
+    return fail (error);
+
+  return cm_cli_push (team, store, o->batch);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -747,9 +846,18 @@ main (int   argc,
 
   if (!g_str_equal (command, "scan") && !g_str_equal (command, "report") &&
       !g_str_equal (command, "messages") && !g_str_equal (command, "sources") &&
-      !g_str_equal (command, "ratelimits"))
+      !g_str_equal (command, "ratelimits") && !g_str_equal (command, "push") &&
+      !g_str_equal (command, "team") && !g_str_equal (command, "billed"))
     {
       rc = usage_error ("unknown command “%s”", command);
+      options_clear (&o);
+      return rc;
+    }
+
+  /* The team database: every team command, and reports with --team. */
+  if (g_str_equal (command, "team") || g_str_equal (command, "push") || o.team)
+    {
+      rc = run_team_command (&o, command);
       options_clear (&o);
       return rc;
     }
@@ -765,11 +873,13 @@ main (int   argc,
   if (g_str_equal (command, "scan"))
     rc = cmd_scan (&o, store);
   else if (g_str_equal (command, "report"))
-    rc = cmd_report (&o, store);
+    rc = cmd_report (&o, store, NULL);
   else if (g_str_equal (command, "messages"))
-    rc = cmd_messages (&o, store);
+    rc = cmd_messages (&o, store, NULL);
   else if (g_str_equal (command, "sources"))
     rc = cmd_sources (&o, store);
+  else if (g_str_equal (command, "billed"))
+    rc = cm_cli_billed (store, o.args->len, (char **) o.args->pdata, o.filter->since);
   else
     {
       g_autoptr(GStrvBuilder) b = g_strv_builder_new ();

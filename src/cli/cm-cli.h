@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "cm-store.h"
+#include "cm-team-store.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,20 @@ typedef enum
   CM_CLI_FORMAT_JSON,
   CM_CLI_FORMAT_CSV,
 } CmCliFormat;
+
+/* $COSTMETER_API_BASE_URL, else the api-base-url setting, else the default. */
+char *cm_cli_configured_base_url (void);
+
+/* `costmeter-cli billed fetch [--since DAY]`; argv[0] is "billed". */
+int cm_cli_billed         (CmStore             *store,
+                           int                  argc,
+                           char               **argv,
+                           const char          *since);
+/* `report billed` and `report org-users` over the filter's days (UTC). */
+int cm_cli_report_billed  (CmStore             *store,
+                           const char          *kind,
+                           const CmQueryFilter *filter,
+                           CmCliFormat          format);
 
 /* `costmeter-cli ratelimits`; argv[0] is "ratelimits". */
 int cm_cli_ratelimits (CmStore  *store,
@@ -88,5 +103,19 @@ void  cm_cli_print_table     (GPtrArray      *rows,
                               const CmTotals *totals,
                               const char     *key_title,
                               gboolean        breakdown);
+
+/* The team database of --connection, $COSTMETER_TEAM or the settings, with
+ * the keyring's password for it (cm-cli-team.c). */
+CmTeamStore *cm_cli_team_open (const char  *connection,
+                               GError     **error);
+/* `costmeter-cli team init|add-member EMAIL`; args[0] is "team". */
+int          cm_cli_team      (CmTeamStore *team,
+                               GPtrArray   *args,
+                               gboolean     admin,
+                               gboolean     password_stdin);
+/* `costmeter-cli push` */
+int          cm_cli_push      (CmTeamStore *team,
+                               CmStore     *store,
+                               guint        batch);
 
 G_END_DECLS

@@ -822,31 +822,13 @@ cm_ratelimit_client_bind_settings (CmRatelimitClient *self,
 }
 
 #ifdef HAVE_LIBSECRET
-static void
-reload_key_cb (GObject      *source,
-               GAsyncResult *res,
-               gpointer      user_data)
+static gboolean
+apply_key (gpointer    owner,
+           const char *key)
 {
-  g_autoptr(GTask) task = user_data;
-  CmRatelimitClient *self = g_task_get_source_object (task);
-  GError *error = NULL;
-  char *key;
+  cm_ratelimit_client_set_api_key (owner, key);
 
-  key = cm_keyring_lookup_finish (res, NULL, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  /* A keyring failure with ANTHROPIC_API_KEY set already gave that key. */
-  cm_ratelimit_client_set_api_key (self, key);
-  cm_keyring_free_key (key);
-
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, cm_ratelimit_client_has_api_key (self));
+  return cm_ratelimit_client_has_api_key (owner);
 }
 #endif
 
@@ -856,19 +838,19 @@ cm_ratelimit_client_reload_key_async (CmRatelimitClient   *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  GTask *task;
-
   g_return_if_fail (CM_IS_RATELIMIT_CLIENT (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cm_ratelimit_client_reload_key_async);
-
 #ifdef HAVE_LIBSECRET
-  cm_keyring_lookup_async (cancellable, reload_key_cb, task);
+  cm_keyring_reload_async (CM_KEYRING_API_KEY, self, apply_key, cancellable, callback, user_data);
 #else
-  cm_ratelimit_client_set_api_key (self, g_getenv ("ANTHROPIC_API_KEY"));
-  g_task_return_boolean (task, cm_ratelimit_client_has_api_key (self));
-  g_object_unref (task);
+  {
+    GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+    g_task_set_source_tag (task, cm_ratelimit_client_reload_key_async);
+    cm_ratelimit_client_set_api_key (self, g_getenv ("ANTHROPIC_API_KEY"));
+    g_task_return_boolean (task, cm_ratelimit_client_has_api_key (self));
+    g_object_unref (task);
+  }
 #endif
 }
 

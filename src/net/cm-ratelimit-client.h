@@ -98,6 +98,12 @@ CmRatelimitError cm_ratelimit_classify_response (guint        http_status,
                                                  const char  *secret,
                                                  char       **message);
 
+/* The "message" of an Anthropic JSON error body, made safe to show (valid
+ * UTF-8, no control characters, @secret and key-like text masked, at most
+ * 300 characters), or NULL. */
+char      *cm_ratelimit_server_message    (GBytes             *body,
+                                           const char         *secret);
+
 /* Replaces @secret and anything that looks like an Anthropic key ("sk-ant-...")
  * in @text. Returns a new string. */
 char      *cm_ratelimit_redact            (const char         *text,

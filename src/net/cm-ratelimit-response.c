@@ -625,3 +625,17 @@ cm_ratelimit_classify_response (guint        http_status,
 
   return code;
 }
+
+char *
+cm_ratelimit_server_message (GBytes     *body,
+                             const char *secret)
+{
+  ErrorBody b = { NULL, };
+  char *text;
+
+  parse_error_body (body, &b);
+  text = clean_server_text (b.message, secret);
+  error_body_clear (&b);
+
+  return text;
+}

@@ -10,7 +10,7 @@
 
 #include "cm-store-private.h"
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 5
 
 /* The rollup row a message counts in; NULL user and project become 0 and ''
  * so that the unique key holds. */
@@ -134,6 +134,56 @@ static const char *migrations[] = {
   "  five_hour_pct REAL, five_hour_reset_ms INTEGER, seven_day_pct REAL,"
   "  seven_day_reset_ms INTEGER);"
   "CREATE INDEX IF NOT EXISTS plan_observations_time ON plan_observations (observed_ms);",
+  /* 3 -> 4: the team push (src/team/, cm-store-push.c). Once a team push has
+   * started ('push_log' in meta), every insert, update and delete of a
+   * message notes the row in push_log under a new, never reused seq: the
+   * push sends what is above the watermark the team database acknowledged,
+   * then drops what it acknowledged. Triggers, so that every write path
+   * (scanner, re-pricing, owner changes, the sidechain rule) is covered;
+   * a writer that bypasses them must note its rows itself. Without a push
+   * the WHEN clause is one lookup in meta per row. */
+  "CREATE TABLE IF NOT EXISTS push_log ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT, message INTEGER UNIQUE, dkey TEXT, ts INTEGER);"
+  /* message: the id of a new or changed row; a deleted one has NULL there and
+   * its dedup key and time instead. */
+  "CREATE TRIGGER IF NOT EXISTS messages_push_insert AFTER INSERT ON messages"
+  " WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'push_log') BEGIN"
+  " INSERT OR REPLACE INTO push_log (message) VALUES (NEW.id); END;"
+  "CREATE TRIGGER IF NOT EXISTS messages_push_update AFTER UPDATE ON messages"
+  " WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'push_log') BEGIN"
+  " INSERT OR REPLACE INTO push_log (message) VALUES (NEW.id); END;"
+  "CREATE TRIGGER IF NOT EXISTS messages_push_delete AFTER DELETE ON messages"
+  " WHEN EXISTS (SELECT 1 FROM meta WHERE key = 'push_log') BEGIN"
+  " DELETE FROM push_log WHERE message = OLD.id;"
+  " INSERT INTO push_log (dkey, ts) VALUES (OLD.dkey, OLD.ts); END;",
+  /* 4 -> 5: what the Admin API says the organization was billed and used,
+   * per UTC day, and which days were fetched when (a day is final 48 hours
+   * after it ends; until then it is fetched again). Money in 1e-10 USD.
+   * "IF NOT EXISTS": a database whose version was set back by hand still
+   * opens. */
+  "CREATE TABLE IF NOT EXISTS billed_costs ("
+  "  day TEXT NOT NULL, model TEXT, cost_type TEXT, token_type TEXT, service_tier TEXT,"
+  "  context_window TEXT, inference_geo TEXT, workspace_id TEXT, description TEXT,"
+  "  amount INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS billed_costs_day ON billed_costs (day);"
+  "CREATE TABLE IF NOT EXISTS billed_usage ("
+  "  day TEXT NOT NULL, model TEXT, service_tier TEXT, context_window TEXT, inference_geo TEXT,"
+  "  speed TEXT, input INTEGER NOT NULL, cw5m INTEGER NOT NULL, cw1h INTEGER NOT NULL,"
+  "  cr INTEGER NOT NULL, output INTEGER NOT NULL, ws INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS billed_usage_day ON billed_usage (day);"
+  "CREATE TABLE IF NOT EXISTS org_usage ("
+  "  id INTEGER PRIMARY KEY, day TEXT NOT NULL, actor_type TEXT NOT NULL, actor TEXT NOT NULL,"
+  "  customer_type TEXT, terminal_type TEXT, sessions INTEGER NOT NULL,"
+  "  lines_added INTEGER NOT NULL, lines_removed INTEGER NOT NULL, commits INTEGER NOT NULL,"
+  "  pull_requests INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS org_usage_day ON org_usage (day);"
+  "CREATE TABLE IF NOT EXISTS org_usage_models ("
+  "  usage_id INTEGER NOT NULL, model TEXT NOT NULL, input INTEGER NOT NULL,"
+  "  output INTEGER NOT NULL, cr INTEGER NOT NULL, cc INTEGER NOT NULL, cost INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS org_usage_models_usage ON org_usage_models (usage_id);"
+  "CREATE TABLE IF NOT EXISTS billed_sync ("
+  "  endpoint TEXT NOT NULL, day TEXT NOT NULL, fetched_ms INTEGER NOT NULL,"
+  "  PRIMARY KEY (endpoint, day));",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION);
