@@ -32,6 +32,8 @@ assert_same (const char *line,
   g_assert_cmpstr (a.session_id, ==, b.session_id);
   g_assert_cmpstr (a.cwd, ==, b.cwd);
   g_assert_cmpstr (a.model_raw, ==, b.model_raw);
+  g_assert_cmpstr (a.speed, ==, b.speed);
+  g_assert_cmpstr (a.inference_geo, ==, b.inference_geo);
   g_assert_cmpint (a.timestamp_ms, ==, b.timestamp_ms);
   g_assert_cmpint (a.is_sidechain, ==, b.is_sidechain);
   g_assert_cmpint (a.has_cache_breakdown, ==, b.has_cache_breakdown);
@@ -523,6 +525,41 @@ test_variations (void)
     }
 }
 
+/* usage.speed and usage.inference_geo, as both parsers read them. */
+static void
+test_billing_modes (void)
+{
+  static const struct { const char *usage; const char *speed; const char *geo; } cases[] = {
+    { "\"speed\":\"fast\",\"inference_geo\":\"us\"", "fast", "us" },
+    { "\"speed\":\"standard\",\"inference_geo\":\"not_available\"", "standard", "not_available" },
+    { "\"service_tier\":\"standard\"", NULL, NULL },
+    /* Lower-cased; a value past 32 bytes is no value anyone has. */
+    { "\"speed\":\"FAST\",\"inference_geo\":\"US\"", "fast", "us" },
+    { "\"speed\":\"fast-and-then-a-name-far-too-long-to-be-a-speed\"", "(invalid)", NULL },
+    /* Not a string: absent. A later duplicate wins, as in json-glib. */
+    { "\"speed\":2,\"inference_geo\":null", NULL, NULL },
+    { "\"speed\":\"standard\",\"speed\":\"fast\"", "fast", NULL },
+    { "\"sp\\u0065ed\":\"fast\"", "fast", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *line =
+        g_strdup_printf ("{\"type\":\"assistant\",\"timestamp\":\"2026-08-01T00:00:00Z\","
+                         "\"message\":{\"id\":\"msg_%u\",\"model\":\"claude-opus-5\","
+                         "\"usage\":{\"input_tokens\":1,\"output_tokens\":2,%s}}}", i, cases[i].usage);
+      CmRecord r;
+
+      assert_same (line, strlen (line));
+      g_assert_cmpint (cm_transcript_parse_line (line, strlen (line), &r, NULL), ==, CM_PARSE_RECORD);
+      g_assert_cmpstr (r.speed, ==, cases[i].speed);
+      g_assert_cmpstr (r.inference_geo, ==, cases[i].geo);
+      g_assert_cmpstr (cm_record_speed_key (r.speed), ==, cases[i].speed == NULL || g_str_equal (cases[i].speed, "standard")
+                                                          ? "" : cases[i].speed);
+      cm_record_clear (&r);
+    }
+}
+
 static void
 test_timestamps (void)
 {
@@ -563,6 +600,7 @@ main (int   argc,
   g_test_add_func ("/core/parser/duplicate-keys", test_duplicate_keys);
   g_test_add_func ("/core/parser/variations", test_variations);
   g_test_add_func ("/core/parser/timestamps", test_timestamps);
+  g_test_add_func ("/core/parser/billing-modes", test_billing_modes);
 
   return g_test_run ();
 }

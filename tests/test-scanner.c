@@ -19,6 +19,7 @@
 
 #include "cm-scanner.h"
 #include "cm-store-writer.h"
+#include "cm-test-schema.h"
 #include "cm-test-util.h"
 
 typedef struct
@@ -86,8 +87,8 @@ count_rollup_differences (sqlite3    *db,
 static void
 assert_rollup_consistent (Fixture *f)
 {
-#define KEY "ts - ts % 900000, model, backend, ifnull (user_id, 0), ifnull (project, '')"
-#define ROLLUP_KEY "ts, model, backend, user_id, project"
+#define KEY "ts - ts % 900000, model, speed, backend, ifnull (user_id, 0), ifnull (project, '')"
+#define ROLLUP_KEY "ts, model, speed, backend, user_id, project"
   sqlite3 *db = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) sessions = cm_store_query_sessions (f->store, NULL, &error);
@@ -403,12 +404,9 @@ test_migrate_session_rollup (Fixture       *f,
   while (g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_finalize_object (f->store);
+  cm_test_revert_billing_modes (f->db_path);
   g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db,
-                                 "DROP TRIGGER messages_session_rollup_insert;"
-                                 " DROP TRIGGER messages_session_rollup_delete;"
-                                 " DROP TRIGGER messages_session_rollup_update;"
-                                 " DROP TABLE session_rollup; PRAGMA user_version = 1",
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE session_rollup; PRAGMA user_version = 1",
                                  NULL, NULL, NULL),
                    ==, SQLITE_OK);
   sqlite3_close (db);

@@ -19,7 +19,28 @@ cm_record_clear (CmRecord *record)
   g_clear_pointer (&record->session_id, g_free);
   g_clear_pointer (&record->cwd, g_free);
   g_clear_pointer (&record->model_raw, g_free);
+  g_clear_pointer (&record->speed, g_free);
+  g_clear_pointer (&record->inference_geo, g_free);
   memset (record, 0, sizeof *record);
+}
+
+const char *
+cm_record_speed_key (const char *speed)
+{
+  if (speed == NULL || g_ascii_strcasecmp (speed, "standard") == 0)
+    return "";
+
+  return speed;
+}
+
+const char *
+cm_record_geo_key (const char *geo)
+{
+  if (geo == NULL || g_ascii_strcasecmp (geo, "global") == 0 ||
+      g_ascii_strcasecmp (geo, "not_available") == 0)
+    return "";
+
+  return geo;
 }
 
 char *

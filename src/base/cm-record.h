@@ -20,6 +20,8 @@ typedef struct
   char     *session_id;
   char     *cwd;
   char     *model_raw;     /* message.model exactly as written */
+  char     *speed;         /* usage.speed ("fast"), at most 32 bytes; NULL when absent */
+  char     *inference_geo; /* usage.inference_geo ("us"), likewise */
   gint64    timestamp_ms;  /* Unix time in milliseconds (UTC) */
   gboolean  is_sidechain;
   gboolean  has_cache_breakdown; /* usage.cache_creation present */
@@ -27,6 +29,12 @@ typedef struct
 } CmRecord;
 
 void         cm_record_clear               (CmRecord            *record);
+
+/* How a speed or inference geography is stored and grouped: "" for the
+ * standard ones (absent, "standard"; absent, "global", "not_available"),
+ * else the value (which the parser lower-cases). */
+const char  *cm_record_speed_key           (const char          *speed);
+const char  *cm_record_geo_key             (const char          *geo);
 
 /* The dedup key of a record: message id + request id; a line without a
  * message id is keyed by its own uuid or, lacking one, its position. */

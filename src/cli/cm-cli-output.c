@@ -23,6 +23,8 @@ cm_cli_row_free (CmCliRow *row)
   g_free (row->project);
   g_free (row->user);
   g_free (row->models);
+  g_free (row->speed);
+  g_free (row->inference_geo);
   g_free (row);
 }
 
@@ -112,6 +114,8 @@ cm_cli_print_json (GPtrArray      *rows,
       cm_cli_json_add_string (b, "project", row->project);
       cm_cli_json_add_string (b, "user", row->user);
       cm_cli_json_add_string (b, "models", row->models);
+      cm_cli_json_add_string (b, "speed", row->speed);
+      cm_cli_json_add_string (b, "inference_geo", row->inference_geo);
       if (row->start_ms > 0)
         {
           g_autofree char *start = cm_cli_iso_time (row->start_ms);
@@ -174,6 +178,10 @@ cm_cli_print_csv (GPtrArray *rows,
                   gboolean   sessions)
 {
   g_autoptr(GString) line = g_string_new (NULL);
+  /* Rows of models (and messages) say their speed, in the last columns so
+   * that the others keep their places. */
+  gboolean speeds = rows->len > 0 && ((CmCliRow *) g_ptr_array_index (rows, 0))->speed != NULL;
+  gboolean geos = rows->len > 0 && ((CmCliRow *) g_ptr_array_index (rows, 0))->inference_geo != NULL;
 
   cm_cli_csv_field (line, "key");
   if (breakdown)
@@ -190,6 +198,10 @@ cm_cli_print_csv (GPtrArray *rows,
                                             "cache_read", "web_search", "messages", "cost_usd",
                                             "estimated", "unpriced", NULL }; *h; h++)
     cm_cli_csv_field (line, *h);
+  if (speeds)
+    cm_cli_csv_field (line, "speed");
+  if (geos)
+    cm_cli_csv_field (line, "inference_geo");
   puts (line->str);
 
   for (guint i = 0; i < rows->len; i++)
@@ -222,6 +234,10 @@ cm_cli_print_csv (GPtrArray *rows,
       cm_cli_csv_field (line, cost);
       cm_cli_csv_field (line, row->totals.estimated > 0 ? "true" : "false");
       cm_cli_csv_int (line, row->totals.unpriced);
+      if (speeds)
+        cm_cli_csv_field (line, row->speed);
+      if (geos)
+        cm_cli_csv_field (line, row->inference_geo);
       puts (line->str);
     }
 }
@@ -242,6 +258,17 @@ cm_cli_human_int (gint64 v)
     }
 
   return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* "claude-opus-5 · fast" for a model's fast row, as the window shows it. */
+static char *
+with_speed (const char *model,
+            const char *speed)
+{
+  if (speed == NULL || g_str_equal (speed, "standard"))
+    return g_strdup (model);
+
+  return g_strdup_printf ("%s · %s", model, speed);
 }
 
 void
@@ -272,9 +299,10 @@ cm_cli_print_table (GPtrArray      *rows,
           else if (r == rows->len + 1 && c == 0)
             cell = g_strdup ("Total");
           else if (c == 0)
-            cell = g_strdup (row->key);
+            cell = with_speed (row->key, row->model == NULL ? row->speed : NULL);
           else if (c == 1)
-            cell = g_strdup (row != NULL && row->model != NULL ? row->model : "");
+            cell = with_speed (row != NULL && row->model != NULL ? row->model : "",
+                               row != NULL && row->model != NULL ? row->speed : NULL);
           else if (c == 9)
             {
               g_autofree char *usd = cm_money_format_usd (t->cost, 2);

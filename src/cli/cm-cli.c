@@ -618,6 +618,9 @@ cmd_report (Options     *o,
 
         row->key = g_strdup (g->key);
         row->model = g_strdup (g->key2);
+        /* A model's fast requests are a row of their own. */
+        if (group == CM_GROUP_MODEL || o->breakdown)
+          row->speed = g_strdup (g->speed != NULL ? g->speed : "standard");
         row->totals = g->totals;
         cm_totals_add (&totals, &g->totals);
         g_ptr_array_add (rows, row);
@@ -662,6 +665,8 @@ cmd_messages (Options     *o,
 
       row->key = cm_cli_iso_time (m->timestamp_ms);
       row->model = g_strdup (m->model);
+      row->speed = g_strdup (m->speed != NULL ? m->speed : "standard");
+      row->inference_geo = g_strdup (m->inference_geo != NULL ? m->inference_geo : "");
       cm_totals_from_message (t, m);
       cm_totals_add (&totals, t);
       g_ptr_array_add (rows, row);

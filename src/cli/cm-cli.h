@@ -70,6 +70,8 @@ typedef struct
   char     *project;   /* sessions */
   char     *user;
   char     *models;
+  char     *speed;         /* rows of a model: "standard" or the usage.speed */
+  char     *inference_geo; /* messages: usage.inference_geo, "" for standard */
   gint64    start_ms;
   gint64    end_ms;
   CmTotals  totals;

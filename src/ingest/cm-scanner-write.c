@@ -97,7 +97,11 @@ write_result (CmScanner    *self,
       meta.project = rec->cwd != NULL ? cached_project (cache, rec->cwd) : job->project_hint;
       meta.model = cached_model (self, cache, raw);
       meta.backend = cm_backend_detect (rec->message_id, raw);
-      meta.priced = cm_pricing_price (cache->pricing, meta.model, meta.backend, &rec->usage, &meta.cost);
+      meta.priced = cm_pricing_price_request (cache->pricing,
+                                              &(CmPriceRequest) { meta.model, meta.backend, &rec->usage,
+                                                                  rec->speed, rec->inference_geo,
+                                                                  rec->timestamp_ms },
+                                              &meta.cost);
 
       if (!cm_store_write_message (self->store, rec, &meta, error))
         return FALSE;

@@ -276,6 +276,21 @@ cm_slice_equals (const Slice *s,
   return equal;
 }
 
+/* A billing mode's value, lower-cased; one longer than any real value is
+ * kept as "(invalid)", which no price table knows: the message is unpriced. */
+static char *
+mode_dup (const Slice *s)
+{
+  g_autofree char *value = slice_dup (s);
+
+  if (value == NULL)
+    return NULL;
+  if (strlen (value) > 32)
+    return g_strdup ("(invalid)");
+
+  return g_ascii_strdown (value, -1);
+}
+
 /* Shared by both parsers once the fields are known. */
 CmParseResult
 cm_parse_finish_record (const LineFields *lf,
@@ -312,6 +327,8 @@ cm_parse_finish_record (const LineFields *lf,
   record->session_id = slice_dup (lf->session_id.set ? &lf->session_id : &outer->session_id);
   record->cwd = slice_dup (lf->cwd.set ? &lf->cwd : &outer->cwd);
   record->model_raw = slice_dup (&lf->model);
+  record->speed = mode_dup (&lf->usage.speed);
+  record->inference_geo = mode_dup (&lf->usage.geo);
   record->is_sidechain = lf->is_sidechain;
   record->has_cache_breakdown = lf->usage.has_breakdown;
   record->usage.input = lf->usage.values[U_INPUT];

@@ -33,6 +33,8 @@ typedef struct
   gint64   values[7];
   guint    bad;            /* one bit per field: a later duplicate can mend it */
   gboolean has_breakdown;
+  Slice    speed;          /* the billing modes: strings, kept as written */
+  Slice    geo;
 } UsageFields;
 
 enum { U_INPUT, U_OUTPUT, U_CACHE_CREATION, U_CACHE_READ, U_5M, U_1H, U_WEB };

@@ -471,6 +471,10 @@ usage_member (Lexer      *lx,
     return take_token (lx, depth, u, U_CACHE_CREATION);
   if (KEY_IS ("cache_read_input_tokens"))
     return take_token (lx, depth, u, U_CACHE_READ);
+  if (KEY_IS ("speed"))
+    return take_string (lx, depth, &u->speed);
+  if (KEY_IS ("inference_geo"))
+    return take_string (lx, depth, &u->geo);
 
   /* A later duplicate object replaces an earlier one whole. */
   if (KEY_IS ("cache_creation"))

@@ -383,6 +383,8 @@ ref_fields (JsonObject *line,
       ref_token (cc, "ephemeral_5m_input_tokens", &lf->usage, U_5M);
       ref_token (cc, "ephemeral_1h_input_tokens", &lf->usage, U_1H);
       ref_token (st, "web_search_requests", &lf->usage, U_WEB);
+      ref_string (usage, "speed", &lf->usage.speed);
+      ref_string (usage, "inference_geo", &lf->usage.geo);
     }
 }
 

@@ -18,6 +18,7 @@ struct _CmGroupItem
   char     *key;
   char     *key2;
   char     *label;
+  char     *speed;
   CmTotals  totals;
   double    share;
   gboolean  muted;
@@ -32,6 +33,7 @@ static const CmField fields[] = {
   F ("key", CM_FIELD_STRING, key),
   F ("key2", CM_FIELD_STRING, key2),
   F ("label", CM_FIELD_STRING, label),
+  F ("speed", CM_FIELD_STRING, speed),
   F ("share", CM_FIELD_DOUBLE, share),
   F ("muted", CM_FIELD_BOOLEAN, muted),
   F ("cost-anthropic", CM_FIELD_INT64, backend_cost[CM_BACKEND_ANTHROPIC]),
@@ -53,6 +55,7 @@ cm_group_item_finalize (GObject *object)
   g_free (self->key);
   g_free (self->key2);
   g_free (self->label);
+  g_free (self->speed);
 
   G_OBJECT_CLASS (cm_group_item_parent_class)->finalize (object);
 }
@@ -113,6 +116,38 @@ cm_group_item_get_key2 (CmGroupItem *self)
   g_return_val_if_fail (CM_IS_GROUP_ITEM (self), NULL);
 
   return self->key2;
+}
+
+/**
+ * cm_group_item_set_speed:
+ *
+ * Marks a model's row as its requests at @speed ("fast"): the label becomes
+ * "claude-opus-5 · fast". %NULL or "" is standard speed, which the row
+ * then says ("standard"), with its label left alone.
+ */
+void
+cm_group_item_set_speed (CmGroupItem *self,
+                         const char  *speed)
+{
+  g_return_if_fail (CM_IS_GROUP_ITEM (self));
+
+  g_clear_pointer (&self->speed, g_free);
+  if (speed == NULL || *speed == '\0')
+    {
+      self->speed = g_strdup ("standard");
+      return;
+    }
+  self->speed = g_strdup (speed);
+  g_free (self->label);
+  self->label = g_strdup_printf ("%s · %s", self->key, speed);
+}
+
+const char *
+cm_group_item_get_speed (CmGroupItem *self)
+{
+  g_return_val_if_fail (CM_IS_GROUP_ITEM (self), NULL);
+
+  return self->speed;
 }
 
 const char *

@@ -25,6 +25,8 @@ CmGroupItem    *cm_group_item_new              (const char     *key,
 const char     *cm_group_item_get_key          (CmGroupItem    *self);
 const char     *cm_group_item_get_key2         (CmGroupItem    *self);
 const char     *cm_group_item_get_label        (CmGroupItem    *self);
+/* A model row's speed ("standard", "fast"); NULL on rows of other things. */
+const char     *cm_group_item_get_speed        (CmGroupItem    *self);
 const CmTotals *cm_group_item_get_totals       (CmGroupItem    *self);
 CmMoney         cm_group_item_get_cost         (CmGroupItem    *self);
 double          cm_group_item_get_share        (CmGroupItem    *self);
@@ -35,6 +37,8 @@ CmMoney         cm_group_item_get_backend_cost (CmGroupItem    *self,
 /* Builders: only before the item is shown. */
 void            cm_group_item_add_totals       (CmGroupItem    *self,
                                                 const CmTotals *totals);
+void            cm_group_item_set_speed        (CmGroupItem    *self,
+                                                const char     *speed);
 void            cm_group_item_set_share        (CmGroupItem    *self,
                                                 double          share);
 void            cm_group_item_set_muted        (CmGroupItem    *self,

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include <glib/gi18n.h>
+
 #include "cm-fields.h"
 #include "cm-message-item.h"
 
@@ -19,6 +21,9 @@ struct _CmMessageItem
   char      *model;
   char      *model_raw;
   char      *backend_name;
+  char      *speed;          /* "standard", "fast" */
+  char      *inference_geo;  /* "" for the standard global routing, "us" */
+  char      *mode;           /* what the two say to a reader: "fast · US only" */
   CmBackend  backend;
   gint64     time_ms;
   gboolean   sidechain;
@@ -38,6 +43,9 @@ static const CmField fields[] = {
   F ("model", CM_FIELD_STRING, model),
   F ("model-raw", CM_FIELD_STRING, model_raw),
   F ("backend", CM_FIELD_STRING, backend_name),
+  F ("speed", CM_FIELD_STRING, speed),
+  F ("inference-geo", CM_FIELD_STRING, inference_geo),
+  F ("mode", CM_FIELD_STRING, mode),
   F ("time-ms", CM_FIELD_INT64, time_ms),
   F ("sidechain", CM_FIELD_BOOLEAN, sidechain),
   F ("priced", CM_FIELD_BOOLEAN, priced),
@@ -58,6 +66,9 @@ cm_message_item_finalize (GObject *object)
   g_free (self->model);
   g_free (self->model_raw);
   g_free (self->backend_name);
+  g_free (self->speed);
+  g_free (self->inference_geo);
+  g_free (self->mode);
 
   G_OBJECT_CLASS (cm_message_item_parent_class)->finalize (object);
 }
@@ -87,6 +98,22 @@ cm_message_item_init (CmMessageItem *self)
 {
 }
 
+/* Empty for a standard request, else its billing modes, translated. */
+static char *
+describe_mode (const char *speed,
+               const char *geo)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+
+  if (speed != NULL)
+    g_ptr_array_add (parts, g_strcmp0 (speed, "fast") == 0 ? _("fast") : (char *) speed);
+  if (geo != NULL)
+    g_ptr_array_add (parts, g_strcmp0 (geo, "us") == 0 ? _("US only") : (char *) geo);
+  g_ptr_array_add (parts, NULL);
+
+  return g_strjoinv (" · ", (char **) parts->pdata);
+}
+
 CmMessageItem *
 cm_message_item_new (const CmMessageRow *row)
 {
@@ -100,6 +127,9 @@ cm_message_item_new (const CmMessageRow *row)
   self->model_raw = g_strdup (row->model_raw);
   self->backend = row->backend;
   self->backend_name = g_strdup (cm_backend_to_string (row->backend));
+  self->speed = g_strdup (row->speed != NULL ? row->speed : "standard");
+  self->inference_geo = g_strdup (row->inference_geo != NULL ? row->inference_geo : "");
+  self->mode = describe_mode (row->speed, row->inference_geo);
   self->time_ms = row->timestamp_ms;
   self->sidechain = row->is_sidechain;
   self->priced = row->priced;

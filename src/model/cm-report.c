@@ -238,19 +238,30 @@ backend_of (const char *str)
   return backend;
 }
 
+/* @models: the rows are models', each speed its own. */
 static GPtrArray *
-items_from_rows (GPtrArray *rows)
+items_of_rows (GPtrArray *rows,
+               gboolean   models)
 {
   GPtrArray *items = g_ptr_array_new_full (rows->len, g_object_unref);
 
   for (guint i = 0; i < rows->len; i++)
     {
       const CmGroupRow *row = g_ptr_array_index (rows, i);
+      CmGroupItem *item = cm_group_item_new (row->key, row->key2, NULL, &row->totals);
 
-      g_ptr_array_add (items, cm_group_item_new (row->key, row->key2, NULL, &row->totals));
+      if (models)
+        cm_group_item_set_speed (item, row->speed);
+      g_ptr_array_add (items, item);
     }
 
   return items;
+}
+
+static GPtrArray *
+items_from_rows (GPtrArray *rows)
+{
+  return items_of_rows (rows, FALSE);
 }
 
 static int
@@ -466,7 +477,7 @@ main_worker (Job          *job,
 
   if (models != NULL)
     {
-      result->models = items_from_rows (models);
+      result->models = items_of_rows (models, TRUE);
       g_ptr_array_sort (result->models, compare_cost_desc);
       set_shares (result->models, result->totals[CM_PERIOD_RANGE].cost);
     }

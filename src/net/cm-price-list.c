@@ -48,13 +48,14 @@ typedef struct
   gint64   geo_us;    /* likewise */
 } Entry;
 
-/* What @current charges for @id now: one token of each class gives the rate
- * itself; a prompt past any threshold shows the long-context rates. */
+/* What @current charges for @id now. */
 typedef struct
 {
   gint64   base[N_RATES];
   gboolean has_long;
   gint64   lc[N_RATES];
+  gint64   fast;
+  gint64   geo_us;
 } Current;
 
 static void
@@ -91,15 +92,14 @@ summary_new (void)
 }
 
 static void
-costs_to_rates (const CmCost *cost,
-                gint64        rates[N_RATES],
-                gint64        input_tokens)
+rates_to_array (const CmRates *rates,
+                gint64         out[N_RATES])
 {
-  rates[R_INPUT] = cost->input / input_tokens;
-  rates[R_OUTPUT] = cost->output;
-  rates[R_WRITE_5M] = cost->cache_write_5m;
-  rates[R_WRITE_1H] = cost->cache_write_1h;
-  rates[R_READ] = cost->cache_read;
+  out[R_INPUT] = rates->input;
+  out[R_OUTPUT] = rates->output;
+  out[R_WRITE_5M] = rates->cache_write_5m;
+  out[R_WRITE_1H] = rates->cache_write_1h;
+  out[R_READ] = rates->cache_read;
 }
 
 static gboolean
@@ -107,19 +107,17 @@ current_rates (CmPricing  *current,
                const char *id,
                Current    *out)
 {
-  static const gint64 huge = G_GINT64_CONSTANT (1000000000);
-  CmUsage one = { 1, 1, 1, 1, 1, 0 };
-  CmUsage big = { huge, 1, 1, 1, 1, 0 };
-  CmCost cost;
+  g_autoptr(CmModelPrice) price = cm_pricing_dup_model_price (current, id);
 
   memset (out, 0, sizeof *out);
-  if (!cm_pricing_price (current, id, CM_BACKEND_ANTHROPIC, &one, &cost))
+  if (price == NULL)
     return FALSE;
-  costs_to_rates (&cost, out->base, 1);
-  cm_pricing_price (current, id, CM_BACKEND_ANTHROPIC, &big, &cost);
-  out->has_long = cost.long_context;
+  rates_to_array (&price->rates, out->base);
+  out->has_long = price->has_long;
   if (out->has_long)
-    costs_to_rates (&cost, out->lc, huge);
+    rates_to_array (&price->long_rates, out->lc);
+  out->fast = price->fast;
+  out->geo_us = price->geo_us;
 
   return TRUE;
 }
@@ -600,8 +598,10 @@ classify (CmPricing          *current,
       g_ptr_array_add (summary->added, g_strdup (e->id));
       return;
     }
+  /* A multiplier the list does not give stays the table's. */
   same = memcmp (cur.base, e->base, sizeof cur.base) == 0 && cur.has_long == e->has_long &&
-         (!e->has_long || memcmp (cur.lc, e->lc, sizeof cur.lc) == 0);
+         (!e->has_long || memcmp (cur.lc, e->lc, sizeof cur.lc) == 0) &&
+         (e->fast == 0 || e->fast == cur.fast) && (e->geo_us == 0 || e->geo_us == cur.geo_us);
   g_ptr_array_add (same ? summary->unchanged : summary->updated, g_strdup (e->id));
 }
 

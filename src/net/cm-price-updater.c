@@ -46,13 +46,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* Until the price table reads the layer itself. */
-static char *
-default_layer_path (void)
-{
-  return g_build_filename (g_get_user_config_dir (), "costmeter", "pricing-updated.json", NULL);
-}
-
 /* g_set_str() is GLib 2.76. */
 static gboolean
 replace_string (char       **dest,
@@ -164,7 +157,7 @@ cm_price_updater_init (CmPriceUpdater *self)
 {
   self->url = g_strdup (CM_PRICE_LIST_DEFAULT_URL);
   self->timeout = DEFAULT_TIMEOUT_S;
-  self->layer_path = default_layer_path ();
+  self->layer_path = cm_pricing_dup_update_file ();
 }
 
 CmPriceUpdater *
@@ -231,7 +224,7 @@ cm_price_updater_set_layer_path (CmPriceUpdater *self,
   g_return_if_fail (CM_IS_PRICE_UPDATER (self));
 
   if (path == NULL || *path == '\0')
-    path = fallback = default_layer_path ();
+    path = fallback = cm_pricing_dup_update_file ();
   if (replace_string (&self->layer_path, path))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAYER_PATH]);
 }
@@ -350,16 +343,27 @@ fetch (const Job     *job,
   return read_body (stream, job->timeout, cancellable, error);
 }
 
-/* The layer must load on top of the table it was checked against. */
+/* The layer must load as the updated layer, as cm_pricing_new_default()
+ * will read it. */
 static gboolean
 layer_loads (CmPricing  *current,
              GBytes     *layer,
              GError    **error)
 {
+  g_autofree char *dir = g_dir_make_tmp ("costmeter-layer-XXXXXX", NULL);
+  g_autofree char *path = dir != NULL ? g_build_filename (dir, "pricing-updated.json", NULL) : NULL;
   g_autoptr(CmPricing) copy = cm_pricing_new_builtin (NULL);
   g_autoptr(GError) local_error = NULL;
+  gboolean ok;
 
-  if (copy != NULL && cm_pricing_merge_bytes (copy, layer, &local_error))
+  ok = copy != NULL && path != NULL &&
+       g_file_set_contents (path, g_bytes_get_data (layer, NULL), g_bytes_get_size (layer), &local_error) &&
+       cm_pricing_merge_update_file (copy, path, &local_error);
+  if (path != NULL)
+    g_remove (path);
+  if (dir != NULL)
+    g_rmdir (dir);
+  if (ok)
     return TRUE;
 
   g_set_error (error, CM_PRICE_UPDATE_ERROR, CM_PRICE_UPDATE_ERROR_MALFORMED,

@@ -56,7 +56,7 @@ void                 cm_price_updater_set_url        (CmPriceUpdater       *self
 guint                cm_price_updater_get_timeout    (CmPriceUpdater       *self);
 void                 cm_price_updater_set_timeout    (CmPriceUpdater       *self,
                                                       guint                 seconds);
-/* The layer file (default: $XDG_CONFIG_HOME/costmeter/pricing-updated.json). */
+/* The layer file (default: cm_pricing_dup_update_file ()). */
 const char          *cm_price_updater_get_layer_path (CmPriceUpdater       *self);
 void                 cm_price_updater_set_layer_path (CmPriceUpdater       *self,
                                                       const char           *path);

@@ -4,38 +4,62 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* Shared by the price table object (cm-pricing.c) and the reader of the
- * table's JSON (cm-pricing-table.c): the table as it is held in memory. */
-
 #pragma once
+
+#include <json-glib/json-glib.h>
 
 #include "cm-pricing.h"
 
 G_BEGIN_DECLS
 
-/* Rates in price units (1e-4 USD) per million tokens. */
-typedef struct
-{
-  gint64 input;
-  gint64 output;
-  gint64 cache_write_5m;
-  gint64 cache_write_1h;
-  gint64 cache_read;
-} Rates;
+/* The table's insides, shared by cm-pricing.c (the object, loading, names),
+ * cm-pricing-table.c (reading a table) and cm-pricing-bill.c (the rules). */
+
+/* Prices at or above this many USD per MTok are a typo, not a price. */
+#define CM_PRICE_MAX_USD 1000000
+/* Multipliers are kept to 4 decimals: 1.1 is 11000. */
+#define CM_MULTIPLIER_ONE 10000
+
+typedef CmRates Rates;
 
 typedef struct
 {
   Rates    base;
   gboolean has_long;
   Rates    long_context;
+  gint64   threshold;   /* prompt tokens; 0: the table's long_context_threshold */
+  gboolean long_fast;   /* the premium applies to fast requests too */
 } RateSet;
+
+/* The rates a model had before @until_ms (UTC midnight of the entry's date). */
+typedef struct
+{
+  gint64  until_ms;
+  char   *date;
+  RateSet rates;
+} Period;
+
+/* One value of usage.speed or usage.inference_geo and what it multiplies by. */
+typedef struct
+{
+  char   *value;
+  gint64  factor;       /* CM_MULTIPLIER_ONE = 1 */
+} Multiplier;
 
 typedef struct
 {
-  char     *id;
-  RateSet   rates;
-  RateSet  *backends[CM_N_BACKENDS]; /* own prices of a backend, or NULL */
-  GPtrArray *aliases;                /* char*, lower-cased */
+  char         *id;
+  char         *name;          /* "Claude Opus 5", or NULL */
+  char         *source;        /* where the figures were read, or NULL */
+  char         *verified;      /* YYYY-MM-DD of that reading, or NULL */
+  CmPriceLayer  layer;
+  char         *layer_date;    /* the layer's date: verified, updated, NULL for the user's */
+  RateSet       rates;
+  GArray       *periods;       /* Period, by until_ms; NULL: none */
+  GArray       *speeds;        /* Multiplier; NULL: standard speed only */
+  GArray       *geos;          /* Multiplier; NULL: no US-only pricing */
+  RateSet      *backends[CM_N_BACKENDS]; /* own prices of a backend, or NULL */
+  GPtrArray    *aliases;       /* char*, lower-cased */
 } Model;
 
 struct _CmPricing
@@ -45,6 +69,9 @@ struct _CmPricing
   GHashTable *models;   /* id -> Model (refcounted) */
   GHashTable *aliases;  /* alias -> id (borrowed from the Model) */
   char       *verified;
+  char       *update_path;
+  char       *update_date;
+  char       *update_source;
   char       *override_path;
   char       *fingerprint;
   gint64      long_context_threshold;
@@ -52,16 +79,17 @@ struct _CmPricing
   guint       estimated_mask;      /* 1 << CmBackend */
 };
 
-/* A GDestroyNotify for Model: they are shared between tables (g_rc_box). */
-void     cm_pricing_model_unref     (gpointer      data);
-/* For sorting an array of strings. */
-int      cm_pricing_compare_strings (gconstpointer a,
-                                     gconstpointer b);
-/* Merges the JSON table @json into @self, all or nothing; @require_all is
- * set for the shipped table, which must have every global key. */
-gboolean cm_pricing_load_bytes      (CmPricing    *self,
-                                     GBytes       *json,
-                                     gboolean      require_all,
-                                     GError      **error);
+void      cm_pricing_model_unref       (gpointer     model);
+Model    *cm_pricing_find_model        (CmPricing   *self,
+                                        const char  *canonical);
+void      cm_pricing_update_fingerprint (CmPricing  *self);
+
+/* Reads one table (the whole shipped one when @require_all) into @self as
+ * @layer; nothing changes unless all of it is valid. */
+gboolean  cm_pricing_merge_node        (CmPricing   *self,
+                                        JsonNode    *root,
+                                        gboolean     require_all,
+                                        CmPriceLayer layer,
+                                        GError     **error);
 
 G_END_DECLS

@@ -4,12 +4,15 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* The price table (data/pricing.json, user override with the same format).
- * All prices are USD per million tokens and must be exact multiples of 1e-4.
+/* Reading a price table (data/pricing.json, the updated layer and the user
+ * override share one format). All prices are USD per million tokens and must
+ * be exact multiples of 1e-4.
  *
  *   {
  *     "version": 1,                       optional; only 1 is understood
  *     "verified": "YYYY-MM-DD",           required in the shipped table
+ *     "updated": "YYYY-MM-DD",            the updated layer's date
+ *     "source": "…",                      where the figures were read
  *     "long_context_threshold": 200000,   prompt tokens; above it (strictly)
  *                                         the whole request uses long_context
  *     "web_search_per_1000": 10,          USD per 1000 web searches
@@ -18,9 +21,17 @@
  *                                         parity estimate (CmCost.estimated)
  *     "models": {
  *       "<canonical id>": {
+ *         "name": "Claude Opus 5", "source": "https://…", "verified": "…",
  *         "input": 3, "output": 15, "cache_write_5m": 3.75,
  *         "cache_write_1h": 6, "cache_read": 0.3,          all required
- *         "long_context": { same five rates },             optional
+ *         "long_context": { same five rates,                optional
+ *                           "threshold": 100000,            this model's own
+ *                           "fast": true },                 also for fast requests
+ *         "speed": { "fast": 2 },                           usage.speed multipliers
+ *         "inference_geo": { "us": 1.1 },                   usage.inference_geo ones
+ *         "before": [ { "date": "2026-10-07",               rates of messages sent
+ *                       "cache_read": 0.2,                  before that UTC day:
+ *                       "long_context": { … } | null } ],   the entry's, with these
  *         "backends": {                                     optional
  *           "bedrock": { same five rates, optional long_context }
  *         },
@@ -33,10 +44,12 @@
  * are exact (not estimated) even when the backend is in estimated_backends.
  * Ids and aliases are case-insensitive (stored lower-cased); an alias may
  * point to one model only. Unknown keys are ignored so newer tables load.
+ * Multipliers have at most 4 decimals and lie between 1 and 100.
  *
- * A merged file (the user override) replaces or adds whole models and may set
- * any of the global keys; everything in it is optional. A replaced model keeps
- * its previous aliases when the new entry has no "aliases" member.
+ * A merged file (the updated layer, the user override) replaces or adds whole
+ * models and may set any of the global keys; everything in it is optional. A
+ * replaced model keeps its previous name, aliases, earlier dated rates and
+ * multipliers when the new entry has no such member.
  */
 
 #include "config.h"
@@ -44,12 +57,51 @@
 #include <math.h>
 #include <string.h>
 
-#include <json-glib/json-glib.h>
-
 #include "cm-pricing-private.h"
 
-/* Prices at or above this many USD per MTok are a typo, not a price. */
-#define PRICE_MAX_USD 1000000
+#define MAX_MULTIPLIER 100
+
+/* Figures */
+
+static gboolean
+parse_scaled (JsonNode *node,
+              gint64    scale,
+              gint64    max,
+              gint64   *out)
+{
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_INT64)
+    {
+      gint64 v = json_node_get_int (node);
+
+      if (v < 0 || v >= max)
+        return FALSE;
+      *out = v * scale;
+      return TRUE;
+    }
+  if (type == G_TYPE_DOUBLE)
+    {
+      double x = json_node_get_double (node);
+      long long units;
+
+      if (!isfinite (x) || x < 0 || x >= max)
+        return FALSE;
+      /* The JSON text is decimal; 0.08 is not exact in binary, so round to
+       * the unit and insist the text really was a multiple of it. */
+      units = llround (x * scale);
+      if (fabs (x - (double) units / scale) > 1e-9)
+        return FALSE;
+      *out = units;
+      return TRUE;
+    }
+
+  return FALSE;
+}
 
 static gboolean
 parse_price (JsonNode    *node,
@@ -57,67 +109,132 @@ parse_price (JsonNode    *node,
              gint64      *out,
              GError     **error)
 {
-  GType type;
+  if (parse_scaled (node, CM_PRICE_UNITS_PER_USD, CM_PRICE_MAX_USD, out))
+    return TRUE;
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    goto bad;
-
-  type = json_node_get_value_type (node);
-  if (type == G_TYPE_INT64)
-    {
-      gint64 v = json_node_get_int (node);
-
-      if (v < 0 || v >= PRICE_MAX_USD)
-        goto bad;
-      *out = v * CM_PRICE_UNITS_PER_USD;
-      return TRUE;
-    }
-  else if (type == G_TYPE_DOUBLE)
-    {
-      double x = json_node_get_double (node);
-      long long units;
-
-      if (!isfinite (x) || x < 0 || x >= PRICE_MAX_USD)
-        goto bad;
-      /* The JSON text is decimal; 0.08 is not exact in binary, so round to
-       * the unit and insist the text really was a multiple of it. */
-      units = llround (x * CM_PRICE_UNITS_PER_USD);
-      if (fabs (x - (double) units / CM_PRICE_UNITS_PER_USD) > 1e-9)
-        goto bad;
-      *out = units;
-      return TRUE;
-    }
-
-bad:
   g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
                "“%s” must be a price in USD between 0 and %d with at most 4 decimals",
-               what, PRICE_MAX_USD);
+               what, CM_PRICE_MAX_USD);
   return FALSE;
 }
 
+/* Strictly "YYYY-MM-DD" and a real day. */
 static gboolean
-parse_rates (JsonObject  *obj,
-             const char  *where,
-             Rates       *rates,
-             GError     **error)
+parse_date (const char *s)
 {
-  static const char *names[] = { "input", "output", "cache_write_5m", "cache_write_1h", "cache_read" };
+  guint y, m, d;
+
+  if (strlen (s) != 10 || s[4] != '-' || s[7] != '-')
+    return FALSE;
+  for (guint i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && !g_ascii_isdigit (s[i]))
+      return FALSE;
+  y = g_ascii_strtoull (s, NULL, 10);
+  m = g_ascii_strtoull (s + 5, NULL, 10);
+  d = g_ascii_strtoull (s + 8, NULL, 10);
+
+  return g_date_valid_dmy (d, m, y);
+}
+
+static const char *
+string_member (JsonObject *obj,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+static const char *rate_names[] = { "input", "output", "cache_write_5m", "cache_write_1h", "cache_read" };
+
+static gint64 *
+rate_field (Rates *rates,
+            guint  i)
+{
   gint64 *fields[] = { &rates->input, &rates->output, &rates->cache_write_5m,
                        &rates->cache_write_1h, &rates->cache_read };
 
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *what = g_strdup_printf ("%s.%s", where, names[i]);
+  return fields[i];
+}
 
-      if (!json_object_has_member (obj, names[i]))
+/* The five rates of @obj; with @partial, only those it has replace @rates'. */
+static gboolean
+parse_rates (JsonObject  *obj,
+             const char  *where,
+             gboolean     partial,
+             Rates       *rates,
+             GError     **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (rate_names); i++)
+    {
+      g_autofree char *what = g_strdup_printf ("%s.%s", where, rate_names[i]);
+
+      if (!json_object_has_member (obj, rate_names[i]))
         {
+          if (partial)
+            continue;
           g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
                        "“%s” is missing", what);
           return FALSE;
         }
-      if (!parse_price (json_object_get_member (obj, names[i]), what, fields[i], error))
+      if (!parse_price (json_object_get_member (obj, rate_names[i]), what, rate_field (rates, i), error))
         return FALSE;
     }
+
+  return TRUE;
+}
+
+/* "long_context": an object sets the premium, null removes it. */
+static gboolean
+parse_long_context (JsonNode    *lc,
+                    const char  *where,
+                    RateSet     *set,
+                    GError     **error)
+{
+  g_autofree char *what = g_strdup_printf ("%s.long_context", where);
+  JsonObject *obj;
+  JsonNode *node;
+
+  set->has_long = FALSE;
+  set->threshold = 0;
+  set->long_fast = TRUE;
+  if (JSON_NODE_HOLDS_NULL (lc))
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_OBJECT (lc))
+    {
+      g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID, "“%s” must be an object", what);
+      return FALSE;
+    }
+  obj = json_node_get_object (lc);
+  if (!parse_rates (obj, what, FALSE, &set->long_context, error))
+    return FALSE;
+
+  node = json_object_get_member (obj, "threshold");
+  if (node != NULL &&
+      (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
+       json_node_get_int (node) <= 0))
+    {
+      g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
+                   "“%s.threshold” must be a positive whole number of tokens", what);
+      return FALSE;
+    }
+  if (node != NULL)
+    set->threshold = json_node_get_int (node);
+
+  node = json_object_get_member (obj, "fast");
+  if (node != NULL &&
+      (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN))
+    {
+      g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID, "“%s.fast” must be true or false", what);
+      return FALSE;
+    }
+  if (node != NULL)
+    set->long_fast = json_node_get_boolean (node);
+  set->has_long = TRUE;
 
   return TRUE;
 }
@@ -130,27 +247,248 @@ parse_rate_set (JsonObject  *obj,
 {
   JsonNode *lc;
 
-  if (!parse_rates (obj, where, &set->base, error))
+  if (!parse_rates (obj, where, FALSE, &set->base, error))
     return FALSE;
 
-  lc = json_object_get_member (obj, "long_context");
   set->has_long = FALSE;
-  if (lc != NULL && !JSON_NODE_HOLDS_NULL (lc))
-    {
-      g_autofree char *what = g_strdup_printf ("%s.long_context", where);
+  lc = json_object_get_member (obj, "long_context");
 
-      if (!JSON_NODE_HOLDS_OBJECT (lc))
+  return lc == NULL || parse_long_context (lc, where, set, error);
+}
+
+/* Multipliers */
+
+static void
+multiplier_clear (gpointer data)
+{
+  g_free (((Multiplier *) data)->value);
+}
+
+/* { "fast": 2 }: values lower-cased, factors in CM_MULTIPLIER_ONE units. */
+static gboolean
+parse_multipliers (JsonObject  *obj,
+                   const char  *member,
+                   const char  *where,
+                   GArray     **out,
+                   GError     **error)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+  g_autoptr(GArray) array = NULL;
+  JsonObjectIter iter;
+  const char *value;
+  JsonNode *factor;
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    goto bad;
+
+  array = g_array_new (FALSE, FALSE, sizeof (Multiplier));
+  g_array_set_clear_func (array, multiplier_clear);
+  json_object_iter_init (&iter, json_node_get_object (node));
+  while (json_object_iter_next (&iter, &value, &factor))
+    {
+      Multiplier m = { NULL, 0 };
+
+      if (*value == '\0' || !parse_scaled (factor, CM_MULTIPLIER_ONE, MAX_MULTIPLIER, &m.factor) ||
+          m.factor < CM_MULTIPLIER_ONE)
+        goto bad;
+      m.value = g_ascii_strdown (value, -1);
+      g_array_append_val (array, m);
+    }
+
+  *out = array->len > 0 ? g_steal_pointer (&array) : NULL;
+  return TRUE;
+
+bad:
+  g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
+               "“%s.%s” must map values to multipliers between 1 and %d with at most 4 decimals",
+               where, member, MAX_MULTIPLIER);
+  return FALSE;
+}
+
+/* Earlier dated rates */
+
+static void
+period_clear (gpointer data)
+{
+  g_free (((Period *) data)->date);
+}
+
+static int
+compare_periods (gconstpointer a,
+                 gconstpointer b)
+{
+  const Period *pa = a, *pb = b;
+
+  return pa->until_ms < pb->until_ms ? -1 : pa->until_ms > pb->until_ms;
+}
+
+static gint64
+date_to_ms (const char *date)
+{
+  g_autoptr(GDateTime) dt = NULL;
+  g_autofree char *iso = g_strconcat (date, "T00:00:00Z", NULL);
+
+  dt = g_date_time_new_from_iso8601 (iso, NULL);
+
+  return dt != NULL ? g_date_time_to_unix (dt) * 1000 : 0;
+}
+
+/* One entry of "before": the model's rates with the entry's changes. */
+static gboolean
+parse_period (JsonNode       *node,
+              const char     *where,
+              const RateSet  *current,
+              Period         *period,
+              GError        **error)
+{
+  JsonObject *obj;
+  const char *date;
+  JsonNode *lc;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node) ||
+      (date = string_member (obj = json_node_get_object (node), "date")) == NULL || !parse_date (date))
+    {
+      g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
+                   "“%s” entries must be objects with a \"date\" YYYY-MM-DD", where);
+      return FALSE;
+    }
+
+  period->date = g_strdup (date);
+  period->until_ms = date_to_ms (date);
+  period->rates = *current;
+  if (!parse_rates (obj, where, TRUE, &period->rates.base, error))
+    return FALSE;
+  lc = json_object_get_member (obj, "long_context");
+
+  return lc == NULL || parse_long_context (lc, where, &period->rates, error);
+}
+
+static gboolean
+parse_periods (JsonObject     *obj,
+               const char     *id,
+               const RateSet  *current,
+               GArray        **out,
+               GError        **error)
+{
+  JsonNode *node = json_object_get_member (obj, "before");
+  g_autofree char *where = g_strdup_printf ("%s.before", id);
+  g_autoptr(GArray) periods = NULL;
+  JsonArray *array;
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID, "“%s” must be an array", where);
+      return FALSE;
+    }
+
+  array = json_node_get_array (node);
+  periods = g_array_new (FALSE, TRUE, sizeof (Period));
+  g_array_set_clear_func (periods, period_clear);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_array_set_size (periods, periods->len + 1);
+      if (!parse_period (json_array_get_element (array, i), where, current,
+                         &g_array_index (periods, Period, periods->len - 1), error))
+        return FALSE;
+    }
+  g_array_sort (periods, compare_periods);
+  for (guint i = 1; i < periods->len; i++)
+    if (g_array_index (periods, Period, i).until_ms == g_array_index (periods, Period, i - 1).until_ms)
+      {
+        g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID, "“%s” has one date twice", where);
+        return FALSE;
+      }
+
+  *out = periods->len > 0 ? g_steal_pointer (&periods) : NULL;
+  return TRUE;
+}
+
+/* Models */
+
+static gboolean
+parse_backends (JsonObject  *obj,
+                Model       *model,
+                GError     **error)
+{
+  JsonNode *backends = json_object_get_member (obj, "backends");
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *bnode;
+
+  if (backends == NULL || JSON_NODE_HOLDS_NULL (backends))
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_OBJECT (backends))
+    {
+      g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
+                   "“%s.backends” must be an object", model->id);
+      return FALSE;
+    }
+  json_object_iter_init (&iter, json_node_get_object (backends));
+  while (json_object_iter_next (&iter, &name, &bnode))
+    {
+      g_autofree char *where = g_strdup_printf ("%s.backends.%s", model->id, name);
+      CmBackend backend;
+
+      if (!cm_backend_from_string (name, &backend) || backend == CM_BACKEND_UNKNOWN)
         {
           g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                       "“%s” must be an object", what);
+                       "“%s”: unknown backend (use anthropic, bedrock or vertex)", where);
           return FALSE;
         }
-      if (!parse_rates (json_node_get_object (lc), what, &set->long_context, error))
+      if (!JSON_NODE_HOLDS_OBJECT (bnode))
+        {
+          g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
+                       "“%s” must be an object", where);
+          return FALSE;
+        }
+      g_clear_pointer (&model->backends[backend], g_free);
+      model->backends[backend] = g_new0 (RateSet, 1);
+      if (!parse_rate_set (json_node_get_object (bnode), where, model->backends[backend], error))
         return FALSE;
-      set->has_long = TRUE;
     }
 
   return TRUE;
+}
+
+static gboolean
+parse_aliases (JsonObject  *obj,
+               Model       *model,
+               GError     **error)
+{
+  JsonNode *aliases = json_object_get_member (obj, "aliases");
+  JsonArray *array;
+
+  if (aliases == NULL || JSON_NODE_HOLDS_NULL (aliases))
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_ARRAY (aliases))
+    goto bad;
+  array = json_node_get_array (aliases);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *anode = json_array_get_element (array, i);
+      g_autofree char *alias = NULL;
+
+      if (!JSON_NODE_HOLDS_VALUE (anode) || json_node_get_value_type (anode) != G_TYPE_STRING)
+        goto bad;
+      alias = g_strstrip (g_ascii_strdown (json_node_get_string (anode), -1));
+      if (*alias != '\0' && strcmp (alias, model->id) != 0)
+        g_ptr_array_add (model->aliases, g_steal_pointer (&alias));
+    }
+
+  return TRUE;
+
+bad:
+  g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
+               "“%s.aliases” must be an array of strings", model->id);
+  return FALSE;
 }
 
 static Model *
@@ -160,9 +498,9 @@ parse_model (const char  *id_raw,
 {
   g_autofree char *trimmed = g_strstrip (g_strdup (id_raw));
   g_autofree char *id = g_ascii_strdown (trimmed, -1);
+  const char *verified;
   Model *model;
   JsonObject *obj;
-  JsonNode *backends, *aliases;
 
   if (*id == '\0' || !JSON_NODE_HOLDS_OBJECT (node))
     {
@@ -175,150 +513,23 @@ parse_model (const char  *id_raw,
   model = g_rc_box_new0 (Model);
   model->id = g_steal_pointer (&id);
   model->aliases = g_ptr_array_new_with_free_func (g_free);
+  model->name = g_strdup (string_member (obj, "name"));
+  model->source = g_strdup (string_member (obj, "source"));
+  verified = string_member (obj, "verified");
+  model->verified = verified != NULL && parse_date (verified) ? g_strdup (verified) : NULL;
 
-  if (!parse_rate_set (obj, model->id, &model->rates, error))
-    goto fail;
-
-  backends = json_object_get_member (obj, "backends");
-  if (backends != NULL && !JSON_NODE_HOLDS_NULL (backends))
+  if (!parse_rate_set (obj, model->id, &model->rates, error) ||
+      !parse_multipliers (obj, "speed", model->id, &model->speeds, error) ||
+      !parse_multipliers (obj, "inference_geo", model->id, &model->geos, error) ||
+      !parse_periods (obj, model->id, &model->rates, &model->periods, error) ||
+      !parse_backends (obj, model, error) ||
+      !parse_aliases (obj, model, error))
     {
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *bnode;
-
-      if (!JSON_NODE_HOLDS_OBJECT (backends))
-        {
-          g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                       "“%s.backends” must be an object", model->id);
-          goto fail;
-        }
-      json_object_iter_init (&iter, json_node_get_object (backends));
-      while (json_object_iter_next (&iter, &name, &bnode))
-        {
-          g_autofree char *where = g_strdup_printf ("%s.backends.%s", model->id, name);
-          CmBackend backend;
-
-          if (!cm_backend_from_string (name, &backend) || backend == CM_BACKEND_UNKNOWN)
-            {
-              g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                           "“%s”: unknown backend (use anthropic, bedrock or vertex)", where);
-              goto fail;
-            }
-          if (!JSON_NODE_HOLDS_OBJECT (bnode))
-            {
-              g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                           "“%s” must be an object", where);
-              goto fail;
-            }
-          g_clear_pointer (&model->backends[backend], g_free);
-          model->backends[backend] = g_new0 (RateSet, 1);
-          if (!parse_rate_set (json_node_get_object (bnode), where, model->backends[backend], error))
-            goto fail;
-        }
-    }
-
-  aliases = json_object_get_member (obj, "aliases");
-  if (aliases != NULL && !JSON_NODE_HOLDS_NULL (aliases))
-    {
-      JsonArray *array;
-
-      if (!JSON_NODE_HOLDS_ARRAY (aliases))
-        {
-          g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                       "“%s.aliases” must be an array of strings", model->id);
-          goto fail;
-        }
-      array = json_node_get_array (aliases);
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *anode = json_array_get_element (array, i);
-          g_autofree char *alias = NULL;
-
-          if (!JSON_NODE_HOLDS_VALUE (anode) || json_node_get_value_type (anode) != G_TYPE_STRING)
-            {
-              g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                           "“%s.aliases” must be an array of strings", model->id);
-              goto fail;
-            }
-          alias = g_strstrip (g_ascii_strdown (json_node_get_string (anode), -1));
-          if (*alias != '\0' && strcmp (alias, model->id) != 0)
-            g_ptr_array_add (model->aliases, g_steal_pointer (&alias));
-        }
+      cm_pricing_model_unref (model);
+      return NULL;
     }
 
   return model;
-
-fail:
-  cm_pricing_model_unref (model);
-  return NULL;
-}
-
-static void
-append_rates (GString     *str,
-              const Rates *r)
-{
-  g_string_append_printf (str, "%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
-                          ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT,
-                          r->input, r->output, r->cache_write_5m, r->cache_write_1h,
-                          r->cache_read);
-}
-
-static void
-append_rate_set (GString       *str,
-                 const RateSet *set)
-{
-  g_string_append (str, "base=");
-  append_rates (str, &set->base);
-  if (set->has_long)
-    {
-      g_string_append (str, ";long=");
-      append_rates (str, &set->long_context);
-    }
-}
-
-/* One line per model in id order, every field in a fixed order: two tables
- * with the same effective prices hash the same whatever their JSON layout. */
-static void
-update_fingerprint (CmPricing *self)
-{
-  g_autoptr(GString) str = g_string_new ("costmeter-pricing-1\n");
-  g_auto(GStrv) ids = cm_pricing_dup_models (self);
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-
-  g_string_append_printf (str, "threshold=%" G_GINT64_FORMAT "\nweb=%" G_GINT64_FORMAT "\nestimated=",
-                          self->long_context_threshold, self->web_search_per_1000);
-  for (CmBackend b = 0; b < CM_N_BACKENDS; b++)
-    if (self->estimated_mask & (1u << b))
-      g_string_append_printf (str, "%s,", cm_backend_to_string (b));
-  g_string_append_c (str, '\n');
-
-  for (guint i = 0; ids[i] != NULL; i++)
-    {
-      Model *model = g_hash_table_lookup (self->models, ids[i]);
-      g_autoptr(GPtrArray) aliases = g_ptr_array_copy (model->aliases, NULL, NULL);
-
-      /* The copy borrows the strings. */
-      g_ptr_array_set_free_func (aliases, NULL);
-
-      g_string_append_printf (str, "model=%s;", model->id);
-      append_rate_set (str, &model->rates);
-      for (CmBackend b = 0; b < CM_N_BACKENDS; b++)
-        {
-          if (model->backends[b] == NULL)
-            continue;
-          g_string_append_printf (str, ";backend %s:", cm_backend_to_string (b));
-          append_rate_set (str, model->backends[b]);
-        }
-      g_ptr_array_sort (aliases, cm_pricing_compare_strings);
-      g_string_append (str, ";aliases=");
-      for (guint j = 0; j < aliases->len; j++)
-        g_string_append_printf (str, "%s,", (const char *) g_ptr_array_index (aliases, j));
-      g_string_append_c (str, '\n');
-    }
-
-  g_checksum_update (checksum, (const guchar *) str->str, str->len);
-  g_free (self->fingerprint);
-  self->fingerprint = g_strdup (g_checksum_get_string (checksum));
 }
 
 /* Builds the alias index of @models; an alias that names a model id or two
@@ -358,29 +569,13 @@ build_aliases (GHashTable  *models,
   return g_steal_pointer (&aliases);
 }
 
-/* Strictly "YYYY-MM-DD" and a real day. */
-static gboolean
-parse_date (const char *s)
-{
-  guint y, m, d;
-
-  if (strlen (s) != 10 || s[4] != '-' || s[7] != '-')
-    return FALSE;
-  for (guint i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && !g_ascii_isdigit (s[i]))
-      return FALSE;
-  y = g_ascii_strtoull (s, NULL, 10);
-  m = g_ascii_strtoull (s + 5, NULL, 10);
-  d = g_ascii_strtoull (s + 8, NULL, 10);
-
-  return g_date_valid_dmy (d, m, y);
-}
-
 /* The table-wide settings of a price table, read before anything of
  * @self changes. */
 typedef struct
 {
   const char *verified;   /* borrowed from the JSON; NULL keeps the old date */
+  const char *updated;    /* likewise, the updated layer's date */
+  const char *source;
   gint64      threshold;
   gint64      web;
   guint       mask;
@@ -422,18 +617,19 @@ check_version (JsonObject  *obj,
 }
 
 static gboolean
-parse_verified (JsonObject   *obj,
-                const char  **verified,
-                GError      **error)
+parse_day (JsonObject   *obj,
+           const char   *name,
+           const char  **day,
+           GError      **error)
 {
-  JsonNode *node = json_object_get_member (obj, "verified");
+  JsonNode *node = json_object_get_member (obj, name);
 
   if (node != NULL &&
       (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
-       !parse_date (*verified = json_node_get_string (node))))
+       !parse_date (*day = json_node_get_string (node))))
     {
       g_set_error (error, CM_PRICING_ERROR, CM_PRICING_ERROR_INVALID,
-                   "“verified” must be a date YYYY-MM-DD");
+                   "“%s” must be a date YYYY-MM-DD", name);
       return FALSE;
     }
 
@@ -506,10 +702,12 @@ parse_settings (JsonObject  *obj,
   JsonNode *node;
 
   if (!check_version (obj, error) ||
-      !parse_verified (obj, &settings->verified, error) ||
+      !parse_day (obj, "verified", &settings->verified, error) ||
+      !parse_day (obj, "updated", &settings->updated, error) ||
       !parse_threshold (obj, &settings->threshold, error))
     return FALSE;
 
+  settings->source = string_member (obj, "source");
   if ((node = json_object_get_member (obj, "web_search_per_1000")) != NULL &&
       !parse_price (node, "web_search_per_1000", &settings->web, error))
     return FALSE;
@@ -532,12 +730,57 @@ copy_models (GHashTable *old_models)
   return models;
 }
 
+static GArray *
+copy_periods (GArray *periods)
+{
+  GArray *copy = periods != NULL ? g_array_copy (periods) : NULL;
+
+  /* The copy holds its own strings: both clear theirs. */
+  for (guint i = 0; copy != NULL && i < copy->len; i++)
+    g_array_index (copy, Period, i).date = g_strdup (g_array_index (copy, Period, i).date);
+
+  return copy;
+}
+
+static GArray *
+copy_multipliers (GArray *multipliers)
+{
+  GArray *copy = multipliers != NULL ? g_array_copy (multipliers) : NULL;
+
+  for (guint i = 0; copy != NULL && i < copy->len; i++)
+    g_array_index (copy, Multiplier, i).value = g_strdup (g_array_index (copy, Multiplier, i).value);
+
+  return copy;
+}
+
+/* What a replacing entry does not say is kept from the model it replaces:
+ * its Bedrock/Vertex names, display name, earlier rates and multipliers. */
+static void
+inherit (Model       *model,
+         const Model *old,
+         JsonObject  *obj)
+{
+  if (!json_object_has_member (obj, "aliases"))
+    for (guint i = 0; i < old->aliases->len; i++)
+      g_ptr_array_add (model->aliases, g_strdup (g_ptr_array_index (old->aliases, i)));
+  if (!json_object_has_member (obj, "name"))
+    model->name = g_strdup (old->name);
+  if (!json_object_has_member (obj, "before"))
+    model->periods = copy_periods (old->periods);
+  if (!json_object_has_member (obj, "speed"))
+    model->speeds = copy_multipliers (old->speeds);
+  if (!json_object_has_member (obj, "inference_geo"))
+    model->geos = copy_multipliers (old->geos);
+}
+
 /* The entries of "models" in @obj, each replacing or adding a whole model
- * of @models. */
+ * of @models, marked as of @layer (dated @date). */
 static gboolean
-merge_models (GHashTable  *models,
-              JsonObject  *obj,
-              GError     **error)
+merge_models (GHashTable    *models,
+              JsonObject    *obj,
+              CmPriceLayer   layer,
+              const char    *date,
+              GError       **error)
 {
   JsonNode *node = json_object_get_member (obj, "models");
   JsonObjectIter iter;
@@ -561,14 +804,11 @@ merge_models (GHashTable  *models,
 
       if (model == NULL)
         return FALSE;
-      /* Replacing the prices of a model keeps its Bedrock/Vertex names
-       * unless the entry lists aliases of its own. */
+      model->layer = layer;
+      model->layer_date = g_strdup (date);
       old = g_hash_table_lookup (models, model->id);
-      if (old != NULL && !json_object_has_member (json_node_get_object (mnode), "aliases"))
-        {
-          for (guint i = 0; i < old->aliases->len; i++)
-            g_ptr_array_add (model->aliases, g_strdup (g_ptr_array_index (old->aliases, i)));
-        }
+      if (old != NULL)
+        inherit (model, old, json_node_get_object (mnode));
       g_hash_table_replace (models, model->id, model);
     }
 
@@ -580,36 +820,46 @@ static void
 commit_table (CmPricing      *self,
               GHashTable     *models,
               GHashTable     *aliases,
-              const Settings *settings)
+              const Settings *settings,
+              CmPriceLayer    layer)
 {
   g_clear_pointer (&self->aliases, g_hash_table_unref);
   self->aliases = aliases;
   g_clear_pointer (&self->models, g_hash_table_unref);
   self->models = models;
-  if (settings->verified != NULL)
+  if (settings->verified != NULL && layer != CM_PRICE_LAYER_UPDATED)
     {
       g_free (self->verified);
       self->verified = g_strdup (settings->verified);
     }
+  if (layer == CM_PRICE_LAYER_UPDATED)
+    {
+      g_free (self->update_date);
+      self->update_date = g_strdup (settings->updated);
+      g_free (self->update_source);
+      self->update_source = g_strdup (settings->source);
+    }
   self->long_context_threshold = settings->threshold;
   self->web_search_per_1000 = settings->web;
   self->estimated_mask = settings->mask;
-  update_fingerprint (self);
+  cm_pricing_update_fingerprint (self);
 }
 
 /* Validates everything before changing @self, so a bad file leaves the table
  * as it was. @require_all is set for the base table. */
-static gboolean
-merge_node (CmPricing   *self,
-            JsonNode    *root,
-            gboolean     require_all,
-            GError     **error)
+gboolean
+cm_pricing_merge_node (CmPricing     *self,
+                       JsonNode      *root,
+                       gboolean       require_all,
+                       CmPriceLayer   layer,
+                       GError       **error)
 {
   JsonObject *obj;
   g_autoptr(GHashTable) models = NULL;
   g_autoptr(GHashTable) aliases = NULL;
-  Settings settings = { NULL, self->long_context_threshold, self->web_search_per_1000,
+  Settings settings = { NULL, NULL, NULL, self->long_context_threshold, self->web_search_per_1000,
                         self->estimated_mask };
+  const char *date;
 
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
@@ -625,31 +875,17 @@ merge_node (CmPricing   *self,
   if (!parse_settings (obj, &settings, error))
     return FALSE;
 
+  date = layer == CM_PRICE_LAYER_BUNDLED ? settings.verified
+         : layer == CM_PRICE_LAYER_UPDATED ? settings.updated : NULL;
   models = copy_models (self->models);
-  if (!merge_models (models, obj, error))
+  if (!merge_models (models, obj, layer, date, error))
     return FALSE;
 
   aliases = build_aliases (models, error);
   if (aliases == NULL)
     return FALSE;
 
-  commit_table (self, g_steal_pointer (&models), g_steal_pointer (&aliases), &settings);
+  commit_table (self, g_steal_pointer (&models), g_steal_pointer (&aliases), &settings, layer);
 
   return TRUE;
-}
-
-gboolean
-cm_pricing_load_bytes (CmPricing  *self,
-                       GBytes     *json,
-                       gboolean    require_all,
-                       GError    **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  gsize len;
-  const char *data = g_bytes_get_data (json, &len);
-
-  if (!json_parser_load_from_data (parser, data ? data : "", len, error))
-    return FALSE;
-
-  return merge_node (self, json_parser_get_root (parser), require_all, error);
 }

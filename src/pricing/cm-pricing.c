@@ -4,9 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* The price table object: the shipped table and the user's override loaded
- * (their format, and the checks, are in cm-pricing-table.c), model names
- * made canonical, and the billing rules that turn usage into exact money. */
+/* The price table: the object, its layers and the model names. The table's
+ * format is described in cm-pricing-table.c, the billing rules in
+ * cm-pricing-bill.c. */
 
 #include "config.h"
 
@@ -21,10 +21,29 @@ G_DEFINE_TYPE (CmPricing, cm_pricing, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (cm-pricing-error-quark, cm_pricing_error)
 
+const char *
+cm_price_layer_to_string (CmPriceLayer layer)
+{
+  switch (layer)
+    {
+    case CM_PRICE_LAYER_BUNDLED: return "bundled";
+    case CM_PRICE_LAYER_UPDATED: return "updated";
+    case CM_PRICE_LAYER_USER:    return "user";
+    default:                     return "unknown";
+    }
+}
+
 static void
 model_clear (Model *model)
 {
   g_free (model->id);
+  g_free (model->name);
+  g_free (model->source);
+  g_free (model->verified);
+  g_free (model->layer_date);
+  g_clear_pointer (&model->periods, g_array_unref);
+  g_clear_pointer (&model->speeds, g_array_unref);
+  g_clear_pointer (&model->geos, g_array_unref);
   for (guint i = 0; i < CM_N_BACKENDS; i++)
     g_free (model->backends[i]);
   g_clear_pointer (&model->aliases, g_ptr_array_unref);
@@ -44,6 +63,9 @@ cm_pricing_finalize (GObject *object)
   g_clear_pointer (&self->models, g_hash_table_unref);
   g_clear_pointer (&self->aliases, g_hash_table_unref);
   g_clear_pointer (&self->verified, g_free);
+  g_clear_pointer (&self->update_path, g_free);
+  g_clear_pointer (&self->update_date, g_free);
+  g_clear_pointer (&self->update_source, g_free);
   g_clear_pointer (&self->override_path, g_free);
   g_clear_pointer (&self->fingerprint, g_free);
 
@@ -67,11 +89,125 @@ cm_pricing_init (CmPricing *self)
   self->web_search_per_1000 = 10 * CM_PRICE_UNITS_PER_USD;
 }
 
-int
-cm_pricing_compare_strings (gconstpointer a,
-                            gconstpointer b)
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
 {
   return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static void
+append_rates (GString     *str,
+              const Rates *r)
+{
+  g_string_append_printf (str, "%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
+                          ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT,
+                          r->input, r->output, r->cache_write_5m, r->cache_write_1h,
+                          r->cache_read);
+}
+
+static void
+append_rate_set (GString       *str,
+                 const RateSet *set)
+{
+  g_string_append (str, "base=");
+  append_rates (str, &set->base);
+  if (set->has_long)
+    {
+      g_string_append (str, ";long=");
+      append_rates (str, &set->long_context);
+      g_string_append_printf (str, ";above=%" G_GINT64_FORMAT ";fast=%d", set->threshold, set->long_fast);
+    }
+}
+
+/* Multipliers in the table's order, which is the file's: a reordered file
+ * re-prices once, harmlessly. */
+static void
+append_multipliers (GString    *str,
+                    const char *what,
+                    GArray     *multipliers)
+{
+  for (guint i = 0; multipliers != NULL && i < multipliers->len; i++)
+    {
+      const Multiplier *m = &g_array_index (multipliers, Multiplier, i);
+
+      g_string_append_printf (str, ";%s %s=%" G_GINT64_FORMAT, what, m->value, m->factor);
+    }
+}
+
+static void
+append_model (GString     *str,
+              const Model *model)
+{
+  g_autoptr(GPtrArray) aliases = g_ptr_array_copy (model->aliases, NULL, NULL);
+
+  /* The copy borrows the strings. */
+  g_ptr_array_set_free_func (aliases, NULL);
+
+  g_string_append_printf (str, "model=%s;", model->id);
+  append_rate_set (str, &model->rates);
+  for (guint j = 0; model->periods != NULL && j < model->periods->len; j++)
+    {
+      const Period *p = &g_array_index (model->periods, Period, j);
+
+      g_string_append_printf (str, ";before %" G_GINT64_FORMAT ":", p->until_ms);
+      append_rate_set (str, &p->rates);
+    }
+  append_multipliers (str, "speed", model->speeds);
+  append_multipliers (str, "geo", model->geos);
+  for (CmBackend b = 0; b < CM_N_BACKENDS; b++)
+    {
+      if (model->backends[b] == NULL)
+        continue;
+      g_string_append_printf (str, ";backend %s:", cm_backend_to_string (b));
+      append_rate_set (str, model->backends[b]);
+    }
+  g_ptr_array_sort (aliases, compare_strings);
+  g_string_append (str, ";aliases=");
+  for (guint j = 0; j < aliases->len; j++)
+    g_string_append_printf (str, "%s,", (const char *) g_ptr_array_index (aliases, j));
+  g_string_append_c (str, '\n');
+}
+
+/* One line per model in id order, every field in a fixed order: two tables
+ * with the same effective prices hash the same whatever their JSON layout. */
+void
+cm_pricing_update_fingerprint (CmPricing *self)
+{
+  g_autoptr(GString) str = g_string_new ("costmeter-pricing-2\n");
+  g_auto(GStrv) ids = cm_pricing_dup_models (self);
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  g_string_append_printf (str, "threshold=%" G_GINT64_FORMAT "\nweb=%" G_GINT64_FORMAT "\nestimated=",
+                          self->long_context_threshold, self->web_search_per_1000);
+  for (CmBackend b = 0; b < CM_N_BACKENDS; b++)
+    if (self->estimated_mask & (1u << b))
+      g_string_append_printf (str, "%s,", cm_backend_to_string (b));
+  g_string_append_c (str, '\n');
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    append_model (str, g_hash_table_lookup (self->models, ids[i]));
+
+  g_checksum_update (checksum, (const guchar *) str->str, str->len);
+  g_free (self->fingerprint);
+  self->fingerprint = g_strdup (g_checksum_get_string (checksum));
+}
+
+static gboolean
+merge_bytes (CmPricing     *self,
+             GBytes        *json,
+             gboolean       require_all,
+             CmPriceLayer   layer,
+             GError       **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  gsize len;
+  const char *data = g_bytes_get_data (json, &len);
+
+  if (!json_parser_load_from_data (parser, data ? data : "", len, error))
+    return FALSE;
+
+  return cm_pricing_merge_node (self, json_parser_get_root (parser), require_all, layer, error);
 }
 
 /* Public API */
@@ -86,7 +222,7 @@ cm_pricing_new_from_bytes (GBytes  *json,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   self = g_object_new (CM_TYPE_PRICING, NULL);
-  if (!cm_pricing_load_bytes (self, json, TRUE, error))
+  if (!merge_bytes (self, json, TRUE, CM_PRICE_LAYER_BUNDLED, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -126,6 +262,8 @@ CmPricing *
 cm_pricing_new_default (GError **error)
 {
   g_autoptr(CmPricing) self = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *update = NULL;
   g_autofree char *path = NULL;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -133,6 +271,12 @@ cm_pricing_new_default (GError **error)
   self = cm_pricing_new_builtin (error);
   if (self == NULL)
     return NULL;
+
+  /* The layer was checked when it was fetched: one that does not load now
+   * was damaged since, and the shipped prices serve until the next update. */
+  update = cm_pricing_dup_update_file ();
+  if (!cm_pricing_merge_update_file (self, update, &local_error))
+    g_warning ("%s", local_error->message);
 
   path = cm_pricing_dup_override_file ();
   if (!cm_pricing_merge_file (self, path, error))
@@ -150,23 +294,23 @@ cm_pricing_merge_bytes (CmPricing  *self,
   g_return_val_if_fail (json != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return cm_pricing_load_bytes (self, json, FALSE, error);
+  return merge_bytes (self, json, FALSE, CM_PRICE_LAYER_USER, error);
 }
 
-gboolean
-cm_pricing_merge_file (CmPricing   *self,
-                       const char  *path,
-                       GError     **error)
+/* @path's table as @layer; a missing file is no error. */
+static gboolean
+merge_layer_file (CmPricing     *self,
+                  const char    *path,
+                  CmPriceLayer   layer,
+                  gboolean      *found,
+                  GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
   g_autoptr(GBytes) bytes = NULL;
   gsize len;
 
-  g_return_val_if_fail (CM_IS_PRICING (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
+  *found = FALSE;
   if (!g_file_get_contents (path, &contents, &len, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
@@ -176,17 +320,97 @@ cm_pricing_merge_file (CmPricing   *self,
     }
 
   bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
-  if (!cm_pricing_load_bytes (self, bytes, FALSE, &local_error))
+  if (!merge_bytes (self, bytes, FALSE, layer, &local_error))
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                  "Price table override %s is not valid: ", path);
+                                  layer == CM_PRICE_LAYER_UPDATED
+                                  ? "Updated prices %s are not valid: "
+                                  : "Price table override %s is not valid: ", path);
       return FALSE;
     }
-
-  g_free (self->override_path);
-  self->override_path = g_strdup (path);
+  *found = TRUE;
 
   return TRUE;
+}
+
+gboolean
+cm_pricing_merge_file (CmPricing   *self,
+                       const char  *path,
+                       GError     **error)
+{
+  gboolean found;
+
+  g_return_val_if_fail (CM_IS_PRICING (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!merge_layer_file (self, path, CM_PRICE_LAYER_USER, &found, error))
+    return FALSE;
+  if (found)
+    {
+      g_free (self->override_path);
+      self->override_path = g_strdup (path);
+    }
+
+  return TRUE;
+}
+
+gboolean
+cm_pricing_merge_update_file (CmPricing   *self,
+                              const char  *path,
+                              GError     **error)
+{
+  gboolean found;
+
+  g_return_val_if_fail (CM_IS_PRICING (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!merge_layer_file (self, path, CM_PRICE_LAYER_UPDATED, &found, error))
+    return FALSE;
+  if (found)
+    {
+      g_free (self->update_path);
+      self->update_path = g_strdup (path);
+    }
+
+  return TRUE;
+}
+
+/**
+ * cm_pricing_dup_update_file:
+ *
+ * Where Update Prices keeps the fetched layer:
+ * $XDG_CONFIG_HOME/costmeter/pricing-updated.json.
+ */
+char *
+cm_pricing_dup_update_file (void)
+{
+  return g_build_filename (g_get_user_config_dir (), "costmeter", "pricing-updated.json", NULL);
+}
+
+const char *
+cm_pricing_get_update_path (CmPricing *self)
+{
+  g_return_val_if_fail (CM_IS_PRICING (self), NULL);
+
+  return self->update_path;
+}
+
+const char *
+cm_pricing_get_update_date (CmPricing *self)
+{
+  g_return_val_if_fail (CM_IS_PRICING (self), NULL);
+
+  return self->update_path != NULL ? self->update_date : NULL;
+}
+
+const char *
+cm_pricing_get_update_source (CmPricing *self)
+{
+  g_return_val_if_fail (CM_IS_PRICING (self), NULL);
+
+  return self->update_path != NULL ? self->update_source : NULL;
 }
 
 const char *
@@ -344,17 +568,15 @@ cm_pricing_dup_models (CmPricing *self)
   g_hash_table_iter_init (&iter, self->models);
   while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
     g_ptr_array_add (ids, g_strdup (id));
-  g_ptr_array_sort (ids, cm_pricing_compare_strings);
+  g_ptr_array_sort (ids, compare_strings);
   g_ptr_array_add (ids, NULL);
 
   return (GStrv) g_ptr_array_free (g_steal_pointer (&ids), FALSE);
 }
 
-/* Pricing */
-
-static Model *
-find_model (CmPricing  *self,
-            const char *canonical)
+Model *
+cm_pricing_find_model (CmPricing  *self,
+                       const char *canonical)
 {
   const char *id;
 
@@ -365,104 +587,60 @@ find_model (CmPricing  *self,
   return id ? g_hash_table_lookup (self->models, id) : NULL;
 }
 
+void
+cm_model_price_free (CmModelPrice *price)
+{
+  if (price == NULL)
+    return;
+  g_free (price->id);
+  g_free (price->name);
+  g_free (price->layer_date);
+  g_free (price->source);
+  g_free (price);
+}
+
+static gint64
+factor_of (GArray     *multipliers,
+           const char *value)
+{
+  for (guint i = 0; multipliers != NULL && i < multipliers->len; i++)
+    if (strcmp (g_array_index (multipliers, Multiplier, i).value, value) == 0)
+      return g_array_index (multipliers, Multiplier, i).factor;
+
+  return 0;
+}
+
 /**
- * cm_pricing_is_estimated_backend:
+ * cm_pricing_dup_model_price:
  *
- * Whether dollars of @canonical on @backend are a parity estimate: the backend
- * is listed in estimated_backends and the model has no own prices for it.
+ * The current figures of @canonical, and which layer they come from.
  */
-gboolean
-cm_pricing_is_estimated_backend (CmPricing  *self,
-                                 const char *canonical,
-                                 CmBackend   backend)
+CmModelPrice *
+cm_pricing_dup_model_price (CmPricing  *self,
+                            const char *canonical)
 {
   Model *model;
+  CmModelPrice *price;
 
-  g_return_val_if_fail (CM_IS_PRICING (self), FALSE);
+  g_return_val_if_fail (CM_IS_PRICING (self), NULL);
 
-  if (backend >= CM_N_BACKENDS || (self->estimated_mask & (1u << backend)) == 0)
-    return FALSE;
-
-  model = find_model (self, canonical);
-
-  return model == NULL || model->backends[backend] == NULL;
-}
-
-/* Overflow saturates: a count this large is corrupt data, and the maximum
- * makes it stand out instead of wrapping to a plausible figure. */
-static CmMoney
-mul_sat (gint64 tokens,
-         gint64 price)
-{
-  gint64 r;
-
-  if (tokens <= 0 || price <= 0)
-    return 0;
-  if (__builtin_mul_overflow (tokens, price, &r))
-    return G_MAXINT64;
-
-  return r;
-}
-
-static CmMoney
-add_sat (CmMoney a,
-         CmMoney b)
-{
-  CmMoney r;
-
-  if (__builtin_add_overflow (a, b, &r))
-    return G_MAXINT64;
-
-  return r;
-}
-
-gboolean
-cm_pricing_price (CmPricing     *self,
-                  const char    *canonical,
-                  CmBackend      backend,
-                  const CmUsage *usage,
-                  CmCost        *cost)
-{
-  const RateSet *set;
-  const Rates *r;
-  Model *model;
-  gint64 prompt;
-
-  g_return_val_if_fail (CM_IS_PRICING (self), FALSE);
-  g_return_val_if_fail (usage != NULL, FALSE);
-  g_return_val_if_fail (cost != NULL, FALSE);
-
-  memset (cost, 0, sizeof *cost);
-
-  model = find_model (self, canonical);
+  model = cm_pricing_find_model (self, canonical);
   if (model == NULL)
-    return FALSE;
+    return NULL;
 
-  set = &model->rates;
-  if (backend < CM_N_BACKENDS && model->backends[backend] != NULL)
-    set = model->backends[backend];
-  else
-    cost->estimated = backend < CM_N_BACKENDS && (self->estimated_mask & (1u << backend)) != 0;
+  price = g_new0 (CmModelPrice, 1);
+  price->id = g_strdup (model->id);
+  price->name = g_strdup (model->name);
+  price->layer = model->layer;
+  price->layer_date = g_strdup (model->layer_date);
+  price->source = g_strdup (model->source);
+  price->rates = model->rates.base;
+  price->has_long = model->rates.has_long;
+  price->long_rates = model->rates.long_context;
+  price->threshold = model->rates.threshold > 0 ? model->rates.threshold : self->long_context_threshold;
+  price->fast = factor_of (model->speeds, "fast");
+  price->geo_us = factor_of (model->geos, "us");
+  price->n_periods = model->periods != NULL ? model->periods->len : 0;
 
-  prompt = add_sat (add_sat (MAX (usage->input, 0), MAX (usage->cache_write_5m, 0)),
-                    add_sat (MAX (usage->cache_write_1h, 0), MAX (usage->cache_read, 0)));
-  cost->long_context = set->has_long && prompt > self->long_context_threshold;
-  r = cost->long_context ? &set->long_context : &set->base;
-
-  cost->input = mul_sat (usage->input, r->input);
-  cost->output = mul_sat (usage->output, r->output);
-  cost->cache_write_5m = mul_sat (usage->cache_write_5m, r->cache_write_5m);
-  cost->cache_write_1h = mul_sat (usage->cache_write_1h, r->cache_write_1h);
-  cost->cache_read = mul_sat (usage->cache_read, r->cache_read);
-  /* price units per 1000 searches -> CmMoney per search:
-   * x * (1e10 / 1e4) / 1000 = x * 1e6 / 1000. */
-  cost->web_search = mul_sat (usage->web_search,
-                              mul_sat (self->web_search_per_1000,
-                                       CM_MONEY_PER_USD / CM_PRICE_UNITS_PER_USD / 1000));
-
-  cost->total = add_sat (add_sat (add_sat (cost->input, cost->output),
-                                  add_sat (cost->cache_write_5m, cost->cache_write_1h)),
-                         add_sat (cost->cache_read, cost->web_search));
-
-  return TRUE;
+  return price;
 }

@@ -192,6 +192,7 @@ cm_group_row_free (CmGroupRow *row)
 
   g_free (row->key);
   g_free (row->key2);
+  g_free (row->speed);
   g_free (row);
 }
 
@@ -220,6 +221,8 @@ cm_message_row_free (CmMessageRow *row)
   g_free (row->model_raw);
   g_free (row->project);
   g_free (row->user);
+  g_free (row->speed);
+  g_free (row->inference_geo);
   g_free (row);
 }
 
@@ -448,7 +451,11 @@ compare_group_rows (gconstpointer a,
   const CmGroupRow *rb = *(const CmGroupRow **) b;
   int c = compare_keys (ra->key, rb->key);
 
-  return c != 0 ? c : compare_keys (ra->key2, rb->key2);
+  if (c == 0)
+    c = compare_keys (ra->key2, rb->key2);
+
+  /* A model's standard row first, then its speeds. */
+  return c != 0 ? c : g_strcmp0 (ra->speed, rb->speed);
 }
 
 void

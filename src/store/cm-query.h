@@ -65,6 +65,8 @@ typedef struct
 {
   char     *key;
   char     *key2;      /* the secondary grouping, or NULL */
+  char     *speed;     /* grouped by model: its usage.speed ("fast"), NULL for
+                        * standard; a model's fast requests are a row of their own */
   CmTotals  totals;
 } CmGroupRow;
 
@@ -119,6 +121,8 @@ typedef struct
   gboolean   priced;
   gboolean   estimated;
   gboolean   long_context;
+  char      *speed;          /* usage.speed, NULL for standard */
+  char      *inference_geo;  /* usage.inference_geo, NULL for the standard global */
   CmUsage    usage;
   CmCost     cost;
 } CmMessageRow;

@@ -4,73 +4,16 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* The rollup cache: the store's rollups loaded into one compact snapshot,
+ * again whenever the store's generation moves on, and the object around
+ * it. Its queries are in cm-rollup-cache-query.c. */
+
 #include "config.h"
 
 #include <string.h>
 
-#include "cm-rollup-cache.h"
-#include "cm-store-private.h"
+#include "cm-rollup-cache-private.h"
 #include "cm-types.h"
-
-/* The CmTotals members a slice keeps in 32 bits, and those it keeps whole:
- * one list for the struct and both copies, so that none is left out. */
-#define SLICE_COUNTS(X) \
-  X (input) X (output) X (cache_write_5m) X (cache_write_1h) X (cache_read) \
-  X (web_search) X (messages) X (unpriced) X (estimated)
-#define SLICE_MONEY(X) \
-  X (cost) X (cost_input) X (cost_output) X (cost_cache_write_5m) \
-  X (cost_cache_write_1h) X (cost_cache_read) X (cost_web_search)
-
-#define DECLARE_COUNT(name) guint32 name;
-#define DECLARE_MONEY(name) CmMoney name;
-
-/* 128 bytes where a CmTotals would make it 176: a quarter hour of one
- * session holds far fewer than 2^32 tokens. A slice whose counts do not
- * fit keeps its totals in Snapshot.wide instead, at index .input. */
-typedef struct
-{
-  gint64   ts;        /* the quarter hour's start */
-  guint32  session;   /* index in sessions; 0 from the rollup */
-  guint32  project;   /* index in projects; 0: none */
-  guint32  user;      /* the store's user id; 0: nobody */
-  guint32  model;     /* index in models */
-  guint8   backend;
-  guint8   wide;
-  guint32  first_ms;  /* after ts */
-  guint32  last_ms;
-  SLICE_COUNTS (DECLARE_COUNT)
-  SLICE_MONEY (DECLARE_MONEY)
-} Slice;
-
-#undef DECLARE_COUNT
-#undef DECLARE_MONEY
-
-G_STATIC_ASSERT (sizeof (Slice) == 128);
-
-/* What a load read: never changed afterwards, so queries share it without
- * a lock. */
-typedef struct
-{
-  guint64     generation;
-  GArray     *slices;
-  GArray     *wide;       /* CmTotals of slices too large for their fields */
-  GPtrArray  *models;
-  GPtrArray  *projects;   /* [0] NULL */
-  GPtrArray  *sessions;   /* [0] NULL */
-  guint32    *by_session; /* with sessions: slice indices, a session's together */
-  GHashTable *emails;     /* user id -> e-mail */
-} Snapshot;
-
-struct _CmRollupCache
-{
-  GObject   parent_instance;
-
-  CmStore  *store;
-  gboolean  sessions;
-
-  GMutex    lock;
-  Snapshot *snapshot;     /* under lock */
-};
 
 G_DEFINE_FINAL_TYPE (CmRollupCache, cm_rollup_cache, G_TYPE_OBJECT)
 
@@ -89,6 +32,7 @@ snapshot_free (Snapshot *snap)
   g_array_unref (snap->slices);
   g_array_unref (snap->wide);
   g_ptr_array_unref (snap->models);
+  g_ptr_array_unref (snap->speeds);
   g_ptr_array_unref (snap->projects);
   g_ptr_array_unref (snap->sessions);
   g_free (snap->by_session);
@@ -101,13 +45,11 @@ snapshot_ref (Snapshot *snap)
   return g_atomic_rc_box_acquire (snap);
 }
 
-static void
-snapshot_unref (Snapshot *snap)
+void
+cm_rollup_snapshot_unref (Snapshot *snap)
 {
   g_atomic_rc_box_release_full (snap, (GDestroyNotify) snapshot_free);
 }
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Snapshot, snapshot_unref)
 
 /* --- loading --- */
 
@@ -115,6 +57,7 @@ typedef struct
 {
   Snapshot   *snap;
   GHashTable *model_index;    /* id -> index + 1 */
+  GHashTable *speed_index;
   GHashTable *project_index;
   GHashTable *session_index;
   gboolean    sessions;
@@ -177,25 +120,6 @@ slice_set_totals (Slice          *slice,
 }
 
 static void
-slice_get_totals (const Slice    *slice,
-                  const Snapshot *snap,
-                  CmTotals       *t)
-{
-  if (slice->wide)
-    {
-      *t = g_array_index (snap->wide, CmTotals, slice->input);
-      return;
-    }
-
-#define COPY(name) t->name = slice->name;
-  t->first_ms = slice->ts + slice->first_ms;
-  t->last_ms = slice->ts + slice->last_ms;
-  SLICE_COUNTS (COPY)
-  SLICE_MONEY (COPY)
-#undef COPY
-}
-
-static void
 add_slice_cb (const CmSlice *in,
               gpointer       user_data)
 {
@@ -206,6 +130,8 @@ add_slice_cb (const CmSlice *in,
   memset (&slice, 0, sizeof slice);
   slice.ts = in->ts;
   slice.model = intern (loader->model_index, snap->models, in->model != NULL ? in->model : "");
+  /* A handful of speeds at most; past 255 they share the last. */
+  slice.speed = MIN (intern (loader->speed_index, snap->speeds, in->speed != NULL ? in->speed : ""), 255);
   slice.backend = in->backend;
   slice.user = in->user_id > 0 && in->user_id <= G_MAXUINT32 ? (guint32) in->user_id : 0;
   slice.project = in->project != NULL ? intern (loader->project_index, snap->projects, in->project) : 0;
@@ -249,6 +175,7 @@ load (CmRollupCache  *self,
   snap->slices = g_array_sized_new (FALSE, FALSE, sizeof (Slice), cm_store_guess_slices (self->store, self->sessions));
   snap->wide = g_array_new (FALSE, FALSE, sizeof (CmTotals));
   snap->models = g_ptr_array_new_with_free_func (ref_string_release);
+  snap->speeds = g_ptr_array_new_with_free_func (ref_string_release);
   snap->projects = g_ptr_array_new_with_free_func (ref_string_release);
   snap->sessions = g_ptr_array_new_with_free_func (ref_string_release);
   snap->emails = g_hash_table_new_full (NULL, NULL, NULL, g_free);
@@ -256,6 +183,8 @@ load (CmRollupCache  *self,
   g_ptr_array_add (snap->sessions, NULL);
 
   loader.model_index = g_hash_table_new (g_str_hash, g_str_equal);
+  loader.speed_index = g_hash_table_new (g_str_hash, g_str_equal);
+  intern (loader.speed_index, snap->speeds, "");
   loader.project_index = g_hash_table_new (g_str_hash, g_str_equal);
   loader.session_index = g_hash_table_new (g_str_hash, g_str_equal);
   loader.sessions = self->sessions;
@@ -267,6 +196,7 @@ load (CmRollupCache  *self,
     ok = cm_store_read_rollup (self->store, snap->emails, add_slice_cb, &loader, error);
 
   g_hash_table_unref (loader.model_index);
+  g_hash_table_unref (loader.speed_index);
   g_hash_table_unref (loader.project_index);
   g_hash_table_unref (loader.session_index);
 
@@ -282,9 +212,9 @@ load (CmRollupCache  *self,
   return g_steal_pointer (&snap);
 }
 
-static Snapshot *
-acquire (CmRollupCache  *self,
-         GError        **error)
+Snapshot *
+cm_rollup_cache_acquire (CmRollupCache  *self,
+                         GError        **error)
 {
   guint64 generation = cm_store_get_generation (self->store);
   Snapshot *snap = NULL;
@@ -299,14 +229,14 @@ acquire (CmRollupCache  *self,
 
       /* Out of date: let it go first, so that two are not held at once
        * (queries still running keep theirs). */
-      g_clear_pointer (&self->snapshot, snapshot_unref);
+      g_clear_pointer (&self->snapshot, cm_rollup_snapshot_unref);
       fresh = load (self, generation, error);
 
       if (fresh != NULL)
         {
           g_debug ("Rollup cache%s: %u slices loaded in %.0f ms", self->sessions ? " (sessions)" : "",
                    fresh->slices->len, (g_get_monotonic_time () - start) / 1000.0);
-          g_clear_pointer (&self->snapshot, snapshot_unref);
+          g_clear_pointer (&self->snapshot, cm_rollup_snapshot_unref);
           self->snapshot = fresh;
         }
     }
@@ -315,543 +245,6 @@ acquire (CmRollupCache  *self,
   g_mutex_unlock (&self->lock);
 
   return snap;
-}
-
-/* --- matching --- */
-
-typedef struct
-{
-  gint64        since_ms;
-  gint64        until_ms;
-  guint8       *model_ok;     /* per model index; NULL: all */
-  guint8       *project_ok;   /* per project index; NULL: all */
-  GHashTable   *user_ok;      /* user ids; NULL: all */
-  gboolean      user_ok_nobody;
-  guint         backends;
-  gboolean      one_session;
-  guint32       session;
-  gboolean      none;         /* nothing can match */
-  CmZoneCursor  zone;
-} Matcher;
-
-/* SQLite's lower () folds ASCII only; so does this, to agree with it. */
-static gboolean
-contains_ascii_nocase (const char *haystack,
-                       const char *needle)
-{
-  g_autofree char *h = g_ascii_strdown (haystack != NULL ? haystack : "", -1);
-  g_autofree char *n = g_ascii_strdown (needle, -1);
-
-  return strstr (h, n) != NULL;
-}
-
-static gboolean
-matcher_init (Matcher             *m,
-              CmRollupCache       *self,
-              const Snapshot      *snap,
-              const CmQueryFilter *filter,
-              GError             **error)
-{
-  memset (m, 0, sizeof *m);
-  cm_zone_cursor_init (&m->zone, filter);
-  m->since_ms = G_MININT64;
-  m->until_ms = G_MAXINT64;
-  m->backends = ~0u;
-
-  if (filter == NULL)
-    return TRUE;
-
-  if (!cm_query_filter_validate (filter, error))
-    return FALSE;
-
-  if (filter->session_id != NULL && !self->sessions)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           "A session filter needs the rollup cache with sessions");
-      return FALSE;
-    }
-
-  if (filter->since != NULL)
-    m->since_ms = cm_zone_cursor_midnight (&m->zone, filter->since, 0);
-  if (filter->until != NULL)
-    m->until_ms = cm_zone_cursor_midnight (&m->zone, filter->until, 1);
-
-  if (filter->project != NULL && filter->project[0] != '\0')
-    {
-      m->project_ok = g_new0 (guint8, snap->projects->len);
-      for (guint i = 0; i < snap->projects->len; i++)
-        m->project_ok[i] = contains_ascii_nocase (g_ptr_array_index (snap->projects, i), filter->project);
-    }
-
-  if (filter->models_set)
-    {
-      m->model_ok = g_new0 (guint8, MAX (snap->models->len, 1));
-      for (guint i = 0; i < snap->models->len; i++)
-        m->model_ok[i] = filter->models != NULL &&
-                         g_strv_contains ((const char * const *) filter->models,
-                                          g_ptr_array_index (snap->models, i));
-    }
-
-  if (filter->backends_set)
-    m->backends = filter->backends;
-
-  if (filter->users_set)
-    {
-      GHashTableIter iter;
-      gpointer id, email;
-
-      m->user_ok = g_hash_table_new (NULL, NULL);
-      g_hash_table_iter_init (&iter, snap->emails);
-      while (filter->users != NULL && g_hash_table_iter_next (&iter, &id, &email))
-        {
-          if (g_strv_contains ((const char * const *) filter->users, email))
-            g_hash_table_add (m->user_ok, id);
-        }
-      if (filter->users != NULL && g_strv_contains ((const char * const *) filter->users, CM_UNATTRIBUTED_KEY))
-        m->user_ok_nobody = TRUE;
-    }
-
-  if (filter->session_id != NULL)
-    {
-      m->one_session = TRUE;
-      m->none = TRUE;
-      for (guint i = 1; i < snap->sessions->len; i++)
-        {
-          if (g_str_equal (g_ptr_array_index (snap->sessions, i), filter->session_id))
-            {
-              m->session = i;
-              m->none = FALSE;
-              break;
-            }
-        }
-    }
-
-  return TRUE;
-}
-
-static void
-matcher_clear (Matcher *m)
-{
-  g_clear_pointer (&m->model_ok, g_free);
-  g_clear_pointer (&m->project_ok, g_free);
-  g_clear_pointer (&m->user_ok, g_hash_table_unref);
-  cm_zone_cursor_clear (&m->zone);
-}
-
-static inline gboolean
-matches (const Matcher *m,
-         const Slice   *s)
-{
-  if (s->ts < m->since_ms || s->ts >= m->until_ms)
-    return FALSE;
-  if (m->model_ok != NULL && !m->model_ok[s->model])
-    return FALSE;
-  if (((1u << s->backend) & m->backends) == 0)
-    return FALSE;
-  if (m->project_ok != NULL && !m->project_ok[s->project])
-    return FALSE;
-  if (m->user_ok != NULL &&
-      (s->user == 0 ? !m->user_ok_nobody : !g_hash_table_contains (m->user_ok, GUINT_TO_POINTER (s->user))))
-    return FALSE;
-  if (m->one_session && s->session != m->session)
-    return FALSE;
-
-  return TRUE;
-}
-
-/* --- grouping --- */
-
-typedef struct
-{
-  guint64  key;     /* primary << 32 | secondary, as 32-bit values */
-  CmTotals totals;
-} Acc;
-
-typedef struct
-{
-  CmGrouping  grouping;
-  GHashTable *accs;     /* &Acc.key -> Acc */
-  Acc        *last;     /* consecutive slices often share a group */
-} Group;
-
-static gint32
-key_part (Matcher     *m,
-          const Slice *s,
-          CmGroupBy    group)
-{
-  switch (group)
-    {
-    case CM_GROUP_DAY:     return (gint32) cm_zone_cursor_day (&m->zone, s->ts);
-    case CM_GROUP_MONTH:   return (gint32) cm_day_number_month (cm_zone_cursor_day (&m->zone, s->ts));
-    case CM_GROUP_SESSION: return (gint32) s->session;
-    case CM_GROUP_MODEL:   return (gint32) s->model;
-    case CM_GROUP_BACKEND: return (gint32) s->backend;
-    case CM_GROUP_USER:    return (gint32) s->user;
-    case CM_GROUP_PROJECT: return (gint32) s->project;
-    case CM_GROUP_NONE:
-    default:               return 0;
-    }
-}
-
-static char *
-key_string (const Snapshot *snap,
-            CmGroupBy       group,
-            gint32          part)
-{
-  const char *str;
-
-  switch (group)
-    {
-    case CM_GROUP_DAY:
-      return cm_day_number_format (part);
-
-    case CM_GROUP_MONTH:
-      return cm_month_number_format (part);
-
-    case CM_GROUP_SESSION:
-      str = g_ptr_array_index (snap->sessions, (guint32) part);
-      return g_strdup (str != NULL ? str : "");
-
-    case CM_GROUP_MODEL:
-      return g_strdup (g_ptr_array_index (snap->models, (guint32) part));
-
-    case CM_GROUP_BACKEND:
-      return g_strdup (cm_backend_to_string (part));
-
-    case CM_GROUP_USER:
-      if (part == 0)
-        return g_strdup (CM_UNATTRIBUTED_KEY);
-      return g_strdup (g_hash_table_lookup (snap->emails, GINT_TO_POINTER (part)));
-
-    case CM_GROUP_PROJECT:
-      str = g_ptr_array_index (snap->projects, (guint32) part);
-      return g_strdup (str != NULL ? str : "");
-
-    case CM_GROUP_NONE:
-    default:
-      return NULL;
-    }
-}
-
-static void
-group_add (Group          *group,
-           Matcher        *m,
-           const Slice    *s,
-           const CmTotals *t)
-{
-  guint64 key = (guint64) (guint32) key_part (m, s, group->grouping.primary) << 32 |
-                (guint32) key_part (m, s, group->grouping.secondary);
-  Acc *acc = group->last;
-
-  if (acc == NULL || acc->key != key)
-    {
-      acc = g_hash_table_lookup (group->accs, &key);
-      if (acc == NULL)
-        {
-          acc = g_new0 (Acc, 1);
-          acc->key = key;
-          g_hash_table_insert (group->accs, &acc->key, acc);
-        }
-      group->last = acc;
-    }
-
-  cm_totals_add (&acc->totals, t);
-}
-
-static GPtrArray *
-group_rows (Group          *group,
-            const Snapshot *snap)
-{
-  GPtrArray *rows = g_ptr_array_new_full (g_hash_table_size (group->accs), (GDestroyNotify) cm_group_row_free);
-  GHashTableIter iter;
-  Acc *acc;
-
-  g_hash_table_iter_init (&iter, group->accs);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &acc))
-    {
-      CmGroupRow *row = g_new0 (CmGroupRow, 1);
-
-      row->key = key_string (snap, group->grouping.primary, (gint32) (acc->key >> 32));
-      row->key2 = key_string (snap, group->grouping.secondary, (gint32) (acc->key & 0xffffffffu));
-      row->totals = acc->totals;
-      g_ptr_array_add (rows, row);
-    }
-  cm_group_rows_sort (rows);
-
-  return rows;
-}
-
-static gboolean
-check_groupings (CmRollupCache     *self,
-                 const CmGrouping  *groupings,
-                 guint              n_groupings,
-                 GError           **error)
-{
-  for (guint i = 0; i < n_groupings; i++)
-    {
-      if (!self->sessions &&
-          (groupings[i].primary == CM_GROUP_SESSION || groupings[i].secondary == CM_GROUP_SESSION))
-        {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                               "Grouping by session needs the rollup cache with sessions");
-          return FALSE;
-        }
-    }
-
-  return TRUE;
-}
-
-gboolean
-cm_rollup_cache_query (CmRollupCache        *self,
-                       const CmQueryFilter  *filter,
-                       const CmGrouping     *groupings,
-                       guint                 n_groupings,
-                       GPtrArray           **results,
-                       GError              **error)
-{
-  g_autoptr(Snapshot) snap = NULL;
-  g_autofree Group *groups = NULL;
-  Matcher m;
-
-  g_return_val_if_fail (CM_IS_ROLLUP_CACHE (self), FALSE);
-  g_return_val_if_fail (n_groupings == 0 || (groupings != NULL && results != NULL), FALSE);
-
-  for (guint i = 0; i < n_groupings; i++)
-    results[i] = NULL;
-
-  if (!check_groupings (self, groupings, n_groupings, error))
-    return FALSE;
-
-  snap = acquire (self, error);
-  if (snap == NULL)
-    return FALSE;
-
-  if (!matcher_init (&m, self, snap, filter, error))
-    {
-      matcher_clear (&m);
-      return FALSE;
-    }
-
-  groups = g_new0 (Group, n_groupings);
-  for (guint i = 0; i < n_groupings; i++)
-    {
-      groups[i].grouping = groupings[i];
-      groups[i].accs = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
-    }
-
-  for (guint j = 0; !m.none && j < snap->slices->len; j++)
-    {
-      const Slice *s = &g_array_index (snap->slices, Slice, j);
-      CmTotals t;
-
-      if (!matches (&m, s))
-        continue;
-      slice_get_totals (s, snap, &t);
-      for (guint i = 0; i < n_groupings; i++)
-        group_add (&groups[i], &m, s, &t);
-    }
-
-  for (guint i = 0; i < n_groupings; i++)
-    {
-      results[i] = group_rows (&groups[i], snap);
-      g_hash_table_unref (groups[i].accs);
-    }
-  matcher_clear (&m);
-
-  return TRUE;
-}
-
-gboolean
-cm_rollup_cache_query_totals (CmRollupCache        *self,
-                              const CmQueryFilter  *filter,
-                              CmTotals             *totals,
-                              GError              **error)
-{
-  const CmGrouping none = { CM_GROUP_NONE, CM_GROUP_NONE };
-  GPtrArray *rows = NULL;
-
-  g_return_val_if_fail (CM_IS_ROLLUP_CACHE (self), FALSE);
-
-  memset (totals, 0, sizeof *totals);
-  if (!cm_rollup_cache_query (self, filter, &none, 1, &rows, error))
-    return FALSE;
-
-  if (rows->len > 0)
-    *totals = ((CmGroupRow *) g_ptr_array_index (rows, 0))->totals;
-  g_ptr_array_unref (rows);
-
-  return TRUE;
-}
-
-/* --- sessions --- */
-
-typedef struct
-{
-  CmTotals  totals;
-  guint32   project;    /* the greatest, as SQL max () */
-  guint32   user;
-  GArray   *models;     /* Acc: key = model index; emptied for each session */
-} SessionAcc;
-
-static void
-session_add (SessionAcc     *acc,
-             const Snapshot *snap,
-             const Slice    *s)
-{
-  Acc *model = NULL;
-  CmTotals t;
-
-  slice_get_totals (s, snap, &t);
-  cm_totals_add (&acc->totals, &t);
-
-  if (s->project != 0 &&
-      (acc->project == 0 || strcmp (g_ptr_array_index (snap->projects, s->project),
-                                    g_ptr_array_index (snap->projects, acc->project)) > 0))
-    acc->project = s->project;
-  acc->user = MAX (acc->user, s->user);
-
-  /* A session has a handful of models: a short walk beats a hash. */
-  for (guint i = 0; i < acc->models->len && model == NULL; i++)
-    {
-      if (g_array_index (acc->models, Acc, i).key == s->model)
-        model = &g_array_index (acc->models, Acc, i);
-    }
-  if (model == NULL)
-    {
-      g_array_set_size (acc->models, acc->models->len + 1);
-      model = &g_array_index (acc->models, Acc, acc->models->len - 1);
-      model->key = s->model;
-    }
-  cm_totals_add (&model->totals, &t);
-}
-
-/* Costliest first, then by id: as cm_session_row_set_models() orders. */
-static int
-compare_model_accs (gconstpointer a,
-                    gconstpointer b,
-                    gpointer      user_data)
-{
-  const Acc *ma = a, *mb = b;
-  const Snapshot *snap = user_data;
-
-  if (ma->totals.cost != mb->totals.cost)
-    return ma->totals.cost > mb->totals.cost ? -1 : 1;
-
-  return g_strcmp0 (g_ptr_array_index (snap->models, (guint) ma->key),
-                    g_ptr_array_index (snap->models, (guint) mb->key));
-}
-
-/* One reference string per distinct user and list of models. */
-static char *
-shared_string (GHashTable *strings,
-               const char *str)
-{
-  char *ref = g_hash_table_lookup (strings, str);
-
-  if (ref == NULL)
-    {
-      ref = g_ref_string_new (str);
-      g_hash_table_add (strings, ref);
-    }
-
-  return g_ref_string_acquire (ref);
-}
-
-static CmSessionRow *
-session_row (SessionAcc     *acc,
-             const Snapshot *snap,
-             GHashTable     *strings,
-             guint32         session)
-{
-  CmSessionRow *row = g_new0 (CmSessionRow, 1);
-  const char *email = acc->user != 0 ? g_hash_table_lookup (snap->emails, GUINT_TO_POINTER (acc->user)) : NULL;
-
-  row->session_id = g_ref_string_acquire (g_ptr_array_index (snap->sessions, session));
-  if (acc->project != 0)
-    row->project = g_ref_string_acquire (g_ptr_array_index (snap->projects, acc->project));
-  row->user = shared_string (strings, email != NULL ? email : CM_UNATTRIBUTED_KEY);
-  row->totals = acc->totals;
-
-  /* Most sessions use one model: no sorting, no joining. */
-  if (acc->models->len == 1)
-    {
-      row->models = g_ref_string_acquire (g_ptr_array_index (snap->models, (guint) g_array_index (acc->models, Acc, 0).key));
-    }
-  else
-    {
-      g_autoptr(GString) names = g_string_new (NULL);
-
-      g_array_sort_with_data (acc->models, compare_model_accs, (gpointer) snap);
-      for (guint i = 0; i < acc->models->len; i++)
-        g_string_append_printf (names, "%s%s", i > 0 ? ", " : "",
-                                (const char *) g_ptr_array_index (snap->models,
-                                                                  (guint) g_array_index (acc->models, Acc, i).key));
-      row->models = shared_string (strings, names->str);
-    }
-
-  return row;
-}
-
-GPtrArray *
-cm_rollup_cache_query_sessions (CmRollupCache        *self,
-                                const CmQueryFilter  *filter,
-                                GError              **error)
-{
-  g_autoptr(Snapshot) snap = NULL;
-  g_autoptr(GHashTable) strings = NULL;
-  SessionAcc acc = { 0 };
-  guint32 session = 0;
-  GPtrArray *rows;
-  Matcher m;
-
-  g_return_val_if_fail (CM_IS_ROLLUP_CACHE (self), NULL);
-
-  if (!self->sessions)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           "The session list needs the rollup cache with sessions");
-      return NULL;
-    }
-
-  snap = acquire (self, error);
-  if (snap == NULL)
-    return NULL;
-
-  if (!matcher_init (&m, self, snap, filter, error))
-    {
-      matcher_clear (&m);
-      return NULL;
-    }
-
-  /* Session by session: one accumulator, rows as each one ends. */
-  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_session_row_free);
-  strings = g_hash_table_new_full (g_str_hash, g_str_equal, (GDestroyNotify) g_ref_string_release, NULL);
-  acc.models = g_array_new (FALSE, TRUE, sizeof (Acc));
-  for (guint j = 0; !m.none && j <= snap->slices->len; j++)
-    {
-      const Slice *s = j < snap->slices->len ? &g_array_index (snap->slices, Slice, snap->by_session[j]) : NULL;
-
-      if (s == NULL || s->session != session)
-        {
-          if (acc.models->len > 0)
-            g_ptr_array_add (rows, session_row (&acc, snap, strings, session));
-          if (s == NULL)
-            break;
-          session = s->session;
-          memset (&acc.totals, 0, sizeof acc.totals);
-          acc.project = acc.user = 0;
-          g_array_set_size (acc.models, 0);
-        }
-
-      if (session != 0 && matches (&m, s))
-        session_add (&acc, snap, s);
-    }
-  matcher_clear (&m);
-  g_array_unref (acc.models);
-
-  cm_session_rows_sort (rows);
-
-  return rows;
 }
 
 /* --- the object --- */
@@ -901,7 +294,7 @@ cm_rollup_cache_release (CmRollupCache *self)
   g_return_if_fail (CM_IS_ROLLUP_CACHE (self));
 
   g_mutex_lock (&self->lock);
-  g_clear_pointer (&self->snapshot, snapshot_unref);
+  g_clear_pointer (&self->snapshot, cm_rollup_snapshot_unref);
   g_mutex_unlock (&self->lock);
 
   cm_release_free_memory ();
@@ -913,7 +306,7 @@ cm_rollup_cache_invalidate (CmRollupCache *self)
   g_return_if_fail (CM_IS_ROLLUP_CACHE (self));
 
   g_mutex_lock (&self->lock);
-  g_clear_pointer (&self->snapshot, snapshot_unref);
+  g_clear_pointer (&self->snapshot, cm_rollup_snapshot_unref);
   g_mutex_unlock (&self->lock);
 }
 
@@ -922,7 +315,7 @@ cm_rollup_cache_finalize (GObject *object)
 {
   CmRollupCache *self = CM_ROLLUP_CACHE (object);
 
-  g_clear_pointer (&self->snapshot, snapshot_unref);
+  g_clear_pointer (&self->snapshot, cm_rollup_snapshot_unref);
   g_clear_object (&self->store);
   g_mutex_clear (&self->lock);
 

@@ -136,6 +136,7 @@ typedef struct
   gint64      ts;          /* the quarter hour's start, or the message's time */
   const char *session_id;  /* NULL from the rollup */
   const char *model;
+  const char *speed;       /* "" for standard */
   CmBackend   backend;
   gint64      user_id;     /* 0: nobody */
   const char *project;     /* NULL: none */

@@ -379,8 +379,10 @@ cm_store_query_groups (CmStore              *self,
       return NULL;
     }
 
-  sql = g_strdup_printf ("SELECT %s, %s, %s%s GROUP BY 1, 2",
+  /* Grouped by model, each speed is a row of its own. */
+  sql = g_strdup_printf ("SELECT %s, %s, %s, %s%s GROUP BY 1, 2, 3",
                          group_expression (primary), group_expression (secondary),
+                         primary == CM_GROUP_MODEL || secondary == CM_GROUP_MODEL ? "m.speed" : "''",
                          totals_source (filter, primary, secondary),
                          q.params.where->str);
   stmt = cm_store_query_prepare (&q, sql, error);
@@ -395,10 +397,12 @@ cm_store_query_groups (CmStore              *self,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       CmGroupRow *row = g_new0 (CmGroupRow, 1);
+      const char *speed = (const char *) sqlite3_column_text (stmt, 2);
 
       row->key = group_key (&kc, stmt, 0, primary);
       row->key2 = group_key (&kc, stmt, 1, secondary);
-      cm_store_read_totals (stmt, 2, &row->totals);
+      row->speed = speed != NULL && *speed != '\0' ? g_strdup (speed) : NULL;
+      cm_store_read_totals (stmt, 3, &row->totals);
       g_ptr_array_add (rows, row);
     }
   sqlite3_finalize (stmt);
@@ -573,6 +577,7 @@ read_slices (CmStore      *self,
       slice.user_id = sqlite3_column_int64 (stmt, 4);
       slice.project = (const char *) sqlite3_column_text (stmt, 5);
       cm_store_read_totals (stmt, 6, &slice.totals);
+      slice.speed = (const char *) sqlite3_column_text (stmt, 6 + CM_N_TOTALS_COLUMNS);
       func (&slice, user_data);
     }
   sqlite3_finalize (stmt);
@@ -596,7 +601,7 @@ cm_store_read_rollup (CmStore      *self,
   return read_slices (self,
                       "SELECT ts, NULL, model, backend, user_id, nullif (project, ''), input, output,"
                       " cw5m, cw1h, cr, ws, messages, unpriced, estimated, cost, c_input, c_output,"
-                      " c_cw5m, c_cw1h, c_cr, c_ws, first_ms, last_ms FROM rollup",
+                      " c_cw5m, c_cw1h, c_cr, c_ws, first_ms, last_ms, speed FROM rollup",
                       emails, func, user_data, error);
 }
 
@@ -632,7 +637,7 @@ cm_store_read_session_rollup (CmStore      *self,
   return read_slices (self,
                       "SELECT ts, session_id, model, backend, user_id, nullif (project, ''), input,"
                       " output, cw5m, cw1h, cr, ws, messages, unpriced, estimated, cost, c_input,"
-                      " c_output, c_cw5m, c_cw1h, c_cr, c_ws, first_ms, last_ms FROM session_rollup",
+                      " c_output, c_cw5m, c_cw1h, c_cr, c_ws, first_ms, last_ms, speed FROM session_rollup",
                       emails, func, user_data, error);
 }
 
@@ -659,7 +664,8 @@ cm_store_query_session_messages (CmStore     *self,
   rc = sqlite3_prepare_v2 (db,
                            "SELECT id, message_id, session_id, model, model_raw, project, user_id,"
                            " backend, ts, sidechain, priced, estimated, long_ctx, input, output,"
-                           " cw5m, cw1h, cr, ws, c_input, c_output, c_cw5m, c_cw1h, c_cr, c_ws, cost"
+                           " cw5m, cw1h, cr, ws, c_input, c_output, c_cw5m, c_cw1h, c_cr, c_ws, cost,"
+                           " nullif (speed, ''), nullif (inference_geo, '')"
                            " FROM messages WHERE session_id = ?1 ORDER BY ts, id",
                            -1, &stmt, NULL);
   if (rc == SQLITE_OK)
@@ -700,6 +706,8 @@ cm_store_query_session_messages (CmStore     *self,
       row->cost.cache_read = sqlite3_column_int64 (stmt, 23);
       row->cost.web_search = sqlite3_column_int64 (stmt, 24);
       row->cost.total = sqlite3_column_int64 (stmt, 25);
+      row->speed = g_strdup ((const char *) sqlite3_column_text (stmt, 26));
+      row->inference_geo = g_strdup ((const char *) sqlite3_column_text (stmt, 27));
       g_ptr_array_add (rows, row);
       rc = SQLITE_OK;
     }

@@ -55,7 +55,8 @@ prepare_reprice (sqlite3       *db,
   int rc;
 
   rc = sqlite3_prepare_v2 (db,
-                           "SELECT id, model_raw, model, backend, input, output, cw5m, cw1h, cr, ws"
+                           "SELECT id, model_raw, model, backend, input, output, cw5m, cw1h, cr, ws, ts, speed,"
+                           " inference_geo"
                            " FROM messages", -1, select, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (db,
@@ -85,12 +86,17 @@ reprice_row (sqlite3_stmt *select,
   CmCost cost = { 0 };
   gboolean priced;
   CmBackend backend = sqlite3_column_int (select, 3);
+  /* Priced as sent: its speed, geography and the rates of its day. */
+  CmPriceRequest request = { NULL, backend, &usage,
+                             (const char *) sqlite3_column_text (select, 11),
+                             (const char *) sqlite3_column_text (select, 12),
+                             sqlite3_column_int64 (select, 10) };
   int rc;
 
   if (raw == NULL)
     raw = (const char *) sqlite3_column_text (select, 2);
 
-  model = canonical_model (pricing, canonical, raw);
+  model = request.model = canonical_model (pricing, canonical, raw);
 
   usage.input = sqlite3_column_int64 (select, 4);
   usage.output = sqlite3_column_int64 (select, 5);
@@ -98,7 +104,7 @@ reprice_row (sqlite3_stmt *select,
   usage.cache_write_1h = sqlite3_column_int64 (select, 7);
   usage.cache_read = sqlite3_column_int64 (select, 8);
   usage.web_search = sqlite3_column_int64 (select, 9);
-  priced = cm_pricing_price (pricing, model, backend, &usage, &cost);
+  priced = cm_pricing_price_request (pricing, &request, &cost);
 
   sqlite3_bind_int64 (update, 1, sqlite3_column_int64 (select, 0));
   sqlite3_bind_text (update, 2, model, -1, SQLITE_TRANSIENT);

@@ -10,27 +10,32 @@
 
 #include "cm-store-private.h"
 
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 
 /* The rollup row a message counts in; NULL user and project become 0 and ''
  * so that the unique key holds. */
-#define ROLLUP_KEY(R) \
-  " ts = " R ".ts - " R ".ts % 900000 AND model = " R ".model AND backend = " R ".backend" \
+#define ROLLUP_KEY_WITH(R, X) \
+  " ts = " R ".ts - " R ".ts % 900000 AND model = " R ".model" X " AND backend = " R ".backend" \
   " AND user_id = ifnull (" R ".user_id, 0) AND project = ifnull (" R ".project, '')"
+#define ROLLUP_KEY(R) ROLLUP_KEY_WITH (R, "")
+/* From schema 6 the speed is part of the key: fast mode is its own row. */
+#define ROLLUP_KEY_SPEED(R) ROLLUP_KEY_WITH (R, " AND speed = " R ".speed")
 
 #define ROLLUP_SUMS \
   "input, output, cw5m, cw1h, cr, ws, estimated, cost, c_input, c_output, c_cw5m, c_cw1h," \
   " c_cr, c_ws"
 
 /* T: the table; K: its leading key columns, V: their values (empty for the
- * rollup, the session for the session rollup). */
-#define ROLLUP_ADD_TO(T, K, V) \
-  " INSERT INTO " T " (" K "ts, model, backend, user_id, project, messages, unpriced, " ROLLUP_SUMS \
-  ", first_ms, last_ms) VALUES (" V "NEW.ts - NEW.ts % 900000, NEW.model, NEW.backend," \
+ * rollup, the session for the session rollup); S and SV: the speed column
+ * and its value from schema 6, empty before. */
+#define ROLLUP_ADD_TO(T, K, V) ROLLUP_ADD_WITH (T, K, V, "", "")
+#define ROLLUP_ADD_WITH(T, K, V, S, SV) \
+  " INSERT INTO " T " (" K "ts, model, " S "backend, user_id, project, messages, unpriced, " ROLLUP_SUMS \
+  ", first_ms, last_ms) VALUES (" V "NEW.ts - NEW.ts % 900000, NEW.model, " SV "NEW.backend," \
   " ifnull (NEW.user_id, 0), ifnull (NEW.project, ''), 1, NEW.priced = 0, NEW.input, NEW.output," \
   " NEW.cw5m, NEW.cw1h, NEW.cr, NEW.ws, NEW.estimated, NEW.cost, NEW.c_input, NEW.c_output," \
   " NEW.c_cw5m, NEW.c_cw1h, NEW.c_cr, NEW.c_ws, NEW.ts, NEW.ts)" \
-  " ON CONFLICT (" K "ts, model, backend, user_id, project) DO UPDATE SET messages = messages + 1," \
+  " ON CONFLICT (" K "ts, model, " S "backend, user_id, project) DO UPDATE SET messages = messages + 1," \
   " unpriced = unpriced + excluded.unpriced, input = input + excluded.input," \
   " output = output + excluded.output, cw5m = cw5m + excluded.cw5m," \
   " cw1h = cw1h + excluded.cw1h, cr = cr + excluded.cr, ws = ws + excluded.ws," \
@@ -57,6 +62,27 @@
 #define SESSION_ROLLUP_ADD ROLLUP_ADD_TO ("session_rollup", "session_id, ", "ifnull (NEW.session_id, ''), ")
 #define SESSION_ROLLUP_SUB \
   ROLLUP_SUB_FROM ("session_rollup", " session_id = ifnull (OLD.session_id, '') AND" ROLLUP_KEY ("OLD"))
+
+/* Schema 6: the same with the speed in the key. */
+#define ROLLUP3_ADD ROLLUP_ADD_WITH ("rollup", "", "", "speed, ", "NEW.speed, ")
+#define ROLLUP3_SUB ROLLUP_SUB_FROM ("rollup", ROLLUP_KEY_SPEED ("OLD"))
+#define SESSION_ROLLUP3_ADD \
+  ROLLUP_ADD_WITH ("session_rollup", "session_id, ", "ifnull (NEW.session_id, ''), ", "speed, ", "NEW.speed, ")
+#define SESSION_ROLLUP3_SUB \
+  ROLLUP_SUB_FROM ("session_rollup", " session_id = ifnull (OLD.session_id, '') AND" ROLLUP_KEY_SPEED ("OLD"))
+
+/* Both rollups' columns from schema 6, the key's leading columns first. */
+#define ROLLUP3_COLUMNS(K) \
+  K "ts INTEGER NOT NULL, model TEXT NOT NULL, speed TEXT NOT NULL, backend INTEGER NOT NULL," \
+  " user_id INTEGER NOT NULL, project TEXT NOT NULL, messages INTEGER NOT NULL," \
+  " unpriced INTEGER NOT NULL, input INTEGER NOT NULL, output INTEGER NOT NULL," \
+  " cw5m INTEGER NOT NULL, cw1h INTEGER NOT NULL, cr INTEGER NOT NULL, ws INTEGER NOT NULL," \
+  " estimated INTEGER NOT NULL, cost INTEGER NOT NULL, c_input INTEGER NOT NULL," \
+  " c_output INTEGER NOT NULL, c_cw5m INTEGER NOT NULL, c_cw1h INTEGER NOT NULL," \
+  " c_cr INTEGER NOT NULL, c_ws INTEGER NOT NULL, first_ms INTEGER NOT NULL," \
+  " last_ms INTEGER NOT NULL"
+#define ROLLUP3_COPY \
+  "ts, model, '', backend, user_id, project, messages, unpriced, " ROLLUP_SUMS ", first_ms, last_ms"
 
 /* Each entry upgrades the schema by one version; never edit a shipped one. */
 static const char *migrations[] = {
@@ -184,6 +210,36 @@ static const char *migrations[] = {
   "CREATE TABLE IF NOT EXISTS billed_sync ("
   "  endpoint TEXT NOT NULL, day TEXT NOT NULL, fetched_ms INTEGER NOT NULL,"
   "  PRIMARY KEY (endpoint, day));",
+  /* 5 -> 6: the billing modes of each message (usage.speed, '' standard;
+   * usage.inference_geo, '' standard), and the speed in both rollups' key so
+   * that fast mode is a row of its own. Every file is read once more (its
+   * inode no longer matches) so that lines read before get theirs. */
+  "ALTER TABLE messages ADD COLUMN speed TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE messages ADD COLUMN inference_geo TEXT NOT NULL DEFAULT '';"
+  "DROP TRIGGER IF EXISTS messages_rollup_insert;"
+  "DROP TRIGGER IF EXISTS messages_rollup_delete;"
+  "DROP TRIGGER IF EXISTS messages_rollup_update;"
+  "DROP TRIGGER IF EXISTS messages_session_rollup_insert;"
+  "DROP TRIGGER IF EXISTS messages_session_rollup_delete;"
+  "DROP TRIGGER IF EXISTS messages_session_rollup_update;"
+  "CREATE TABLE rollup3 (" ROLLUP3_COLUMNS ("") ", UNIQUE (ts, model, speed, backend, user_id, project));"
+  "INSERT INTO rollup3 SELECT " ROLLUP3_COPY " FROM rollup;"
+  "DROP TABLE rollup;"
+  "ALTER TABLE rollup3 RENAME TO rollup;"
+  "CREATE TABLE session_rollup3 (" ROLLUP3_COLUMNS ("session_id TEXT NOT NULL, ")
+  ", UNIQUE (session_id, ts, model, speed, backend, user_id, project));"
+  "INSERT INTO session_rollup3 SELECT session_id, " ROLLUP3_COPY " FROM session_rollup;"
+  "DROP TABLE session_rollup;"
+  "ALTER TABLE session_rollup3 RENAME TO session_rollup;"
+  "CREATE TRIGGER messages_rollup_insert AFTER INSERT ON messages BEGIN" ROLLUP3_ADD "END;"
+  "CREATE TRIGGER messages_rollup_delete AFTER DELETE ON messages BEGIN" ROLLUP3_SUB "END;"
+  "CREATE TRIGGER messages_rollup_update AFTER UPDATE ON messages BEGIN"
+  ROLLUP3_SUB ROLLUP3_ADD "END;"
+  "CREATE TRIGGER messages_session_rollup_insert AFTER INSERT ON messages BEGIN" SESSION_ROLLUP3_ADD "END;"
+  "CREATE TRIGGER messages_session_rollup_delete AFTER DELETE ON messages BEGIN" SESSION_ROLLUP3_SUB "END;"
+  "CREATE TRIGGER messages_session_rollup_update AFTER UPDATE ON messages BEGIN"
+  SESSION_ROLLUP3_SUB SESSION_ROLLUP3_ADD "END;"
+  "UPDATE files SET ino = -1 WHERE gone = 0;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION);

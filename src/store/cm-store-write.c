@@ -14,13 +14,13 @@
 #define MESSAGE_COLUMNS \
   "dkey, message_id, request_id, uuid, file_id, user_id, session_id, project, ts, model_raw," \
   " model, backend, sidechain, input, output, cw5m, cw1h, cr, ws, priced, estimated, long_ctx," \
-  " c_input, c_output, c_cw5m, c_cw1h, c_cr, c_ws, cost"
+  " c_input, c_output, c_cw5m, c_cw1h, c_cr, c_ws, cost, speed, inference_geo"
 
 /* The better copy of a message wins; the order matches cm_record_is_better(). */
 static const char upsert_message_sql[] =
   "INSERT INTO messages (" MESSAGE_COLUMNS ") VALUES "
   "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-  " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29) "
+  " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31) "
   "ON CONFLICT (dkey) DO UPDATE SET message_id = excluded.message_id,"
   " request_id = excluded.request_id, uuid = excluded.uuid, file_id = excluded.file_id,"
   " user_id = excluded.user_id, session_id = excluded.session_id, project = excluded.project,"
@@ -30,7 +30,8 @@ static const char upsert_message_sql[] =
   " ws = excluded.ws, priced = excluded.priced, estimated = excluded.estimated,"
   " long_ctx = excluded.long_ctx, c_input = excluded.c_input, c_output = excluded.c_output,"
   " c_cw5m = excluded.c_cw5m, c_cw1h = excluded.c_cw1h, c_cr = excluded.c_cr,"
-  " c_ws = excluded.c_ws, cost = excluded.cost "
+  " c_ws = excluded.c_ws, cost = excluded.cost, speed = excluded.speed,"
+  " inference_geo = excluded.inference_geo "
   "WHERE excluded.output > messages.output"
   " OR (excluded.output = messages.output AND (excluded.sidechain < messages.sidechain"
   "  OR (excluded.sidechain = messages.sidechain AND"
@@ -39,7 +40,12 @@ static const char upsert_message_sql[] =
   "    OR (excluded.input + excluded.cw5m + excluded.cw1h + excluded.cr ="
   "         messages.input + messages.cw5m + messages.cw1h + messages.cr"
   "     AND (excluded.ts < messages.ts OR (excluded.ts = messages.ts"
-  "      AND coalesce (excluded.uuid, '') < coalesce (messages.uuid, ''))))))))";
+  "      AND coalesce (excluded.uuid, '') < coalesce (messages.uuid, ''))))))))"
+  /* The same line read again by a version that reads its billing modes
+   * (schema 6 reads every file once more for this). */
+  " OR (excluded.uuid IS messages.uuid AND excluded.ts = messages.ts"
+  "  AND excluded.output = messages.output AND excluded.sidechain = messages.sidechain"
+  "  AND (excluded.speed != messages.speed OR excluded.inference_geo != messages.inference_geo))";
 
 static const char upsert_file_sql[] =
   "INSERT INTO files (path, source_id, dev, ino, size, mtime_us, offset, broken_lines,"
@@ -387,6 +393,8 @@ cm_store_write_message (CmStore              *self,
   sqlite3_bind_int64 (stmt, 27, meta->cost.cache_read);
   sqlite3_bind_int64 (stmt, 28, meta->cost.web_search);
   sqlite3_bind_int64 (stmt, 29, meta->cost.total);
+  sqlite3_bind_text (stmt, 30, cm_record_speed_key (record->speed), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 31, cm_record_geo_key (record->inference_geo), -1, SQLITE_STATIC);
 
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);

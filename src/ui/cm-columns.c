@@ -203,6 +203,45 @@ cost_new (GtkWidget *label)
   return box;
 }
 
+/* A model, and a tag beside it with the item's "mode" (a message's "fast"),
+ * hidden when it has none. */
+static GtkWidget *
+tagged_new (GtkWidget *label)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  GtkWidget *tag = gtk_label_new (NULL);
+
+  gtk_widget_add_css_class (tag, "mode-tag");
+  gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (tag, FALSE);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), tag);
+
+  return box;
+}
+
+static void
+render_tag (GtkWidget  *tag,
+            GObject    *item,
+            const char *text)
+{
+  g_autofree char *mode = NULL;
+  gboolean shown;
+
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (item), "mode") != NULL)
+    g_object_get (item, "mode", &mode, NULL);
+  shown = mode != NULL && *mode != '\0';
+  gtk_label_set_text (GTK_LABEL (tag), shown ? mode : "");
+  gtk_widget_set_visible (tag, shown);
+  if (shown)
+    {
+      g_autofree char *whole = g_strdup_printf ("%s, %s", text, mode);
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (tag)),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, whole, -1);
+    }
+}
+
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *list_item,
@@ -230,6 +269,12 @@ setup_cb (GtkSignalListItemFactory *factory,
   if (cd->kind == CM_COLUMN_COUNT_COST)
     {
       gtk_list_item_set_child (list_item, count_cost_new (label));
+      return;
+    }
+
+  if (cd->kind == CM_COLUMN_MODEL)
+    {
+      gtk_list_item_set_child (list_item, tagged_new (label));
       return;
     }
 
@@ -314,7 +359,8 @@ render (GtkListItem *list_item,
         ColumnData  *cd)
 {
   GtkWidget *child = gtk_list_item_get_child (list_item);
-  gboolean boxed = is_money (cd->kind) || cd->kind == CM_COLUMN_COUNT_COST;
+  gboolean boxed = is_money (cd->kind) || cd->kind == CM_COLUMN_COUNT_COST ||
+                   cd->kind == CM_COLUMN_MODEL;
   /* For a cost, the box of the amount and the unpriced note. */
   GtkWidget *label = boxed ? gtk_widget_get_first_child (child) : child;
   GObject *item = gtk_list_item_get_item (list_item);
@@ -338,6 +384,8 @@ render (GtkListItem *list_item,
     }
   else if (cd->kind == CM_COLUMN_COUNT_COST)
     bind_cost (child, gtk_widget_get_next_sibling (label), item, cd, text);
+  else if (cd->kind == CM_COLUMN_MODEL)
+    render_tag (gtk_widget_get_next_sibling (label), item, text);
 }
 
 static void

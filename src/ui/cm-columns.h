@@ -13,7 +13,8 @@ G_BEGIN_DECLS
 typedef enum
 {
   CM_COLUMN_TEXT,      /* string property */
-  CM_COLUMN_MODEL,     /* string, cut in the middle: "claude-son…50929" */
+  CM_COLUMN_MODEL,     /* string, cut in the middle: "claude-son…50929"; the item's
+                        * "mode" (a message's "fast") as a tag beside it */
   CM_COLUMN_PATH,      /* string, cut at the start: "…/src/website" */
   CM_COLUMN_BACKEND,   /* backend id string, shown by name */
   CM_COLUMN_COUNT,     /* gint64 */
@@ -24,6 +25,7 @@ typedef enum
   CM_COLUMN_TIME,      /* gint64 Unix ms */
   CM_COLUMN_DURATION,  /* gint64 ms */
   CM_COLUMN_COUNT_COST, /* gint64 count, its "cost-<property>" dimmed below */
+  CM_COLUMN_TAGGED,    /* string property, with the item's "mode" as a tag beside it */
 } CmColumnKind;
 
 /* Adds a column showing @property of each row with a matching sorter (when

@@ -30,6 +30,8 @@ static const CmExportColumn export_columns[] = {
   { "cache_hit_ratio", "cache-hit-ratio", CM_EXPORT_RATIO },
   CM_EXPORT_COST,
   { "share", "share", CM_EXPORT_RATIO },
+  /* Added last, so the columns before keep their places. */
+  { "speed", "speed", CM_EXPORT_TEXT },
 };
 
 static void
@@ -55,7 +57,8 @@ cm_models_page_init (CmModelsPage *self)
 
   /* What it cost comes first, and stays at any width (cm-column-set.c);
    * the token columns give way in a narrow window. */
-  cm_columns_add (view, type, _("Model"), "key", CM_COLUMN_MODEL, TRUE);
+  /* A model's fast requests are a row of their own: "claude-opus-5 · fast". */
+  cm_columns_add (view, type, _("Model"), "label", CM_COLUMN_MODEL, TRUE);
   cm_column_set_priority (cm_columns_add (view, type, _("Backend"), "key2", CM_COLUMN_BACKEND, TRUE), 2);
   cost = cm_columns_add (view, type, _("Cost"), "cost", CM_COLUMN_COST, TRUE);
   cm_column_set_priority (cm_columns_add (view, type, _("Share"), "share", CM_COLUMN_RATIO, TRUE), 1);

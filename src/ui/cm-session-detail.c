@@ -55,6 +55,9 @@ static const CmExportColumn export_columns[] = {
   { "estimated", "has-estimate", CM_EXPORT_BOOLEAN },
   { "priced", "priced", CM_EXPORT_BOOLEAN },
   { "cache_hit_ratio", "cache-hit-ratio", CM_EXPORT_RATIO },
+  /* Added last, so the columns before keep their places. */
+  { "speed", "speed", CM_EXPORT_TEXT },
+  { "inference_geo", "inference-geo", CM_EXPORT_TEXT },
 };
 
 static void

@@ -36,12 +36,13 @@ print_record (const char     *name,
   fprintf (stderr,
            "%s: result %d (%s)\n"
            "  message_id %s, request_id %s, uuid %s, session_id %s, cwd %s, model %s\n"
+           "  speed %s, inference_geo %s\n"
            "  timestamp %" G_GINT64_FORMAT ", sidechain %d, breakdown %d\n"
            "  input %" G_GINT64_FORMAT ", output %" G_GINT64_FORMAT ", 5m %" G_GINT64_FORMAT
            ", 1h %" G_GINT64_FORMAT ", read %" G_GINT64_FORMAT ", web %" G_GINT64_FORMAT "\n",
            name, r, str (reason),
            str (rec->message_id), str (rec->request_id), str (rec->uuid), str (rec->session_id),
-           str (rec->cwd), str (rec->model_raw),
+           str (rec->cwd), str (rec->model_raw), str (rec->speed), str (rec->inference_geo),
            rec->timestamp_ms, rec->is_sidechain, rec->has_cache_breakdown,
            rec->usage.input, rec->usage.output, rec->usage.cache_write_5m,
            rec->usage.cache_write_1h, rec->usage.cache_read, rec->usage.web_search);
@@ -73,6 +74,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       g_strcmp0 (fast.session_id, ref.session_id) != 0 ||
       g_strcmp0 (fast.cwd, ref.cwd) != 0 ||
       g_strcmp0 (fast.model_raw, ref.model_raw) != 0 ||
+      g_strcmp0 (fast.speed, ref.speed) != 0 ||
+      g_strcmp0 (fast.inference_geo, ref.inference_geo) != 0 ||
       fast.timestamp_ms != ref.timestamp_ms ||
       fast.is_sidechain != ref.is_sidechain ||
       fast.has_cache_breakdown != ref.has_cache_breakdown ||
