@@ -285,6 +285,7 @@ test_help (void)
   const char *vars[] = {
     "CLAUDE_CONFIG_DIR", "HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "ANTHROPIC_API_KEY",
     "ANTHROPIC_ADMIN_API_KEY", "COSTMETER_API_BASE_URL", "TZ", "COSTMETER_TEAM",
+    "COSTMETER_PRICE_LIST_URL", "COSTMETER_PRICE_LIST_TIMEOUT",
   };
   const char *environment;
   g_autofree char *section = NULL;

@@ -75,6 +75,15 @@ static const char help_text[] =
   "  report billed|org-users [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--json|--csv]\n"
   "        Billed versus estimated per UTC day and model (default: this month),\n"
   "        or the organization's Claude Code users beside the transcript users.\n"
+  "  prices [list] [--json|--csv]         Every model's prices and where they come from\n"
+  "        (bundled DATE, updated DATE, user), and the models seen without a price.\n"
+  "  prices update [--url URL]            Fetch LiteLLM's public price list (the one ccusage\n"
+  "        uses), check it and keep it as a dated layer over the shipped prices; re-prices\n"
+  "        history. Any failure leaves the prices as they were.\n"
+  "  prices set MODEL --input X --output Y [--cache-write-5m X] [--cache-write-1h X]\n"
+  "        [--cache-read X] [--fast N]\n"
+  "        Your own price (USD per million tokens) for a model, over every other layer;\n"
+  "        cache rates left out are 1.25x, 2x and 0.1x the input price. Re-prices history.\n"
   "  rebuild                              Recreate the database from the transcripts.\n"
   "\n"
   "Team (a PostgreSQL database the team shares):\n"
@@ -94,13 +103,16 @@ static const char help_text[] =
   "Environment:\n"
   "  CLAUDE_CONFIG_DIR       Claude Code folders, comma-separated, instead of the defaults\n"
   "  HOME                    ~: ~/.claude/projects is a default folder\n"
-  "  XDG_CONFIG_HOME         ~/.config: claude/projects (a default), costmeter/pricing.json\n"
+  "  XDG_CONFIG_HOME         ~/.config: claude/projects (a default), costmeter/pricing*.json\n"
   "  XDG_DATA_HOME           ~/.local/share: costmeter/costmeter.db, the database\n"
   "  ANTHROPIC_API_KEY       the key for ratelimits --probe when the keyring has none\n"
   "  ANTHROPIC_ADMIN_API_KEY the Admin API key for billed fetch when the keyring has none\n"
   "  COSTMETER_API_BASE_URL  the API of ratelimits --probe, billed fetch (https://api.anthropic.com)\n"
   "  TZ                      the time zone days are cut in, unless --timezone\n"
+
   "  COSTMETER_TEAM          the team database when --connection is not given\n"
+  "  COSTMETER_PRICE_LIST_URL the list prices update fetches (LiteLLM's, on GitHub)\n"
+  "  COSTMETER_PRICE_LIST_TIMEOUT seconds prices update waits for it (30)\n"
   "\n"
   "Exit status: 0 ok, 1 error, 2 bad arguments.\n";
 
@@ -177,7 +189,8 @@ takes_value (const char *opt)
   static const char *with_value[] = {
     "--db", "--since", "--until", "--timezone", "--project", "--models", "--backends",
     "--users", "--source", "--threads", "--probe", "--owner", "--now", "--recent",
-    "--week-start", "--connection", "--batch", NULL,
+    "--week-start", "--connection", "--batch", "--url", "--input", "--output", "--cache-write-5m",
+    "--cache-write-1h", "--cache-read", "--fast", NULL,
   };
 
   return g_strv_contains (with_value, opt);
@@ -288,6 +301,15 @@ parse_options (int       argc,
         g_ptr_array_add (o->sources, g_strdup (value));
       else if (g_str_equal (name, "--owner"))
         g_ptr_array_add (o->args, g_strdup (value));
+      else if (g_str_equal (name, "--url") || g_str_equal (name, "--input") ||
+               g_str_equal (name, "--output") || g_str_equal (name, "--cache-write-5m") ||
+               g_str_equal (name, "--cache-write-1h") || g_str_equal (name, "--cache-read") ||
+               g_str_equal (name, "--fast"))
+        {
+          /* prices update / prices set read them in order. */
+          g_ptr_array_add (o->args, g_strdup (name));
+          g_ptr_array_add (o->args, g_strdup (value));
+        }
       else if (g_str_equal (name, "--probe"))
         {
           g_ptr_array_add (o->args, g_strdup ("--probe"));
@@ -852,7 +874,8 @@ main (int   argc,
   if (!g_str_equal (command, "scan") && !g_str_equal (command, "report") &&
       !g_str_equal (command, "messages") && !g_str_equal (command, "sources") &&
       !g_str_equal (command, "ratelimits") && !g_str_equal (command, "push") &&
-      !g_str_equal (command, "team") && !g_str_equal (command, "billed"))
+      !g_str_equal (command, "team") && !g_str_equal (command, "billed") &&
+      !g_str_equal (command, "prices"))
     {
       rc = usage_error ("unknown command “%s”", command);
       options_clear (&o);
@@ -883,6 +906,8 @@ main (int   argc,
     rc = cmd_messages (&o, store, NULL);
   else if (g_str_equal (command, "sources"))
     rc = cmd_sources (&o, store);
+  else if (g_str_equal (command, "prices"))
+    rc = cm_cli_prices (store, o.args, o.format);
   else if (g_str_equal (command, "billed"))
     rc = cm_cli_billed (store, o.args->len, (char **) o.args->pdata, o.filter->since);
   else

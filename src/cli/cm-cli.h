@@ -34,6 +34,12 @@ int cm_cli_report_billed  (CmStore             *store,
                            const CmQueryFilter *filter,
                            CmCliFormat          format);
 
+/* `costmeter-cli prices list|update [--url URL]|set MODEL --input X ...`;
+ * args[0] is "prices". */
+int cm_cli_prices (CmStore     *store,
+                   GPtrArray   *args,
+                   CmCliFormat  format);
+
 /* `costmeter-cli ratelimits`; argv[0] is "ratelimits". */
 int cm_cli_ratelimits (CmStore  *store,
                        int       argc,

@@ -52,6 +52,40 @@ decimal_cb (const GMatchInfo *info,
   return FALSE;
 }
 
+gboolean
+cm_pricing_parse_price (const char *text,
+                        gint64     *units)
+{
+  const char *p = text;
+  gint64 whole = 0, frac = 0;
+  int decimals = 0;
+
+  g_return_val_if_fail (units != NULL, FALSE);
+
+  if (text == NULL || !g_ascii_isdigit (*p))
+    return FALSE;
+  for (; g_ascii_isdigit (*p); p++)
+    {
+      whole = whole * 10 + (*p - '0');
+      if (whole >= CM_PRICE_MAX_USD)
+        return FALSE;
+    }
+  if (*p == '.')
+    for (p++; g_ascii_isdigit (*p); p++, decimals++)
+      {
+        if (decimals == 4)
+          return FALSE;
+        frac = frac * 10 + (*p - '0');
+      }
+  if (*p != '\0' || (p[-1] == '.'))
+    return FALSE;
+  for (; decimals < 4; decimals++)
+    frac *= 10;
+  *units = whole * CM_PRICE_UNITS_PER_USD + frac;
+
+  return TRUE;
+}
+
 static JsonObject *
 read_override (const char  *path,
                GError     **error)

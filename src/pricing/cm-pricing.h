@@ -144,6 +144,11 @@ GStrv       cm_pricing_dup_models          (CmPricing        *self);
 CmModelPrice *cm_pricing_dup_model_price   (CmPricing        *self,
                                             const char       *canonical);
 
+/* "3.75" (USD per million tokens, or a multiplier) in units of 1e-4:
+ * 37500. At most 4 decimals, not negative, below 1,000,000. */
+gboolean    cm_pricing_parse_price         (const char       *text,
+                                            gint64           *units);
+
 /* Sets @canonical's rates (and fast-mode multiplier x 10000, 0 for none) in
  * the user's override file @path, keeping everything else in it; the file is
  * replaced atomically. */

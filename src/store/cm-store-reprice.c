@@ -219,3 +219,24 @@ cm_store_reprice (CmStore    *self,
 
   return count;
 }
+
+gint64
+cm_store_reprice_measured (CmStore    *self,
+                           CmPricing  *pricing,
+                           CmTotals   *before,
+                           CmTotals   *after,
+                           GError    **error)
+{
+  CmTotals scratch;
+  gint64 count;
+
+  g_return_val_if_fail (CM_IS_STORE (self), -1);
+
+  if (!cm_store_query_totals (self, NULL, before != NULL ? before : &scratch, error))
+    return -1;
+  count = cm_store_reprice (self, pricing, error);
+  if (count < 0 || !cm_store_query_totals (self, NULL, after != NULL ? after : &scratch, error))
+    return -1;
+
+  return count;
+}

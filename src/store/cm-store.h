@@ -114,6 +114,13 @@ void        cm_source_info_free             (CmSourceInfo        *info);
 gint64      cm_store_reprice                (CmStore             *self,
                                              CmPricing           *pricing,
                                              GError             **error);
+/* The same, and what the whole history cost before and after (for "history
+ * re-priced: +$41.20"); either may be NULL. */
+gint64      cm_store_reprice_measured       (CmStore             *self,
+                                             CmPricing           *pricing,
+                                             CmTotals            *before,
+                                             CmTotals            *after,
+                                             GError             **error);
 
 /* --- queries (any thread; never block the UI thread with them) --- */
 gboolean    cm_store_query_totals           (CmStore             *self,
