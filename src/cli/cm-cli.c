@@ -16,6 +16,7 @@
 #include "cm-cli.h"
 #include "cm-pricing.h"
 #include "cm-scanner.h"
+#include "cm-statusline-installer.h"
 #include "cm-store.h"
 
 static int
@@ -69,6 +70,12 @@ static const char help_text[] =
   "  messages SESSION-ID [--json|--csv]   Every message of one session.\n"
   "  sources [add DIR [OWNER]|remove DIR|owner DIR [OWNER]]\n"
   "  ratelimits [--probe MODEL]           Latest rate-limit observations.\n"
+  "  statusline [--chain COMMAND] [--no-record] [--timezone ZONE]\n"
+  "        Claude Code's status line: reads its JSON on standard input, records\n"
+  "        the plan windows, prints session, today, block and plan use, then what\n"
+  "        COMMAND (default: the status line it replaced) prints.\n"
+  "  statusline install|uninstall         Set it in Claude Code's settings.json\n"
+  "        (backed up first), or put back the one it replaced.\n"
   "  billed fetch [--since YYYY-MM-DD]\n"
   "        Fetch the organization's cost report, usage report and Claude Code\n"
   "        analytics from the Anthropic Admin API (days not yet final only).\n"
@@ -161,6 +168,8 @@ typedef struct
   gboolean       active;    /* blocks: the running one only */
   guint          recent;    /* blocks: the last N; 0 = all */
   GDateWeekday   week_start; /* weekly; G_DATE_BAD_WEEKDAY = the locale's */
+  char          *chain;     /* statusline --chain */
+  gboolean       no_record; /* statusline --no-record */
   gboolean       no_default;
   int            threads;
   GPtrArray     *sources;   /* "DIR[=OWNER]" */
@@ -177,6 +186,7 @@ options_clear (Options *o)
 {
   g_free (o->db_path);
   g_free (o->now_text);
+  g_free (o->chain);
   g_free (o->connection);
   cm_query_filter_free (o->filter);
   g_ptr_array_unref (o->sources);
@@ -189,8 +199,8 @@ takes_value (const char *opt)
   static const char *with_value[] = {
     "--db", "--since", "--until", "--timezone", "--project", "--models", "--backends",
     "--users", "--source", "--threads", "--probe", "--owner", "--now", "--recent",
-    "--week-start", "--connection", "--batch", "--url", "--input", "--output", "--cache-write-5m",
-    "--cache-write-1h", "--cache-read", "--fast", NULL,
+    "--week-start", "--chain", "--connection", "--batch", "--url", "--input", "--output",
+    "--cache-write-5m", "--cache-write-1h", "--cache-read", "--fast", NULL,
   };
 
   return g_strv_contains (with_value, opt);
@@ -343,6 +353,13 @@ parse_options (int       argc,
         }
       else if (g_str_equal (name, "--active"))
         o->active = TRUE;
+      else if (g_str_equal (name, "--chain"))
+        {
+          g_free (o->chain);
+          o->chain = g_strdup (value);
+        }
+      else if (g_str_equal (name, "--no-record"))
+        o->no_record = TRUE;
       else if (g_str_equal (name, "--connection"))
         (g_free (o->connection), o->connection = g_strdup (value));
       else if (g_str_equal (name, "--batch"))
@@ -793,6 +810,47 @@ cmd_rebuild (Options *o)
   return cmd_scan (o, store);
 }
 
+/* `statusline install|uninstall`: this very program as Claude Code's status
+ * line (with --db when one was given). */
+static char *
+statusline_command (const Options *o)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *quoted = g_shell_quote (self != NULL ? self : "costmeter-cli");
+  g_autofree char *db_path = o->db_path != NULL ? g_canonicalize_filename (o->db_path, NULL) : NULL;
+  g_autofree char *db = db_path != NULL ? g_shell_quote (db_path) : NULL;
+
+  return db != NULL ? g_strdup_printf ("%s --db %s statusline", quoted, db)
+                    : g_strdup_printf ("%s statusline", quoted);
+}
+
+static int
+cmd_statusline (Options *o)
+{
+  g_autofree char *db_path = o->db_path != NULL ? g_strdup (o->db_path) : cm_store_default_path ();
+  const char *verb = o->args->len > 1 ? g_ptr_array_index (o->args, 1) : NULL;
+  g_autoptr(CmStatuslineInstaller) installer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *command = NULL;
+  g_autofree char *summary = NULL;
+  gboolean ok;
+
+  if (verb == NULL)
+    return cm_cli_statusline (db_path, o->filter, resolve_now (o), o->chain, !o->no_record);
+  if (!g_str_equal (verb, "install") && !g_str_equal (verb, "uninstall"))
+    return usage_error ("unknown statusline command “%s”: use install or uninstall", verb);
+
+  command = statusline_command (o);
+  installer = cm_statusline_installer_new (NULL, NULL, command);
+  ok = g_str_equal (verb, "install") ? cm_statusline_installer_install (installer, &summary, &error)
+                                     : cm_statusline_installer_uninstall (installer, &summary, &error);
+  if (!ok)
+    return fail (error);
+  puts (summary);
+
+  return 0;
+}
+
 static int
 run_team_command (Options    *o,
                   const char *command)
@@ -864,9 +922,9 @@ main (int   argc,
 
   command = g_ptr_array_index (o.args, 0);
 
-  if (g_str_equal (command, "rebuild"))
+  if (g_str_equal (command, "rebuild") || g_str_equal (command, "statusline"))
     {
-      rc = cmd_rebuild (&o);
+      rc = g_str_equal (command, "rebuild") ? cmd_rebuild (&o) : cmd_statusline (&o);
       options_clear (&o);
       return rc;
     }

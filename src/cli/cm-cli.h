@@ -54,6 +54,16 @@ int cm_cli_report_blocks (CmStore             *store,
                           gboolean             active_only,
                           guint                recent);
 
+/* `costmeter-cli statusline`: reads Claude Code's status-line JSON on
+ * standard input, records its plan windows (unless !@record) and prints the
+ * line, followed by what @chain_command (NULL: the status line CostMeter's
+ * replaced) prints on the same input. */
+int cm_cli_statusline (const char          *db_path,
+                       const CmQueryFilter *filter,
+                       gint64               now_ms,
+                       const char          *chain_command,
+                       gboolean             record);
+
 /* --- weeks (cm-cli-weekly.c) --- */
 
 /* The first day of the week in the LC_TIME locale (Monday if it says none). */

@@ -37,7 +37,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmPriceListSummary, cm_price_list_summary_free)
 /* Reads LiteLLM's model_prices_and_context_window.json (per-token USD prices
  * keyed by model id, with litellm_provider) and returns its Claude models of
  * the anthropic, bedrock, bedrock_converse and vertex_ai-anthropic_models
- * providers as a price-table layer in our own format (see cm-pricing.c),
+ * providers as a price-table layer in our own format (see cm-pricing-table.c),
  * dated @date and naming @source. Every figure is checked (finite, positive,
  * a whole number of 1e-4 USD per million tokens, consistent with the other
  * rates of its model, within 4x of @current's rate for a model it prices);

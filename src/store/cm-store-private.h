@@ -35,6 +35,7 @@ struct _CmStore
 
   guint64       generation;
   gint          changed_pending;
+  gboolean      keep_log;      /* closing leaves the write-ahead log (cm_store_set_quick_exit) */
 };
 
 /* --- SQLite helpers (cm-store.c) --- */

@@ -343,7 +343,25 @@ cm_store_take_reader (CmStore  *self,
   if (db != NULL)
     return db;
 
-  return open_connection (self->path, FALSE, READER_CACHE_KB, error);
+  db = open_connection (self->path, FALSE, READER_CACHE_KB, error);
+  if (db != NULL && self->keep_log)
+    sqlite3_db_config (db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+
+  return db;
+}
+
+void
+cm_store_set_quick_exit (CmStore *self)
+{
+  g_return_if_fail (CM_IS_STORE (self));
+
+  /* The last connection to close folds the log into the database and syncs
+   * the disk twice: several milliseconds a status line cannot spare. The
+   * next writer's automatic checkpoint does it instead. */
+  self->keep_log = TRUE;
+  g_mutex_lock (&self->write_lock);
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+  g_mutex_unlock (&self->write_lock);
 }
 
 void

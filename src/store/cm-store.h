@@ -82,6 +82,11 @@ const char *cm_store_get_path               (CmStore             *self);
 gboolean    cm_store_delete_files           (const char          *path,
                                              GError             **error);
 
+/* For a short-lived process that runs often (the status line): closing the
+ * store leaves the write-ahead log for the next writer to fold in. Call it
+ * right after opening. */
+void        cm_store_set_quick_exit         (CmStore             *self);
+
 /* Bumps the generation and emits "changed" (from any thread). */
 void        cm_store_emit_changed           (CmStore             *self);
 guint64     cm_store_get_generation         (CmStore             *self);

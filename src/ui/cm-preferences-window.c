@@ -11,6 +11,7 @@
 
 #include "cm-a11y.h"
 #include "cm-preferences-window.h"
+#include "cm-statusline-group.h"
 #include "cm-ui-resources.h"
 #ifdef HAVE_LIBSECRET
 #include "cm-keyring.h"
@@ -33,6 +34,7 @@ struct _CmPreferencesWindow
   GtkSpinButton        *monthly_spin;
   GtkSwitch            *tray_switch;
   GtkSwitch            *background_switch;
+  CmStatuslineGroup    *statusline_group;
 
   GSettings            *settings;
   CmStore              *store;
@@ -662,6 +664,18 @@ cm_preferences_window_new (GSettings         *settings,
                        NULL);
 }
 
+/* The status line reads the database this window's store is. */
+static void
+setup_statusline (CmPreferencesWindow *self)
+{
+  g_autofree char *default_db = cm_store_default_path ();
+  const char *db = self->store != NULL ? cm_store_get_path (self->store) : NULL;
+  g_autofree char *command = cm_statusline_cli_command (g_strcmp0 (db, default_db) == 0 ? NULL : db);
+  g_autoptr(CmStatuslineInstaller) installer = cm_statusline_installer_new (NULL, NULL, command);
+
+  cm_statusline_group_set_installer (self->statusline_group, installer);
+}
+
 static void
 cm_preferences_window_constructed (GObject *object)
 {
@@ -676,6 +690,7 @@ cm_preferences_window_constructed (GObject *object)
   reload_sources (self);
   update_pricing_row (self);
   refresh_key_status (self);
+  setup_statusline (self);
 }
 
 static void
@@ -809,6 +824,8 @@ cm_preferences_window_class_init (CmPreferencesWindowClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (CM_TYPE_STATUSLINE_GROUP);
+
   /**
    * CmPreferencesWindow::pricing-reloaded:
    * @pricing: the freshly read #CmPricing
@@ -839,6 +856,7 @@ cm_preferences_window_class_init (CmPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CmPreferencesWindow, daily_spin);
   gtk_widget_class_bind_template_child (widget_class, CmPreferencesWindow, monthly_spin);
   gtk_widget_class_bind_template_child (widget_class, CmPreferencesWindow, tray_switch);
+  gtk_widget_class_bind_template_child (widget_class, CmPreferencesWindow, statusline_group);
   gtk_widget_class_bind_template_child (widget_class, CmPreferencesWindow, background_switch);
   gtk_widget_class_bind_template_callback (widget_class, timezone_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, key_apply_cb);
