@@ -39,6 +39,7 @@ CONTRACT = {
     'budget-daily': ('d', '0.0'),
     'budget-monthly': ('d', '0.0'),
     'budget-notified': ('s', "''"),
+    'plan-notified': ('s', "''"),
     'tray-enabled': ('b', 'true'),
     'run-in-background': ('b', 'false'),
     'window-width': ('i', '1000'),

@@ -39,4 +39,22 @@ GVariant *cm_test_dbus_call      (GDBusConnection *connection,
 /* A private connection to the session bus (its own unique name). */
 GDBusConnection *cm_test_dbus_connect (void);
 
+/* One notification the application sent. */
+typedef struct
+{
+  char *id;
+  char *title;
+  char *body;
+} CmTestNotification;
+
+/* Starts a private session bus with a fake org.gtk.Notifications server
+ * (GApplication's "gtk" backend sends every notification to it), in a
+ * throw-away home, and registers an application @app_id on it. Call before
+ * g_test_run (); it sets GNOTIFICATION_BACKEND. */
+GApplication *cm_test_notifications_start (const char *app_id);
+void          cm_test_notifications_stop  (void);
+/* Every notification received so far (CmTestNotification), the last ones
+ * sent included. */
+GPtrArray    *cm_test_notifications_get   (void);
+
 G_END_DECLS

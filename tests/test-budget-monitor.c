@@ -12,91 +12,19 @@
 
 #define USD(x) ((CmMoney) ((x) * 100 + 0.5) * (CM_MONEY_PER_USD / 100))
 
-/* A fake org.gtk.Notifications server on the test bus: GApplication's "gtk"
- * notification backend sends every notification to it. */
-static const char notifications_xml[] =
-  "<node>"
-  "  <interface name='org.gtk.Notifications'>"
-  "    <method name='AddNotification'>"
-  "      <arg type='s' direction='in'/>"
-  "      <arg type='s' direction='in'/>"
-  "      <arg type='a{sv}' direction='in'/>"
-  "    </method>"
-  "    <method name='RemoveNotification'>"
-  "      <arg type='s' direction='in'/>"
-  "      <arg type='s' direction='in'/>"
-  "    </method>"
-  "    <method name='Sync'/>"
-  "  </interface>"
-  "</node>";
-
-typedef struct
-{
-  char *id;
-  char *title;
-  char *body;
-} Sent;
-
-static GPtrArray *sent;
-
-static void
-sent_free (Sent *s)
-{
-  g_free (s->id);
-  g_free (s->title);
-  g_free (s->body);
-  g_free (s);
-}
-
-static void
-notifications_method_cb (GDBusConnection       *connection,
-                         const char            *sender,
-                         const char            *object_path,
-                         const char            *interface_name,
-                         const char            *method_name,
-                         GVariant              *parameters,
-                         GDBusMethodInvocation *invocation,
-                         gpointer               user_data)
-{
-  if (g_str_equal (method_name, "AddNotification"))
-    {
-      g_autoptr(GVariant) dict = NULL;
-      const char *app_id, *id;
-      Sent *s = g_new0 (Sent, 1);
-
-      g_variant_get (parameters, "(&s&s@a{sv})", &app_id, &id, &dict);
-      g_assert_cmpstr (app_id, ==, "com.example.CostMeter.TestBudget");
-      s->id = g_strdup (id);
-      g_variant_lookup (dict, "title", "s", &s->title);
-      g_variant_lookup (dict, "body", "s", &s->body);
-      g_ptr_array_add (sent, s);
-    }
-
-  g_dbus_method_invocation_return_value (invocation, NULL);
-}
-
-static const GDBusInterfaceVTable notifications_vtable = { notifications_method_cb, NULL, NULL, { 0 } };
-
 static GApplication *app;
 
-/* Every notification sent so far has been received: the backend and this
- * call share one connection, so messages arrive in order. */
 static guint
 n_sent (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
-
-  reply = cm_test_dbus_call (g_application_get_dbus_connection (app), "org.gtk.Notifications",
-                             "/org/gtk/Notifications", "org.gtk.Notifications", "Sync",
-                             NULL, &error);
-  g_assert_no_error (error);
-  return sent->len;
+  return cm_test_notifications_get ()->len;
 }
 
-static const Sent *
+static const CmTestNotification *
 last_sent (void)
 {
+  GPtrArray *sent = cm_test_notifications_get ();
+
   g_assert_cmpuint (sent->len, >, 0);
   return g_ptr_array_index (sent, sent->len - 1);
 }
@@ -144,16 +72,6 @@ refresh_and_wait (CmBudgetMonitor *monitor)
   cm_budget_monitor_refresh (monitor);
   cm_test_wait_for (&updated);
   g_signal_handler_disconnect (monitor, id);
-}
-
-static gboolean acquired_cb_flag;
-
-static void
-name_acquired_cb (GDBusConnection *connection,
-                  const char      *name,
-                  gpointer         user_data)
-{
-  acquired_cb_flag = TRUE;
 }
 
 static void
@@ -283,54 +201,16 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GTestDBus) bus = NULL;
-  g_autoptr(GDBusNodeInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *home = NULL;
-  GDBusConnection *connection;
-  guint owner_id;
   int ret;
 
-  g_setenv ("GNOTIFICATION_BACKEND", "gtk", TRUE);
   g_test_init (&argc, &argv, NULL);
-
-  home = cm_test_make_tmpdir ("home");
-  g_setenv ("HOME", home, TRUE);
-  g_setenv ("XDG_DATA_HOME", home, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
-  g_setenv ("XDG_CACHE_HOME", home, TRUE);
-
-  /* A private session bus, whatever the caller runs under. */
-  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  g_test_dbus_up (bus);
-
-  sent = g_ptr_array_new_with_free_func ((GDestroyNotify) sent_free);
-  connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  info = g_dbus_node_info_new_for_xml (notifications_xml, &error);
-  g_assert_no_error (error);
-  g_dbus_connection_register_object (connection, "/org/gtk/Notifications", info->interfaces[0],
-                                     &notifications_vtable, NULL, NULL, &error);
-  g_assert_no_error (error);
-  owner_id = g_bus_own_name_on_connection (connection, "org.gtk.Notifications",
-                                           G_BUS_NAME_OWNER_FLAGS_NONE,
-                                           name_acquired_cb, NULL, NULL, NULL);
-  cm_test_wait_for (&acquired_cb_flag);
-
-  app = g_application_new ("com.example.CostMeter.TestBudget", G_APPLICATION_DEFAULT_FLAGS);
-  g_application_register (app, NULL, &error);
-  g_assert_no_error (error);
+  app = cm_test_notifications_start ("com.example.CostMeter.TestBudget");
 
   g_test_add_func ("/budget-monitor/crossings", test_budget_crossings);
   g_test_add_func ("/budget-monitor/no-budget", test_no_budget);
 
   ret = g_test_run ();
-
-  g_bus_unown_name (owner_id);
-  g_clear_object (&app);
-  g_object_unref (connection);
-  g_clear_pointer (&sent, g_ptr_array_unref);
-  g_test_dbus_down (bus);
+  cm_test_notifications_stop ();
 
   return ret;
 }

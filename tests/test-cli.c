@@ -279,6 +279,70 @@ test_filters (void)
 }
 
 /* --help says what it reads from the environment. */
+/* report user: ranked as the window ranks users (Bedrock spend, then total,
+ * the unattributed last), each backend's dollars adding up to the row's,
+ * and the names the window uses. */
+static void
+test_users_ranked (void)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonArray *rows;
+  double bedrock_before = G_MAXDOUBLE, cost_before = G_MAXDOUBLE;
+  guint n;
+  Result r;
+
+  scan_corpus ();
+
+  r = run_cli ("--db", db_path, "report", "user", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  rows = json_object_get_array_member (load_json (r.out, &parser), "rows");
+  n = json_array_get_length (rows);
+  g_assert_cmpuint (n, >=, 3);
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      const char *key = json_object_get_string_member (row, "key");
+      double bedrock = json_object_get_double_member (row, "bedrock_usd");
+      double cost = json_object_get_double_member (row, "cost_usd");
+      double parts = bedrock + json_object_get_double_member (row, "anthropic_usd") +
+                     json_object_get_double_member (row, "vertex_usd") +
+                     json_object_get_double_member (row, "unknown_usd");
+
+      g_assert_cmpfloat_with_epsilon (parts, cost, 1e-6);
+      if (i == n - 1)
+        {
+          g_assert_cmpstr (key, ==, "(unattributed)");
+          g_assert_cmpstr (json_object_get_string_member (row, "label"), ==, "Unattributed");
+          continue;
+        }
+      g_assert_cmpstr (key, !=, "(unattributed)");
+      g_assert_cmpstr (json_object_get_string_member (row, "label"), ==, key);
+      g_assert_cmpfloat (bedrock, <=, bedrock_before);
+      if (bedrock == bedrock_before)
+        g_assert_cmpfloat (cost, <=, cost_before);
+      bedrock_before = bedrock;
+      cost_before = cost;
+    }
+  result_clear (&r);
+
+  /* The table: the backends' columns, the window's names. */
+  r = run_cli ("--db", db_path, "report", "user", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "Not yet classified"));
+  g_assert_nonnull (strstr (r.out, "Unattributed"));
+  g_assert_null (strstr (r.out, "(unattributed)"));
+  result_clear (&r);
+
+  r = run_cli ("--db", db_path, "report", "backend", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "Not yet classified"));
+  g_assert_nonnull (strstr (r.out, "Bedrock"));
+  /* Nothing priced: "—" and the count, not 0.00. */
+  g_assert_nonnull (strstr (r.out, "—  + 4 unpriced messages"));
+  result_clear (&r);
+}
+
 static void
 test_help (void)
 {
@@ -443,6 +507,7 @@ main (int   argc,
   g_test_add_func ("/cli/daily-breakdown", test_daily_breakdown);
   g_test_add_func ("/cli/csv-and-table", test_csv_and_table);
   g_test_add_func ("/cli/filters", test_filters);
+  g_test_add_func ("/cli/users-ranked", test_users_ranked);
   g_test_add_func ("/cli/errors", test_errors);
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/permissions", test_permissions);

@@ -23,6 +23,7 @@ cm_cli_row_free (CmCliRow *row)
   g_free (row->project);
   g_free (row->user);
   g_free (row->models);
+  g_free (row->label);
   g_free (row->speed);
   g_free (row->inference_geo);
   g_free (row);
@@ -95,6 +96,25 @@ cm_cli_json_print (JsonBuilder *b)
   puts (text);
 }
 
+/* The names the window's Users export gives them. */
+static const struct { const char *name; CmBackend backend; } backend_columns[] = {
+  { "bedrock_usd", CM_BACKEND_BEDROCK },
+  { "anthropic_usd", CM_BACKEND_ANTHROPIC },
+  { "vertex_usd", CM_BACKEND_VERTEX },
+  { "unknown_usd", CM_BACKEND_UNKNOWN },
+};
+
+static void
+add_backend_members (JsonBuilder    *b,
+                     const CmCliRow *row)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (backend_columns); i++)
+    {
+      json_builder_set_member_name (b, backend_columns[i].name);
+      json_builder_add_double_value (b, cm_money_to_usd (row->backend_cost[backend_columns[i].backend]));
+    }
+}
+
 void
 cm_cli_print_json (GPtrArray      *rows,
                    const CmTotals *totals)
@@ -114,8 +134,6 @@ cm_cli_print_json (GPtrArray      *rows,
       cm_cli_json_add_string (b, "project", row->project);
       cm_cli_json_add_string (b, "user", row->user);
       cm_cli_json_add_string (b, "models", row->models);
-      cm_cli_json_add_string (b, "speed", row->speed);
-      cm_cli_json_add_string (b, "inference_geo", row->inference_geo);
       if (row->start_ms > 0)
         {
           g_autofree char *start = cm_cli_iso_time (row->start_ms);
@@ -124,7 +142,12 @@ cm_cli_print_json (GPtrArray      *rows,
           cm_cli_json_add_string (b, "start", start);
           cm_cli_json_add_string (b, "end", end);
         }
+      cm_cli_json_add_string (b, "speed", row->speed);
+      cm_cli_json_add_string (b, "inference_geo", row->inference_geo);
       cm_cli_json_add_totals (b, &row->totals);
+      cm_cli_json_add_string (b, "label", row->label);
+      if (row->by_backend)
+        add_backend_members (b, row);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -202,6 +225,12 @@ cm_cli_print_csv (GPtrArray *rows,
     cm_cli_csv_field (line, "speed");
   if (geos)
     cm_cli_csv_field (line, "inference_geo");
+  /* Added after the others: CSV readers by position keep working. */
+  if (rows->len > 0 && ((CmCliRow *) g_ptr_array_index (rows, 0))->label != NULL)
+    cm_cli_csv_field (line, "label");
+  for (guint i = 0; rows->len > 0 && ((CmCliRow *) g_ptr_array_index (rows, 0))->by_backend &&
+       i < G_N_ELEMENTS (backend_columns); i++)
+    cm_cli_csv_field (line, backend_columns[i].name);
   puts (line->str);
 
   for (guint i = 0; i < rows->len; i++)
@@ -238,6 +267,14 @@ cm_cli_print_csv (GPtrArray *rows,
         cm_cli_csv_field (line, row->speed);
       if (geos)
         cm_cli_csv_field (line, row->inference_geo);
+      if (row->label != NULL)
+        cm_cli_csv_field (line, row->label);
+      for (guint c = 0; row->by_backend && c < G_N_ELEMENTS (backend_columns); c++)
+        {
+          g_autofree char *usd = cm_money_format_usd (row->backend_cost[backend_columns[c].backend], 10);
+
+          cm_cli_csv_field (line, usd);
+        }
       puts (line->str);
     }
 }
@@ -271,104 +308,172 @@ with_speed (const char *model,
   return g_strdup_printf ("%s · %s", model, speed);
 }
 
+/* The table's columns; a row's cell in each comes from table_cell (). */
+typedef enum
+{
+  COL_KEY, COL_MODEL, COL_BACKEND, COL_INPUT, COL_OUTPUT, COL_CACHE_5M, COL_CACHE_1H,
+  COL_CACHE_READ, COL_WEB, COL_MESSAGES, COL_COST, COL_NOTE,
+} TableColumn;
+
+typedef struct
+{
+  TableColumn kind;
+  CmBackend   backend;   /* COL_BACKEND */
+  const char *title;
+} TableColumnInfo;
+
+static GArray *
+table_columns (GPtrArray  *rows,
+               const char *key_title,
+               gboolean    breakdown)
+{
+  GArray *columns = g_array_new (FALSE, FALSE, sizeof (TableColumnInfo));
+  const TableColumnInfo figures[] = {
+    { COL_INPUT, 0, "Input" }, { COL_OUTPUT, 0, "Output" }, { COL_CACHE_5M, 0, "Cache 5m" },
+    { COL_CACHE_1H, 0, "Cache 1h" }, { COL_CACHE_READ, 0, "Cache read" }, { COL_WEB, 0, "Web" },
+    { COL_MESSAGES, 0, "Msgs" }, { COL_COST, 0, "Cost (USD)" }, { COL_NOTE, 0, "" },
+  };
+
+  g_array_append_val (columns, ((TableColumnInfo) { COL_KEY, 0, key_title }));
+  if (breakdown)
+    g_array_append_val (columns, ((TableColumnInfo) { COL_MODEL, 0, "Model" }));
+  /* Users: each backend's dollars, as the window's Users view shows them. */
+  if (rows->len > 0 && ((CmCliRow *) g_ptr_array_index (rows, 0))->by_backend)
+    for (guint i = 0; i < G_N_ELEMENTS (backend_columns); i++)
+      g_array_append_val (columns, ((TableColumnInfo) { COL_BACKEND, backend_columns[i].backend,
+                                                        cm_backend_to_label (backend_columns[i].backend) }));
+  g_array_append_vals (columns, figures, G_N_ELEMENTS (figures));
+
+  return columns;
+}
+
+static char *
+table_cell (const CmCliRow        *row,
+            const CmTotals        *t,
+            const TableColumnInfo *column)
+{
+  gint64 ints[] = { [COL_INPUT] = t->input, [COL_OUTPUT] = t->output, [COL_CACHE_5M] = t->cache_write_5m,
+                    [COL_CACHE_1H] = t->cache_write_1h, [COL_CACHE_READ] = t->cache_read,
+                    [COL_WEB] = t->web_search, [COL_MESSAGES] = t->messages };
+
+  switch (column->kind)
+    {
+    case COL_KEY:
+      if (row == NULL)
+        return g_strdup ("Total");
+      return with_speed (row->label != NULL ? row->label : row->key, row->model == NULL ? row->speed : NULL);
+    case COL_MODEL:
+      return with_speed (row != NULL && row->model != NULL ? row->model : "",
+                         row != NULL && row->model != NULL ? row->speed : NULL);
+    case COL_BACKEND:
+      return row != NULL ? cm_money_format_usd (row->backend_cost[column->backend], 2) : g_strdup ("");
+    case COL_COST:
+      {
+        g_autofree char *usd = NULL;
+
+        /* Nothing priced: no cost to give, not $0. */
+        if (t->cost == 0 && t->unpriced > 0)
+          return g_strdup ("—");
+        usd = cm_money_format_usd (t->cost, 2);
+
+        return g_strdup_printf ("%s%s", usd, t->estimated > 0 ? " est." : "");
+      }
+    case COL_NOTE:
+      return t->unpriced > 0
+             ? g_strdup_printf ("+ %" G_GINT64_FORMAT " unpriced message%s", t->unpriced, t->unpriced == 1 ? "" : "s")
+             : g_strdup ("");
+    case COL_INPUT:
+    case COL_OUTPUT:
+    case COL_CACHE_5M:
+    case COL_CACHE_1H:
+    case COL_CACHE_READ:
+    case COL_WEB:
+    case COL_MESSAGES:
+    default:
+      return cm_cli_human_int (ints[column->kind]);
+    }
+}
+
+static gboolean
+right_aligned (TableColumn kind)
+{
+  return kind != COL_KEY && kind != COL_MODEL && kind != COL_NOTE;
+}
+
+/* Returns the length of the line printed. */
+static guint
+print_table_line (GPtrArray *cells,
+                  GArray    *columns,
+                  guint     *widths,
+                  guint      r)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  for (guint c = 0; c < columns->len; c++)
+    {
+      const char *cell = g_ptr_array_index (cells, r * columns->len + c);
+      guint pad = widths[c] - g_utf8_strlen (cell, -1);
+
+      if (c > 0)
+        g_string_append (line, "  ");
+      if (right_aligned (g_array_index (columns, TableColumnInfo, c).kind))
+        for (guint i = 0; i < pad; i++)
+          g_string_append_c (line, ' ');
+      g_string_append (line, cell);
+      if (!right_aligned (g_array_index (columns, TableColumnInfo, c).kind))
+        for (guint i = 0; i < pad; i++)
+          g_string_append_c (line, ' ');
+    }
+
+  while (line->len > 0 && line->str[line->len - 1] == ' ')
+    g_string_truncate (line, line->len - 1);
+  puts (line->str);
+
+  return line->len;
+}
+
+static void
+print_rule (guint length)
+{
+  g_autofree char *rule = g_strnfill (length, '-');
+
+  puts (rule);
+}
+
 void
 cm_cli_print_table (GPtrArray      *rows,
                     const CmTotals *totals,
                     const char     *key_title,
                     gboolean        breakdown)
 {
-  const char *titles[] = { key_title, "Model", "Input", "Output", "Cache 5m", "Cache 1h",
-                           "Cache read", "Web", "Msgs", "Cost (USD)", "" };
-  enum { N_COLS = G_N_ELEMENTS (titles) };
+  g_autoptr(GArray) columns = table_columns (rows, key_title, breakdown);
   g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
-  guint widths[N_COLS] = { 0 };
-  guint n_lines = rows->len + 2;
-  gboolean any_estimated = totals->estimated > 0;
+  g_autofree guint *widths = g_new0 (guint, columns->len);
+  guint width;
 
-  for (guint r = 0; r < n_lines; r++)
+  /* Rows 0 .. n-1, then the header (n) and the total (n + 1). */
+  for (guint r = 0; r < rows->len + 2; r++)
     {
       const CmCliRow *row = r < rows->len ? g_ptr_array_index (rows, r) : NULL;
-      const CmTotals *t = row != NULL ? &row->totals : totals;
 
-      for (guint c = 0; c < N_COLS; c++)
+      for (guint c = 0; c < columns->len; c++)
         {
-          char *cell = NULL;
-
-          if (r == rows->len)
-            cell = g_strdup (titles[c]);  /* header, printed first below */
-          else if (r == rows->len + 1 && c == 0)
-            cell = g_strdup ("Total");
-          else if (c == 0)
-            cell = with_speed (row->key, row->model == NULL ? row->speed : NULL);
-          else if (c == 1)
-            cell = with_speed (row != NULL && row->model != NULL ? row->model : "",
-                               row != NULL && row->model != NULL ? row->speed : NULL);
-          else if (c == 9)
-            {
-              g_autofree char *usd = cm_money_format_usd (t->cost, 2);
-              cell = g_strdup_printf ("%s%s", usd, t->estimated > 0 ? " est." : "");
-            }
-          else if (c == 10)
-            cell = t->unpriced > 0
-                   ? g_strdup_printf ("+ %" G_GINT64_FORMAT " unpriced message%s", t->unpriced,
-                                      t->unpriced == 1 ? "" : "s")
-                   : g_strdup ("");
-          else
-            {
-              gint64 v[] = { 0, 0, t->input, t->output, t->cache_write_5m, t->cache_write_1h,
-                             t->cache_read, t->web_search, t->messages };
-              cell = cm_cli_human_int (v[c]);
-            }
+          const TableColumnInfo *column = &g_array_index (columns, TableColumnInfo, c);
+          char *cell = r == rows->len ? g_strdup (column->title)
+                                      : table_cell (row, row != NULL ? &row->totals : totals, column);
 
           widths[c] = MAX (widths[c], (guint) g_utf8_strlen (cell, -1));
           g_ptr_array_add (cells, cell);
         }
     }
+  /* The rules are as long as the header (the note has no title). */
+  width = print_table_line (cells, columns, widths, rows->len);
+  print_rule (width);
+  for (guint r = 0; r < rows->len; r++)
+    print_table_line (cells, columns, widths, r);
+  print_rule (width);
+  print_table_line (cells, columns, widths, rows->len + 1);
 
-  for (guint pass = 0; pass < n_lines; pass++)
-    {
-      /* Header, rows, then the total. */
-      guint r = pass == 0 ? rows->len : pass <= rows->len ? pass - 1 : rows->len + 1;
-      g_autoptr(GString) line = g_string_new (NULL);
-
-      for (guint c = 0; c < N_COLS; c++)
-        {
-          const char *cell = g_ptr_array_index (cells, r * N_COLS + c);
-          guint pad = widths[c] - g_utf8_strlen (cell, -1);
-
-          if (c == 1 && !breakdown)
-            continue;
-          if (c > 0)
-            g_string_append (line, "  ");
-          if (c >= 2 && c <= 9)
-            {
-              for (guint i = 0; i < pad; i++)
-                g_string_append_c (line, ' ');
-              g_string_append (line, cell);
-            }
-          else
-            {
-              g_string_append (line, cell);
-              if (c < N_COLS - 1)
-                for (guint i = 0; i < pad; i++)
-                  g_string_append_c (line, ' ');
-            }
-        }
-
-      while (line->len > 0 && line->str[line->len - 1] == ' ')
-        g_string_truncate (line, line->len - 1);
-      puts (line->str);
-
-      if (pass == 0 || pass == rows->len)
-        {
-          g_autoptr(GString) rule = g_string_new (NULL);
-          for (guint i = 0; i < line->len; i++)
-            g_string_append_c (rule, '-');
-          puts (rule->str);
-        }
-    }
-
-  if (any_estimated)
+  if (totals->estimated > 0)
     puts ("\nest.: Bedrock and Vertex dollars are estimates at Anthropic list prices.");
 }
-

@@ -502,6 +502,48 @@ compare_rows_cost (gconstpointer a,
   return g_strcmp0 (ra->key, rb->key);
 }
 
+/* As the window's Users view ranks them. */
+static int
+compare_rows_users (gconstpointer a,
+                    gconstpointer b)
+{
+  const CmCliRow *ra = *(const CmCliRow **) a;
+  const CmCliRow *rb = *(const CmCliRow **) b;
+
+  return cm_user_rank_compare (ra->key, ra->backend_cost[CM_BACKEND_BEDROCK], ra->totals.cost,
+                               rb->key, rb->backend_cost[CM_BACKEND_BEDROCK], rb->totals.cost);
+}
+
+/* (user, backend) rows pivoted into one row per user with each backend's
+ * dollars. */
+static void
+add_user_rows (GPtrArray *rows,
+               GPtrArray *groups)
+{
+  g_autoptr(GHashTable) by_user = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < groups->len; i++)
+    {
+      CmGroupRow *g = g_ptr_array_index (groups, i);
+      const char *user = g->key != NULL ? g->key : CM_UNATTRIBUTED_KEY;
+      CmCliRow *row = g_hash_table_lookup (by_user, user);
+      CmBackend backend = CM_BACKEND_UNKNOWN;
+
+      if (row == NULL)
+        {
+          row = g_new0 (CmCliRow, 1);
+          row->key = g_strdup (user);
+          row->by_backend = TRUE;
+          row->label = g_strdup (g_str_equal (user, CM_UNATTRIBUTED_KEY) ? "Unattributed" : user);
+          g_hash_table_insert (by_user, row->key, row);
+          g_ptr_array_add (rows, row);
+        }
+      cm_backend_from_string (g->key2, &backend);
+      row->backend_cost[backend] += g->totals.cost;
+      cm_totals_add (&row->totals, &g->totals);
+    }
+}
+
 static void
 output (Options        *o,
         GPtrArray      *rows,
@@ -526,7 +568,8 @@ output (Options        *o,
     }
 }
 
-/* From the local store, or from the team database when @team is set. */
+/* From the local store, or from the team database when @team is set; users
+ * by backend (each user's row shows each backend's dollars). */
 static GPtrArray *
 query_groups (CmStore      *store,
               CmTeamStore  *team,
@@ -534,7 +577,8 @@ query_groups (CmStore      *store,
               CmGroupBy     group,
               GError      **error)
 {
-  CmGrouping grouping = { group, o->breakdown ? CM_GROUP_MODEL : CM_GROUP_NONE };
+  CmGrouping grouping = { group, group == CM_GROUP_USER ? CM_GROUP_BACKEND
+                                 : o->breakdown ? CM_GROUP_MODEL : CM_GROUP_NONE };
   GPtrArray *rows = NULL;
 
   if (team == NULL)
@@ -647,27 +691,40 @@ cmd_report (Options     *o,
 
   {
     g_autoptr(GPtrArray) groups = query_groups (store, team, o, group, &error);
+
     if (groups == NULL)
       return fail (error);
 
     for (guint i = 0; i < groups->len; i++)
-      {
-        CmGroupRow *g = g_ptr_array_index (groups, i);
-        CmCliRow *row = g_new0 (CmCliRow, 1);
+      cm_totals_add (&totals, &((CmGroupRow *) g_ptr_array_index (groups, i))->totals);
 
-        row->key = g_strdup (g->key);
-        row->model = g_strdup (g->key2);
-        /* A model's fast requests are a row of their own. */
-        if (group == CM_GROUP_MODEL || o->breakdown)
-          row->speed = g_strdup (g->speed != NULL ? g->speed : "standard");
-        row->totals = g->totals;
-        cm_totals_add (&totals, &g->totals);
-        g_ptr_array_add (rows, row);
-      }
+    if (group == CM_GROUP_USER)
+      add_user_rows (rows, groups);
+    else
+      for (guint i = 0; i < groups->len; i++)
+        {
+          CmGroupRow *g = g_ptr_array_index (groups, i);
+          CmCliRow *row = g_new0 (CmCliRow, 1);
+          CmBackend backend;
+
+          row->key = g_strdup (g->key);
+          row->model = g_strdup (g->key2);
+          /* A model's fast requests are a row of their own. */
+          if (group == CM_GROUP_MODEL || o->breakdown)
+            row->speed = g_strdup (g->speed != NULL ? g->speed : "standard");
+          row->totals = g->totals;
+          /* Backends by the names the window gives them. */
+          if (group == CM_GROUP_BACKEND && cm_backend_from_string (g->key, &backend))
+            row->label = g_strdup (cm_backend_to_label (backend));
+          g_ptr_array_add (rows, row);
+        }
   }
 
-  /* Periods read in time order; everything else by spend. */
-  if (group != CM_GROUP_DAY && group != CM_GROUP_MONTH)
+  /* Periods read in time order; users as the window ranks them (Bedrock
+   * spend, then total); everything else by spend. */
+  if (group == CM_GROUP_USER)
+    g_ptr_array_sort (rows, compare_rows_users);
+  else if (group != CM_GROUP_DAY && group != CM_GROUP_MONTH)
     g_ptr_array_sort (rows, compare_rows_cost);
 
   {

@@ -91,6 +91,12 @@ typedef struct
   gint64    start_ms;
   gint64    end_ms;
   CmTotals  totals;
+  /* What the window calls the key ("Unattributed", "Not yet classified",
+   * "Bedrock"): the table shows it, JSON and CSV add it as "label". */
+  char     *label;
+  /* The user report: each backend's dollars ("bedrock_usd" ...). */
+  gboolean  by_backend;
+  CmMoney   backend_cost[CM_N_BACKENDS];
 } CmCliRow;
 
 void  cm_cli_row_free        (CmCliRow       *row);

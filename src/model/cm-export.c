@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <string.h>
 
 #include "cm-export.h"
@@ -75,6 +77,9 @@ format_cell (GObject              *item,
       {
         char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
+        /* Undefined (a cache-hit ratio without input): absent, not 0. */
+        if (isnan (g_value_get_double (&value)))
+          return g_strdup ("null");
         return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.6f", g_value_get_double (&value)));
       }
 

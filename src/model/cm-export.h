@@ -15,7 +15,7 @@ typedef enum
   CM_EXPORT_TEXT,      /* string property */
   CM_EXPORT_INTEGER,   /* gint64 property */
   CM_EXPORT_MONEY,     /* gint64 property in units of 1e-10 USD: exact decimal USD */
-  CM_EXPORT_RATIO,     /* double property in [0, 1] */
+  CM_EXPORT_RATIO,     /* double property in [0, 1]; NAN (undefined) is absent */
   CM_EXPORT_TIME,      /* gint64 Unix ms: ISO 8601 UTC */
   CM_EXPORT_BOOLEAN,   /* boolean property */
 } CmExportKind;

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "cm-fields.h"
 
 /* The CmTotals members come first, then the figures derived from them. */
@@ -159,7 +161,8 @@ get_totals (const CmTotals *t,
   else if (index == N_STORED)
     g_value_set_int64 (value, total_tokens (t));
   else if (index == N_STORED + 1)
-    g_value_set_double (value, cm_totals_cache_hit_ratio (t));
+    /* No input: undefined, which views show as such, not as 0 %. */
+    g_value_set_double (value, cm_totals_cache_hit_defined (t) ? cm_totals_cache_hit_ratio (t) : NAN);
   else
     g_value_set_boolean (value, t->estimated > 0);
 }
@@ -173,7 +176,7 @@ derived_value (const CmTotals *t,
   switch (derived)
     {
     case 0:  return (double) total_tokens (t);
-    case 1:  return cm_totals_cache_hit_ratio (t);
+    case 1:  return cm_totals_cache_hit_defined (t) ? cm_totals_cache_hit_ratio (t) : -1.0;
     default: return t->estimated > 0;
     }
 }

@@ -34,7 +34,8 @@ typedef struct
 /* The last entry of a table that carries a CmTotals @member: it stands for
  * every figure of the totals under the same names in every row class
  * ("input" ... "last-ms", the "cost-*" parts) and the derived "tokens",
- * "cache-hit-ratio" and "has-estimate". */
+ * "cache-hit-ratio" (NAN without input: undefined; below 0 when sorted)
+ * and "has-estimate". */
 #define CM_FIELDS_TOTALS(Type, member) { NULL, CM_FIELD_TOTALS, G_STRUCT_OFFSET (Type, member) }
 
 /* How many properties a CM_FIELDS_TOTALS entry installs. */

@@ -22,7 +22,9 @@ struct _CmGroupItem
   CmTotals  totals;
   double    share;
   gboolean  muted;
+  gboolean  total;
   CmMoney   backend_cost[CM_N_BACKENDS];
+  gint64    backend_unpriced[CM_N_BACKENDS];
 };
 
 G_DEFINE_FINAL_TYPE (CmGroupItem, cm_group_item, G_TYPE_OBJECT)
@@ -36,10 +38,17 @@ static const CmField fields[] = {
   F ("speed", CM_FIELD_STRING, speed),
   F ("share", CM_FIELD_DOUBLE, share),
   F ("muted", CM_FIELD_BOOLEAN, muted),
+  F ("total", CM_FIELD_BOOLEAN, total),
   F ("cost-anthropic", CM_FIELD_INT64, backend_cost[CM_BACKEND_ANTHROPIC]),
   F ("cost-bedrock", CM_FIELD_INT64, backend_cost[CM_BACKEND_BEDROCK]),
   F ("cost-vertex", CM_FIELD_INT64, backend_cost[CM_BACKEND_VERTEX]),
   F ("cost-unknown", CM_FIELD_INT64, backend_cost[CM_BACKEND_UNKNOWN]),
+  /* The unpriced messages behind each backend's dollars: a backend column
+   * reads "—" for them, not $0. */
+  F ("unpriced-anthropic", CM_FIELD_INT64, backend_unpriced[CM_BACKEND_ANTHROPIC]),
+  F ("unpriced-bedrock", CM_FIELD_INT64, backend_unpriced[CM_BACKEND_BEDROCK]),
+  F ("unpriced-vertex", CM_FIELD_INT64, backend_unpriced[CM_BACKEND_VERTEX]),
+  F ("unpriced-unknown", CM_FIELD_INT64, backend_unpriced[CM_BACKEND_UNKNOWN]),
   CM_FIELDS_TOTALS (CmGroupItem, totals),
 };
 
@@ -237,5 +246,37 @@ cm_group_item_add_backend (CmGroupItem    *self,
   g_return_if_fail (backend < CM_N_BACKENDS);
 
   self->backend_cost[backend] += totals->cost;
+  self->backend_unpriced[backend] += totals->unpriced;
   cm_group_item_add_totals (self, totals);
+}
+
+gboolean
+cm_group_item_get_total (CmGroupItem *self)
+{
+  g_return_val_if_fail (CM_IS_GROUP_ITEM (self), FALSE);
+
+  return self->total;
+}
+
+/* The Total row of a table: every row's figures, backend by backend. */
+CmGroupItem *
+cm_group_item_new_total (GPtrArray *items)
+{
+  CmGroupItem *self = cm_group_item_new ("total", NULL, NULL, NULL);
+
+  self->total = TRUE;
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      CmGroupItem *item = g_ptr_array_index (items, i);
+
+      cm_totals_add (&self->totals, &item->totals);
+      self->share += item->share;
+      for (guint b = 0; b < CM_N_BACKENDS; b++)
+        {
+          self->backend_cost[b] += item->backend_cost[b];
+          self->backend_unpriced[b] += item->backend_unpriced[b];
+        }
+    }
+
+  return self;
 }

@@ -33,6 +33,10 @@ double          cm_group_item_get_share        (CmGroupItem    *self);
 gboolean        cm_group_item_get_muted        (CmGroupItem    *self);
 CmMoney         cm_group_item_get_backend_cost (CmGroupItem    *self,
                                                 CmBackend       backend);
+/* The Total row of a table ("total" TRUE): the sum of @items (CmGroupItem),
+ * shares and backend parts too. */
+CmGroupItem    *cm_group_item_new_total        (GPtrArray      *items);
+gboolean        cm_group_item_get_total        (CmGroupItem    *self);
 
 /* Builders: only before the item is shown. */
 void            cm_group_item_add_totals       (CmGroupItem    *self,

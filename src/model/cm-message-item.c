@@ -29,6 +29,7 @@ struct _CmMessageItem
   gboolean   sidechain;
   gboolean   priced;
   gboolean   long_context;
+  gboolean   total;
   CmUsage    usage;
   CmCost     cost;
   CmTotals   totals;  /* the same figures, as a sum of one message */
@@ -50,6 +51,7 @@ static const CmField fields[] = {
   F ("sidechain", CM_FIELD_BOOLEAN, sidechain),
   F ("priced", CM_FIELD_BOOLEAN, priced),
   F ("long-context", CM_FIELD_BOOLEAN, long_context),
+  F ("total", CM_FIELD_BOOLEAN, total),
   CM_FIELDS_TOTALS (CmMessageItem, totals),
 };
 
@@ -137,6 +139,26 @@ cm_message_item_new (const CmMessageRow *row)
   self->usage = row->usage;
   self->cost = row->cost;
   cm_totals_from_message (&self->totals, row);
+
+  return self;
+}
+
+/* The Total row of a session's messages: the sum of @messages, priced
+ * (its per-kind sums count what has a price; the unpriced count says the
+ * rest). */
+CmMessageItem *
+cm_message_item_new_total (GListModel *messages)
+{
+  CmMessageItem *self = g_object_new (CM_TYPE_MESSAGE_ITEM, NULL);
+
+  self->total = TRUE;
+  self->priced = TRUE;
+  for (guint i = 0; i < g_list_model_get_n_items (messages); i++)
+    {
+      g_autoptr(CmMessageItem) item = g_list_model_get_item (messages, i);
+
+      cm_totals_add (&self->totals, &item->totals);
+    }
 
   return self;
 }

@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "cm-query.h"
 
@@ -18,6 +18,8 @@ G_DECLARE_FINAL_TYPE (CmMessageItem, cm_message_item, CM, MESSAGE_ITEM, GObject)
 
 /* One deduplicated message of a session: each token type, each cost type. */
 CmMessageItem *cm_message_item_new          (const CmMessageRow *row);
+/* A Total row ("total" TRUE) of @messages (CmMessageItem). */
+CmMessageItem *cm_message_item_new_total    (GListModel         *messages);
 const char    *cm_message_item_get_model    (CmMessageItem      *self);
 CmBackend      cm_message_item_get_backend  (CmMessageItem      *self);
 gint64         cm_message_item_get_time_ms  (CmMessageItem      *self);

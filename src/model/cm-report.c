@@ -35,6 +35,9 @@ struct _CmReport
   GListStore    *users;
   GListStore    *projects;
   CmSessionList *sessions;
+  GListStore    *models_total;       /* each the Total row of its list */
+  GListStore    *users_total;
+  GListStore    *sessions_total;
   CmGroupItem   *totals[CM_N_PERIODS];
   GStrv          all_models;
   GStrv          all_projects;
@@ -112,6 +115,7 @@ typedef struct
   GPtrArray *users;
   GPtrArray *projects;
   GPtrArray *sessions;       /* CmSessionRow */
+  CmTotals   sessions_total; /* of the rows of sessions */
   CmTotals   totals[CM_N_PERIODS];
   guint      sections;       /* what was read */
   GStrv      all_models;     /* NULL: unchanged */
@@ -285,20 +289,11 @@ compare_users (gconstpointer a,
 {
   CmGroupItem *ia = *(CmGroupItem **) a;
   CmGroupItem *ib = *(CmGroupItem **) b;
-  gboolean ua = cm_group_item_get_muted (ia);
-  gboolean ub = cm_group_item_get_muted (ib);
-  CmMoney ba, bb;
 
-  /* Unattributed runs are never ranked among real users. */
-  if (ua != ub)
-    return ua ? 1 : -1;
-
-  ba = cm_group_item_get_backend_cost (ia, CM_BACKEND_BEDROCK);
-  bb = cm_group_item_get_backend_cost (ib, CM_BACKEND_BEDROCK);
-  if (ba != bb)
-    return ba > bb ? -1 : 1;
-
-  return compare_cost_desc (a, b);
+  return cm_user_rank_compare (cm_group_item_get_key (ia), cm_group_item_get_backend_cost (ia, CM_BACKEND_BEDROCK),
+                               cm_group_item_get_cost (ia),
+                               cm_group_item_get_key (ib), cm_group_item_get_backend_cost (ib, CM_BACKEND_BEDROCK),
+                               cm_group_item_get_cost (ib));
 }
 
 /* The backend is the primary key of (backend) rows, the secondary of
@@ -455,6 +450,8 @@ main_worker (Job          *job,
   if (days != NULL)
     {
       result->backends = backends != NULL ? build_backends (backends, FALSE) : build_backends (days, TRUE);
+      /* Listed by what they cost. */
+      g_ptr_array_sort (result->backends, compare_cost_desc);
       if (job->by_model)
         result->days_by_model = items_from_rows (days);
       else
@@ -519,6 +516,9 @@ sessions_worker (Job          *job,
 {
   if (!g_cancellable_set_error_if_cancelled (cancellable, error))
     result->sessions = cm_rollup_cache_query_sessions (job->by_session, job->filters[CM_PERIOD_RANGE], error);
+
+  for (guint i = 0; result->sessions != NULL && i < result->sessions->len; i++)
+    cm_totals_add (&result->sessions_total, &((CmSessionRow *) g_ptr_array_index (result->sessions, i))->totals);
 }
 
 static void
@@ -583,6 +583,15 @@ splice (GListStore *store,
 
 static void start_query (CmReport *self,
                          JobKind   kind);
+
+/* A list's Total row: one item, replaced with the list. */
+static void
+set_total (GListStore *store,
+           gpointer    item)
+{
+  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)), &item, 1);
+  g_object_unref (item);
+}
 
 static void
 set_loading (CmReport *self,
@@ -668,6 +677,7 @@ apply_extra (CmReport *self,
   if (result->sessions != NULL)
     {
       cm_session_list_set_rows (self->sessions, g_steal_pointer (&result->sessions));
+      set_total (self->sessions_total, cm_session_item_new_total (&result->sessions_total));
       self->stale &= ~CM_SECTION_SESSIONS;
 
       /* The cache with sessions answers every view as well, a little more
@@ -708,9 +718,15 @@ apply_main (CmReport *self,
       splice (self->projects, result->projects);
     }
   if (result->sections & CM_SECTION_MODELS)
-    splice (self->models, result->models);
+    {
+      splice (self->models, result->models);
+      set_total (self->models_total, cm_group_item_new_total (result->models));
+    }
   if (result->sections & CM_SECTION_USERS)
-    splice (self->users, result->users);
+    {
+      splice (self->users, result->users);
+      set_total (self->users_total, cm_group_item_new_total (result->users));
+    }
 
   /* The filter moved: whatever was not read now is out of date. */
   self->stale = CM_SECTION_ALL & ~result->sections;
@@ -902,6 +918,9 @@ cm_report_dispose (GObject *object)
   g_clear_object (&self->users);
   g_clear_object (&self->projects);
   g_clear_object (&self->sessions);
+  g_clear_object (&self->models_total);
+  g_clear_object (&self->users_total);
+  g_clear_object (&self->sessions_total);
   for (guint i = 0; i < CM_N_PERIODS; i++)
     g_clear_object (&self->totals[i]);
 
@@ -977,6 +996,9 @@ cm_report_init (CmReport *self)
   self->users = g_list_store_new (CM_TYPE_GROUP_ITEM);
   self->projects = g_list_store_new (CM_TYPE_GROUP_ITEM);
   self->sessions = cm_session_list_new ();
+  self->models_total = g_list_store_new (CM_TYPE_GROUP_ITEM);
+  self->users_total = g_list_store_new (CM_TYPE_GROUP_ITEM);
+  self->sessions_total = g_list_store_new (CM_TYPE_SESSION_ITEM);
   for (guint i = 0; i < CM_N_PERIODS; i++)
     self->totals[i] = cm_group_item_new (period_presets[i] ? period_presets[i] : "range",
                                          NULL, NULL, NULL);
@@ -1038,6 +1060,22 @@ GETTER (projects)
 GETTER (sessions)
 
 #undef GETTER
+
+GListModel *
+cm_report_get_total (CmReport  *self,
+                     CmSection  section)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), NULL);
+
+  switch (section)
+    {
+    case CM_SECTION_MODELS:   return G_LIST_MODEL (self->models_total);
+    case CM_SECTION_USERS:    return G_LIST_MODEL (self->users_total);
+    case CM_SECTION_SESSIONS: return G_LIST_MODEL (self->sessions_total);
+    case CM_SECTION_OVERVIEW:
+    default:                  return NULL;
+    }
+}
 
 CmGroupItem *
 cm_report_get_totals (CmReport *self,

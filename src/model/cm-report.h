@@ -47,7 +47,8 @@ CmReport    *cm_report_new                 (CmStore              *store,
 CmStore     *cm_report_get_store           (CmReport             *self);
 CmFilter    *cm_report_get_filter          (CmReport             *self);
 
-/* CmGroupItem: Bedrock, Anthropic, Vertex, Not yet classified (always 4). */
+/* CmGroupItem: Bedrock, Anthropic, Vertex, Not yet classified (always 4),
+ * by cost. */
 GListModel  *cm_report_get_backends        (CmReport             *self);
 /* CmGroupItem per (day, backend) and per (day, model), by day; only the
  * one of the chart's stacking is kept current (cm_report_set_by_model). */
@@ -64,6 +65,11 @@ GListModel  *cm_report_get_projects        (CmReport             *self);
 GListModel  *cm_report_get_sessions        (CmReport             *self);
 CmGroupItem *cm_report_get_totals          (CmReport             *self,
                                             CmPeriod              period);
+/* The Total row of a section's list (a list of one item of its type, the
+ * sum of its rows, "total" TRUE), replaced with the list; NULL for the
+ * overview. */
+GListModel  *cm_report_get_total           (CmReport             *self,
+                                            CmSection             section);
 /* Every model / project in the store (all history), for filter choices. */
 const char * const *cm_report_get_all_models   (CmReport         *self);
 const char * const *cm_report_get_all_projects (CmReport         *self);

@@ -22,6 +22,7 @@ struct _CmSessionItem
   CmTotals  totals;
   gint64    start_ms;
   gint64    duration_ms;
+  gboolean  total;
 };
 
 G_DEFINE_FINAL_TYPE (CmSessionItem, cm_session_item, G_TYPE_OBJECT)
@@ -35,6 +36,7 @@ static const CmField fields[] = {
   F ("models", CM_FIELD_STRING, models),
   F ("start-ms", CM_FIELD_INT64, start_ms),
   F ("duration-ms", CM_FIELD_INT64, duration_ms),
+  F ("total", CM_FIELD_BOOLEAN, total),
   CM_FIELDS_TOTALS (CmSessionItem, totals),
 };
 
@@ -151,6 +153,21 @@ cm_session_item_set_row (CmSessionItem      *self,
         g_object_notify_by_pspec (G_OBJECT (self), properties[i]);
     }
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* The Total row of the sessions list: @totals of the rows shown. */
+CmSessionItem *
+cm_session_item_new_total (const CmTotals *totals)
+{
+  CmSessionRow row = { 0 };
+  CmSessionItem *self;
+
+  row.totals = *totals;
+  self = cm_session_item_new (&row);
+  self->total = TRUE;
+  self->start_ms = self->duration_ms = 0;
+
+  return self;
 }
 
 /* A copy that keeps its session when the list refills the original. */

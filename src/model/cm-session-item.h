@@ -22,6 +22,8 @@ CmSessionItem  *cm_session_item_new            (const CmSessionRow *row);
 void            cm_session_item_set_row        (CmSessionItem      *self,
                                                 const CmSessionRow *row);
 CmSessionItem  *cm_session_item_copy           (CmSessionItem      *self);
+/* A Total row ("total" TRUE, no session) with @totals. */
+CmSessionItem  *cm_session_item_new_total      (const CmTotals     *totals);
 const char     *cm_session_item_get_session_id (CmSessionItem      *self);
 const char     *cm_session_item_get_project    (CmSessionItem      *self);
 const char     *cm_session_item_get_models     (CmSessionItem      *self);

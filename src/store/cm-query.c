@@ -184,6 +184,34 @@ cm_totals_cache_hit_ratio (const CmTotals *totals)
                     totals->cache_read);
 }
 
+int
+cm_user_rank_compare (const char *user_a,
+                      CmMoney     bedrock_a,
+                      CmMoney     total_a,
+                      const char *user_b,
+                      CmMoney     bedrock_b,
+                      CmMoney     total_b)
+{
+  gboolean ua = g_strcmp0 (user_a, CM_UNATTRIBUTED_KEY) == 0;
+  gboolean ub = g_strcmp0 (user_b, CM_UNATTRIBUTED_KEY) == 0;
+
+  /* Unattributed runs are never ranked among real users. */
+  if (ua != ub)
+    return ua ? 1 : -1;
+  if (bedrock_a != bedrock_b)
+    return bedrock_a > bedrock_b ? -1 : 1;
+  if (total_a != total_b)
+    return total_a > total_b ? -1 : 1;
+
+  return g_strcmp0 (user_a, user_b);
+}
+
+gboolean
+cm_totals_cache_hit_defined (const CmTotals *totals)
+{
+  return totals->input + totals->cache_write_5m + totals->cache_write_1h + totals->cache_read > 0;
+}
+
 void
 cm_group_row_free (CmGroupRow *row)
 {

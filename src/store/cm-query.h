@@ -141,6 +141,8 @@ void           cm_totals_from_message    (CmTotals            *totals,
                                           const CmMessageRow  *message);
 /* cache_read / (input + cache writes + cache_read), 0 when there is no input. */
 double         cm_totals_cache_hit_ratio (const CmTotals      *totals);
+/* FALSE when there is no input at all: the ratio is undefined, not 0. */
+gboolean       cm_totals_cache_hit_defined (const CmTotals    *totals);
 
 /* input + output + cache writes + cache reads (web searches are requests). */
 gint64         cm_totals_tokens          (const CmTotals      *totals);
@@ -194,6 +196,15 @@ gint64         cm_day_number_week        (gint64               day,
 /* The Unix ms of the local midnight that starts @day. */
 gint64         cm_zone_cursor_day_start  (CmZoneCursor        *zc,
                                           gint64               day);
+
+/* How every view and report ranks users: by Bedrock spend, then by total,
+ * then by name, the unattributed (CM_UNATTRIBUTED_KEY) last. */
+int            cm_user_rank_compare      (const char          *user_a,
+                                          CmMoney              bedrock_a,
+                                          CmMoney              total_a,
+                                          const char          *user_b,
+                                          CmMoney              bedrock_b,
+                                          CmMoney              total_b);
 
 /* By key, then key2; CM_UNATTRIBUTED_KEY last. */
 void           cm_group_rows_sort        (GPtrArray           *rows);

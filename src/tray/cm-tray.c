@@ -17,6 +17,7 @@ struct _CmTray
   GApplication     *application;
   GSettings        *settings;
   CmBudgetMonitor  *monitor;
+  CmPlanMonitor    *plan;
   CmStatusNotifier *notifier;
   gboolean          held;
 };
@@ -41,6 +42,7 @@ update_notifier (CmTray *self)
   g_autofree char *title = NULL;
   g_autofree char *text = NULL;
   const char *icon_name;
+  double five_hour;
 
   if (self->notifier == NULL)
     return;
@@ -48,11 +50,25 @@ update_notifier (CmTray *self)
   today = format_usd (self, cm_budget_monitor_get_today_spend (self->monitor));
   month = format_usd (self, cm_budget_monitor_get_month_spend (self->monitor));
   /* Translators: today's spend, this month's spend */
-  title = g_strdup_printf (_("CostMeter: %s today, %s this month"), today, month);
-  /* Translators: today's spend, this month's spend */
   text = g_strdup_printf (_("Today: %s\nThis month: %s"), today, month);
+  if (cm_plan_monitor_get_window (self->plan, CM_PLAN_WINDOW_FIVE_HOUR, &five_hour, NULL))
+    {
+      g_autofree char *both = NULL;
 
-  switch (cm_budget_monitor_get_level (self->monitor))
+      /* Translators: the share of the plan's 5-hour window used */
+      title = g_strdup_printf (_("CostMeter: %.0f %% of the 5-hour window"), five_hour);
+      /* Translators: the spend lines, then the share of the 5-hour window used */
+      both = g_strdup_printf (_("%s\n5-hour window: %.0f %% used"), text, five_hour);
+      g_free (text);
+      text = g_steal_pointer (&both);
+    }
+  else
+    /* Translators: today's spend, this month's spend */
+    title = g_strdup_printf (_("CostMeter: %s today, %s this month"), today, month);
+
+  switch (MAX (cm_budget_monitor_get_level (self->monitor),
+               MAX (cm_plan_monitor_get_level (self->plan, CM_PLAN_WINDOW_FIVE_HOUR),
+                    cm_plan_monitor_get_level (self->plan, CM_PLAN_WINDOW_SEVEN_DAY))))
     {
     case CM_BUDGET_LEVEL_OVER:
       icon_name = CM_TRAY_ICON_NAME_OVER;
@@ -141,6 +157,13 @@ cm_tray_get_budget_monitor (CmTray *self)
   return self->monitor;
 }
 
+CmPlanMonitor *
+cm_tray_get_plan_monitor (CmTray *self)
+{
+  g_return_val_if_fail (CM_IS_TRAY (self), NULL);
+  return self->plan;
+}
+
 static void
 cm_tray_dispose (GObject *object)
 {
@@ -155,6 +178,7 @@ cm_tray_dispose (GObject *object)
     cm_status_notifier_stop (self->notifier);
   g_clear_object (&self->notifier);
   g_clear_object (&self->monitor);
+  g_clear_object (&self->plan);
   g_clear_object (&self->settings);
   g_clear_object (&self->application);
 
@@ -189,8 +213,11 @@ cm_tray_new (GApplication *application,
   self->application = g_object_ref (application);
   self->settings = g_object_ref (settings);
   self->monitor = cm_budget_monitor_new (store, settings, application);
+  self->plan = cm_plan_monitor_new (store, settings, application);
 
   g_signal_connect_object (self->monitor, "updated", G_CALLBACK (monitor_updated_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->plan, "updated", G_CALLBACK (monitor_updated_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (settings, "changed", G_CALLBACK (settings_changed_cb),
                            self, G_CONNECT_SWAPPED);

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "cm-budget-monitor.h"
+#include "cm-plan-monitor.h"
 #include "cm-status-notifier.h"
 #include "cm-store.h"
 
@@ -22,8 +23,10 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (CmTray, cm_tray, CM, TRAY, GObject)
 
-/* Ties the budget monitor to the status notifier: the title and tooltip show
- * today's and the month's spend, the icon follows the budget level. The
+/* Ties the budget and plan monitors to the status notifier: the title shows
+ * the plan's 5-hour window use when known, else today's and the month's
+ * spend (the tooltip both), the icon the worse of the budget and plan-window
+ * levels. The
  * notifier exists while tray-enabled is set; while run-in-background is set
  * the application is held so closing the window keeps it running. */
 CmTray           *cm_tray_new                 (GApplication *application,
@@ -31,6 +34,7 @@ CmTray           *cm_tray_new                 (GApplication *application,
                                                GSettings    *settings);
 CmStatusNotifier *cm_tray_get_status_notifier (CmTray       *self);
 CmBudgetMonitor  *cm_tray_get_budget_monitor  (CmTray       *self);
+CmPlanMonitor    *cm_tray_get_plan_monitor    (CmTray       *self);
 
 /* Creates a CmTray owned by @application (dropped when it shuts down) and
  * returns it (transfer none). */

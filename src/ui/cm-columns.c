@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <glib/gi18n.h>
 
 #include "cm-columns.h"
@@ -17,9 +18,11 @@ typedef struct
 {
   char         *title;
   char         *property;
-  char         *notify;      /* "notify::" property */
-  char         *cost_property; /* CM_COLUMN_COUNT_COST */
+  char         *notify;            /* "notify::" property */
+  char         *cost_property;     /* CM_COLUMN_COUNT_COST */
+  char         *unpriced_property; /* money: the count of messages without a price */
   CmColumnKind  kind;
+  gboolean      first;             /* the first column: "Total" on the Total row */
 } ColumnData;
 
 static void
@@ -31,6 +34,7 @@ column_data_free (gpointer data)
   g_free (cd->property);
   g_free (cd->notify);
   g_free (cd->cost_property);
+  g_free (cd->unpriced_property);
   g_free (cd);
 }
 
@@ -40,7 +44,7 @@ get_bool (GObject    *item,
 {
   gboolean value = FALSE;
 
-  if (g_object_class_find_property (G_OBJECT_GET_CLASS (item), property) != NULL)
+  if (property != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (item), property) != NULL)
     g_object_get (item, property, &value, NULL);
 
   return value;
@@ -52,71 +56,33 @@ get_int64 (GObject    *item,
 {
   gint64 value = 0;
 
-  if (g_object_class_find_property (G_OBJECT_GET_CLASS (item), property) != NULL)
+  if (property != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (item), property) != NULL)
     g_object_get (item, property, &value, NULL);
 
   return value;
 }
 
-char *
-cm_columns_format (GObject      *item,
-                   const char   *property,
-                   CmColumnKind  kind)
+static double
+get_double (GObject    *item,
+            const char *property)
 {
-  switch (kind)
-    {
-    case CM_COLUMN_TEXT:
-    case CM_COLUMN_MODEL:
-    case CM_COLUMN_PATH:
-      {
-        g_autofree char *text = NULL;
+  double value = 0;
 
-        g_object_get (item, property, &text, NULL);
-        return text != NULL ? g_steal_pointer (&text) : g_strdup ("");
-      }
+  g_object_get (item, property, &value, NULL);
 
-    case CM_COLUMN_BACKEND:
-      {
-        g_autofree char *text = NULL;
-        CmBackend backend = CM_BACKEND_UNKNOWN;
+  return value;
+}
 
-        g_object_get (item, property, &text, NULL);
-        if (text == NULL)
-          return g_strdup ("");
-        cm_backend_from_string (text, &backend);
-        return g_strdup (cm_backend_display_name (backend));
-      }
+/* "cost" -> "unpriced", "cost-bedrock" -> "unpriced-bedrock". */
+static char *
+unpriced_property_for (const char *property)
+{
+  if (g_str_equal (property, "cost"))
+    return g_strdup ("unpriced");
+  if (g_str_has_prefix (property, "cost-"))
+    return g_strconcat ("unpriced-", property + 5, NULL);
 
-    case CM_COLUMN_COUNT:
-    case CM_COLUMN_COUNT_COST:
-      return cm_format_count (get_int64 (item, property));
-
-    case CM_COLUMN_TOKENS:
-      return cm_format_tokens (get_int64 (item, property));
-
-    case CM_COLUMN_MONEY:
-      return cm_format_money (get_int64 (item, property));
-
-    case CM_COLUMN_COST:
-      return cm_format_money_sum (get_int64 (item, property), get_int64 (item, "unpriced"));
-
-    case CM_COLUMN_RATIO:
-      {
-        double value = 0;
-
-        g_object_get (item, property, &value, NULL);
-        return cm_format_ratio (value);
-      }
-
-    case CM_COLUMN_TIME:
-      return cm_format_time (get_int64 (item, property), NULL);
-
-    case CM_COLUMN_DURATION:
-      return cm_format_duration (get_int64 (item, property));
-
-    default:
-      g_assert_not_reached ();
-    }
+  return NULL;
 }
 
 static gboolean
@@ -132,34 +98,210 @@ is_money (CmColumnKind kind)
   return kind == CM_COLUMN_MONEY || kind == CM_COLUMN_COST;
 }
 
+/* Dollars with nothing priced behind them are not $0: "—", and the reason
+ * in the tooltip and the note under it. */
+static gboolean
+is_unpriced_only (GObject    *item,
+                  const char *property)
+{
+  g_autofree char *unpriced = unpriced_property_for (property);
+
+  return get_int64 (item, property) == 0 && get_int64 (item, unpriced) > 0;
+}
+
+static char *
+format_text (GObject      *item,
+             const char   *property,
+             CmColumnKind  kind)
+{
+  g_autofree char *text = NULL;
+  CmBackend backend = CM_BACKEND_UNKNOWN;
+
+  g_object_get (item, property, &text, NULL);
+  if (text == NULL || kind != CM_COLUMN_BACKEND)
+    return text != NULL ? g_steal_pointer (&text) : g_strdup ("");
+
+  cm_backend_from_string (text, &backend);
+  return g_strdup (cm_backend_display_name (backend));
+}
+
+char *
+cm_columns_format (GObject      *item,
+                   const char   *property,
+                   CmColumnKind  kind)
+{
+  gboolean total = get_bool (item, "total");
+
+  switch (kind)
+    {
+    case CM_COLUMN_TEXT:
+    case CM_COLUMN_MODEL:
+    case CM_COLUMN_PATH:
+    case CM_COLUMN_BACKEND:
+      /* The Total row names itself in its first column only. */
+      return total ? g_strdup ("") : format_text (item, property, kind);
+
+    case CM_COLUMN_COUNT:
+    case CM_COLUMN_COUNT_COST:
+    case CM_COLUMN_TOKENS:
+      return cm_format_compact (get_int64 (item, property));
+
+    case CM_COLUMN_MONEY:
+    case CM_COLUMN_COST:
+      if (is_unpriced_only (item, property))
+        return g_strdup ("—");
+      return cm_format_money (get_int64 (item, property));
+
+    case CM_COLUMN_RATIO:
+      {
+        double value = get_double (item, property);
+
+        /* No input: the ratio is undefined, not 0 %. */
+        return isnan (value) ? g_strdup ("—") : cm_format_ratio (value);
+      }
+
+    case CM_COLUMN_TIME:
+      return total ? g_strdup ("") : cm_format_time (get_int64 (item, property), NULL);
+
+    case CM_COLUMN_DURATION:
+      return total ? g_strdup ("") : cm_format_duration (get_int64 (item, property));
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 static const char *estimate_text = N_("Estimated: Bedrock and Vertex dollars at Anthropic list prices");
+
+const char * const cm_columns_cache_hit_formula =
+  N_("Cache hit: the share of input tokens read from the prompt cache, cache reads ÷ (input + cache writes + cache reads). “—” where a row has no input.");
+
+/* What hovering a cell says: the exact figure, how it was made, why a
+ * figure is missing. */
+static char *
+dup_money_tooltip (GObject    *item,
+                   ColumnData *cd)
+{
+  CmMoney money = get_int64 (item, cd->property);
+  gint64 unpriced = get_int64 (item, cd->unpriced_property);
+  g_autofree char *exact = cm_format_money_with (money, 4);
+  GString *text = g_string_new (NULL);
+
+  if (unpriced > 0 && money == 0)
+    g_string_append (text, _("No cost can be given."));
+  else
+    g_string_append_printf (text, "%s: %s", cd->title, exact);
+
+  if (unpriced > 0)
+    {
+      g_autofree char *count = cm_format_count (unpriced);
+
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                                 "%s message is of a model with no price in the price table: its tokens are counted, its cost is not.",
+                                                 "%s messages are of models with no price in the price table: their tokens are counted, their cost is not.",
+                                                 unpriced),
+                              count);
+    }
+  if (get_bool (item, "has-estimate") && money != 0)
+    g_string_append_printf (text, "\n%s", _(estimate_text));
+
+  return g_string_free (text, FALSE);
+}
+
+static char *
+dup_ratio_tooltip (GObject    *item,
+                   ColumnData *cd)
+{
+  double value = get_double (item, cd->property);
+
+  if (!g_str_equal (cd->property, "cache-hit-ratio"))
+    return g_strdup_printf ("%s: %.2f %%", cd->title, value * 100.0);
+
+  if (isnan (value))
+    return g_strdup (_("No input tokens: the cache-hit ratio is undefined."));
+
+  {
+    gint64 reads = get_int64 (item, "cache-read");
+    gint64 all = get_int64 (item, "input") + get_int64 (item, "cache-write-5m") +
+                 get_int64 (item, "cache-write-1h") + reads;
+    g_autofree char *r = cm_format_count (reads);
+    g_autofree char *a = cm_format_count (all);
+
+    /* Translators: the cache-hit ratio's formula, then its figures. */
+    return g_strdup_printf (_("Cache hit = cache reads ÷ (input + cache writes + cache reads)\n= %s ÷ %s = %.1f %%"),
+                            r, a, value * 100.0);
+  }
+}
+
+static char *
+dup_tooltip (GObject    *item,
+             ColumnData *cd)
+{
+  switch (cd->kind)
+    {
+    case CM_COLUMN_COUNT:
+    case CM_COLUMN_TOKENS:
+      {
+        g_autofree char *exact = cm_format_count (get_int64 (item, cd->property));
+
+        return g_strdup_printf ("%s: %s", cd->title, exact);
+      }
+
+    case CM_COLUMN_MONEY:
+    case CM_COLUMN_COST:
+      return dup_money_tooltip (item, cd);
+
+    case CM_COLUMN_RATIO:
+      return dup_ratio_tooltip (item, cd);
+
+    case CM_COLUMN_COUNT_COST:
+      {
+        g_autofree char *count = cm_format_count (get_int64 (item, cd->property));
+        g_autofree char *cost = cm_format_money_with (get_int64 (item, cd->cost_property), 4);
+
+        if (!get_bool (item, "priced") && !get_bool (item, "total"))
+          /* Translators: column title, figure, for a message whose model has no price. */
+          return g_strdup_printf (_("%s: %s; no price for this model, so no cost"), cd->title, count);
+
+        /* Translators: column title, figure, its cost: "Cache reads: 42555, cost $0.0638". */
+        return g_strdup_printf (_("%s: %s, cost %s"), cd->title, count, cost);
+      }
+
+    default:
+      return NULL;
+    }
+}
 
 /* Tooltips are asked for on hover, not set on every bind: setting one makes
  * GTK query the pointer (a round trip to the display server) per cell. */
 static gboolean
-ellipsized_tooltip_cb (GtkLabel   *label,
-                       int         x,
-                       int         y,
-                       gboolean    keyboard,
-                       GtkTooltip *tooltip)
+cell_tooltip_cb (GtkWidget   *widget,
+                 int          x,
+                 int          y,
+                 gboolean     keyboard,
+                 GtkTooltip  *tooltip,
+                 GtkListItem *list_item)
 {
-  if (!pango_layout_is_ellipsized (gtk_label_get_layout (label)))
+  ColumnData *cd = g_object_get_data (G_OBJECT (list_item), "cm-column-data");
+  GObject *item = gtk_list_item_get_item (list_item);
+  g_autofree char *text = NULL;
+
+  if (is_text (cd->kind))
+    {
+      /* A model's label is the first of its box (its tag follows). */
+      if (!GTK_IS_LABEL (widget))
+        widget = gtk_widget_get_first_child (widget);
+      if (!pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))))
+        return FALSE;
+      gtk_tooltip_set_text (tooltip, gtk_label_get_text (GTK_LABEL (widget)));
+      return TRUE;
+    }
+
+  if (item == NULL || (text = dup_tooltip (item, cd)) == NULL)
     return FALSE;
 
-  gtk_tooltip_set_text (tooltip, gtk_label_get_text (label));
-
-  return TRUE;
-}
-
-/* The text the widget keeps under "cm-tooltip". */
-static gboolean
-stored_tooltip_cb (GtkWidget  *widget,
-                   int         x,
-                   int         y,
-                   gboolean    keyboard,
-                   GtkTooltip *tooltip)
-{
-  gtk_tooltip_set_text (tooltip, g_object_get_data (G_OBJECT (widget), "cm-tooltip"));
+  gtk_tooltip_set_text (tooltip, text);
 
   return TRUE;
 }
@@ -178,8 +320,6 @@ count_cost_new (GtkWidget *label)
   gtk_widget_add_css_class (cost, "dim-label");
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), cost);
-  gtk_widget_set_has_tooltip (box, TRUE);
-  g_signal_connect (box, "query-tooltip", G_CALLBACK (stored_tooltip_cb), NULL);
 
   return box;
 }
@@ -199,6 +339,25 @@ cost_new (GtkWidget *label)
   gtk_widget_set_visible (note, FALSE);
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), note);
+
+  return box;
+}
+
+static GtkWidget *
+money_new (ColumnData *cd,
+           GtkWidget  *label)
+{
+  GtkWidget *badge = gtk_label_new (_("est."));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+  gtk_widget_add_css_class (badge, "est-badge");
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (badge), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  _(estimate_text), -1);
+  gtk_widget_set_visible (badge, FALSE);
+
+  gtk_box_append (GTK_BOX (box), cd->kind == CM_COLUMN_COST ? cost_new (label) : label);
+  gtk_box_append (GTK_BOX (box), badge);
 
   return box;
 }
@@ -248,7 +407,7 @@ setup_cb (GtkSignalListItemFactory *factory,
           ColumnData               *cd)
 {
   GtkWidget *label = gtk_label_new (NULL);
-  GtkWidget *box, *badge;
+  GtkWidget *child;
   gboolean numeric = !is_text (cd->kind);
 
   gtk_label_set_xalign (GTK_LABEL (label), numeric ? 1.0 : 0.0);
@@ -260,66 +419,22 @@ setup_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_hexpand (label, TRUE);
   if (numeric)
     gtk_widget_add_css_class (label, "numeric");
-  else
-    {
-      gtk_widget_set_has_tooltip (label, TRUE);
-      g_signal_connect (label, "query-tooltip", G_CALLBACK (ellipsized_tooltip_cb), NULL);
-    }
-
-  if (cd->kind == CM_COLUMN_COUNT_COST)
-    {
-      gtk_list_item_set_child (list_item, count_cost_new (label));
-      return;
-    }
-
-  if (cd->kind == CM_COLUMN_MODEL)
-    {
-      gtk_list_item_set_child (list_item, tagged_new (label));
-      return;
-    }
 
   /* A list keeps about 200 rows of cells and makes them anew when its items
    * change: a bare label where no badge can show. */
-  if (!is_money (cd->kind))
-    {
-      gtk_list_item_set_child (list_item, label);
-      return;
-    }
+  if (cd->kind == CM_COLUMN_COUNT_COST)
+    child = count_cost_new (label);
+  else if (cd->kind == CM_COLUMN_MODEL)
+    child = tagged_new (label);
+  else if (is_money (cd->kind))
+    child = money_new (cd, label);
+  else
+    child = label;
 
-  badge = gtk_label_new (_("est."));
-  gtk_widget_add_css_class (badge, "est-badge");
-  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
-  gtk_widget_set_has_tooltip (badge, TRUE);
-  g_object_set_data (G_OBJECT (badge), "cm-tooltip", (gpointer) _(estimate_text));
-  g_signal_connect (badge, "query-tooltip", G_CALLBACK (stored_tooltip_cb), NULL);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (badge), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  _(estimate_text), -1);
-  gtk_widget_set_visible (badge, FALSE);
-
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_box_append (GTK_BOX (box), cd->kind == CM_COLUMN_COST ? cost_new (label) : label);
-  gtk_box_append (GTK_BOX (box), badge);
-  gtk_list_item_set_child (list_item, box);
-}
-
-/* Tooltip and screen readers get count and cost in one sentence. */
-static void
-bind_cost (GtkWidget  *box,
-           GtkWidget  *cost_label,
-           GObject    *item,
-           ColumnData *cd,
-           const char *count)
-{
-  CmMoney cost = get_int64 (item, cd->cost_property);
-  g_autofree char *shown = cm_format_money (cost);
-  g_autofree char *exact = cm_format_money_with (cost, 4);
-  char *sentence;
-
-  gtk_label_set_text (GTK_LABEL (cost_label), shown);
-  /* Translators: column title, figure, its cost: "Cache reads: 42555, cost $0.0638". */
-  sentence = g_strdup_printf (_("%s: %s, cost %s"), cd->title, count, exact);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, sentence, -1);
-  g_object_set_data_full (G_OBJECT (box), "cm-tooltip", sentence, g_free);
+  g_object_set_data (G_OBJECT (list_item), "cm-column-data", cd);
+  gtk_widget_set_has_tooltip (child, TRUE);
+  g_signal_connect (child, "query-tooltip", G_CALLBACK (cell_tooltip_cb), list_item);
+  gtk_list_item_set_child (list_item, child);
 }
 
 /* The amount, and the unpriced count under it; screen readers get the
@@ -329,29 +444,49 @@ render_cost (GtkWidget  *child,
              GtkWidget  *column,
              GObject    *item,
              ColumnData *cd,
-             const char *sum)
+             const char *text)
 {
   GtkWidget *label = gtk_widget_get_first_child (column);
   GtkWidget *note = gtk_widget_get_next_sibling (label);
   CmMoney cost = get_int64 (item, cd->property);
   gint64 unpriced = get_int64 (item, "unpriced");
-  g_autofree char *amount = cm_format_money (cost);
+  g_autofree char *sum = cm_format_money_sum (cost, unpriced);
 
-  /* Nothing but unpriced messages: said once, on the first line. */
-  if (unpriced > 0 && cost != 0)
+  gtk_label_set_text (GTK_LABEL (label), text);
+  if (unpriced > 0)
     {
-      g_autofree char *short_note = cm_format_unpriced_short (unpriced);
+      g_autofree char *short_note = cost != 0 ? cm_format_unpriced_short (unpriced) : cm_format_unpriced (unpriced);
 
-      gtk_label_set_text (GTK_LABEL (label), amount);
       gtk_label_set_text (GTK_LABEL (note), short_note);
-      gtk_widget_set_visible (note, TRUE);
     }
-  else
-    {
-      gtk_label_set_text (GTK_LABEL (label), sum);
-      gtk_widget_set_visible (note, FALSE);
-    }
+  gtk_widget_set_visible (note, unpriced > 0);
   gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, sum, -1);
+}
+
+/* A count with its cost under it; a message without a price has none. */
+static void
+render_count_cost (GtkWidget  *child,
+                   GtkWidget  *cost_label,
+                   GObject    *item,
+                   ColumnData *cd)
+{
+  gboolean priced = get_bool (item, "priced") || get_bool (item, "total");
+  g_autofree char *shown = priced ? cm_format_money (get_int64 (item, cd->cost_property)) : g_strdup ("—");
+  g_autofree char *sentence = dup_tooltip (item, cd);
+
+  gtk_label_set_text (GTK_LABEL (cost_label), shown);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, sentence, -1);
+}
+
+static void
+set_class (GtkWidget  *widget,
+           const char *name,
+           gboolean    on)
+{
+  if (on)
+    gtk_widget_add_css_class (widget, name);
+  else
+    gtk_widget_remove_css_class (widget, name);
 }
 
 static void
@@ -364,17 +499,21 @@ render (GtkListItem *list_item,
   /* For a cost, the box of the amount and the unpriced note. */
   GtkWidget *label = boxed ? gtk_widget_get_first_child (child) : child;
   GObject *item = gtk_list_item_get_item (list_item);
-  g_autofree char *text = cm_columns_format (item, cd->property, cd->kind);
+  gboolean total = get_bool (item, "total");
+  g_autofree char *text = NULL;
+
+  if (total && cd->first)
+    text = g_strdup (_("Total"));
+  else
+    text = cm_columns_format (item, cd->property, cd->kind);
 
   if (cd->kind == CM_COLUMN_COST)
     render_cost (child, label, item, cd, text);
   else
     gtk_label_set_text (GTK_LABEL (label), text);
 
-  if (get_bool (item, "muted"))
-    gtk_widget_add_css_class (child, "muted-row");
-  else
-    gtk_widget_remove_css_class (child, "muted-row");
+  set_class (child, "muted-row", get_bool (item, "muted"));
+  set_class (child, "total-row", total);
 
   if (is_money (cd->kind))
     {
@@ -383,7 +522,7 @@ render (GtkListItem *list_item,
       gtk_widget_set_visible (badge, get_bool (item, "has-estimate") && get_int64 (item, cd->property) != 0);
     }
   else if (cd->kind == CM_COLUMN_COUNT_COST)
-    bind_cost (child, gtk_widget_get_next_sibling (label), item, cd, text);
+    render_count_cost (child, gtk_widget_get_next_sibling (label), item, cd);
   else if (cd->kind == CM_COLUMN_MODEL)
     render_tag (gtk_widget_get_next_sibling (label), item, text);
 }
@@ -408,7 +547,6 @@ bind_cb (GtkSignalListItemFactory *factory,
   render (list_item, cd);
   id = g_signal_connect_object (gtk_list_item_get_item (list_item), cd->notify,
                                 G_CALLBACK (item_notify_cb), list_item, 0);
-  g_object_set_data (G_OBJECT (list_item), "cm-column-data", cd);
   g_object_set_data (G_OBJECT (list_item), "cm-notify-id", GSIZE_TO_POINTER (id));
 }
 
@@ -424,6 +562,52 @@ unbind_cb (GtkSignalListItemFactory *factory,
     g_signal_handler_disconnect (item, id);
 }
 
+static ColumnData *
+column_data_new (GtkColumnView *view,
+                 GType          item_type,
+                 const char    *title,
+                 const char    *property,
+                 CmColumnKind   kind)
+{
+  ColumnData *cd = g_new0 (ColumnData, 1);
+  g_autoptr(GTypeClass) klass = g_type_class_ref (item_type);
+  g_autofree char *unpriced = unpriced_property_for (property);
+
+  cd->title = g_strdup (title);
+  cd->property = g_strdup (property);
+  cd->notify = g_strconcat ("notify::", property, NULL);
+  cd->kind = kind;
+  cd->first = g_list_model_get_n_items (gtk_column_view_get_columns (view)) == 0;
+  if (kind == CM_COLUMN_COUNT_COST)
+    cd->cost_property = g_strconcat ("cost-", property, NULL);
+  if (unpriced != NULL && g_object_class_find_property (G_OBJECT_CLASS (klass), unpriced) != NULL)
+    cd->unpriced_property = g_steal_pointer (&unpriced);
+
+  return cd;
+}
+
+/* Figures and names sort in their natural order, smallest or A first, as
+ * GTK's sort arrows say; a view that ranks shows its column descending. */
+static GtkSorter *
+sorter_new (GType         item_type,
+            const char   *property,
+            CmColumnKind  kind)
+{
+  GtkExpression *expr = gtk_property_expression_new (item_type, NULL, property);
+  GtkSorter *sorter;
+
+  if (is_text (kind))
+    return GTK_SORTER (gtk_string_sorter_new (expr));
+
+  sorter = GTK_SORTER (cm_field_sorter_new (item_type, property));
+  if (sorter == NULL)
+    return GTK_SORTER (gtk_numeric_sorter_new (expr));
+
+  gtk_expression_unref (expr);
+
+  return sorter;
+}
+
 GtkColumnViewColumn *
 cm_columns_add (GtkColumnView *view,
                 GType          item_type,
@@ -434,14 +618,7 @@ cm_columns_add (GtkColumnView *view,
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkColumnViewColumn *column;
-  ColumnData *cd = g_new0 (ColumnData, 1);
-
-  cd->title = g_strdup (title);
-  cd->property = g_strdup (property);
-  cd->notify = g_strconcat ("notify::", property, NULL);
-  cd->kind = kind;
-  if (kind == CM_COLUMN_COUNT_COST)
-    cd->cost_property = g_strconcat ("cost-", property, NULL);
+  ColumnData *cd = column_data_new (view, item_type, title, property, kind);
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), cd);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), cd);
@@ -465,22 +642,9 @@ cm_columns_add (GtkColumnView *view,
 
   if (sortable)
     {
-      GtkExpression *expr = gtk_property_expression_new (item_type, NULL, property);
-      GtkSorter *sorter;
+      g_autoptr(GtkSorter) sorter = sorter_new (item_type, property, kind);
 
-      if (is_text (kind))
-        sorter = GTK_SORTER (gtk_string_sorter_new (g_steal_pointer (&expr)));
-      else if ((sorter = GTK_SORTER (cm_field_sorter_new (item_type, property))) != NULL)
-        /* Big numbers first: the first click on a figure ranks. */
-        cm_field_sorter_set_descending (CM_FIELD_SORTER (sorter), TRUE);
-      else
-        {
-          sorter = GTK_SORTER (gtk_numeric_sorter_new (g_steal_pointer (&expr)));
-          gtk_numeric_sorter_set_sort_order (GTK_NUMERIC_SORTER (sorter), GTK_SORT_DESCENDING);
-        }
-      g_clear_pointer (&expr, gtk_expression_unref);
       gtk_column_view_column_set_sorter (column, sorter);
-      g_object_unref (sorter);
     }
 
   gtk_column_view_append_column (view, column);
@@ -492,11 +656,13 @@ cm_columns_add (GtkColumnView *view,
 GtkSelectionModel *
 cm_columns_set_model (GtkColumnView *view,
                       GListModel    *model,
-                      GtkSorter     *first)
+                      GtkSorter     *first,
+                      GListModel    *total)
 {
   GtkSorter *sorter = gtk_column_view_get_sorter (view);
   GtkSortListModel *sorted;
   GtkSelectionModel *selection;
+  GListModel *shown;
 
   if (first != NULL)
     {
@@ -510,7 +676,21 @@ cm_columns_set_model (GtkColumnView *view,
     g_object_ref (sorter);
 
   sorted = gtk_sort_list_model_new (g_object_ref (model), sorter);
-  selection = GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (sorted)));
+  g_object_set_data_full (G_OBJECT (view), "cm-sorted", g_object_ref (sorted), g_object_unref);
+
+  /* The Total row after the rows, whatever their order. */
+  shown = G_LIST_MODEL (sorted);
+  if (total != NULL)
+    {
+      GListStore *parts = g_list_store_new (G_TYPE_LIST_MODEL);
+
+      g_list_store_append (parts, sorted);
+      g_list_store_append (parts, total);
+      g_object_unref (sorted);
+      shown = G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (parts)));
+    }
+
+  selection = GTK_SELECTION_MODEL (gtk_single_selection_new (shown));
   gtk_single_selection_set_autoselect (GTK_SINGLE_SELECTION (selection), FALSE);
   gtk_single_selection_set_can_unselect (GTK_SINGLE_SELECTION (selection), TRUE);
   gtk_column_view_set_model (view, selection);
@@ -519,23 +699,63 @@ cm_columns_set_model (GtkColumnView *view,
   return selection;
 }
 
+GListModel *
+cm_columns_get_rows (GtkColumnView *view)
+{
+  return g_object_get_data (G_OBJECT (view), "cm-sorted");
+}
+
 /* The sort model does not watch its items: after they were refilled in
  * place, a sorted view sorts again. */
 void
 cm_columns_resort (GtkColumnView *view)
 {
-  GtkSelectionModel *selection = gtk_column_view_get_model (view);
+  GtkSortListModel *sorted = g_object_get_data (G_OBJECT (view), "cm-sorted");
   g_autoptr(GtkSorter) sorter = NULL;
-  GtkSortListModel *sorted;
 
-  if (!GTK_IS_SINGLE_SELECTION (selection))
-    return;
-
-  sorted = GTK_SORT_LIST_MODEL (gtk_single_selection_get_model (GTK_SINGLE_SELECTION (selection)));
-  if (gtk_sort_list_model_get_sorter (sorted) == NULL ||
+  if (sorted == NULL || gtk_sort_list_model_get_sorter (sorted) == NULL ||
       gtk_sorter_get_order (gtk_sort_list_model_get_sorter (sorted)) == GTK_SORTER_ORDER_NONE)
     return;
 
   sorter = g_object_ref (gtk_sort_list_model_get_sorter (sorted));
   gtk_sorter_changed (sorter, GTK_SORTER_CHANGE_DIFFERENT);
+}
+
+/* GTK 4.8 has no tooltip for a column header: the title widget it made for
+ * the column gets one. */
+static GtkWidget *
+find_header (GtkWidget  *widget,
+             const char *title)
+{
+  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkColumnViewTitle"))
+    {
+      GtkWidget *label = widget;
+
+      while (label != NULL && !GTK_IS_LABEL (label))
+        label = gtk_widget_get_first_child (label);
+      if (label != NULL && g_strcmp0 (gtk_label_get_text (GTK_LABEL (label)), title) == 0)
+        return widget;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_header (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+void
+cm_columns_set_header_tooltip (GtkColumnView       *view,
+                               GtkColumnViewColumn *column,
+                               const char          *tooltip)
+{
+  GtkWidget *header = find_header (GTK_WIDGET (view), gtk_column_view_column_get_title (column));
+
+  if (header != NULL)
+    gtk_widget_set_tooltip_text (header, tooltip);
 }

@@ -29,7 +29,10 @@ typedef enum
 } CmColumnKind;
 
 /* Adds a column showing @property of each row with a matching sorter (when
- * @sortable). Rows with a TRUE "muted" property are drawn dimmed. */
+ * @sortable). Rows with a TRUE "muted" property are drawn dimmed. Figures
+ * are compact (1.4K) with the exact one on hover; dollars with nothing
+ * priced behind them, and undefined ratios, read "—" with the reason on
+ * hover. */
 GtkColumnViewColumn *cm_columns_add        (GtkColumnView *view,
                                             GType          item_type,
                                             const char    *title,
@@ -37,10 +40,21 @@ GtkColumnViewColumn *cm_columns_add        (GtkColumnView *view,
                                             CmColumnKind   kind,
                                             gboolean       sortable);
 /* Wraps @model in a sort model driven by the view's column headers, after
- * @first (if not NULL): the order @first gives holds whatever the column. */
+ * @first (if not NULL): the order @first gives holds whatever the column.
+ * @total (a list of one item, or NULL) is the Total row, shown last: its
+ * first column says "Total", its other text, time and duration cells are
+ * empty. */
 GtkSelectionModel   *cm_columns_set_model  (GtkColumnView *view,
                                             GListModel    *model,
-                                            GtkSorter     *first);
+                                            GtkSorter     *first,
+                                            GListModel    *total);
+/* The rows in the order shown, without the Total row. */
+GListModel          *cm_columns_get_rows   (GtkColumnView *view);
+/* What the Cache hit header says (N_() marked). */
+extern const char * const cm_columns_cache_hit_formula;
+void                 cm_columns_set_header_tooltip (GtkColumnView       *view,
+                                                    GtkColumnViewColumn *column,
+                                                    const char          *tooltip);
 /* Sorts the view's rows again (after their items changed in place). */
 void                 cm_columns_resort     (GtkColumnView *view);
 /* The text a cell of @kind shows for @item (tests use it too). */

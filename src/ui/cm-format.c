@@ -117,16 +117,19 @@ cm_format_count (gint64 count)
 }
 
 char *
-cm_format_tokens (gint64 tokens)
+cm_format_compact (gint64 count)
 {
-  if (tokens >= 1000000000)
-    return g_strdup_printf ("%.1fB", tokens / 1e9);
-  if (tokens >= 1000000)
-    return g_strdup_printf ("%.1fM", tokens / 1e6);
-  if (tokens >= 10000)
-    return g_strdup_printf ("%.1fK", tokens / 1e3);
+  gint64 a = ABS (count);
 
-  return cm_format_count (tokens);
+  /* Each unit from where the one below would round to 1000.0. */
+  if (a >= 999950000)
+    return g_strdup_printf ("%.1fB", count / 1e9);
+  if (a >= 999950)
+    return g_strdup_printf ("%.1fM", count / 1e6);
+  if (a >= 1000)
+    return g_strdup_printf ("%.1fK", count / 1e3);
+
+  return cm_format_count (count);
 }
 
 char *

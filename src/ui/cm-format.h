@@ -26,8 +26,9 @@ char *cm_format_unpriced     (gint64       unpriced);
 /* "+ 4 unpriced": under an amount in a table cell. */
 char *cm_format_unpriced_short (gint64     unpriced);
 char *cm_format_count        (gint64       count);
-/* 1.2K, 3.4M */
-char *cm_format_tokens       (gint64       tokens);
+/* The tables' one format for counts: 951, 1.4K, 99.4K, 3.4M, 1.2B (the
+ * locale's decimal sign). */
+char *cm_format_compact      (gint64       count);
 char *cm_format_ratio        (double       ratio);
 char *cm_format_time         (gint64       unix_ms,
                               const char  *timezone);

@@ -50,7 +50,7 @@ cm_models_page_init (CmModelsPage *self)
 {
   GtkColumnView *view;
   GType type = CM_TYPE_GROUP_ITEM;
-  GtkColumnViewColumn *cost;
+  GtkColumnViewColumn *cost, *hit;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   view = cm_table_page_get_view (self->table);
@@ -68,10 +68,12 @@ cm_models_page_init (CmModelsPage *self)
   cm_column_set_priority (cm_columns_add (view, type, _("5m writes"), "cache-write-5m", CM_COLUMN_TOKENS, TRUE), 5);
   cm_column_set_priority (cm_columns_add (view, type, _("1h writes"), "cache-write-1h", CM_COLUMN_TOKENS, TRUE), 5);
   cm_column_set_priority (cm_columns_add (view, type, _("Cache reads"), "cache-read", CM_COLUMN_TOKENS, TRUE), 4);
-  cm_column_set_priority (cm_columns_add (view, type, _("Cache hit"), "cache-hit-ratio", CM_COLUMN_RATIO, TRUE), 2);
+  hit = cm_columns_add (view, type, _("Cache hit"), "cache-hit-ratio", CM_COLUMN_RATIO, TRUE);
+  cm_column_set_priority (hit, 2);
+  cm_columns_set_header_tooltip (view, hit, _(cm_columns_cache_hit_formula));
 
-  /* Ranked by cost, as the rows arrive. */
-  gtk_column_view_sort_by_column (view, cost, GTK_SORT_ASCENDING);
+  /* Ranked by cost, biggest first (the arrow points down). */
+  gtk_column_view_sort_by_column (view, cost, GTK_SORT_DESCENDING);
 
   cm_table_page_set_section (self->table, CM_SECTION_MODELS);
   cm_table_page_set_export (self->table, "costmeter-models", export_columns, G_N_ELEMENTS (export_columns));

@@ -20,6 +20,7 @@ struct _CmSessionDetail
 
   CmSessionItem *session;
   GListStore    *rows;
+  GListStore    *total;         /* the Total row of the messages */
   GCancellable  *cancellable;
 
   GtkLabel      *title_label;
@@ -77,6 +78,7 @@ cm_session_detail_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->session);
   g_clear_object (&self->rows);
+  g_clear_object (&self->total);
 
 
   G_OBJECT_CLASS (cm_session_detail_parent_class)->dispose (object);
@@ -124,6 +126,7 @@ cm_session_detail_init (CmSessionDetail *self)
   cm_column_set_follow_width (GTK_WIDGET (self), view);
 
   self->rows = g_list_store_new (CM_TYPE_MESSAGE_ITEM);
+  self->total = g_list_store_new (CM_TYPE_MESSAGE_ITEM);
 
   /* Each cost under its tokens: every figure fits 1100 px; a narrower
    * window keeps the time and the cost (cm-column-set.c). */
@@ -142,9 +145,11 @@ cm_session_detail_init (CmSessionDetail *self)
   cm_column_set_priority (cm_columns_add (view, type, _("Cache reads"), "cache-read", CM_COLUMN_COUNT_COST, TRUE), 3);
   cm_column_set_priority (cm_columns_add (view, type, _("Web search"), "web-search", CM_COLUMN_COUNT_COST, TRUE), 4);
   cm_columns_add (view, type, _("Cost"), "cost", CM_COLUMN_COST, TRUE);
-  cm_column_set_priority (cm_columns_add (view, type, _("Cache hit"), "cache-hit-ratio", CM_COLUMN_RATIO, TRUE), 2);
+  column = cm_columns_add (view, type, _("Cache hit"), "cache-hit-ratio", CM_COLUMN_RATIO, TRUE);
+  cm_column_set_priority (column, 2);
+  cm_columns_set_header_tooltip (view, column, _(cm_columns_cache_hit_formula));
 
-  cm_columns_set_model (view, G_LIST_MODEL (self->rows), NULL);
+  cm_columns_set_model (view, G_LIST_MODEL (self->rows), NULL, G_LIST_MODEL (self->total));
 }
 
 static void
@@ -171,6 +176,12 @@ loaded_cb (GObject      *object,
     g_ptr_array_add (items, g_list_model_get_item (messages, i));
   g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
                        items->pdata, items->len);
+  {
+    g_autoptr(CmMessageItem) total = cm_message_item_new_total (G_LIST_MODEL (self->rows));
+
+    g_list_store_splice (self->total, 0, g_list_model_get_n_items (G_LIST_MODEL (self->total)),
+                         (gpointer *) &total, 1);
+  }
   gtk_spinner_stop (self->spinner);
   g_clear_object (&self->cancellable);
   g_signal_emit (self, signals[LOADED], 0);
@@ -199,6 +210,7 @@ cm_session_detail_show (CmSessionDetail *self,
   self->session = cm_session_item_copy (session);
   session = self->session;
   g_list_store_remove_all (self->rows);
+  g_list_store_remove_all (self->total);
 
   t = cm_session_item_get_totals (session);
   start = cm_format_time (t->first_ms, NULL);
@@ -238,7 +250,7 @@ cm_session_detail_get_rows (CmSessionDetail *self)
 {
   g_return_val_if_fail (CM_IS_SESSION_DETAIL (self), NULL);
 
-  return G_LIST_MODEL (gtk_column_view_get_model (self->column_view));
+  return cm_columns_get_rows (self->column_view);
 }
 
 gboolean

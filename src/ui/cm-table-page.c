@@ -247,7 +247,8 @@ cm_table_page_set_report (CmTablePage *self,
   g_set_object (&self->report, report);
   g_signal_connect_swapped (report, "updated", G_CALLBACK (report_updated_cb), self);
 
-  cm_columns_set_model (self->column_view, section_rows (report, self->section), self->first_sorter);
+  cm_columns_set_model (self->column_view, section_rows (report, self->section), self->first_sorter,
+                        cm_report_get_total (report, self->section));
   /* The sessions list refills its items in place: a sorted view sorts again. */
   if (CM_IS_SESSION_LIST (section_rows (report, self->section)))
     g_signal_connect_object (section_rows (report, self->section), "refilled",
@@ -268,7 +269,19 @@ cm_table_page_get_rows (CmTablePage *self)
 {
   g_return_val_if_fail (CM_IS_TABLE_PAGE (self), NULL);
 
-  return G_LIST_MODEL (gtk_column_view_get_model (self->column_view));
+  return cm_columns_get_rows (self->column_view);
+}
+
+GObject *
+cm_table_page_get_total (CmTablePage *self)
+{
+  GListModel *total;
+
+  g_return_val_if_fail (CM_IS_TABLE_PAGE (self), NULL);
+
+  total = self->report != NULL ? cm_report_get_total (self->report, self->section) : NULL;
+
+  return total != NULL && g_list_model_get_n_items (total) > 0 ? g_list_model_get_object (total, 0) : NULL;
 }
 
 const char *

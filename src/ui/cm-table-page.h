@@ -19,9 +19,10 @@ G_DECLARE_FINAL_TYPE (CmTablePage, cm_table_page, CM, TABLE_PAGE, AdwBin)
 
 /* What the Models, Users and Sessions views share: one section of the
  * report as a title with the row count (or "Updating…" while the report has
- * not read the section for the current filter), a sortable column view or,
- * with no rows, a "Nothing in This Range" page, and the export of the rows
- * as shown. The view that holds it adds the columns. */
+ * not read the section for the current filter), a sortable column view
+ * with the section's Total row last or, with no rows, a "Nothing in This
+ * Range" page, and the export of the rows as shown. The view that holds
+ * it adds the columns; the columns that fit its width show. */
 const char    *cm_table_page_get_title        (CmTablePage           *self);
 void           cm_table_page_set_title        (CmTablePage           *self,
                                                const char            *title);
@@ -37,8 +38,11 @@ void           cm_table_page_set_first_sorter (CmTablePage           *self,
 void           cm_table_page_set_report       (CmTablePage           *self,
                                                CmReport              *report);
 CmReport      *cm_table_page_get_report       (CmTablePage           *self);
-/* The rows in the order shown (sorted by the column headers). */
+/* The rows in the order shown (sorted by the column headers), without the
+ * Total row, which follows them. */
 GListModel    *cm_table_page_get_rows         (CmTablePage           *self);
+/* (transfer full): the Total row's item, or NULL. */
+GObject       *cm_table_page_get_total        (CmTablePage           *self);
 const char    *cm_table_page_get_summary      (CmTablePage           *self);
 /* @name (the file name without extension) and @columns are static. */
 void           cm_table_page_set_export       (CmTablePage           *self,

@@ -66,6 +66,7 @@ cm_users_page_init (CmUsersPage *self)
   g_autoptr(GtkSorter) pin = NULL;
   GtkColumnView *view;
   GType type = CM_TYPE_GROUP_ITEM;
+  GtkColumnViewColumn *bedrock;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   view = cm_table_page_get_view (self->table);
@@ -74,14 +75,17 @@ cm_users_page_init (CmUsersPage *self)
    * for the sort arrows. */
   gtk_column_view_column_set_fixed_width (cm_columns_add (view, type, _("User"), "label", CM_COLUMN_TEXT, TRUE),
                                           120);
-  cm_column_set_priority (cm_columns_add (view, type, _("Bedrock"), "cost-bedrock", CM_COLUMN_MONEY, TRUE), 1);
+  bedrock = cm_columns_add (view, type, _("Bedrock"), "cost-bedrock", CM_COLUMN_MONEY, TRUE);
+  cm_column_set_priority (bedrock, 1);
   cm_column_set_priority (cm_columns_add (view, type, _("Anthropic"), "cost-anthropic", CM_COLUMN_MONEY, TRUE), 2);
   cm_column_set_priority (cm_columns_add (view, type, _("Vertex"), "cost-vertex", CM_COLUMN_MONEY, TRUE), 2);
-  cm_column_set_priority (cm_columns_add (view, type, _("Unknown"), "cost-unknown", CM_COLUMN_MONEY, TRUE), 3);
+  cm_column_set_priority (cm_columns_add (view, type, _("Not yet classified"), "cost-unknown", CM_COLUMN_MONEY, TRUE), 3);
   cm_columns_add (view, type, _("Total"), "cost", CM_COLUMN_COST, TRUE);
   cm_column_set_priority (cm_columns_add (view, type, _("Messages"), "messages", CM_COLUMN_COUNT, TRUE), 3);
 
-  /* Unsorted, the rows keep the report's ranking by Bedrock spend. */
+  /* Ranked by Bedrock spend, as the arrow on its header says; equal ones
+   * keep the report's order (by total), the sort being stable. */
+  gtk_column_view_sort_by_column (view, bedrock, GTK_SORT_DESCENDING);
   pin = GTK_SORTER (gtk_custom_sorter_new (unattributed_last, NULL, NULL));
   cm_table_page_set_first_sorter (self->table, pin);
   cm_table_page_set_section (self->table, CM_SECTION_USERS);
