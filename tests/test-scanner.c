@@ -1188,6 +1188,159 @@ test_owner_attribution (Fixture       *f,
   g_assert_cmpstrv (users, ((const char *[]) { "lead@example.com", NULL }));
 }
 
+
+static gint64
+count_user (Fixture    *f,
+            const char *email)
+{
+  g_autoptr(CmQueryFilter) filter = cm_query_filter_new ();
+  CmTotals t;
+
+  filter->users_set = TRUE;
+  filter->users = g_strdupv ((char *[]) { (char *) email, NULL });
+  totals (f, filter, &t);
+
+  return t.messages;
+}
+
+/* A folder that holds several homes (a team's synced homes): each home's
+ * own account names its runs, and the fixture's figures hold per user. */
+static void
+test_folder_of_homes (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *corpus = g_build_filename (cm_test_fixtures_dir (), "corpus", NULL);
+  g_autoptr(GPtrArray) sources = NULL;
+  g_autoptr(GError) error = NULL;
+  guint homes = 0;
+
+  g_assert_cmpint (cm_store_add_source (f->store, corpus, NULL, FALSE, &error), >, 0);
+  scan (f, NULL);
+  check_corpus (f, "expected-utc.json", "UTC");
+
+  sources = cm_store_list_sources (f->store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < sources->len; i++)
+    {
+      CmSourceInfo *info = g_ptr_array_index (sources, i);
+
+      if (info->parent_id != 0)
+        {
+          g_assert_cmpint (info->parent_id, ==, ((CmSourceInfo *) g_ptr_array_index (sources, 0))->id);
+          homes++;
+        }
+    }
+  g_assert_cmpuint (homes, ==, 4);
+}
+
+/* A database that read the folder as one source before: the next scan
+ * splits it into homes, and the figures move to their users without a
+ * message counted twice. */
+static void
+test_folder_of_homes_upgrade (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *corpus = g_build_filename (cm_test_fixtures_dir (), "corpus", NULL);
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  gint64 folder;
+  g_auto(GStrv) users = NULL;
+
+  folder = cm_store_add_source (f->store, corpus, NULL, FALSE, &error);
+  scan (f, NULL);
+
+  /* As an older CostMeter left it: every file under the folder, nobody's. */
+  g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
+  {
+    g_autofree char *sql = g_strdup_printf ("UPDATE files SET source_id = %" G_GINT64_FORMAT ";"
+                                            "UPDATE messages SET user_id = NULL;"
+                                            "DELETE FROM sources WHERE id <> %" G_GINT64_FORMAT ";"
+                                            "DELETE FROM source_parents;", folder, folder);
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  }
+  sqlite3_close (db);
+  users = cm_store_list_users (f->store, NULL);
+  g_assert_cmpstrv (users, ((const char *[]) { CM_UNATTRIBUTED_KEY, NULL }));
+
+  scan (f, NULL);
+  check_corpus (f, "expected-utc.json", "UTC");
+  check_corpus (f, "expected-new-york.json", "America/New_York");
+}
+
+/* The folder's owner stands for the homes that name no account; a home's
+ * own owner for that home. */
+static void
+test_folder_owner_for_homes (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *corpus = g_build_filename (cm_test_fixtures_dir (), "corpus", NULL);
+  g_autofree char *user1 = g_build_filename (corpus, "user1", NULL);
+  g_auto(GStrv) users = NULL;
+
+  g_assert_cmpint (cm_store_add_source (f->store, corpus, NULL, FALSE, NULL), >, 0);
+  scan (f, NULL);
+  g_assert_true (cm_store_set_source_owner (f->store, corpus, "lead@example.com", NULL));
+  users = cm_store_list_users (f->store, NULL);
+  g_assert_cmpstrv (users, ((const char *[]) { "lead@example.com", "user1@example.com",
+                                               "user2@example.com", "user3@example.com", NULL }));
+  g_clear_pointer (&users, g_strfreev);
+
+  g_assert_true (cm_store_set_source_owner (f->store, user1, "ada@example.com", NULL));
+  scan (f, NULL);
+  users = cm_store_list_users (f->store, NULL);
+  g_assert_cmpstrv (users, ((const char *[]) { "ada@example.com", "lead@example.com",
+                                               "user2@example.com", "user3@example.com", NULL }));
+}
+
+/* A default folder that names no account (an API key, a Bedrock login) is
+ * the user's own: the identity of Preferences → You, never a folder the
+ * user added. */
+static void
+test_self_identity (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *own = project_file (f, "p/s1.jsonl");
+  g_autofree char *home = g_build_filename (f->dir, "home", NULL);
+  g_autofree char *mate = g_build_filename (f->dir, "mate", NULL);
+  g_autofree char *mate_file = g_build_filename (mate, ".claude", "projects", "p", "s2.jsonl", NULL);
+  g_autofree char *identity = g_build_filename (home, ".claude.json", NULL);
+  g_autofree char *self_email = NULL;
+  g_auto(GStrv) users = NULL;
+
+  append_line (own, &(Line) { .id = "msg_01A", .req = "r1", .output = 1, .uuid = "a" });
+  append_line (mate_file, &(Line) { .id = "msg_01B", .req = "r2", .output = 2, .uuid = "b" });
+  g_assert_cmpint (cm_store_add_source (f->store, f->projects, NULL, TRUE, NULL), >, 0);
+  g_assert_cmpint (cm_store_add_source (f->store, mate, NULL, FALSE, NULL), >, 0);
+  scan (f, NULL);
+  users = cm_store_list_users (f->store, NULL);
+  g_assert_cmpstrv (users, ((const char *[]) { CM_UNATTRIBUTED_KEY, NULL }));
+  g_clear_pointer (&users, g_strfreev);
+
+  g_assert_true (cm_store_set_self_email (f->store, "me@example.com", NULL));
+  self_email = cm_store_dup_self_email (f->store);
+  g_assert_cmpstr (self_email, ==, "me@example.com");
+  users = cm_store_list_users (f->store, NULL);
+  g_assert_cmpstrv (users, ((const char *[]) { "me@example.com", CM_UNATTRIBUTED_KEY, NULL }));
+  g_clear_pointer (&users, g_strfreev);
+
+  /* New lines follow it too; an account in the folder wins over it. */
+  append_line (own, &(Line) { .id = "msg_01C", .req = "r3", .output = 3, .uuid = "c" });
+  scan (f, NULL);
+  g_assert_cmpint (count_user (f, "me@example.com"), ==, 2);
+  cm_test_write_file (identity, "{\"oauthAccount\":{\"emailAddress\":\"ada@example.com\"}}", -1);
+  scan (f, NULL);
+  users = cm_store_list_users (f->store, NULL);
+  g_assert_cmpstrv (users, ((const char *[]) { "ada@example.com", CM_UNATTRIBUTED_KEY, NULL }));
+  g_clear_pointer (&users, g_strfreev);
+
+  /* Cleared, the account-less runs are nobody's again. */
+  cm_test_write_file (identity, "{}", -1);
+  scan (f, NULL);
+  g_assert_true (cm_store_set_self_email (f->store, "", NULL));
+  users = cm_store_list_users (f->store, NULL);
+  g_assert_cmpstrv (users, ((const char *[]) { CM_UNATTRIBUTED_KEY, NULL }));
+}
+
 static void
 test_symlink_loop (Fixture       *f,
                    gconstpointer  data)
@@ -1242,6 +1395,10 @@ main (int   argc,
   ADD ("/core/scanner/set-pricing-during-scan", test_set_pricing_during_scan);
   ADD ("/core/scanner/owner-attribution", test_owner_attribution);
   ADD ("/core/scanner/symlink-loop", test_symlink_loop);
+  ADD ("/core/scanner/folder-of-homes", test_folder_of_homes);
+  ADD ("/core/scanner/folder-of-homes-upgrade", test_folder_of_homes_upgrade);
+  ADD ("/core/scanner/folder-owner-for-homes", test_folder_owner_for_homes);
+  ADD ("/core/scanner/self-identity", test_self_identity);
 
   return g_test_run ();
 }

@@ -774,6 +774,58 @@ test_kill_and_resume (void)
     }
 }
 
+
+/* Fast-mode requests are rows of their own in the team's figures too: the
+ * team's reports of a machine equal its own, speed by speed. */
+static void
+test_speed (void)
+{
+  g_autofree char *conninfo = new_team_db ("speed");
+  g_autofree char *home = g_build_filename (tmpdir, "fast-home", NULL);
+  g_autofree char *from = NULL;
+  g_autofree char *to = g_build_filename (home, ".claude", "projects", "-home-f-src", "fast.jsonl", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *db = machine_db ("f.db");
+  g_autofree char *user1 = g_build_filename (corpus, "user1", NULL);
+  g_auto(GStrv) lines = NULL;
+  GString *fast = g_string_new (NULL);
+  const char *kinds[] = { "model", "daily", "session" };
+
+  /* user1's first transcript again, every message in fast mode, under new
+   * ids (as another session would have them). */
+  from = first_transcript (user1);
+  g_assert_true (g_file_get_contents (from, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *renamed = NULL;
+      g_auto(GStrv) parts = NULL;
+      char *usage = strstr (lines[i], "\"usage\":{");
+
+      if (usage == NULL || *lines[i] == '\0')
+        continue;
+      parts = g_strsplit (lines[i], "\"id\":\"msg_", -1);
+      renamed = g_strjoinv ("\"id\":\"msg_fast", parts);
+      usage = strstr (renamed, "\"usage\":{") + strlen ("\"usage\":{");
+      g_string_append_len (fast, renamed, usage - renamed);
+      g_string_append_printf (fast, "\"speed\":\"fast\",%s\n", usage);
+    }
+  cm_test_write_file (to, fast->str, fast->len);
+  g_string_free (fast, TRUE);
+
+  scan_machine (db, user1, home, NULL);
+  push_machine (db, conninfo);
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autofree char *local = report_json (db, NULL, kinds[i]);
+      g_autofree char *team = report_json (NULL, conninfo, kinds[i]);
+
+      g_assert_cmpstr (team, ==, local);
+      if (i == 0)
+        g_assert_nonnull (strstr (team, "\"speed\" : \"fast\""));
+    }
+}
+
 /* --- errors that leave everything on this computer --- */
 
 static char *
@@ -1067,6 +1119,7 @@ main (int   argc,
   g_test_add_func ("/team/password-secrecy", test_password_secrecy);
   g_test_add_func ("/team/errors", test_errors);
   g_test_add_func ("/team/verify-full", test_verify_full);
+  g_test_add_func ("/team/speed", test_speed);
   g_test_add_func ("/team/kill-and-resume", test_kill_and_resume);
 
   rc = g_test_run ();

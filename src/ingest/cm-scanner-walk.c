@@ -371,47 +371,128 @@ store_detected_owner (CmScanner   *self,
   return cm_store_write_commit (self->store, error);
 }
 
-/* One enabled source: its detected owner brought up to date, then its
- * files (all, or those of @paths) added to the jobs of @base. */
-static gboolean
-walk_enabled_source (CmScanner           *self,
-                     const CmSourceInfo  *info,
-                     const char * const  *paths,
-                     const Walk          *base,
-                     GHashTable          *scanned_sources,
-                     GPtrArray           *gone,
-                     gboolean            *changed,
-                     GError             **error)
+/* What a walk of one source needs besides the source. */
+typedef struct
 {
-  g_autoptr(CmResolvedSource) resolved = cm_source_resolve (info->path);
-  g_autofree char *detected = NULL;
-  Walk walk = *base;
+  CmScanner          *self;
+  GPtrArray          *sources;     /* every CmSourceInfo, homes included */
+  const char         *self_email;  /* Preferences → You, or NULL */
+  const char * const *paths;
+  const Walk         *base;
+  GHashTable         *scanned_sources;
+  GPtrArray          *gone;
+  gboolean           *changed;
+} SourceWalk;
 
-  if (paths != NULL && !has_path_below (paths, resolved->projects_dir))
-    return TRUE;
-  detected = cm_source_read_owner_email (resolved->identity_file);
+/* One source (or one home of a folder, under @parent): its detected owner
+ * brought up to date, then its files (all, or those of the paths) added to
+ * the jobs, for the user its runs belong to. */
+static gboolean
+walk_resolved (SourceWalk          *sw,
+               const CmSourceInfo  *info,
+               const CmSourceInfo  *parent,
+               CmResolvedSource    *resolved,
+               GError             **error)
+{
+  g_autofree char *detected = cm_source_read_owner_email (resolved->identity_file);
+  Walk walk = *sw->base;
 
   if (g_strcmp0 (detected, info->detected_owner) != 0)
     {
-      if (!store_detected_owner (self, info->id, detected, error))
+      if (!store_detected_owner (sw->self, info->id, detected, error))
         return FALSE;
-      *changed = TRUE;
+      *sw->changed = TRUE;
     }
 
   if (!g_file_test (resolved->projects_dir, G_FILE_TEST_IS_DIR))
     return TRUE;
 
-  g_hash_table_add (scanned_sources, GSIZE_TO_POINTER ((gsize) info->id));
+  g_hash_table_add (sw->scanned_sources, GSIZE_TO_POINTER ((gsize) info->id));
 
   walk.source_id = info->id;
-  walk.user_email = info->owner != NULL ? info->owner : detected;
+  walk.user_email = cm_source_info_effective_owner (info, parent, detected, sw->self_email);
   walk.projects_dir = resolved->projects_dir;
-  if (paths != NULL)
-    walk_paths (&walk, paths);
-  else if (!walk_source (self, &walk, gone, error))
+  if (sw->paths != NULL)
+    walk_paths (&walk, sw->paths);
+  else if (!walk_source (sw->self, &walk, sw->gone, error))
     return FALSE;
 
   return TRUE;
+}
+
+static const CmSourceInfo *
+find_source (GPtrArray *sources,
+             gint64     id)
+{
+  for (guint i = 0; i < sources->len; i++)
+    {
+      const CmSourceInfo *info = g_ptr_array_index (sources, i);
+
+      if (info->id == id)
+        return info;
+    }
+
+  return NULL;
+}
+
+/* A folder that holds several homes is read home by home, each with its
+ * own identity (a source of its own under the folder). */
+static gboolean
+walk_homes (SourceWalk          *sw,
+            const CmSourceInfo  *folder,
+            const char * const  *homes,
+            GError             **error)
+{
+  for (guint i = 0; homes[i] != NULL; i++)
+    {
+      g_autoptr(CmResolvedSource) resolved = cm_source_resolve (homes[i]);
+      const CmSourceInfo *home;
+      CmSourceInfo fresh = { 0 };
+      gint64 id;
+
+      if (sw->paths != NULL && !has_path_below (sw->paths, resolved->projects_dir))
+        continue;
+
+      id = cm_store_add_home_source (sw->self->store, folder->id, homes[i], resolved->projects_dir, error);
+      if (id == 0)
+        return FALSE;
+
+      home = find_source (sw->sources, id);
+      if (home == NULL)
+        {
+          /* Found just now: its stored files, if any, moved to it. */
+          fresh.id = id;
+          fresh.path = (char *) homes[i];
+          fresh.enabled = TRUE;
+          fresh.parent_id = folder->id;
+          home = &fresh;
+          *sw->changed = TRUE;
+        }
+
+      if (home->enabled && !walk_resolved (sw, home, folder, resolved, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* One enabled source the user added or a default one. */
+static gboolean
+walk_enabled_source (SourceWalk          *sw,
+                     const CmSourceInfo  *info,
+                     GError             **error)
+{
+  g_auto(GStrv) homes = cm_source_find_homes (info->path);
+  g_autoptr(CmResolvedSource) resolved = NULL;
+
+  if (homes != NULL && homes[0] != NULL)
+    return walk_homes (sw, info, (const char * const *) homes, error);
+
+  resolved = cm_source_resolve (info->path);
+  if (sw->paths != NULL && !has_path_below (sw->paths, resolved->projects_dir))
+    return TRUE;
+
+  return walk_resolved (sw, info, NULL, resolved, error);
 }
 
 /* The files to read into @jobs, of every enabled source or only @paths;
@@ -430,6 +511,8 @@ cm_scanner_collect_jobs (CmScanner           *self,
   g_autoptr(GHashTable) visited = NULL;
   g_autoptr(GHashTable) scanned_sources = NULL;
   g_autoptr(GHashTable) seen = NULL;     /* keys owned by states and jobs */
+  g_autofree char *self_email = NULL;
+  SourceWalk sw;
   Walk base = { 0 };
 
   sources = cm_store_list_sources (self->store, error);
@@ -454,12 +537,15 @@ cm_scanner_collect_jobs (CmScanner           *self,
   base.jobs = jobs;
   base.stats = stats;
 
+  self_email = cm_store_dup_self_email (self->store);
+  sw = (SourceWalk) { self, sources, self_email, paths, &base, scanned_sources, gone, changed };
+
+  /* Homes are walked with the folder they were found in. */
   for (guint i = 0; i < sources->len; i++)
     {
       CmSourceInfo *info = g_ptr_array_index (sources, i);
 
-      if (info->enabled &&
-          !walk_enabled_source (self, info, paths, &base, scanned_sources, gone, changed, error))
+      if (info->enabled && info->parent_id == 0 && !walk_enabled_source (&sw, info, error))
         return FALSE;
     }
 

@@ -237,9 +237,11 @@ cm_scanner_dup_roots (CmScanner *self)
   for (guint i = 0; sources != NULL && i < sources->len; i++)
     {
       CmSourceInfo *info = g_ptr_array_index (sources, i);
+      CmSourceInfo *next = i + 1 < sources->len ? g_ptr_array_index (sources, i + 1) : NULL;
       g_autoptr(CmResolvedSource) resolved = NULL;
 
-      if (!info->enabled)
+      /* A folder of homes is watched home by home (they follow it). */
+      if (!info->enabled || (next != NULL && next->parent_id == info->id))
         continue;
 
       resolved = cm_source_resolve (info->path);

@@ -83,6 +83,50 @@ cm_source_resolve (const char *path)
   return resolved;
 }
 
+static int
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char **) a, *(const char **) b);
+}
+
+GStrv
+cm_source_find_homes (const char *path)
+{
+  g_autofree char *canonical = g_canonicalize_filename (path, NULL);
+  g_autofree char *home_projects = g_build_filename (canonical, ".claude", "projects", NULL);
+  g_autofree char *claude_projects = g_build_filename (canonical, "projects", NULL);
+  g_autoptr(GPtrArray) homes = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  /* A home, a .claude folder or a projects folder is read as it is. */
+  if (g_file_test (home_projects, G_FILE_TEST_IS_DIR) ||
+      g_file_test (claude_projects, G_FILE_TEST_IS_DIR))
+    return NULL;
+
+  dir = g_dir_open (canonical, 0, NULL);
+  if (dir == NULL)
+    return NULL;
+
+  homes = g_ptr_array_new ();
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (canonical, name, NULL);
+      g_autofree char *projects = g_build_filename (child, ".claude", "projects", NULL);
+
+      if (g_file_test (projects, G_FILE_TEST_IS_DIR))
+        g_ptr_array_add (homes, g_steal_pointer (&child));
+    }
+  if (homes->len == 0)
+    return NULL;
+
+  g_ptr_array_sort (homes, compare_paths);
+  g_ptr_array_add (homes, NULL);
+
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&homes), FALSE);
+}
+
 char *
 cm_source_read_owner_email (const char *identity_file)
 {

@@ -22,6 +22,11 @@ typedef struct
 CmResolvedSource *cm_source_resolve           (const char       *path);
 void              cm_resolved_source_free     (CmResolvedSource *resolved);
 
+/* The homes (folders with .claude/projects) right inside @path, sorted, when
+ * @path is none of the folders cm_source_resolve() knows; NULL otherwise. A
+ * folder of teammates' homes is read home by home. */
+GStrv             cm_source_find_homes        (const char       *path);
+
 /* oauthAccount.emailAddress of a .claude.json, or NULL. Tolerates partial
  * writes and huge files. */
 char             *cm_source_read_owner_email  (const char       *identity_file);

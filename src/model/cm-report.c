@@ -11,6 +11,7 @@
 
 #include "cm-message-item.h"
 #include "cm-report.h"
+#include "cm-report-private.h"
 #include "cm-rollup-cache.h"
 #include "cm-session-item.h"
 #include "cm-session-list.h"
@@ -27,6 +28,9 @@ struct _CmReport
   CmRollupCache *rollup;            /* the views' figures, in memory */
   CmRollupCache *by_session;        /* the sessions list's, read when first shown */
   gboolean       sessions_read;     /* by_session serves the views too since */
+  CmTeamStore   *team;              /* read instead of the store when set */
+  guint64        team_generation;   /* bumped when the team's figures may have moved */
+  gboolean       team_admin;        /* the team database shows every user */
 
   GListStore    *backends;
   GListStore    *days;
@@ -64,6 +68,8 @@ enum {
   PROP_0,
   PROP_LOADING,
   PROP_STORE_EMPTY,
+  PROP_TEAM,
+  PROP_TEAM_ADMIN,
   N_PROPS
 };
 
@@ -95,8 +101,7 @@ typedef struct
 {
   JobKind        kind;
   CmStore       *store;
-  CmRollupCache *rollup;
-  CmRollupCache *by_session;
+  CmReportSource source;
   CmQueryFilter *filters[CM_N_PERIODS];
   gboolean       by_model;
   guint          sections;   /* main: the sections to read */
@@ -121,14 +126,14 @@ typedef struct
   GStrv      all_models;     /* NULL: unchanged */
   GStrv      all_projects;
   guint64    generation;
+  gboolean   team_admin;
 } Result;
 
 static void
 job_free (Job *job)
 {
   g_clear_object (&job->store);
-  g_clear_object (&job->rollup);
-  g_clear_object (&job->by_session);
+  cm_report_source_clear (&job->source);
   g_free (job->key);
   for (guint i = 0; i < CM_N_PERIODS; i++)
     g_clear_pointer (&job->filters[i], cm_query_filter_free);
@@ -432,7 +437,7 @@ main_worker (Job          *job,
   /* Every grouping in one pass over the rollup in memory; none (the
    * Sessions view alone) does not wait for the rollup to load. */
   if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-      (n > 0 && !cm_rollup_cache_query (job->rollup, range, groupings, n, rows, error)))
+      (n > 0 && !cm_report_source_query (&job->source, range, groupings, n, rows, error)))
     goto out;
 
   days = i_days >= 0 ? rows[i_days] : NULL;
@@ -467,7 +472,7 @@ main_worker (Job          *job,
         {
           if (range_covers (range, job->filters[i]))
             sum_days (days, job->filters[i], &result->totals[i]);
-          else if (!cm_rollup_cache_query_totals (job->rollup, job->filters[i], &result->totals[i], error))
+          else if (!cm_report_source_totals (&job->source, job->filters[i], &result->totals[i], error))
             goto out;
         }
     }
@@ -515,7 +520,7 @@ sessions_worker (Job          *job,
                  GError      **error)
 {
   if (!g_cancellable_set_error_if_cancelled (cancellable, error))
-    result->sessions = cm_rollup_cache_query_sessions (job->by_session, job->filters[CM_PERIOD_RANGE], error);
+    result->sessions = cm_report_source_sessions (&job->source, job->filters[CM_PERIOD_RANGE], error);
 
   for (guint i = 0; result->sessions != NULL && i < result->sessions->len; i++)
     cm_totals_add (&result->sessions_total, &((CmSessionRow *) g_ptr_array_index (result->sessions, i))->totals);
@@ -533,7 +538,7 @@ extra_worker (Job          *job,
       GPtrArray *rows[2] = { NULL, NULL };
 
       /* Every model and project of the store, whatever the filter. */
-      if (!cm_rollup_cache_query (job->rollup, NULL, groupings, 2, rows, error))
+      if (!cm_report_source_query (&job->source, NULL, groupings, 2, rows, error))
         return;
 
       result->all_models = keys_of (rows[0]);
@@ -566,6 +571,8 @@ query_worker (GTask        *task,
     }
   else
     extra_worker (job, result, cancellable, &error);
+
+  result->team_admin = cm_report_source_is_admin (&job->source);
 
   if (error != NULL)
     g_task_return_error (task, error);
@@ -682,7 +689,7 @@ apply_extra (CmReport *self,
 
       /* The cache with sessions answers every view as well, a little more
        * slowly (twice the slices): one cache in memory, not both. */
-      if (!self->sessions_read)
+      if (!self->sessions_read && self->team == NULL)
         {
           self->sessions_read = TRUE;
           cm_rollup_cache_release (self->rollup);
@@ -734,10 +741,30 @@ apply_main (CmReport *self,
   self->serial++;
 }
 
+/* What results are keyed on: the store's generation, or the team's. */
+static guint64
+current_generation (CmReport *self)
+{
+  return self->team != NULL ? self->team_generation : cm_store_get_generation (self->store);
+}
+
 static gboolean
 need_lists (CmReport *self)
 {
-  return !self->have_lists || cm_store_get_generation (self->store) != self->lists_generation;
+  return !self->have_lists || current_generation (self) != self->lists_generation;
+}
+
+static void
+apply_team_admin (CmReport *self,
+                  Result   *result)
+{
+  gboolean admin = self->team != NULL && result->team_admin;
+
+  if (admin == self->team_admin)
+    return;
+
+  self->team_admin = admin;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEAM_ADMIN]);
 }
 
 /* What is still to read after a job: a view shown meanwhile, the filter
@@ -780,7 +807,12 @@ query_done_cb (GObject      *object,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
 
-      g_warning ("Could not query the store: %s", error->message);
+      /* A team database that does not answer is not a fault here: the
+       * window says so. */
+      if (self->team != NULL)
+        g_debug ("Could not query the team database: %s", error->message);
+      else
+        g_warning ("Could not query the store: %s", error->message);
       g_clear_error (&self->error);
       self->error = g_steal_pointer (&error);
       g_signal_emit (self, signals[UPDATED], 0);
@@ -788,6 +820,7 @@ query_done_cb (GObject      *object,
     }
 
   g_clear_error (&self->error);
+  apply_team_admin (self, result);
 
   /* The views on screen first; filter choices and sessions follow. */
   if (kind == JOB_MAIN)
@@ -824,10 +857,11 @@ start_query (CmReport *self,
   job = g_new0 (Job, 1);
   job->kind = kind;
   job->store = g_object_ref (self->store);
-  job->rollup = g_object_ref (cm_report_get_cache (self));
-  job->by_session = g_object_ref (self->by_session);
+  job->source.rollup = g_object_ref (cm_report_get_cache (self));
+  job->source.by_session = g_object_ref (self->by_session);
+  job->source.team = self->team != NULL ? g_object_ref (self->team) : NULL;
   job->by_model = self->by_model;
-  job->generation = cm_store_get_generation (self->store);
+  job->generation = current_generation (self);
   job->sections = self->wanted & ~CM_SECTION_SESSIONS;
   job->need_lists = need_lists (self);
   job->need_sessions = (self->wanted & CM_SECTION_SESSIONS) != 0;
@@ -911,6 +945,7 @@ cm_report_dispose (GObject *object)
   g_clear_object (&self->filter);
   g_clear_object (&self->rollup);
   g_clear_object (&self->by_session);
+  g_clear_object (&self->team);
   g_clear_object (&self->backends);
   g_clear_object (&self->days);
   g_clear_object (&self->days_by_model);
@@ -955,6 +990,30 @@ cm_report_get_property (GObject    *object,
     case PROP_STORE_EMPTY:
       g_value_set_boolean (value, self->store_empty);
       break;
+    case PROP_TEAM:
+      g_value_set_object (value, self->team);
+      break;
+    case PROP_TEAM_ADMIN:
+      g_value_set_boolean (value, self->team_admin);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cm_report_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  CmReport *self = CM_REPORT (object);
+
+  switch (prop_id)
+    {
+    case PROP_TEAM:
+      cm_report_set_team (self, g_value_get_object (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -968,12 +1027,30 @@ cm_report_class_init (CmReportClass *klass)
   object_class->dispose = cm_report_dispose;
   object_class->finalize = cm_report_finalize;
   object_class->get_property = cm_report_get_property;
+  object_class->set_property = cm_report_set_property;
 
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_STORE_EMPTY] =
     g_param_spec_boolean ("store-empty", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * CmReport:team:
+   *
+   * The team database every view reads instead of the store, or %NULL.
+   */
+  properties[PROP_TEAM] =
+    g_param_spec_object ("team", NULL, NULL, CM_TYPE_TEAM_STORE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * CmReport:team-admin:
+   *
+   * Whether the team database lets this role see every user's rows (the
+   * Users view's team table is shown only then).
+   */
+  properties[PROP_TEAM_ADMIN] =
+    g_param_spec_boolean ("team-admin", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1228,9 +1305,62 @@ cm_report_refresh (CmReport *self)
    * are read again; the in-memory rollups reload only if the store's
    * generation moved, which every commit that changed rows does. */
   self->have_lists = FALSE;
+  self->team_generation++;
   cache_clear (self);
 
   schedule (self);
+}
+
+CmTeamStore *
+cm_report_get_team (CmReport *self)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), NULL);
+
+  return self->team;
+}
+
+gboolean
+cm_report_get_team_admin (CmReport *self)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), FALSE);
+
+  return self->team_admin;
+}
+
+/* Every view reads @team from now on (NULL: the store again). */
+void
+cm_report_set_team (CmReport    *self,
+                    CmTeamStore *team)
+{
+  g_return_if_fail (CM_IS_REPORT (self));
+  g_return_if_fail (team == NULL || CM_IS_TEAM_STORE (team));
+
+  if (self->team == team)
+    return;
+
+  g_set_object (&self->team, team);
+  if (team == NULL && self->team_admin)
+    {
+      self->team_admin = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEAM_ADMIN]);
+    }
+  self->stale = CM_SECTION_ALL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEAM]);
+  cm_report_refresh (self);
+}
+
+typedef struct
+{
+  char        *session_id;
+  CmTeamStore *team;
+} SessionTask;
+
+static void
+session_task_free (SessionTask *data)
+{
+  g_free (data->session_id);
+  g_clear_object (&data->team);
+  g_free (data);
 }
 
 static void
@@ -1240,12 +1370,14 @@ session_worker (GTask        *task,
                 GCancellable *cancellable)
 {
   CmReport *self = source_object;
-  const char *session_id = task_data;
+  SessionTask *data = task_data;
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GListStore) items = NULL;
   GError *error = NULL;
 
-  if (!(rows = cm_store_query_session_messages (self->store, session_id, &error)))
+  rows = data->team != NULL ? cm_team_store_query_session_messages (data->team, data->session_id, &error)
+                            : cm_store_query_session_messages (self->store, data->session_id, &error);
+  if (rows == NULL)
     {
       g_task_return_error (task, error);
       return;
@@ -1270,13 +1402,18 @@ cm_report_load_session_async (CmReport            *self,
                               gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  SessionTask *data;
 
   g_return_if_fail (CM_IS_REPORT (self));
   g_return_if_fail (session_id != NULL);
 
+  data = g_new0 (SessionTask, 1);
+  data->session_id = g_strdup (session_id);
+  data->team = self->team != NULL ? g_object_ref (self->team) : NULL;
+
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cm_report_load_session_async);
-  g_task_set_task_data (task, g_strdup (session_id), g_free);
+  g_task_set_task_data (task, data, (GDestroyNotify) session_task_free);
   g_task_run_in_thread (task, session_worker);
 }
 

@@ -12,6 +12,7 @@
 #include "cm-group-item.h"
 #include "cm-rollup-cache.h"
 #include "cm-store.h"
+#include "cm-team-store.h"
 
 G_BEGIN_DECLS
 
@@ -95,6 +96,14 @@ void         cm_report_set_wanted          (CmReport             *self,
 guint        cm_report_get_wanted          (CmReport             *self);
 /* Sections not read since the filter or the store changed. */
 guint        cm_report_get_stale           (CmReport             *self);
+
+/* The team database every view reads instead of the store (NULL: the
+ * store). What a role sees there is decided by the database. */
+CmTeamStore *cm_report_get_team            (CmReport             *self);
+void         cm_report_set_team            (CmReport             *self,
+                                            CmTeamStore          *team);
+/* TRUE when the team database shows this role every user's rows. */
+gboolean     cm_report_get_team_admin      (CmReport             *self);
 
 /* Re-query soon (coalesced with other requests). */
 void         cm_report_refresh             (CmReport             *self);

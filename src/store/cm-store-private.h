@@ -127,6 +127,11 @@ gboolean     cm_store_prepare_writes       (CmStore           *self,
 
 /* --- sources (cm-store-sources.c) --- */
 extern const char cm_store_reassign_users_sql[];
+/* Messages of @source_id (and its homes) to their owner, under the write
+ * lock, in the caller's transaction. */
+gboolean     cm_store_reassign_users       (CmStore           *self,
+                                            gint64             source_id,
+                                            GError           **error);
 
 /* --- the rollups, for the rollup cache (cm-store-read.c) --- */
 /* One slice of the stored usage, as the rollup cache reads it: a rollup row

@@ -214,7 +214,7 @@ cm_store_read_push_rows (CmStore  *self,
   rc = sqlite3_prepare_v2 (db,
                            "SELECT l.seq, l.message IS NULL, coalesce (m.dkey, l.dkey), f.path,"
                            " coalesce (m.ts, l.ts), u.email, m.project, m.session_id, m.model,"
-                           " NULL, m.backend, m.sidechain, m.priced, m.estimated, m.long_ctx,"
+                           " nullif (m.speed, ''), m.backend, m.sidechain, m.priced, m.estimated, m.long_ctx,"
                            " m.input, m.output, m.cw5m, m.cw1h, m.cr, m.ws, m.c_input, m.c_output,"
                            " m.c_cw5m, m.c_cw1h, m.c_cr, m.c_ws, m.cost"
                            " FROM push_log l LEFT JOIN messages m ON m.id = l.message"

@@ -10,7 +10,7 @@
 
 #include "cm-store-private.h"
 
-#define SCHEMA_VERSION 6
+#define SCHEMA_VERSION 7
 
 /* The rollup row a message counts in; NULL user and project become 0 and ''
  * so that the unique key holds. */
@@ -240,6 +240,12 @@ static const char *migrations[] = {
   "CREATE TRIGGER messages_session_rollup_update AFTER UPDATE ON messages BEGIN"
   SESSION_ROLLUP3_SUB SESSION_ROLLUP3_ADD "END;"
   "UPDATE files SET ino = -1 WHERE gone = 0;",
+  /* 6 -> 7: a folder the user added that holds several homes is read home by
+   * home, each a source of its own with its own identity, under the folder
+   * (cm-store-sources.c). */
+  "CREATE TABLE IF NOT EXISTS source_parents ("
+  "  source_id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS source_parents_parent ON source_parents (parent_id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION);

@@ -32,6 +32,7 @@ typedef struct
   char     *detected_owner; /* from the .claude.json beside it, or NULL */
   gboolean  is_default;
   gboolean  enabled;
+  gint64    parent_id;   /* a home found in a folder the user added: that folder */
 } CmSourceInfo;
 
 /* One rate-limit observation (see cm-ratelimit-client.h). Absent headers are -1
@@ -108,8 +109,29 @@ gboolean    cm_store_set_source_enabled     (CmStore             *self,
                                              const char          *path,
                                              gboolean             enabled,
                                              GError             **error);
+/* Every source, each home of a folder right after the folder. */
 GPtrArray  *cm_store_list_sources           (CmStore             *self,
                                              GError             **error);
+/* A home inside the folder @parent_id (idempotent): its files, stored under
+ * the folder before, move to it, and follow its identity. */
+gint64      cm_store_add_home_source        (CmStore             *self,
+                                             gint64               parent_id,
+                                             const char          *home,
+                                             const char          *projects_dir,
+                                             GError             **error);
+/* Whose runs those of the default folders are when they name no account
+ * and have no owner set (Preferences → You); NULL or "" for nobody. */
+gboolean    cm_store_set_self_email         (CmStore             *self,
+                                             const char          *email,
+                                             GError             **error);
+char       *cm_store_dup_self_email         (CmStore             *self);
+/* The user the runs of @info belong to: its owner, else the account found
+ * in it, else its folder's owner (@parent, for a home), else @self_email
+ * for a default folder; NULL for nobody. */
+const char *cm_source_info_effective_owner  (const CmSourceInfo  *info,
+                                             const CmSourceInfo  *parent,
+                                             const char          *detected,
+                                             const char          *self_email);
 void        cm_source_info_free             (CmSourceInfo        *info);
 
 /* --- pricing --- */

@@ -256,7 +256,7 @@ range_rows (const Plan *p)
     {
       g_autofree char *cond = time_cond (p);
 
-      g_string_append_printf (sql, "SELECT r.model_id, r.backend, r.user_id, r.project_id, "
+      g_string_append_printf (sql, "SELECT r.model_id, r.backend, r.user_id, r.project_id, r.speed, "
                                    MESSAGE_SUMS " FROM costmeter.messages r WHERE %s%s%s",
                               cond, p->dims->str, p->session);
       return g_string_free (sql, FALSE);
@@ -264,7 +264,7 @@ range_rows (const Plan *p)
 
   split_range (p, &s);
   if (s.days)
-    g_string_append_printf (sql, "SELECT r.model_id, r.backend, r.user_id, r.project_id, "
+    g_string_append_printf (sql, "SELECT r.model_id, r.backend, r.user_id, r.project_id, r.speed, "
                                  RAW_SUMS " FROM costmeter.rollup_day r WHERE %s%s",
                             s.day_cond->str, p->dims->str);
   if (s.edge_cond->len > 0)
@@ -298,10 +298,13 @@ read_totals (const PGresult *res,
 }
 
 /* Every grouped result has these columns: the time key (or the grouping
- * set), the four dimension ids, the totals, then the names. */
+ * set), the four dimension ids, the speed (grouped with the model: a
+ * model's fast requests are a row of their own), the totals, then the
+ * names. */
 #define COL_TIME 0
 #define COL_DIMS 1
-#define COL_TOTALS 5
+#define COL_SPEED 5
+#define COL_TOTALS 6
 #define COL_NAMES (COL_TOTALS + N_TOTALS)
 
 static char *
@@ -356,6 +359,9 @@ group_row (const PGresult *res,
 
   out->key = key_of (res, row, g.primary);
   out->key2 = key_of (res, row, g.secondary);
+  if ((g.primary == CM_GROUP_MODEL || g.secondary == CM_GROUP_MODEL) && !PQgetisnull (res, row, COL_SPEED) &&
+      *PQgetvalue (res, row, COL_SPEED) != '\0')
+    out->speed = g_strdup (PQgetvalue (res, row, COL_SPEED));
   read_totals (res, row, COL_TOTALS, &out->totals);
 
   return out;
@@ -471,16 +477,17 @@ time_rows (CmTeamStore *self,
   g_autofree char *cond = time_cond (p);
 
   if (*p->session != '\0')
-    return g_strdup_printf ("SELECT r.ts, r.model_id, r.backend, r.user_id, r.project_id, " MESSAGE_SUMS
-                            " FROM costmeter.messages r WHERE %s%s%s", cond, p->dims->str, p->session);
+    return g_strdup_printf ("SELECT r.ts, r.model_id, r.backend, r.user_id, r.project_id, r.speed, "
+                            MESSAGE_SUMS " FROM costmeter.messages r WHERE %s%s%s", cond, p->dims->str,
+                            p->session);
 
   if (p->plain && cm_team_store_get_is_admin (self) &&
       (other == NULL || g_str_equal (other, "model_id") || g_str_equal (other, "backend")))
-    return g_strdup_printf ("SELECT r.ts, r.model_id, r.backend, 0 AS user_id, 0 AS project_id, "
+    return g_strdup_printf ("SELECT r.ts, r.model_id, r.backend, 0 AS user_id, 0 AS project_id, r.speed, "
                             RAW_SUMS " FROM costmeter.rollup_time r WHERE %s%s", cond, p->dims->str);
 
-  return g_strdup_printf ("SELECT r.ts, r.model_id, r.backend, r.user_id, r.project_id, " RAW_SUMS
-                          " FROM costmeter.rollup_qh r WHERE %s%s", cond, p->dims->str);
+  return g_strdup_printf ("SELECT r.ts, r.model_id, r.backend, r.user_id, r.project_id, r.speed, "
+                          RAW_SUMS " FROM costmeter.rollup_qh r WHERE %s%s", cond, p->dims->str);
 }
 
 static char *
@@ -500,17 +507,21 @@ time_query (CmTeamStore *self,
   key = time == CM_GROUP_MONTH
         ? g_strdup_printf ("to_char (date '1970-01-01' + %s::integer, 'YYYYMM')::bigint", day)
         : g_strdup (day);
+  gboolean by_model = other != NULL && g_str_equal (other, "model_id");
+  const char *inner = by_model ? "model_id, speed" : other;
+
   for (guint i = 0; i < G_N_ELEMENTS (dims); i++)
     g_string_append_printf (cols, ", %s AS %s",
                             other != NULL && g_str_equal (other, dims[i].column) ? dims[i].column : "NULL::integer",
                             dims[i].column);
+  g_string_append (cols, by_model ? ", speed" : ", NULL::text AS speed");
 
   /* Quarter hours first, then their local days: the zone's CASE runs on
    * a few rows per quarter hour, not on every rollup row. */
   grouped = g_strdup_printf ("SELECT %s AS t%s, " TOTALS " FROM (SELECT ts%s%s, " SUMS_AS
-                             " FROM (%s) r GROUP BY ts%s%s) q GROUP BY 1, 2, 3, 4, 5 HAVING count (*) > 0",
-                             key, cols->str, other ? ", " : "", other ? other : "", rows,
-                             other ? ", " : "", other ? other : "");
+                             " FROM (%s) r GROUP BY ts%s%s) q GROUP BY 1, 2, 3, 4, 5, 6 HAVING count (*) > 0",
+                             key, cols->str, inner ? ", " : "", inner ? inner : "", rows,
+                             inner ? ", " : "", inner ? inner : "");
   g_string_free (cols, TRUE);
 
   return with_names (grouped);
@@ -580,8 +591,12 @@ sets_query (const Plan       *p,
       for (guint j = 0; j < k; j++)
         seen |= set_mask (groupings[which[j]], used) == set_mask (*g, used);
       if (!seen)
-        g_string_append_printf (sets, "%s(%s%s%s)", sets->len > 0 ? ", " : "", a ? a : "",
-                                a && b ? ", " : "", b ? b : "");
+        {
+          /* The model's speed goes with it. */
+          g_string_append_printf (sets, "%s(%s%s%s%s)", sets->len > 0 ? ", " : "", a ? a : "",
+                                  a && b ? ", " : "", b ? b : "",
+                                  g->primary == CM_GROUP_MODEL || g->secondary == CM_GROUP_MODEL ? ", speed" : "");
+        }
     }
   for (guint i = 0; i < G_N_ELEMENTS (dims); i++)
     {
@@ -592,6 +607,7 @@ sets_query (const Plan       *p,
         g_string_append_printf (args, "%s%s", args->len > 0 ? ", " : "", dims[i].column);
     }
 
+  g_string_append (cols, (used & 1u) ? ", speed" : ", NULL::text AS speed");
   grouped = g_strdup_printf ("SELECT %s%s%s AS t%s, " TOTALS " FROM (%s) r GROUP BY GROUPING SETS (%s)"
                              " HAVING count (*) > 0",
                              args->len > 0 ? "grouping (" : "0", args->str, args->len > 0 ? ")::bigint" : "",
@@ -907,6 +923,7 @@ message_row (const PGresult *res,
   /* The team keeps the message's key, not its id. */
   row->message_id = g_strdup (PQgetvalue (res, i, 22));
   row->session_id = g_strdup (session_id);
+  row->speed = PQgetisnull (res, i, 23) ? NULL : g_strdup (PQgetvalue (res, i, 23));
 
   return row;
 }
@@ -937,7 +954,7 @@ cm_team_store_query_session_messages (CmTeamStore  *self,
                       " SELECT m.ts, mo.name, m.backend, m.sidechain, m.priced, m.estimated,"
                       "  m.long_ctx, m.input, m.output, m.cw5m, m.cw1h, m.cr, m.ws, m.c_input,"
                       "  m.c_output, m.c_cw5m, m.c_cw1h, m.c_cr, m.c_ws, m.cost, pr.path,"
-                      "  us.email, m.key::text"
+                      "  us.email, m.key::text, nullif (m.speed, '')"
                       " FROM costmeter.messages m JOIN costmeter.models mo ON mo.id = m.model_id"
                       "  LEFT JOIN costmeter.projects pr ON pr.id = m.project_id"
                       "  LEFT JOIN costmeter.users us ON us.id = m.user_id"

@@ -18,6 +18,9 @@
 #include "cm-tray.h"
 #include "cm-ui-resources.h"
 #include "cm-window.h"
+#ifdef HAVE_LIBSECRET
+#include "cm-keyring.h"
+#endif
 
 /* New lines must show within 2 s: wait this long for a burst of writes. */
 #define RESCAN_DELAY_MS 300
@@ -44,6 +47,7 @@ struct _CmApplication
   CmFilter       *filter;
   CmReport       *report;
   CmRatelimitClient *ratelimit;
+  CmTeamSync     *team_sync;
 
   GCancellable   *cancellable;
   CmFolderWatch  *watch;
@@ -481,6 +485,54 @@ open_store (CmApplication *self)
   return TRUE;
 }
 
+/* The team database's password, from the keyring (a worker thread). */
+static char *
+team_password (const char *conninfo,
+               gpointer    user_data)
+{
+#ifdef HAVE_LIBSECRET
+  g_autofree char *server = NULL;
+  g_autofree char *user = NULL;
+  g_autoptr(GError) error = NULL;
+  char *password;
+
+  cm_team_conninfo_keyring_ids (conninfo, &server, &user);
+  password = cm_keyring_lookup_team_password_sync (server, user, NULL, &error);
+  if (error != NULL)
+    g_debug ("No team password from the keyring: %s", error->message);
+
+  return password;
+#else
+  return NULL;
+#endif
+}
+
+static void
+self_email_worker (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  CmStore *store = source_object;
+  g_autoptr(GError) error = NULL;
+
+  if (!cm_store_set_self_email (store, task_data, &error))
+    g_warning ("Could not set your identity: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Preferences → You: the default folders' account-less runs follow (a
+ * worker: that may move many messages). */
+static void
+identity_changed_cb (CmApplication *self)
+{
+  g_autoptr(GTask) task = g_task_new (self->store, NULL, NULL, NULL);
+  char *email = g_strstrip (g_settings_get_string (self->settings, "identity-email"));
+
+  g_task_set_task_data (task, email, g_free);
+  g_task_run_in_thread (task, self_email_worker);
+}
+
 static void
 cm_application_startup (GApplication *app)
 {
@@ -521,6 +573,12 @@ cm_application_startup (GApplication *app)
   cm_filter_bind_settings (self->filter, self->settings);
   self->report = cm_report_new (self->store, self->filter);
 
+  /* The team database: connected, pushed to and read as the settings say;
+   * the password stays in the keyring and in memory. */
+  self->team_sync = cm_team_sync_new (self->store, self->report, self->settings, team_password, NULL);
+  g_signal_connect_swapped (self->settings, "changed::identity-email", G_CALLBACK (identity_changed_cb), self);
+  identity_changed_cb (self);
+
   self->cancellable = g_cancellable_new ();
   /* What the database holds shows first; the scan for new lines follows. */
   g_signal_connect_swapped (self->report, "updated", G_CALLBACK (first_update_cb), self);
@@ -551,6 +609,7 @@ cm_application_shutdown (GApplication *app)
 
   G_APPLICATION_CLASS (cm_application_parent_class)->shutdown (app);
 
+  g_clear_object (&self->team_sync);
   g_clear_object (&self->report);
   g_clear_object (&self->filter);
   g_clear_object (&self->scanner);
@@ -691,6 +750,7 @@ preferences_action (GSimpleAction *action,
     return;
 
   window = cm_preferences_window_new (self->settings, self->store, self->pricing, self->ratelimit);
+  cm_preferences_window_set_team_sync (window, self->team_sync);
   g_signal_connect_object (window, "pricing-reloaded", G_CALLBACK (pricing_reloaded_cb), self, G_CONNECT_SWAPPED);
   gtk_window_set_application (GTK_WINDOW (window), GTK_APPLICATION (self));
   gtk_window_set_transient_for (GTK_WINDOW (window), parent);
@@ -893,6 +953,7 @@ GETTER (CmScanner, scanner)
 GETTER (CmFilter, filter)
 GETTER (CmReport, report)
 GETTER (GSettings, settings)
+GETTER (CmTeamSync, team_sync)
 
 #undef GETTER
 

@@ -13,6 +13,7 @@
 #include "cm-report.h"
 #include "cm-scanner.h"
 #include "cm-store.h"
+#include "cm-team-sync.h"
 
 G_BEGIN_DECLS
 
@@ -33,6 +34,8 @@ CmScanner     *cm_application_get_scanner  (CmApplication *self);
 CmFilter      *cm_application_get_filter   (CmApplication *self);
 CmReport      *cm_application_get_report   (CmApplication *self);
 GSettings     *cm_application_get_settings (CmApplication *self);
+/* The team database link (a connection may not be set). */
+CmTeamSync    *cm_application_get_team_sync (CmApplication *self);
 /* TRUE while a scan runs (the first one shows progress). */
 gboolean       cm_application_get_scanning (CmApplication *self);
 /* Scan now (again after the running scan when one runs). */

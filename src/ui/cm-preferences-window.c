@@ -12,6 +12,8 @@
 #include "cm-a11y.h"
 #include "cm-preferences-window.h"
 #include "cm-statusline-group.h"
+#include "cm-team-page.h"
+#include "cm-you-page.h"
 #include "cm-ui-resources.h"
 #ifdef HAVE_LIBSECRET
 #include "cm-keyring.h"
@@ -35,6 +37,8 @@ struct _CmPreferencesWindow
   GtkSwitch            *tray_switch;
   GtkSwitch            *background_switch;
   CmStatuslineGroup    *statusline_group;
+  CmYouPage            *you_page;
+  CmTeamPage           *team_page;
 
   GSettings            *settings;
   CmStore              *store;
@@ -123,6 +127,14 @@ build_source_row (CmPreferencesWindow *self,
     title = g_strdup_printf (_("%s (found: %s)"), info->path, info->detected_owner);
   else
     title = g_strdup (info->path);
+  if (info->parent_id != 0)
+    {
+      /* A home found inside the folder above it. */
+      g_autofree char *home = g_strdup_printf ("↳ %s", title);
+
+      g_free (title);
+      title = g_steal_pointer (&home);
+    }
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
@@ -132,7 +144,12 @@ build_source_row (CmPreferencesWindow *self,
   g_object_set_data_full (G_OBJECT (row), "source-path", g_strdup (info->path), g_free);
   g_signal_connect_object (row, "apply", G_CALLBACK (owner_apply_cb), self, 0);
 
-  if (info->is_default)
+  if (info->parent_id != 0)
+    {
+      /* A home is read with its folder: it is neither removed nor switched
+       * off on its own. */
+    }
+  else if (info->is_default)
     {
       /* Default folders come back on every start: they are switched off
        * rather than removed. */
@@ -687,6 +704,8 @@ cm_preferences_window_constructed (GObject *object)
     self->settings = g_settings_new (APP_ID);
 
   bind_settings (self);
+  cm_you_page_set_settings (self->you_page, self->settings);
+  cm_team_page_set_settings (self->team_page, self->settings);
   reload_sources (self);
   update_pricing_row (self);
   refresh_key_status (self);
@@ -842,6 +861,8 @@ cm_preferences_window_class_init (CmPreferencesWindowClass *klass)
   /* Pulls the resource object (and its registering constructor) out of the
    * static library. */
   (void) cm_ui_get_resource ();
+  g_type_ensure (CM_TYPE_YOU_PAGE);
+  g_type_ensure (CM_TYPE_TEAM_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/example/CostMeter/ui/cm-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CmPreferencesWindow, sources_group);
@@ -858,6 +879,8 @@ cm_preferences_window_class_init (CmPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CmPreferencesWindow, tray_switch);
   gtk_widget_class_bind_template_child (widget_class, CmPreferencesWindow, statusline_group);
   gtk_widget_class_bind_template_child (widget_class, CmPreferencesWindow, background_switch);
+  gtk_widget_class_bind_template_child (widget_class, CmPreferencesWindow, you_page);
+  gtk_widget_class_bind_template_child (widget_class, CmPreferencesWindow, team_page);
   gtk_widget_class_bind_template_callback (widget_class, timezone_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, key_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, model_apply_cb);
@@ -901,4 +924,14 @@ cm_preferences_window_set_pricing (CmPreferencesWindow *self,
 
   update_pricing_row (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRICING]);
+}
+
+/* The team link whose state Preferences → Team shows and drives. */
+void
+cm_preferences_window_set_team_sync (CmPreferencesWindow *self,
+                                     CmTeamSync          *sync)
+{
+  g_return_if_fail (CM_IS_PREFERENCES_WINDOW (self));
+
+  cm_team_page_set_sync (self->team_page, sync);
 }

@@ -11,6 +11,7 @@
 #include "cm-pricing.h"
 #include "cm-ratelimit-client.h"
 #include "cm-store.h"
+#include "cm-team-sync.h"
 
 G_BEGIN_DECLS
 
@@ -34,5 +35,8 @@ CmPreferencesWindow *cm_preferences_window_new         (GSettings         *setti
 CmPricing           *cm_preferences_window_get_pricing (CmPreferencesWindow *self);
 void                 cm_preferences_window_set_pricing (CmPreferencesWindow *self,
                                                         CmPricing           *pricing);
+
+void                 cm_preferences_window_set_team_sync (CmPreferencesWindow *self,
+                                                          CmTeamSync          *sync);
 
 G_END_DECLS

@@ -49,6 +49,43 @@ unattributed_last (gconstpointer a,
   return is_unattributed (a) - is_unattributed (b);
 }
 
+/* The Owner column sorts the rows that need one first. */
+static int
+unattributed_first (gconstpointer a,
+                    gconstpointer b,
+                    gpointer      user_data)
+{
+  return is_unattributed (b) - is_unattributed (a);
+}
+
+/* The Unattributed row offers Assign Owner… (this computer's folders: not
+ * in the team's figures, whose rows come from many computers). */
+static void
+owner_setup_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Assign Owner…"));
+
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_halign (button, GTK_ALIGN_START);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.assign-owner");
+  gtk_widget_set_tooltip_text (button, _("Say whose runs these are"));
+  gtk_list_item_set_child (item, button);
+}
+
+static void
+owner_bind_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               CmUsersPage              *self)
+{
+  CmReport *report = cm_table_page_get_report (self->table);
+
+  gtk_widget_set_visible (gtk_list_item_get_child (item),
+                          is_unattributed (gtk_list_item_get_item (item)) &&
+                          (report == NULL || cm_report_get_team (report) == NULL));
+}
+
 static void
 cm_users_page_class_init (CmUsersPageClass *klass)
 {
@@ -82,6 +119,21 @@ cm_users_page_init (CmUsersPage *self)
   cm_column_set_priority (cm_columns_add (view, type, _("Not yet classified"), "cost-unknown", CM_COLUMN_MONEY, TRUE), 3);
   cm_columns_add (view, type, _("Total"), "cost", CM_COLUMN_COST, TRUE);
   cm_column_set_priority (cm_columns_add (view, type, _("Messages"), "messages", CM_COLUMN_COUNT, TRUE), 3);
+  {
+    GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+    GtkColumnViewColumn *column;
+
+    g_autoptr(GtkSorter) needs_owner = GTK_SORTER (gtk_custom_sorter_new (unattributed_first, NULL, NULL));
+
+    g_signal_connect (factory, "setup", G_CALLBACK (owner_setup_cb), NULL);
+    g_signal_connect (factory, "bind", G_CALLBACK (owner_bind_cb), self);
+    column = gtk_column_view_column_new (_("Owner"), factory);
+    gtk_column_view_column_set_sorter (column, needs_owner);
+    gtk_column_view_column_set_fixed_width (column, 150);
+    gtk_column_view_append_column (view, column);
+    cm_column_set_priority (column, 1);
+    g_object_unref (column);
+  }
 
   /* Ranked by Bedrock spend, as the arrow on its header says; equal ones
    * keep the report's order (by total), the sort being stable. */

@@ -10,6 +10,8 @@
 #include <glib/gi18n.h>
 
 #include "cm-a11y.h"
+#include "cm-assign-owner-dialog.h"
+#include "cm-team-bar.h"
 #include "cm-window.h"
 
 struct _CmWindow
@@ -26,6 +28,7 @@ struct _CmWindow
   GtkRevealer          *progress_revealer;
   GtkProgressBar       *progress_bar;
   GtkLabel             *progress_label;
+  CmTeamBar            *team_bar;
   GtkStack             *main_stack;
   CmFilterBar          *filter_bar;
   AdwViewStack         *view_stack;
@@ -245,6 +248,32 @@ add_folder_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
+/* The team-wide split is a team table: shown when the database shows this
+ * role every user's rows (it decides what the rows hold either way). */
+static void
+update_users_view (CmWindow *self)
+{
+  AdwViewStackPage *page = adw_view_stack_get_page (self->view_stack, GTK_WIDGET (self->users_page));
+  gboolean shown = cm_report_get_team (self->report) == NULL || cm_report_get_team_admin (self->report);
+
+  if (!shown && g_strcmp0 (cm_window_get_view (self), "users") == 0)
+    cm_window_set_view (self, "overview");
+  adw_view_stack_page_set_visible (page, shown);
+}
+
+static void
+assign_owner_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+  CmApplication *app = CM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (app != NULL)
+    cm_assign_owner_dialog_present (GTK_WINDOW (self), cm_application_get_store (app),
+                                    cm_application_get_settings (app));
+}
+
 /* After construction: GtkWindow:application is not a construct property. */
 static void
 setup (CmWindow      *self,
@@ -269,6 +298,11 @@ setup (CmWindow      *self,
   cm_table_page_set_report (cm_sessions_page_get_table (self->sessions_page), self->report);
 
   g_signal_connect_object (self->report, "updated", G_CALLBACK (report_updated_cb), self, G_CONNECT_SWAPPED);
+  cm_team_bar_setup (self->team_bar, self->report, cm_application_get_team_sync (app));
+  g_signal_connect_object (self->report, "notify::team", G_CALLBACK (update_users_view), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->report, "notify::team-admin", G_CALLBACK (update_users_view), self,
+                           G_CONNECT_SWAPPED);
+  update_users_view (self);
   g_signal_connect_object (self->scanner, "notify::progress", G_CALLBACK (scanner_progress_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (app, "notify::scanning", G_CALLBACK (scanner_progress_cb), self,
@@ -318,6 +352,7 @@ cm_window_class_init (CmWindowClass *klass)
   g_type_ensure (CM_TYPE_MODELS_PAGE);
   g_type_ensure (CM_TYPE_USERS_PAGE);
   g_type_ensure (CM_TYPE_SESSIONS_PAGE);
+  g_type_ensure (CM_TYPE_TEAM_BAR);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/CostMeter/ui/cm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CmWindow, header_bar);
@@ -327,6 +362,7 @@ cm_window_class_init (CmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CmWindow, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, team_bar);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, filter_bar);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, view_stack);
@@ -341,6 +377,7 @@ cm_window_class_init (CmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.reset-filters", NULL, reset_filters_action);
   gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "win.add-folder", NULL, add_folder_action);
+  gtk_widget_class_install_action (widget_class, "win.assign-owner", NULL, assign_owner_action);
 
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,
