@@ -438,6 +438,62 @@ test_permissions (void)
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 }
 
+static void
+assert_total_output (const char *db,
+                     const char *what,
+                     gint64      want)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *totals;
+  Result r = run_cli ("--db", db, "report", "model", "--json", NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  totals = json_object_get_object_member (load_json (r.out, &parser), "totals");
+  if (json_object_get_int_member (totals, "output") != want)
+    g_error ("output tokens after %s: %" G_GINT64_FORMAT, what, json_object_get_int_member (totals, "output"));
+  result_clear (&r);
+}
+
+/* "scan PATH": only the named file is read, as the app's live updates do;
+ * a full scan then finds the rest. */
+static void
+test_scan_paths (void)
+{
+  g_autofree char *home = g_build_filename (tmpdir, "paths-home", NULL);
+  g_autofree char *projects = g_build_filename (home, ".claude", "projects", "-home-p-src-x", NULL);
+  g_autofree char *named = g_build_filename (projects, "a.jsonl", NULL);
+  g_autofree char *other = g_build_filename (projects, "b.jsonl", NULL);
+  g_autofree char *db = g_build_filename (tmpdir, "paths.db", NULL);
+#define LINE(ID, OUTPUT) \
+  "{\"type\":\"assistant\",\"sessionId\":\"s\",\"timestamp\":\"2026-09-01T10:00:00.000Z\"," \
+  "\"uuid\":\"u-" ID "\",\"requestId\":\"req_" ID "\",\"message\":{\"id\":\"msg_" ID "\"," \
+  "\"model\":\"claude-sonnet-4-5-20250929\",\"usage\":{\"input_tokens\":10," \
+  "\"output_tokens\":" OUTPUT "}}}\n"
+  const char *a1 = LINE ("a1", "100"), *b1 = LINE ("b1", "200");
+  const char *a2 = LINE ("a2", "300"), *b2 = LINE ("b2", "400");
+#undef LINE
+  Result r;
+
+  cm_test_write_file (named, a1, -1);
+  cm_test_write_file (other, b1, -1);
+  r = run_cli ("--db", db, "scan", "--no-default", "--source", home, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+
+  cm_test_append_file (named, a2);
+  cm_test_append_file (other, b2);
+  r = run_cli ("--db", db, "scan", "--no-default", named, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.err, "Scanned 1 files (1 with new lines"));
+  result_clear (&r);
+  assert_total_output (db, "100 + 200 + 300", 600);
+
+  r = run_cli ("--db", db, "scan", "--no-default", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  assert_total_output (db, "all four", 1000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -455,6 +511,7 @@ main (int   argc,
   g_test_add_func ("/cli/errors", test_errors);
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/permissions", test_permissions);
+  g_test_add_func ("/cli/scan-paths", test_scan_paths);
 
   return g_test_run ();
 }

@@ -114,11 +114,13 @@ add_file (Walk        *walk,
     {
       job->start_offset = 0;
     }
-  else if (old->dev != (gint64) st->st_dev || old->ino != (gint64) st->st_ino ||
+  else if (old->gone || old->dev != (gint64) st->st_dev || old->ino != (gint64) st->st_ino ||
            st->st_size < old->offset)
     {
-      /* Replaced or truncated: read it again from the start. Dedup keeps the
-       * messages we already have from counting twice. */
+      /* Replaced, truncated, or back after it was gone (perhaps on the same
+       * inode, which the file system may hand out again): read it again from
+       * the start. Dedup keeps the messages we already have from counting
+       * twice. */
       job->start_offset = 0;
       job->needs_reset = TRUE;
     }

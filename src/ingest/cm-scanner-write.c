@@ -22,6 +22,8 @@ typedef struct
   CmPricing  *pricing;    /* the scan's table, whatever replaces it meanwhile */
   GHashTable *models;     /* raw -> canonical */
   GHashTable *projects;   /* cwd -> canonical project */
+  GHashTable *sessions;   /* session id -> the project first seen for it, this scan */
+  GHashTable *unsettled;  /* session ids whose messages may name two projects */
 } WriteCache;
 
 static const char *
@@ -55,6 +57,45 @@ cached_project (WriteCache *cache,
     }
 
   return project;
+}
+
+/* A session is its start folder's (cm_store_write_session_projects()); those
+ * whose rows of this scan name one project, all read from the start of
+ * their files, are settled already. */
+static void
+note_session (WriteCache    *cache,
+              const FileJob *job,
+              const char    *session_id,
+              const char    *project)
+{
+  gpointer seen;
+
+  if (session_id == NULL)
+    return;
+  if (!g_hash_table_lookup_extended (cache->sessions, session_id, NULL, &seen))
+    {
+      g_hash_table_insert (cache->sessions, g_strdup (session_id), g_strdup (project));
+      if (job->start_offset > 0)
+        g_hash_table_add (cache->unsettled, g_strdup (session_id));
+    }
+  else if (g_strcmp0 (seen, project) != 0)
+    g_hash_table_add (cache->unsettled, g_strdup (session_id));
+}
+
+/* In the open transaction, before it commits. A session stays in the set:
+ * rows of later batches may come from its later folders too. */
+static gboolean
+settle_sessions (CmScanner   *self,
+                 WriteCache  *cache,
+                 GError     **error)
+{
+  g_autofree const char **ids = NULL;
+
+  if (g_hash_table_size (cache->unsettled) == 0)
+    return TRUE;
+
+  ids = (const char **) g_hash_table_get_keys_as_array (cache->unsettled, NULL);
+  return cm_store_write_session_projects (self->store, ids, error);
 }
 
 static gboolean
@@ -95,6 +136,7 @@ write_result (CmScanner    *self,
       meta.dkey = dkey;
       meta.session_id = rec->session_id != NULL ? rec->session_id : job->session_hint;
       meta.project = rec->cwd != NULL ? cached_project (cache, rec->cwd) : job->project_hint;
+      note_session (cache, job, meta.session_id, meta.project);
       meta.model = cached_model (self, cache, raw);
       meta.backend = cm_backend_detect (rec->message_id, raw);
       meta.priced = cm_pricing_price_request (cache->pricing,
@@ -199,7 +241,12 @@ writer_commit_if_due (Writer *w)
     return;
 
   w->in_transaction = FALSE;
-  if (!cm_store_write_commit (w->self->store, &w->error))
+  if (!settle_sessions (w->self, &w->cache, &w->error))
+    {
+      cm_store_write_rollback (w->self->store);
+      g_atomic_int_set (&w->run->stop, 1);
+    }
+  else if (!cm_store_write_commit (w->self->store, &w->error))
     g_atomic_int_set (&w->run->stop, 1);
 }
 
@@ -308,7 +355,7 @@ finish_writes (Writer    *w,
       if (w->in_transaction)
         {
           w->in_transaction = FALSE;
-          if (!mark_gone_files (w->self, gone, &w->error))
+          if (!mark_gone_files (w->self, gone, &w->error) || !settle_sessions (w->self, &w->cache, &w->error))
             cm_store_write_rollback (store);
           else
             cm_store_write_commit (store, &w->error);
@@ -319,7 +366,7 @@ finish_writes (Writer    *w,
       /* What was complete is committed: offsets always match the rows (a
        * scan of some paths ends here too). */
       w->in_transaction = FALSE;
-      if (w->error == NULL)
+      if (w->error == NULL && settle_sessions (w->self, &w->cache, &w->error))
         cm_store_write_commit (store, &w->error);
       else
         cm_store_write_rollback (store);
@@ -352,6 +399,8 @@ cm_scanner_read_and_write (CmScanner     *self,
   w.cache.pricing = pricing;
   w.cache.models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   w.cache.projects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  w.cache.sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  w.cache.unsettled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   drain_results (&w, threads->len);
 
@@ -365,6 +414,8 @@ cm_scanner_read_and_write (CmScanner     *self,
 
   g_hash_table_unref (w.cache.models);
   g_hash_table_unref (w.cache.projects);
+  g_hash_table_unref (w.cache.sessions);
+  g_hash_table_unref (w.cache.unsettled);
   cm_scan_run_clear (&run);
 
   *changed |= w.changed;

@@ -345,7 +345,10 @@ scan_end (CmScanner   *self,
     cm_store_checkpoint (self->store);
   cm_store_release_memory (self->store);
   if (ok)
-    stats->messages_added = cm_store_count_messages (self->store, NULL) - before;
+    {
+      stats->messages_added = cm_store_count_messages (self->store, NULL) - before;
+      cm_store_count_pending_tails (self->store, &stats->pending_files, &stats->pending_bytes, NULL);
+    }
   if (changed)
     cm_store_emit_changed (self->store);
 

@@ -24,6 +24,8 @@ typedef struct
   gint64 broken_lines;      /* complete lines that are not JSON */
   gint64 synthetic_lines;
   gint64 messages_added;    /* new deduplicated messages in the store */
+  gint64 pending_files;     /* known files that end in an incomplete line ... */
+  gint64 pending_bytes;     /* ... and its bytes, read once its newline comes */
 } CmScanStats;
 
 #define CM_TYPE_SCANNER (cm_scanner_get_type ())

@@ -6,8 +6,11 @@
 
 #include "config.h"
 
-#include <json-glib/json-glib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "cm-source-resolver.h"
 
@@ -204,20 +207,104 @@ cm_source_default_paths (void)
   return g_strv_builder_end (builder);
 }
 
+/* The repository a worktree checked out at @root belongs to, from its .git
+ * file ("gitdir: /repo/.git/worktrees/NAME"), or NULL when @root holds none
+ * (a repository's own .git is a folder). */
+static char *
+repository_of_worktree (const char *root)
+{
+  g_autofree char *dotgit = g_build_filename (root, ".git", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *gitdir = NULL;
+  GStatBuf st;
+  char *line, *at;
+
+  /* A .git file is one short line; anything else is not one. */
+  if (g_stat (dotgit, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size > 4096 ||
+      !g_file_get_contents (dotgit, &contents, NULL, NULL))
+    return NULL;
+
+  line = g_strstrip (contents);
+  if (!g_str_has_prefix (line, "gitdir:"))
+    return NULL;
+  gitdir = g_canonicalize_filename (g_strstrip (line + strlen ("gitdir:")), root);
+  at = strstr (gitdir, "/.git/worktrees/");
+  if (at == NULL || at == gitdir)
+    return NULL;
+
+  return g_strndup (gitdir, at - gitdir);
+}
+
+/* The first folder from @path up that has a .git: a worktree's answers
+ * with its repository. */
+static char *
+follow_worktree (const char *path)
+{
+  g_autofree char *dir = g_strdup (path);
+
+  for (guint depth = 0; depth < 64 && g_path_is_absolute (dir); depth++)
+    {
+      g_autofree char *dotgit = g_build_filename (dir, ".git", NULL);
+      char *parent;
+
+      if (g_file_test (dotgit, G_FILE_TEST_EXISTS))
+        return repository_of_worktree (dir);
+      parent = g_path_get_dirname (dir);
+      if (strcmp (parent, dir) == 0)
+        {
+          g_free (parent);
+          break;
+        }
+      g_free (dir);
+      dir = parent;
+    }
+
+  return NULL;
+}
+
+/* "/src/shop-worktrees/feature-x/…" is a worktree of "/src/shop". */
+static gboolean
+cut_sibling_worktrees (char *path)
+{
+  char *at = strstr (path, "-worktrees/");
+  char *slash;
+
+  if (at == NULL || at == path)
+    return FALSE;
+  /* The repository's own name, not a bare "-worktrees". */
+  slash = at;
+  while (slash > path && slash[-1] != '/')
+    slash--;
+  if (slash == at)
+    return FALSE;
+  *at = '\0';
+
+  return TRUE;
+}
+
 char *
 cm_project_canonicalize (const char *cwd)
 {
   static const char *markers[] = { "/.claude/worktrees/", "/.git/worktrees/", "/.worktrees/" };
   g_autofree char *path = NULL;
+  char *repository;
   gsize len;
 
   if (cwd == NULL || *cwd == '\0')
     return NULL;
 
   path = g_strdup (cwd);
+  len = strlen (path);
+  while (len > 1 && path[len - 1] == '/')
+    path[--len] = '\0';
 
-  /* Git worktrees made by Claude Code or by hand inside the repository
-   * collapse to the repository itself. */
+  /* A worktree that still exists names its repository in its .git file. */
+  repository = follow_worktree (path);
+  if (repository != NULL)
+    return repository;
+
+  /* Else the layouts worktrees are made in: inside the repository (by
+   * Claude Code, git or by hand) or beside it. */
   for (guint i = 0; i < G_N_ELEMENTS (markers); i++)
     {
       char *at = strstr (path, markers[i]);
@@ -225,6 +312,7 @@ cm_project_canonicalize (const char *cwd)
       if (at != NULL)
         *at = '\0';
     }
+  cut_sibling_worktrees (path);
 
   len = strlen (path);
   while (len > 1 && path[len - 1] == '/')

@@ -35,7 +35,10 @@ char             *cm_source_read_owner_email  (const char       *identity_file);
  * ~/.claude/projects; honours $HOME and $XDG_CONFIG_HOME for tests. */
 GStrv             cm_source_default_paths     (void);
 
-/* Canonical project for a cwd: git worktrees collapse to their parent. */
+/* Canonical project for a cwd: a git worktree collapses into its repository,
+ * followed through its .git file while it exists, else recognised by its
+ * layout (REPO/.git/worktrees/N, REPO/.worktrees/N, REPO/.claude/worktrees/N,
+ * REPO-worktrees/N). */
 char             *cm_project_canonicalize     (const char       *cwd);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmResolvedSource, cm_resolved_source_free)

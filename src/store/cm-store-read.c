@@ -816,3 +816,34 @@ cm_store_count_skipped_lines (CmStore  *self,
 
   return count;
 }
+
+gboolean
+cm_store_count_pending_tails (CmStore  *self,
+                              gint64   *files,
+                              gint64   *bytes,
+                              GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+  int rc;
+
+  g_return_val_if_fail (CM_IS_STORE (self), FALSE);
+
+  *files = *bytes = 0;
+  db = cm_store_take_reader (self, error);
+  if (db == NULL)
+    return FALSE;
+
+  /* The offset stops after the last newline; the size is the file's when it
+   * was last read. */
+  rc = sqlite3_prepare_v2 (db, "SELECT count (*), coalesce (sum (size - offset), 0) FROM files"
+                               " WHERE gone = 0 AND size > offset", -1, &stmt, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      *files = sqlite3_column_int64 (stmt, 0);
+      *bytes = sqlite3_column_int64 (stmt, 1);
+      rc = SQLITE_DONE;
+    }
+
+  return cm_store_finish_read (self, db, stmt, rc, "pending tails", error);
+}

@@ -436,3 +436,46 @@ cm_store_release_memory (CmStore *self)
   g_mutex_unlock (&self->write_lock);
 }
 
+
+gboolean
+cm_store_write_session_projects (CmStore            *self,
+                                 const char * const *session_ids,
+                                 GError            **error)
+{
+  sqlite3_stmt *first = NULL;
+  sqlite3_stmt *update = NULL;
+  int rc;
+
+  g_return_val_if_fail (CM_IS_STORE (self), FALSE);
+
+  rc = sqlite3_prepare_v2 (self->db,
+                           "SELECT project FROM messages WHERE session_id = ?1 AND project IS NOT NULL"
+                           " ORDER BY ts, id LIMIT 1", -1, &first, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (self->db,
+                             "UPDATE messages SET project = ?2 WHERE session_id = ?1 AND project IS NOT ?2",
+                             -1, &update, NULL);
+
+  for (guint i = 0; rc == SQLITE_OK && session_ids[i] != NULL; i++)
+    {
+      sqlite3_bind_text (first, 1, session_ids[i], -1, SQLITE_STATIC);
+      rc = sqlite3_step (first);
+      if (rc == SQLITE_ROW)
+        {
+          sqlite3_bind_text (update, 1, session_ids[i], -1, SQLITE_STATIC);
+          sqlite3_bind_text (update, 2, (const char *) sqlite3_column_text (first, 0), -1, SQLITE_TRANSIENT);
+          rc = sqlite3_step (update);
+          sqlite3_reset (update);
+        }
+      sqlite3_reset (first);
+      if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    }
+  sqlite3_finalize (first);
+  sqlite3_finalize (update);
+
+  if (rc != SQLITE_OK)
+    return cm_sqlite_set_error (error, self->db, rc, "session projects");
+
+  return TRUE;
+}

@@ -95,4 +95,12 @@ gboolean     cm_store_write_message        (CmStore             *self,
                                             const CmMessageMeta *meta,
                                             GError             **error);
 
+/* A session belongs to the project it was started in: every message of each
+ * of @session_ids takes the project of the session's earliest message that
+ * has one (its first cwd), whatever folder later lines were written from.
+ * Inside a write transaction. */
+gboolean     cm_store_write_session_projects (CmStore            *self,
+                                              const char * const *session_ids,
+                                              GError            **error);
+
 G_END_DECLS

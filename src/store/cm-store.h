@@ -176,6 +176,13 @@ GStrv       cm_store_list_projects          (CmStore             *self,
 GStrv       cm_store_list_users             (CmStore             *self,
                                              GError             **error);
 /* Broken complete lines seen in all files. */
+/* Files (not gone) whose last line has no newline yet: how many and their
+ * bytes past the last complete line. Never counted until complete, never
+ * hidden either. */
+gboolean    cm_store_count_pending_tails    (CmStore             *self,
+                                             gint64              *files,
+                                             gint64              *bytes,
+                                             GError             **error);
 gint64      cm_store_count_skipped_lines    (CmStore             *self,
                                              GError             **error);
 
