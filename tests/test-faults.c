@@ -643,14 +643,18 @@ corrupt_file (const char *path,
   close (fd);
 }
 
-/* A damaged file may have lost its folder list too: name the folders. */
+/* A damaged file may have lost its folder list too: name the folders. One
+ * that does not even start as SQLite's is replaced only when forced. */
 static void
-rebuild_with_sources (const char *db)
+rebuild_with_sources (const char *db,
+                      gboolean    force)
 {
   g_autoptr(GSubprocessLauncher) launcher = new_launcher ();
   g_autoptr(GPtrArray) argv = cli_argv (db, "rebuild");
   Result r;
 
+  if (force)
+    g_ptr_array_add (argv, "--force");
   for (guint i = 0; i < source_args->len; i++)
     g_ptr_array_add (argv, g_ptr_array_index (source_args, i));
   r = run_argv (launcher, argv);
@@ -674,7 +678,8 @@ checkpoint (const char *db)
 
 static void
 assert_damaged_then_rebuild (const char *db,
-                             const char *what)
+                             const char *what,
+                             gboolean    header)
 {
   Result r = run_cli (db, "report", "daily", NULL);
 
@@ -689,8 +694,15 @@ assert_damaged_then_rebuild (const char *db,
   g_assert_nonnull (strstr (r.err, "rebuild"));
   result_clear (&r);
 
-  /* The offered way out works. */
-  rebuild_with_sources (db);
+  /* The offered way out works; without a SQLite header, only when forced. */
+  if (header)
+    {
+      r = run_cli (db, "rebuild", NULL);
+      g_assert_cmpint (r.status, ==, 1);
+      g_assert_nonnull (strstr (r.err, "--force"));
+      result_clear (&r);
+    }
+  rebuild_with_sources (db, header);
   assert_clean_totals (db, what);
 }
 
@@ -702,7 +714,7 @@ test_corrupt_header (void)
   scan_ok (db);
   checkpoint (db);
   corrupt_file (db, 0, 100);
-  assert_damaged_then_rebuild (db, "header overwritten");
+  assert_damaged_then_rebuild (db, "header overwritten", TRUE);
 }
 
 static void
@@ -725,7 +737,7 @@ test_corrupt_pages (void)
   g_assert_nonnull (strstr (r.err, "rebuild"));
   result_clear (&r);
 
-  rebuild_with_sources (db);
+  rebuild_with_sources (db, FALSE);
   assert_clean_totals (db, "pages overwritten");
 }
 
@@ -741,7 +753,14 @@ test_not_a_database (void)
     g_assert_nonnull (strstr (r.err, "rebuild"));
     result_clear (&r);
   }
-  rebuild_with_sources (db);
+  /* Not replaced unless forced; then kept beside the new one. */
+  {
+    Result r = run_cli (db, "rebuild", NULL);
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "not a SQLite database"));
+    result_clear (&r);
+  }
+  rebuild_with_sources (db, TRUE);
   assert_clean_totals (db, "not a database");
 }
 

@@ -91,7 +91,13 @@ static const char help_text[] =
   "        [--cache-read X] [--fast N]\n"
   "        Your own price (USD per million tokens) for a model, over every other layer;\n"
   "        cache rates left out are 1.25x, 2x and 0.1x the input price. Re-prices history.\n"
-  "  rebuild                              Recreate the database from the transcripts.\n"
+  "  rebuild [--force] [--source DIR[=OWNER]]...\n"
+  "        Recreate the database from the transcripts. It is built beside the old one and\n"
+  "        moved into place when complete: killed or out of space, the old one stays. The\n"
+  "        folders, owners, settings and the messages of transcripts no longer on disk are\n"
+  "        kept; a damaged database is read as far as it can be and kept as\n"
+  "        NAME.damaged-DATE. A file that is not SQLite's is replaced only with --force\n"
+  "        (and kept the same way). Refused while the app or a scan has the database open.\n"
   "\n"
   "Team (a PostgreSQL database the team shares):\n"
   "  push [--batch N]                     Send new and changed rows since the last push.\n"
@@ -171,6 +177,7 @@ typedef struct
   char          *chain;     /* statusline --chain */
   gboolean       no_record; /* statusline --no-record */
   gboolean       no_default;
+  gboolean       force;
   int            threads;
   GPtrArray     *sources;   /* "DIR[=OWNER]" */
   GPtrArray     *args;      /* positional */
@@ -384,6 +391,8 @@ parse_options (int       argc,
         o->breakdown = TRUE;
       else if (g_str_equal (name, "--no-default"))
         o->no_default = TRUE;
+      else if (g_str_equal (name, "--force"))
+        o->force = TRUE;
       else
         return usage_error ("unknown option %s", name);
     }
@@ -837,40 +846,49 @@ cmd_sources (Options *o,
 }
 
 static int
+rebuild_failed (GError     *error,
+                const char *path)
+{
+  if (error != NULL)
+    fprintf (stderr, "costmeter-cli: %s\n", error->message);
+  fprintf (stderr, "costmeter-cli: the rebuild stopped; %s was left as it was.\n", path);
+
+  return 1;
+}
+
+static int
 cmd_rebuild (Options *o)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = o->db_path != NULL ? g_strdup (o->db_path) : cm_store_default_path ();
+  g_autofree char *summary = NULL;
   g_autoptr(GPtrArray) sources = NULL;
-  g_autoptr(CmStore) store = NULL;
+  g_autoptr(CmRebuild) rebuild = NULL;
+  int rc;
 
-  /* Keep the folder list when the old database can still be read. */
-  store = cm_store_open (path, NULL);
-  if (store != NULL)
-    sources = cm_store_list_sources (store, NULL);
-  g_clear_object (&store);
+  /* Built beside the old file, which stays until the new one is complete
+   * and checked: killed, refused or out of space, nothing changes. */
+  rebuild = cm_rebuild_begin (path, o->force, &error);
+  if (rebuild == NULL)
+    return rebuild_failed (error, path);
 
-  if (!cm_store_delete_files (path, &error))
-    return fail (error);
+  sources = cm_store_list_sources (cm_rebuild_get_store (rebuild), &error);
+  if (sources == NULL)
+    return rebuild_failed (error, path);
+  /* The folders kept, else the default ones. */
+  o->no_default = o->no_default || sources->len > 0;
 
-  store = cm_store_open (path, &error);
-  if (store == NULL)
-    return fail (error);
+  rc = cmd_scan (o, cm_rebuild_get_store (rebuild));
+  if (rc != 0 && rc != 3)
+    return rebuild_failed (NULL, path);
 
-  for (guint i = 0; sources != NULL && i < sources->len; i++)
-    {
-      CmSourceInfo *info = g_ptr_array_index (sources, i);
+  if (!cm_rebuild_commit (rebuild, &error))
+    return rebuild_failed (error, path);
 
-      if (cm_store_add_source (store, info->path, info->owner, info->is_default, &error) == 0)
-        return fail (error);
-    }
+  summary = cm_rebuild_describe (rebuild);
+  fprintf (stderr, "Rebuilt %s.%s%s\n", path, *summary != '\0' ? " " : "", summary);
 
-  if (sources == NULL || sources->len == 0)
-    o->no_default = FALSE;
-  else
-    o->no_default = TRUE;
-
-  return cmd_scan (o, store);
+  return rc;
 }
 
 /* `statusline install|uninstall`: this very program as Claude Code's status

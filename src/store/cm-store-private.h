@@ -36,6 +36,8 @@ struct _CmStore
   guint64       generation;
   gint          changed_pending;
   gboolean      keep_log;      /* closing leaves the write-ahead log (cm_store_set_quick_exit) */
+  int           lock_fd;       /* NAME.lock, flock()ed shared while open (a rebuild takes it
+                                * exclusive), or -1 */
 };
 
 /* --- SQLite helpers (cm-store.c) --- */
@@ -115,10 +117,19 @@ void          cm_store_read_totals         (sqlite3_stmt       *stmt,
                                             int                 first,
                                             CmTotals           *t);
 
+/* The lock beside the database @path (NAME.lock, created 0600): every open
+ * store holds it shared, a rebuild exclusive. Never waits: held the other
+ * way, it fails with CM_STORE_ERROR_BUSY. Returns the descriptor, or -1. */
+int          cm_store_lock                 (const char        *path,
+                                            gboolean           exclusive,
+                                            GError           **error);
+
 /* --- schema (cm-store-schema.c) --- */
 /* Brings the database to this version's schema, one transaction per step. */
 gboolean     cm_store_migrate              (sqlite3           *db,
                                             GError           **error);
+/* The version cm_store_migrate() brings a database to. */
+int          cm_store_schema_version       (void);
 
 /* --- writes (cm-store-write.c) --- */
 /* Prepares the write connection's statements (at open). */

@@ -250,6 +250,12 @@ static const char *migrations[] = {
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION);
 
+int
+cm_store_schema_version (void)
+{
+  return SCHEMA_VERSION;
+}
+
 gboolean
 cm_store_migrate (sqlite3     *db,
          GError     **error)

@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -143,17 +145,62 @@ open_connection (const char  *path,
   return db;
 }
 
+/* A new database file is private: owner only, whatever the umask. One that
+ * exists keeps the mode its owner gave it (a chmod 400 stays 400). */
 static void
-ensure_private_file (const char *path)
+create_private_file (const char *path)
 {
-  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  int fd = g_open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 
   if (fd >= 0)
     {
-      /* Costs and e-mails are private: owner only, whatever the umask. */
       fchmod (fd, 0600);
       close (fd);
     }
+}
+
+int
+cm_store_lock (const char  *path,
+               gboolean     exclusive,
+               GError     **error)
+{
+  g_autofree char *real = realpath (path, NULL);  /* a symlinked database's lock is its target's */
+  g_autofree char *lock_path = g_strconcat (real != NULL ? real : path, ".lock", NULL);
+  int fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+  if (fd < 0 && (errno == EACCES || errno == EROFS))
+    fd = g_open (lock_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      /* A read-only folder with no lock in it: nobody can rebuild there
+       * either, so there is nothing to coordinate with. */
+      if (!exclusive && (saved == EACCES || saved == EROFS))
+        return -2;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "Cannot open %s: %s", lock_path, g_strerror (saved));
+      return -1;
+    }
+
+  if (flock (fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0)
+    {
+      int saved = errno;
+
+      close (fd);
+      if (saved == EWOULDBLOCK)
+        g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_BUSY,
+                     exclusive ? "%s is in use by another CostMeter (the app, a scan or the status line); "
+                                 "quit it and try again."
+                               : "%s is being rebuilt by another costmeter-cli; try again when it has finished.",
+                     path);
+      else
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                     "Cannot lock %s: %s", lock_path, g_strerror (saved));
+      return -1;
+    }
+
+  return fd;
 }
 
 static void
@@ -172,6 +219,8 @@ cm_store_finalize (GObject *object)
   g_clear_pointer (&self->user_ids, g_hash_table_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->path, g_free);
+  if (self->lock_fd >= 0)
+    close (self->lock_fd);
   g_mutex_clear (&self->write_lock);
 
   G_OBJECT_CLASS (cm_store_parent_class)->finalize (object);
@@ -207,6 +256,7 @@ cm_store_init (CmStore *self)
     }
 
   g_mutex_init (&self->write_lock);
+  self->lock_fd = -1;
   self->readers = g_async_queue_new ();
   self->user_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
@@ -235,9 +285,11 @@ cm_store_open (const char  *path,
       return NULL;
     }
 
-  ensure_private_file (path);
-
   self = g_object_new (CM_TYPE_STORE, NULL);
+  self->lock_fd = cm_store_lock (path, FALSE, error);
+  if (self->lock_fd == -1)
+    return NULL;
+  create_private_file (path);
   self->path = g_strdup (path);
   self->context = g_main_context_ref_thread_default ();
 
@@ -255,9 +307,8 @@ cm_store_open (const char  *path,
   if (!cm_store_prepare_writes (self, error))
     return NULL;
 
-  /* The WAL and shared-memory files inherit the database's mode. */
-  g_chmod (path, 0600);
-
+  /* The WAL and shared-memory files take the database's mode: 0600 for a
+   * file made here, whatever its owner chose for one that was there. */
   return g_steal_pointer (&self);
 }
 

@@ -22,6 +22,8 @@ typedef enum
   CM_STORE_ERROR_TOO_NEW,     /* written by a newer CostMeter */
   CM_STORE_ERROR_FULL,        /* disk full: nothing was lost, retry later */
   CM_STORE_ERROR_FAILED,
+  CM_STORE_ERROR_BUSY,        /* another process holds it (a rebuild, or the app for a rebuild) */
+  CM_STORE_ERROR_NOT_DATABASE,/* a rebuild refuses to replace a file that is not SQLite's */
 } CmStoreError;
 
 typedef struct
@@ -81,6 +83,55 @@ CmStore    *cm_store_open                   (const char          *path,
 const char *cm_store_get_path               (CmStore             *self);
 /* Deletes the database files so the next open starts empty (a rebuild). */
 gboolean    cm_store_delete_files           (const char          *path,
+                                             GError             **error);
+
+/* --- rebuild and recovery (cm-store-rebuild.c) --- */
+typedef struct _CmRebuild CmRebuild;
+
+/* What a rebuild kept from the old database and what it could not read. */
+typedef struct
+{
+  gboolean  had_database;
+  gboolean  damaged;       /* not all of it could be read (or not SQLite at all) */
+  gboolean  too_new;       /* written by a newer CostMeter */
+  gboolean  incomplete;    /* reading the damaged file stopped at its limits */
+  guint     unreadable;    /* damaged regions skipped */
+  gint64    sources;       /* folders carried over */
+  gint64    files;         /* files not read again (gone, of a folder removed) */
+  gint64    messages;      /* their messages */
+  gint64    other_rows;    /* settings, owners, observations, billed figures */
+  char     *kept_path;     /* NAME.damaged-DATE (or .newer-), after the commit */
+} CmRebuildSummary;
+
+/* Starts a rebuild of @path: locks it against every other CostMeter
+ * (CM_STORE_ERROR_BUSY), refuses a file that is not SQLite's unless @force
+ * (CM_STORE_ERROR_NOT_DATABASE), and makes NAME.rebuild holding what cannot
+ * be read again. Scan into cm_rebuild_get_store(), drop every reference
+ * taken to it and commit; freeing without a commit leaves @path as it was. */
+CmRebuild  *cm_rebuild_begin                (const char          *path,
+                                             gboolean             force,
+                                             GError             **error);
+CmStore    *cm_rebuild_get_store            (CmRebuild           *self);
+/* Checks and closes the new file, keeps a damaged or newer old one as
+ * NAME.damaged-DATE, and renames the new one into place. */
+gboolean    cm_rebuild_commit               (CmRebuild           *self,
+                                             GError             **error);
+const CmRebuildSummary *cm_rebuild_get_summary (CmRebuild        *self);
+/* One paragraph for the user: what was kept, what was damaged, where the
+ * old file is; "" when there was no old database. */
+char       *cm_rebuild_describe             (CmRebuild           *self);
+void        cm_rebuild_free                 (CmRebuild           *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmRebuild, cm_rebuild_free)
+
+/* SQLite's quick integrity check: CM_STORE_ERROR_CORRUPT when it fails. */
+gboolean    cm_store_quick_check            (CmStore             *self,
+                                             GError             **error);
+/* cm_store_open(), and for a damaged database (one that does not open, or
+ * fails the quick check after an unclean shutdown: a log was left) a
+ * rebuild without a scan (what it held is kept, the damaged file too):
+ * @note then says what happened, else it is NULL. */
+CmStore    *cm_store_open_recovering        (const char          *path,
+                                             char               **note,
                                              GError             **error);
 
 /* For a short-lived process that runs often (the status line): closing the

@@ -69,6 +69,7 @@ struct _CmApplication
   gboolean        walk_wanted;
   gboolean        paused;
   gboolean        targeted;       /* the running scan reads only named paths */
+  char           *recovery_note;  /* a damaged database was rebuilt at start: what became of it */
 };
 
 G_DEFINE_FINAL_TYPE (CmApplication, cm_application, ADW_TYPE_APPLICATION)
@@ -469,15 +470,12 @@ open_store (CmApplication *self)
   else
     path = cm_store_default_path ();
 
-  self->store = cm_store_open (path, &error);
-  if (self->store == NULL && g_error_matches (error, CM_STORE_ERROR, CM_STORE_ERROR_CORRUPT))
-    {
-      /* Everything in it comes from the transcripts: rebuild. */
-      g_warning ("The database %s is damaged (%s); rebuilding it from the transcripts", path, error->message);
-      g_clear_error (&error);
-      if (cm_store_delete_files (path, &error))
-        self->store = cm_store_open (path, &error);
-    }
+  /* A damaged database is rebuilt beside itself, keeping what it held that
+   * the transcripts no longer do, and kept as NAME.damaged-DATE; the scan at
+   * start-up reads the rest. The window says so. */
+  self->store = cm_store_open_recovering (path, &self->recovery_note, &error);
+  if (self->recovery_note != NULL)
+    g_warning ("The database %s was damaged and was rebuilt. %s", path, self->recovery_note);
 
   if (self->store == NULL)
     {
@@ -659,6 +657,17 @@ cm_application_activate (GApplication *app)
     }
 
   gtk_window_present (window);
+
+  if (self->recovery_note != NULL)
+    {
+      g_autofree char *note = g_steal_pointer (&self->recovery_note);
+      GtkWidget *dialog = adw_message_dialog_new (window, _("The Cost Database Was Damaged"), NULL);
+
+      adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                      _("It was rebuilt from the transcripts. %s"), note);
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
 }
 
 static int
@@ -871,6 +880,7 @@ cm_application_finalize (GObject *object)
   g_free (self->demo_dir);
   g_free (self->db_path);
   g_free (self->tmp_dir);
+  g_free (self->recovery_note);
 
   G_OBJECT_CLASS (cm_application_parent_class)->finalize (object);
 }
