@@ -28,6 +28,7 @@ static const char revert_sql[] =
   " DROP TRIGGER messages_rollup_update; DROP TRIGGER messages_session_rollup_insert;"
   " DROP TRIGGER messages_session_rollup_delete; DROP TRIGGER messages_session_rollup_update;"
   " ALTER TABLE messages DROP COLUMN speed; ALTER TABLE messages DROP COLUMN inference_geo;"
+  " ALTER TABLE files DROP COLUMN fp;"
   " CREATE TABLE r2 (" ROLLUP2_COLUMNS ", UNIQUE (ts, model, backend, user_id, project));"
   " INSERT INTO r2 SELECT ts, model, backend, user_id, project, " ROLLUP_SUMS_SQL
   " FROM rollup GROUP BY 1, 2, 3, 4, 5;"

@@ -420,8 +420,14 @@ test_errors (void)
   g_assert_true (strstr (r.err, "rebuild") != NULL);
   result_clear (&r);
 
+  /* Not SQLite's at all: left alone unless forced (then kept aside). */
   r = run_cli ("--db", corrupt, "rebuild", "--no-default", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_true (strstr (r.err, "--force") != NULL);
+  result_clear (&r);
+  r = run_cli ("--db", corrupt, "rebuild", "--no-default", "--force", NULL);
   g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (strstr (r.err, ".damaged-") != NULL);
   result_clear (&r);
   r = run_cli ("--db", corrupt, "report", "daily", NULL);
   g_assert_cmpint (r.status, ==, 0);

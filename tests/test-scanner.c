@@ -854,6 +854,61 @@ test_gone_files (Fixture       *f,
   }
 }
 
+/* Rewritten in place (`cat new > old`: the same inode, more bytes than the
+ * stored offset) or recreated on a reused inode: the bytes before the
+ * offset are not the ones read, so it is read from the start (issue 15).
+ * Before the fingerprint, the scan resumed at the old offset and lost the
+ * new file's first lines. */
+static void
+test_rewritten_in_place (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *path = project_file (f, "p/s1.jsonl");
+  const char *ids[] = { "msg_01P", "msg_01Q", "msg_01R", "msg_01S", "msg_01T" };
+  g_autoptr(GString) rewrite = g_string_new (NULL);
+  struct stat before, after;
+  CmScanStats stats;
+  CmTotals t;
+  FILE *out;
+
+  append_line (path, &(Line) { .id = "msg_01A", .req = "req_1", .output = 10, .uuid = "a" });
+  append_line (path, &(Line) { .id = "msg_01B", .req = "req_2", .output = 20, .uuid = "b" });
+  add_home_source (f, NULL);
+  scan (f, &stats);
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, 2);
+  g_assert_cmpint (g_stat (path, &before), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autofree char *req = g_strdup_printf ("req_r%u", i);
+      g_autofree char *uuid = g_strdup_printf ("r%u", i);
+      g_autofree char *line = line_json (&(Line) { .id = ids[i], .req = req, .output = 100, .uuid = uuid });
+
+      g_string_append_printf (rewrite, "%s\n", line);
+    }
+  out = fopen (path, "w");   /* truncates: the same inode */
+  g_assert_nonnull (out);
+  g_assert_cmpuint (fwrite (rewrite->str, 1, rewrite->len, out), ==, rewrite->len);
+  fclose (out);
+  g_assert_cmpint (g_stat (path, &after), ==, 0);
+  g_assert_cmpint (after.st_ino, ==, before.st_ino);
+  g_assert_cmpint (after.st_size, >, before.st_size);
+
+  scan (f, &stats);
+  totals (f, NULL, &t);
+  /* The two read before stay (history), the five new ones all count. */
+  g_assert_cmpint (t.messages, ==, 7);
+  g_assert_cmpint (t.output, ==, 10 + 20 + 5 * 100);
+
+  /* And a plain append after that resumes where it was. */
+  append_line (path, &(Line) { .id = "msg_01U", .req = "req_u", .output = 1000, .uuid = "u" });
+  scan (f, &stats);
+  g_assert_cmpint (stats.lines_read, ==, 1);
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.messages, ==, 8);
+}
+
 static void
 test_truncated_file (Fixture       *f,
                      gconstpointer  data)
@@ -1388,6 +1443,7 @@ main (int   argc,
   ADD ("/core/scanner/deleted-files-keep-history", test_deleted_files_keep_history);
   ADD ("/core/scanner/gone-files", test_gone_files);
   ADD ("/core/scanner/truncated-file", test_truncated_file);
+  ADD ("/core/scanner/rewritten-in-place", test_rewritten_in_place);
   ADD ("/core/scanner/billing-rules", test_billing_rules);
   ADD ("/core/scanner/unpriced-and-backends", test_unpriced_and_backends);
   ADD ("/core/scanner/models-trichotomy", test_models_trichotomy);

@@ -71,6 +71,7 @@ typedef struct
   gint64    synthetic;
   gint64    lines;
   gint64    bytes;
+  gint64    fp;                /* fingerprint of the bytes before end_offset */
   gboolean  failed;
   char     *failure;
 } ChunkResult;

@@ -29,6 +29,84 @@
  * a SUM() that overflows, which would lose every report). */
 #define MAX_TOKENS      G_GINT64_CONSTANT (1000000000)
 
+/* What a stored offset is checked against: the file's first FP_SPAN bytes
+ * and the last FP_SPAN before the offset. A file rewritten in place (`cat
+ * new > old`) or deleted and made again on the same inode no longer
+ * matches, and is read again from the start; dedup keeps the messages
+ * already stored from counting twice, and they stay as history. */
+#define FP_SPAN 4096
+
+typedef struct
+{
+  char   head[FP_SPAN];
+  gsize  head_len;
+  char   tail[FP_SPAN];
+  gsize  tail_len;
+} Fingerprint;
+
+static gint64
+fp_value (const Fingerprint *f)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize len = sizeof digest;
+  guint64 lens[2] = { f->head_len, f->tail_len };
+  gint64 value;
+
+  g_checksum_update (sum, (const guchar *) lens, sizeof lens);
+  g_checksum_update (sum, (const guchar *) f->head, f->head_len);
+  g_checksum_update (sum, (const guchar *) f->tail, f->tail_len);
+  g_checksum_get_digest (sum, digest, &len);
+  memcpy (&value, digest, sizeof value);
+
+  return value != 0 ? value : 1;  /* 0 means none */
+}
+
+/* The bytes consumed next, buf[0..len), right after those seen so far. */
+static void
+fp_consume (Fingerprint *f,
+            const char  *buf,
+            gsize        len)
+{
+  gsize take = MIN (FP_SPAN - f->head_len, len);
+
+  memcpy (f->head + f->head_len, buf, take);
+  f->head_len += take;
+
+  if (len >= FP_SPAN)
+    {
+      memcpy (f->tail, buf + len - FP_SPAN, FP_SPAN);
+      f->tail_len = FP_SPAN;
+    }
+  else
+    {
+      gsize keep = MIN (f->tail_len, FP_SPAN - len);
+
+      memmove (f->tail, f->tail + f->tail_len - keep, keep);
+      memcpy (f->tail + keep, buf, len);
+      f->tail_len = keep + len;
+    }
+}
+
+/* From the file as it is now, for the bytes before @offset. */
+static gboolean
+fp_load (Fingerprint *f,
+         int          fd,
+         gint64       offset)
+{
+  gsize head = MIN ((gint64) FP_SPAN, offset);
+  gsize tail = MIN ((gint64) FP_SPAN, offset);
+
+  f->head_len = f->tail_len = 0;
+  if (pread (fd, f->head, head, 0) != (gssize) head ||
+      pread (fd, f->tail, tail, offset - tail) != (gssize) tail)
+    return FALSE;
+  f->head_len = head;
+  f->tail_len = tail;
+
+  return TRUE;
+}
+
 static void
 item_clear (gpointer data)
 {
@@ -190,9 +268,10 @@ process_file (ScanRun *run,
               FileJob *job)
 {
   g_autoptr(GHashTable) best = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree Fingerprint *fp = g_new0 (Fingerprint, 1);
   gsize cap = CHUNK_SIZE;
   char *buf = g_malloc (cap);
-  gint64 pos = job->start_offset;
+  gint64 pos;
   gsize len = 0;
   int fd;
 
@@ -209,6 +288,17 @@ process_file (ScanRun *run,
       g_free (buf);
       return;
     }
+
+  /* Go on from the stored offset only if the bytes before it are the ones
+   * read then. (Set before the first result: the writer reads it then.) */
+  if (job->start_offset > 0 &&
+      (!fp_load (fp, fd, job->start_offset) || (job->state.fp != 0 && fp_value (fp) != job->state.fp)))
+    {
+      job->start_offset = 0;
+      job->needs_reset = TRUE;
+      fp->head_len = fp->tail_len = 0;
+    }
+  pos = job->start_offset;
 
   while (!g_atomic_int_get (&run->stop))
     {
@@ -234,6 +324,8 @@ process_file (ScanRun *run,
               result->lines = 1;
               result->bytes = after - pos;
               result->end_offset = after;
+              if (fp_load (fp, fd, after))
+                result->fp = fp_value (fp);
               push_result (run, result);
               pos = after;
               len = 0;
@@ -261,6 +353,8 @@ process_file (ScanRun *run,
           parse_lines (result, buf, used, pos, best);
           result->bytes = used;
           result->end_offset = pos + used;
+          fp_consume (fp, buf, used);
+          result->fp = fp_value (fp);
           push_result (run, result);
 
           memmove (buf, buf + used, len - used);

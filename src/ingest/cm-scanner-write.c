@@ -157,6 +157,7 @@ write_result (CmScanner    *self,
   *n_written += result->items->len;
 
   job->state.offset = result->end_offset;
+  job->state.fp = result->fp;
   job->state.size = MAX (job->size, result->end_offset);
   job->state.broken_lines += result->broken;
   if (result->broken > 0 && job->skipped == 0)

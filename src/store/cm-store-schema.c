@@ -10,7 +10,7 @@
 
 #include "cm-store-private.h"
 
-#define SCHEMA_VERSION 7
+#define SCHEMA_VERSION 8
 
 /* The rollup row a message counts in; NULL user and project become 0 and ''
  * so that the unique key holds. */
@@ -246,6 +246,11 @@ static const char *migrations[] = {
   "CREATE TABLE IF NOT EXISTS source_parents ("
   "  source_id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL);"
   "CREATE INDEX IF NOT EXISTS source_parents_parent ON source_parents (parent_id);",
+  /* 7 -> 8: a fingerprint of the bytes before each file's offset (its first
+   * and its last 4 KiB), so that a file rewritten in place or recreated on
+   * the same inode is read again from the start (cm-scanner-read.c). NULL
+   * (0): none yet, the offset is trusted once. */
+  "ALTER TABLE files ADD COLUMN fp INTEGER NOT NULL DEFAULT 0;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION);

@@ -49,11 +49,11 @@ static const char upsert_message_sql[] =
 
 static const char upsert_file_sql[] =
   "INSERT INTO files (path, source_id, dev, ino, size, mtime_us, offset, broken_lines,"
-  " synthetic_lines, gone) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+  " synthetic_lines, gone, fp) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
   "ON CONFLICT (path) DO UPDATE SET source_id = excluded.source_id, dev = excluded.dev,"
   " ino = excluded.ino, size = excluded.size, mtime_us = excluded.mtime_us,"
   " offset = excluded.offset, broken_lines = excluded.broken_lines,"
-  " synthetic_lines = excluded.synthetic_lines, gone = excluded.gone "
+  " synthetic_lines = excluded.synthetic_lines, gone = excluded.gone, fp = excluded.fp "
   "RETURNING id";
 
 gboolean
@@ -124,6 +124,7 @@ read_file_states (sqlite3_stmt    *stmt,
       state.broken_lines = sqlite3_column_int64 (stmt, 8);
       state.synthetic_lines = sqlite3_column_int64 (stmt, 9);
       state.gone = sqlite3_column_int (stmt, 10) != 0;
+      state.fp = sqlite3_column_int64 (stmt, 11);
       func (&state, user_data);
     }
 
@@ -140,7 +141,7 @@ insert_file_state_cb (const CmFileState *state,
 }
 
 #define FILE_STATE_COLUMNS \
-  "SELECT id, path, source_id, dev, ino, size, mtime_us, offset, broken_lines, synthetic_lines, gone FROM files"
+  "SELECT id, path, source_id, dev, ino, size, mtime_us, offset, broken_lines, synthetic_lines, gone, fp FROM files"
 
 /**
  * cm_store_load_file_states:
@@ -324,6 +325,7 @@ cm_store_write_file_state (CmStore      *self,
   sqlite3_bind_int64 (stmt, 8, state->broken_lines);
   sqlite3_bind_int64 (stmt, 9, state->synthetic_lines);
   sqlite3_bind_int (stmt, 10, state->gone ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 11, state->fp);
 
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)

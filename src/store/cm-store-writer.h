@@ -28,6 +28,7 @@ typedef struct
   gint64    broken_lines;
   gint64    synthetic_lines;
   gboolean  gone;         /* deleted from disk; its messages stay */
+  gint64    fp;           /* fingerprint of the bytes before offset (0: none) */
 } CmFileState;
 
 CmFileState *cm_file_state_copy            (const CmFileState *state);
