@@ -122,6 +122,7 @@ test_models_offer (void)
   g_assert_cmpuint (n_unpriced, >, 0);
   /* Not on the Total row, which has unpriced messages too. */
   g_assert_cmpuint (offered->len, ==, n_unpriced);
+  cm_test_window_save_png (GTK_WIDGET (window), "set-price-models.png");
   cm_test_window_show_view (app, "overview");
 }
 
@@ -231,6 +232,7 @@ test_set_price (void)
   g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "set"));
   cm_set_price_dialog_fill (dialog, NULL, NULL, "");
   g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "set"));
+  cm_test_window_save_png (GTK_WIDGET (dialog), "set-price-dialog.png");
 
   serial = cm_report_get_serial (cm_window_get_report (window));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "set");

@@ -765,11 +765,19 @@ set_price_setup_cb (GtkSignalListItemFactory *factory,
                     GtkListItem              *item,
                     gpointer                  user_data)
 {
-  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Set Price…"));
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *label = gtk_label_new_with_mnemonic (_("_Set Price…"));
 
+  /* A label that can be cut: the column gives way in a narrow window
+   * (cm-column-set.c) only while its cells can be narrower than their text. */
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), button);
+  gtk_button_set_child (GTK_BUTTON (button), label);
   gtk_widget_add_css_class (button, "flat");
   gtk_widget_set_halign (button, GTK_ALIGN_START);
   gtk_widget_set_tooltip_text (button, _("Give this model's prices: its messages have none"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  gtk_label_get_text (GTK_LABEL (label)), -1);
   gtk_list_item_set_child (item, button);
 }
 
@@ -802,6 +810,9 @@ cm_columns_add_set_price (GtkColumnView *view,
   g_signal_connect_data (factory, "bind", G_CALLBACK (set_price_bind_cb), g_strdup (model_property),
                          (GClosureNotify) (void (*) (void)) g_free, 0);
   column = gtk_column_view_column_new (_("Price"), factory);
+  /* Counted as wide as a money column by cm-column-set.c (the button's
+   * label takes about as much). */
+  g_object_set_data (G_OBJECT (column), "cm-kind", GINT_TO_POINTER (CM_COLUMN_MONEY));
   gtk_column_view_append_column (view, column);
   g_object_unref (column);
 

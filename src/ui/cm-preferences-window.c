@@ -399,6 +399,7 @@ show_updating (CmPreferencesWindow *self,
                gboolean             updating)
 {
   gtk_button_set_label (self->update_button, updating ? _("_Cancel Update") : _("_Update Prices"));
+  cm_a11y_fix_mnemonics (GTK_WIDGET (self->update_button));
   gtk_widget_set_visible (GTK_WIDGET (self->update_spinner), updating);
   gtk_spinner_set_spinning (self->update_spinner, updating);
 }
