@@ -502,7 +502,40 @@ typedef struct
   char              *last_body;
   GPtrArray         *paused;     /* SoupServerMessage never answered */
   CmRatelimitClient *client;
+  SoupServerMessage *trickled;   /* /trickle: a byte now and then */
+  guint              trickle_id;
+  gsize              streamed;   /* /huge: bytes the server wrote */
 } Fixture;
+
+static char huge_chunk[64 * 1024];
+
+/* /huge: a body that never ends (1 GiB at most), one chunk after another. */
+static void
+huge_wrote_chunk_cb (SoupServerMessage *msg,
+                     gpointer           user_data)
+{
+  Fixture *f = user_data;
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+
+  if (f->streamed >= 1024 * 1024 * 1024)
+    {
+      soup_message_body_complete (body);
+      return;
+    }
+  f->streamed += sizeof huge_chunk;
+  soup_message_body_append (body, SOUP_MEMORY_STATIC, huge_chunk, sizeof huge_chunk);
+}
+
+static gboolean
+trickle_cb (gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  soup_message_body_append (soup_server_message_get_response_body (f->trickled), SOUP_MEMORY_STATIC, "x", 1);
+  soup_server_message_unpause (f->trickled);
+
+  return G_SOURCE_CONTINUE;
+}
 
 /* Every log line of the whole run (g_log_set_writer_func works once). */
 static GString *captured_log;
@@ -641,6 +674,30 @@ server_cb (SoupServer        *server,
       soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
                                         "\x01\x02{{{", 5);
     }
+  else if (g_str_has_prefix (path, "/redirect/"))
+    {
+      /* To another origin: the same server under another name. */
+      g_autofree char *to = g_strdup_printf ("http://localhost:%u/ok/v1/messages",
+                                             g_uri_get_port (soup_server_message_get_uri (msg)));
+      soup_message_headers_replace (h, "location", to);
+      soup_server_message_set_status (msg, 302, NULL);
+    }
+  else if (g_str_has_prefix (path, "/huge/"))
+    {
+      soup_server_message_set_status (msg, 400, NULL);
+      soup_message_headers_set_encoding (h, SOUP_ENCODING_CHUNKED);
+      memset (huge_chunk, 'a', sizeof huge_chunk);
+      g_signal_connect (msg, "wrote-chunk", G_CALLBACK (huge_wrote_chunk_cb), f);
+      huge_wrote_chunk_cb (msg, f);
+    }
+  else if (g_str_has_prefix (path, "/trickle/"))
+    {
+      /* Headers, then a byte every 100 ms, forever. */
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_message_headers_set_encoding (h, SOUP_ENCODING_CHUNKED);
+      f->trickled = g_object_ref (msg);
+      f->trickle_id = g_timeout_add (100, trickle_cb, f);
+    }
   else if (g_str_has_prefix (path, "/slow/"))
     {
       /* Never answered: the client's timeout must fire. */
@@ -708,6 +765,8 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   g_clear_object (&f->client);
+  g_clear_handle_id (&f->trickle_id, g_source_remove);
+  g_clear_object (&f->trickled);
   soup_server_disconnect (f->server);
   g_ptr_array_unref (f->paused);
   g_clear_object (&f->server);
@@ -976,6 +1035,73 @@ test_client_timeout (Fixture       *f,
   g_assert_cmpuint (f->paused->len, ==, 1);
   /* It gave up near its timeout, not at some far default. */
   g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+}
+
+/* A redirect is an error that names its target; the key is never sent to
+ * it (issue 15: it followed a 302 to another origin with the key). */
+static void
+test_client_redirect (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(CmRatelimitResult) r = probe (f, "/redirect", "m");
+
+  g_assert_cmpint (r->error, ==, CM_RATELIMIT_ERROR_UNEXPECTED);
+  g_assert_cmpuint (r->http_status, ==, 302);
+  g_assert_nonnull (strstr (r->message, "redirect (HTTP 302) to “http://localhost:"));
+  g_assert_cmpuint (f->n_requests, ==, 1);
+}
+
+/* Plain http only to this computer: the key is never sent in the clear. */
+static void
+test_client_plain_http (Fixture       *f,
+                        gconstpointer  data)
+{
+  const char *urls[] = { "http://api.example.com", "http://192.0.2.1:8080" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+    {
+      CmRatelimitResult *r = NULL;
+
+      cm_ratelimit_client_set_base_url (f->client, urls[i]);
+      cm_ratelimit_client_probe_async (f->client, "m", NULL, probe_cb, &r);
+      while (r == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpint (r->error, ==, CM_RATELIMIT_ERROR_BAD_URL);
+      g_assert_nonnull (strstr (r->message, "https"));
+      cm_ratelimit_result_unref (r);
+    }
+}
+
+/* A reply body that never ends: 64 KiB are read, then the probe is done
+ * (it used to read the whole body into memory). */
+static void
+test_client_huge_body (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(CmRatelimitResult) r = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  r = probe (f, "/huge", "m");
+  g_assert_cmpint (r->error, ==, CM_RATELIMIT_ERROR_BAD_REQUEST);
+  g_assert_cmpuint (r->http_status, ==, 400);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
+  g_test_message ("the server wrote %zu bytes", f->streamed);
+}
+
+/* A server that trickles a byte every 100 ms never trips the read timeout;
+ * the deadline ends the probe (it used to wait for ever). */
+static void
+test_client_trickle (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(CmRatelimitResult) r = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  cm_ratelimit_client_set_timeout (f->client, 1);
+  r = probe (f, "/trickle", "m");
+  g_assert_cmpint (r->error, ==, CM_RATELIMIT_ERROR_TIMEOUT);
+  g_assert_nonnull (strstr (r->message, "No complete reply from 127.0.0.1 within 2 s"));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
 }
 
 static void
@@ -1405,6 +1531,10 @@ main (int   argc,
   ADD ("bad-url", test_client_bad_url);
   ADD ("refused", test_client_refused);
   ADD ("cancel", test_client_cancel);
+  ADD ("redirect", test_client_redirect);
+  ADD ("plain-http", test_client_plain_http);
+  ADD ("huge-body", test_client_huge_body);
+  ADD ("trickle", test_client_trickle);
   ADD ("store", test_client_store);
   ADD ("interval", test_client_interval);
   ADD ("interval-slow", test_client_interval_slow);

@@ -19,6 +19,10 @@
 #endif
 
 #define DEFAULT_TIMEOUT_S   30
+/* A probe's whole exchange ends within this, whatever the server trickles
+ * (the timeout above is per read), and keeps this much of a reply. */
+#define PROBE_DEADLINE_S    60
+#define MAX_REPLY_BYTES     (64 * 1024)
 
 /* ------------------------------------------------------------------ */
 /* The client                                                          */
@@ -444,7 +448,19 @@ build_probe_body (const char *model)
   return json_generator_to_data (generator, NULL);
 }
 
-/* {base}/v1/messages for an http(s) base URL with a host, or NULL. */
+static gboolean
+is_loopback (const char *host)
+{
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
+
+  if (address != NULL)
+    return g_inet_address_get_is_loopback (address);
+
+  return g_ascii_strcasecmp (host, "localhost") == 0;
+}
+
+/* {base}/v1/messages for an https base URL with a host (http only to a
+ * loopback address), or NULL. */
 static char *
 build_messages_url (const char *base_url)
 {
@@ -470,6 +486,9 @@ build_messages_url (const char *base_url)
     return NULL;
   if (g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
     return NULL;
+  /* The key travels in a header: in the clear only to this computer. */
+  if (g_str_equal (g_uri_get_scheme (uri), "http") && !is_loopback (g_uri_get_host (uri)))
+    return NULL;
 
   return g_strconcat (trimmed, "/v1/messages", NULL);
 }
@@ -479,11 +498,37 @@ typedef struct
   SoupMessage       *msg;
   CmRatelimitResult *result;
   char              *host;
+  GCancellable      *cancellable;   /* the caller's, or the deadline's */
+  GCancellable      *caller;
+  gulong             caller_id;
+  GSource           *deadline;
+  gboolean           timed_out;
+  guint              deadline_s;
+  GInputStream      *stream;
+  GByteArray        *reply;         /* at most MAX_REPLY_BYTES */
 } ProbeData;
+
+static void
+stop_deadline (ProbeData *data)
+{
+  if (data->deadline != NULL)
+    {
+      g_source_destroy (data->deadline);
+      g_clear_pointer (&data->deadline, g_source_unref);
+    }
+  if (data->caller_id != 0)
+    g_cancellable_disconnect (data->caller, data->caller_id);
+  data->caller_id = 0;
+}
 
 static void
 probe_data_free (ProbeData *data)
 {
+  stop_deadline (data);
+  g_clear_object (&data->caller);
+  g_clear_object (&data->cancellable);
+  g_clear_object (&data->stream);
+  g_clear_pointer (&data->reply, g_byte_array_unref);
   g_clear_object (&data->msg);
   g_clear_pointer (&data->result, cm_ratelimit_result_unref);
   g_free (data->host);
@@ -584,54 +629,97 @@ add_refusal_observation (CmRatelimitResult *result)
   g_ptr_array_add (result->observations, obs);
 }
 
+/* The probe failed before a whole reply: cancelled, out of time, or the
+ * network. */
 static void
-send_cb (GObject      *source,
-         GAsyncResult *res,
-         gpointer      user_data)
+fail_probe (GTask  *task,
+            GError *error)
 {
-  GTask *task = user_data;
+  CmRatelimitClient *self = g_task_get_source_object (task);
+  ProbeData *data = g_task_get_task_data (task);
+  CmRatelimitResult *result = data->result;
+  g_autofree char *text = NULL;
+
+  stop_deadline (data);
+  result->observed_ms = g_get_real_time () / 1000;
+
+  if (data->timed_out)
+    {
+      result->error = CM_RATELIMIT_ERROR_TIMEOUT;
+      result->message = g_strdup_printf ("No complete reply from %s within %u s.",
+                                         data->host, data->deadline_s);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_error_copy (error));
+      g_object_unref (task);
+      return;
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      result->error = CM_RATELIMIT_ERROR_TIMEOUT;
+      result->message = g_strdup_printf ("No reply from %s within %u s.",
+                                         data->host, self->timeout);
+    }
+  else
+    {
+      text = cm_ratelimit_redact (error->message, self->api_key);
+      result->error = CM_RATELIMIT_ERROR_NETWORK;
+      result->message = g_strdup_printf ("Could not reach %s: %s", data->host, text);
+    }
+
+  finish_probe (task);
+  g_object_unref (task);
+}
+
+/* A redirect is never followed: the key goes to the configured origin only. */
+static void
+refuse_redirect (ProbeData          *data,
+                 SoupMessageHeaders *headers)
+{
+  CmRatelimitResult *result = data->result;
+  const char *location = soup_message_headers_get_one (headers, "location");
+  g_autofree char *shown = NULL;
+
+  if (location != NULL)
+    {
+      shown = g_utf8_make_valid (location, MIN (strlen (location), 200));
+      for (char *p = shown; *p != '\0'; p++)
+        if ((guchar) *p < 0x20 || *p == 0x7f)
+          *p = '?';
+    }
+  result->error = CM_RATELIMIT_ERROR_UNEXPECTED;
+  result->message = g_strdup_printf ("%s answered with a redirect (HTTP %u) to “%s”. Redirects are not "
+                                     "followed, so the API key is sent to %s only: set the API base URL "
+                                     "to the new address if it moved.",
+                                     data->host, result->http_status, shown != NULL ? shown : "nowhere",
+                                     data->host);
+}
+
+static void
+reply_done (GTask *task)
+{
   CmRatelimitClient *self = g_task_get_source_object (task);
   ProbeData *data = g_task_get_task_data (task);
   CmRatelimitResult *result = data->result;
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) observations = NULL;
   SoupMessageHeaders *headers;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), res, &error);
+  stop_deadline (data);
   result->observed_ms = g_get_real_time () / 1000;
+  body = g_byte_array_free_to_bytes (g_steal_pointer (&data->reply));
 
-  if (body == NULL)
+  result->http_status = soup_message_get_status (data->msg);
+  headers = soup_message_get_response_headers (data->msg);
+
+  if (result->http_status >= 300 && result->http_status < 400)
     {
-      g_autofree char *text = NULL;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          g_object_unref (task);
-          return;
-        }
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-        {
-          result->error = CM_RATELIMIT_ERROR_TIMEOUT;
-          result->message = g_strdup_printf ("No reply from %s within %u s.",
-                                             data->host, self->timeout);
-        }
-      else
-        {
-          text = cm_ratelimit_redact (error->message, self->api_key);
-          result->error = CM_RATELIMIT_ERROR_NETWORK;
-          result->message = g_strdup_printf ("Could not reach %s: %s", data->host, text);
-        }
-
+      refuse_redirect (data, headers);
       finish_probe (task);
       g_object_unref (task);
       return;
     }
-
-  result->http_status = soup_message_get_status (data->msg);
-  headers = soup_message_get_response_headers (data->msg);
 
   observations = cm_ratelimit_parse_headers (headers, result->model, result->http_status,
                                              result->observed_ms, &result->retry_after_s,
@@ -673,6 +761,86 @@ send_cb (GObject      *source,
            result->http_status, result->observations->len, result->n_malformed);
 
   store_and_finish (task);
+}
+
+static void read_cb (GObject      *source,
+                     GAsyncResult *res,
+                     gpointer      user_data);
+
+static void
+read_more (GTask *task)
+{
+  ProbeData *data = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (data->stream, 16 * 1024, G_PRIORITY_DEFAULT, data->cancellable,
+                                   read_cb, task);
+}
+
+/* The reply's body, up to MAX_REPLY_BYTES: the rest is never read. */
+static void
+read_cb (GObject      *source,
+         GAsyncResult *res,
+         gpointer      user_data)
+{
+  GTask *task = user_data;
+  ProbeData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len;
+
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), res, &error);
+  if (bytes == NULL)
+    {
+      fail_probe (task, error);
+      return;
+    }
+
+  len = g_bytes_get_size (bytes);
+  g_byte_array_append (data->reply, g_bytes_get_data (bytes, NULL),
+                       MIN (len, MAX_REPLY_BYTES - data->reply->len));
+  if (len == 0 || data->reply->len >= MAX_REPLY_BYTES)
+    reply_done (task);
+  else
+    read_more (task);
+}
+
+static void
+send_cb (GObject      *source,
+         GAsyncResult *res,
+         gpointer      user_data)
+{
+  GTask *task = user_data;
+  ProbeData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  data->stream = soup_session_send_finish (SOUP_SESSION (source), res, &error);
+  if (data->stream == NULL)
+    {
+      fail_probe (task, error);
+      return;
+    }
+
+  data->reply = g_byte_array_new ();
+  read_more (task);
+}
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  ProbeData *data = user_data;
+
+  data->timed_out = TRUE;
+  g_cancellable_cancel (data->cancellable);
+  g_clear_pointer (&data->deadline, g_source_unref);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+caller_cancelled_cb (GCancellable *caller,
+                     gpointer      user_data)
+{
+  g_cancellable_cancel (user_data);
 }
 
 void
@@ -717,14 +885,30 @@ cm_ratelimit_client_probe_async (CmRatelimitClient   *self,
   if (data->msg == NULL)
     {
       data->result->error = CM_RATELIMIT_ERROR_BAD_URL;
-      data->result->message = g_strdup_printf ("The API base URL “%s” is not an http(s) URL.",
-                                               self->base_url);
+      data->result->message = g_strdup_printf ("The API base URL “%s” is not an https URL (plain http "
+                                               "only to this computer).", self->base_url);
       finish_probe (task);
       return;
     }
 
   data->host = g_strdup (g_uri_get_host (soup_message_get_uri (data->msg)));
   g_debug ("Probing rate limits at %s with model %s", url, model);
+  soup_message_add_flags (data->msg, SOUP_MESSAGE_NO_REDIRECT);
+
+  /* One deadline for the whole exchange (a read timeout alone lets a
+   * server that trickles a byte at a time hold the probe forever). */
+  data->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      data->caller = g_object_ref (cancellable);
+      data->caller_id = g_cancellable_connect (cancellable, G_CALLBACK (caller_cancelled_cb),
+                                               g_object_ref (data->cancellable), g_object_unref);
+    }
+  data->deadline_s = MIN (PROBE_DEADLINE_S, 2 * self->timeout);
+  data->deadline = g_timeout_source_new_seconds (data->deadline_s);
+  g_source_set_callback (data->deadline, deadline_cb, data, NULL);
+  g_source_set_static_name (data->deadline, "[costmeter] probe deadline");
+  g_source_attach (data->deadline, g_main_context_get_thread_default ());
 
   headers = soup_message_get_request_headers (data->msg);
   soup_message_headers_replace (headers, "x-api-key", self->api_key);
@@ -735,8 +919,8 @@ cm_ratelimit_client_probe_async (CmRatelimitClient   *self,
   body = g_bytes_new (json, strlen (json));
   soup_message_set_request_body_from_bytes (data->msg, "application/json", body);
 
-  soup_session_send_and_read_async (self->session, data->msg, G_PRIORITY_DEFAULT,
-                                    cancellable, send_cb, g_steal_pointer (&task));
+  soup_session_send_async (self->session, data->msg, G_PRIORITY_DEFAULT,
+                           data->cancellable, send_cb, g_steal_pointer (&task));
 }
 
 CmRatelimitResult *
