@@ -15,7 +15,9 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include "cm-test-util.h"
@@ -207,6 +209,187 @@ test_huge_line (void)
   line[len - 1] = '}';
 
   assert_skipped ("huge-line", line, len);
+}
+
+/* Identifiers no Claude Code writes (issue 15: a 60 MiB model name took the
+ * app to 6.3 GB and the database up by 378 MB): the line is broken. */
+static void
+test_long_identifiers (void)
+{
+  gsize huge = 60 * 1024 * 1024;
+  g_autofree char *model = g_malloc (huge + 1);
+  g_autofree char *long_id = g_strnfill (600, 'i');
+  g_autofree char *long_cwd = g_strnfill (5000, 'p');
+  g_autofree char *line = NULL;
+  struct rusage ru;
+
+  memset (model, 'm', huge);
+  model[huge] = '\0';
+  line = assistant_with ("long-model", "2026-03-01T10:00:30Z", model, "\"input_tokens\":1,\"output_tokens\":1");
+  assert_skipped ("long-model", line, strlen (line));
+  g_clear_pointer (&line, g_free);
+  g_clear_pointer (&model, g_free);
+
+  /* The peak of every costmeter-cli run so far (the scan of the 60 MiB
+   * line and every report after it; also the 100 MB line before). */
+  g_assert_cmpint (getrusage (RUSAGE_CHILDREN, &ru), ==, 0);
+  g_test_message ("peak memory of a costmeter-cli run: %ld MiB", ru.ru_maxrss / 1024);
+  g_assert_cmpint (ru.ru_maxrss / 1024, <, 1024);
+
+  line = assistant_with (long_id, "2026-03-01T10:00:30Z", "claude-sonnet-4-5-20250929",
+                         "\"input_tokens\":1,\"output_tokens\":1");
+  assert_skipped ("long-id", line, strlen (line));
+  g_clear_pointer (&line, g_free);
+
+  line = g_strdup_printf ("{\"type\":\"assistant\",\"uuid\":\"h-cwd\",\"sessionId\":\"sess-cwd\","
+                          "\"cwd\":\"/%s\",\"timestamp\":\"2026-03-01T10:00:30Z\",\"requestId\":\"req_h_cwd\","
+                          "\"message\":{\"id\":\"msg_h_cwd\",\"model\":\"claude-sonnet-4-5-20250929\","
+                          "\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}", long_cwd);
+  assert_skipped ("long-cwd", line, strlen (line));
+}
+
+/* Issue 15: file names are bytes, not UTF-8, and may hold control
+ * characters. A line without a session or folder takes both from the file
+ * name: every JSON report must stay valid UTF-8 and no table may carry an
+ * escape sequence to the terminal. */
+static void
+test_file_name_bytes (void)
+{
+  g_autofree char *home = g_build_filename (tmpdir, "names", NULL);
+  g_autofree char *file = g_build_filename (home, ".claude", "projects", "-home-\xff\xfe-p",
+                                            "s\xfe\x1b[31mred\x1b[0m.jsonl", NULL);
+  g_autofree char *db = g_build_filename (home, "db", "costmeter.db", NULL);
+  const char *line = "{\"type\":\"assistant\",\"uuid\":\"u-names\",\"timestamp\":\"2026-03-01T10:00:00Z\","
+                     "\"requestId\":\"req_names\",\"message\":{\"id\":\"msg_names\","
+                     "\"model\":\"claude-sonnet-4-5-20250929\",\"usage\":{\"input_tokens\":10,"
+                     "\"output_tokens\":20}}}\n";
+  Result r;
+
+  cm_test_write_file (file, line, -1);
+  r = run_cli ("--db", db, "scan", "--source", home, "--no-default");
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+
+  for (const char **kind = (const char *[]) { "session", "project", NULL }; *kind; kind++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+
+      r = run_cli ("--db", db, "report", *kind, "--json");
+      g_assert_cmpint (r.status, ==, 0);
+      g_assert_true (g_utf8_validate (r.out, -1, NULL));
+      json_parser_load_from_data (parser, r.out, -1, &error);
+      g_assert_no_error (error);
+      result_clear (&r);
+
+      r = run_cli ("--db", db, "report", *kind);
+      g_assert_cmpint (r.status, ==, 0);
+      g_assert_true (g_utf8_validate (r.out, -1, NULL));
+      g_assert_null (strchr (r.out, '\x1b'));
+      result_clear (&r);
+    }
+}
+
+/* --- a FIFO swapped in between the walk and the read --- */
+
+typedef struct
+{
+  GPtrArray *files;
+  char      *fifo;
+  gint       stop;
+  gint       swaps;
+} Swapper;
+
+static gpointer
+swapper_thread (gpointer data)
+{
+  Swapper *sw = data;
+
+  while (!g_atomic_int_get (&sw->stop))
+    for (guint i = 0; i < sw->files->len && !g_atomic_int_get (&sw->stop); i++)
+      {
+        const char *path = g_ptr_array_index (sw->files, i);
+        g_autofree char *aside = g_strconcat (path, ".aside", NULL);
+
+        /* The file steps aside, a FIFO takes its name for a moment. */
+        if (mkfifo (sw->fifo, 0600) != 0 || g_rename (path, aside) != 0)
+          continue;
+        g_rename (sw->fifo, path);
+        g_usleep (200);
+        g_rename (path, sw->fifo);
+        g_unlink (sw->fifo);
+        g_rename (aside, path);
+        g_atomic_int_inc (&sw->swaps);
+      }
+
+  return NULL;
+}
+
+static void
+wait_cb (GObject      *source,
+         GAsyncResult *res,
+         gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), res, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Issue 15: a FIFO swapped in between listing and open hung the scan for
+ * ever; now only regular files are opened, without blocking. */
+static void
+test_fifo_swapped_in (void)
+{
+  g_autofree char *home = g_build_filename (tmpdir, "fifo", NULL);
+  g_autofree char *db = g_build_filename (home, "db", "costmeter.db", NULL);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  Swapper sw = { files, g_build_filename (home, "fifo", NULL), 0, 0 };
+  GThread *thread;
+  guint hung = 0;
+
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("s%u.jsonl", i);
+      g_autofree char *tag = g_strdup_printf ("fifo%u", i);
+      g_autofree char *line = good_line (tag, 1);
+      char *file = g_build_filename (home, ".claude", "projects", "-home-h-proj", name, NULL);
+
+      cm_test_write_file (file, line, -1);
+      g_ptr_array_add (files, file);
+    }
+
+  thread = g_thread_new ("swapper", swapper_thread, &sw);
+  for (guint round = 0; round < 20; round++)
+    {
+      g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                                           G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+      g_autoptr(GSubprocess) proc = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+      gboolean done = FALSE;
+
+      g_subprocess_launcher_setenv (launcher, "HOME", tmpdir, TRUE);
+      g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", tmpdir, TRUE);
+      g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", tmpdir, TRUE);
+      proc = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("CM_CLI"), "--db", db, "scan",
+                                          "--source", home, "--no-default", NULL);
+      g_assert_no_error (error);
+      g_subprocess_wait_async (proc, NULL, wait_cb, &done);
+      while (!done && g_get_monotonic_time () < end)
+        if (!g_main_context_iteration (NULL, FALSE))
+          g_usleep (10000);
+      if (!done)
+        {
+          hung++;
+          g_subprocess_force_exit (proc);
+          while (!done)
+            g_main_context_iteration (NULL, TRUE);
+        }
+    }
+  g_atomic_int_set (&sw.stop, 1);
+  g_thread_join (thread);
+  g_test_message ("%d swaps during 20 scans, %u scans hung", g_atomic_int_get (&sw.swaps), hung);
+  g_assert_cmpuint (hung, ==, 0);
+  g_free (sw.fifo);
 }
 
 static void
@@ -523,7 +706,10 @@ main (int   argc,
   tmpdir = cm_test_make_tmpdir ("hostile");
 
   g_test_add_func ("/hostile/huge-line", test_huge_line);
+  g_test_add_func ("/hostile/long-identifiers", test_long_identifiers);
   g_test_add_func ("/hostile/deep-nesting", test_deep_nesting);
+  g_test_add_func ("/hostile/fifo-swapped-in", test_fifo_swapped_in);
+  g_test_add_func ("/hostile/file-name-bytes", test_file_name_bytes);
   g_test_add_func ("/hostile/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/hostile/bad-numbers", test_bad_numbers);
   g_test_add_func ("/hostile/absurd-counts", test_absurd_counts);

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cm-scanner-private.h"
@@ -159,6 +160,26 @@ usage_plausible (const CmUsage *u)
   return TRUE;
 }
 
+/* Identifiers past these lengths are not from Claude Code: the line is
+ * broken, so that no report, cache or window ever holds a 60 MiB model
+ * name (a path may be long, an id is short). */
+#define MAX_ID_BYTES    512
+#define MAX_PATH_BYTES  4096
+
+static const char *
+identifiers_bounded (const CmRecord *r)
+{
+  const char *ids[] = { r->message_id, r->request_id, r->uuid, r->session_id, r->model_raw };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    if (ids[i] != NULL && strnlen (ids[i], MAX_ID_BYTES + 1) > MAX_ID_BYTES)
+      return "an id or model name longer than 512 bytes";
+  if (r->cwd != NULL && strnlen (r->cwd, MAX_PATH_BYTES + 1) > MAX_PATH_BYTES)
+    return "a project path longer than 4 KiB";
+
+  return NULL;
+}
+
 /* Parses the complete lines of buf[0..len) (len ends just after a newline). */
 static void
 parse_lines (ChunkResult *result,
@@ -188,6 +209,11 @@ parse_lines (ChunkResult *result,
           cm_record_clear (&item.record);
           r = CM_PARSE_BROKEN;
           reason = "a token count below 0 or above 1e9";
+        }
+      else if (r == CM_PARSE_RECORD && (reason = identifiers_bounded (&item.record)) != NULL)
+        {
+          cm_record_clear (&item.record);
+          r = CM_PARSE_BROKEN;
         }
       if (r == CM_PARSE_BROKEN)
         {
@@ -275,14 +301,28 @@ process_file (ScanRun *run,
   gsize len = 0;
   int fd;
 
-  fd = g_open (job->state.path, O_RDONLY | O_CLOEXEC, 0);
+  /* Without blocking, and only a regular file: a FIFO or a device put in
+   * its place since the walk would hang the scan on open() or read(). */
+  fd = g_open (job->state.path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
+  if (fd >= 0)
+    {
+      struct stat st;
+
+      if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+        {
+          close (fd);
+          fd = -1;
+          errno = EINVAL;
+        }
+    }
   if (fd < 0)
     {
       ChunkResult *result = new_result (job);
       int saved = errno;
 
       result->failed = TRUE;
-      result->failure = g_strdup_printf ("Cannot read %s: %s", job->state.path, g_strerror (saved));
+      result->failure = saved == EINVAL ? g_strdup_printf ("Cannot read %s: not a regular file", job->state.path)
+                                        : g_strdup_printf ("Cannot read %s: %s", job->state.path, g_strerror (saved));
       result->end_offset = job->start_offset;
       push_result (run, result);
       g_free (buf);

@@ -38,6 +38,19 @@ typedef struct
 } Walk;
 
 static char *
+valid_utf8 (char *text)
+{
+  char *valid;
+
+  if (text == NULL || g_utf8_validate (text, -1, NULL))
+    return text;
+  valid = g_utf8_make_valid (text, -1);
+  g_free (text);
+
+  return valid;
+}
+
+static char *
 session_hint_for (const char *path)
 {
   g_autofree char *base = g_path_get_basename (path);
@@ -105,8 +118,9 @@ add_file (Walk        *walk,
   job->state.source_id = walk->source_id;
   job->size = st->st_size;
   job->user_email = g_strdup (walk->user_email);
-  job->session_hint = session_hint_for (path);
-  job->project_hint = project_hint_for (walk->projects_dir, path);
+  /* File names need not be UTF-8; what is stored and shown must be. */
+  job->session_hint = valid_utf8 (session_hint_for (path));
+  job->project_hint = valid_utf8 (project_hint_for (walk->projects_dir, path));
   /* No copy of every path: the stored state's or the job's outlives the set. */
   g_hash_table_add (walk->seen_files, old != NULL ? old->path : job->state.path);
 
