@@ -1243,6 +1243,131 @@ test_owner_attribution (Fixture       *f,
   g_assert_cmpstrv (users, ((const char *[]) { "lead@example.com", NULL }));
 }
 
+/* Changing an owner is one transaction (issue 15): when the messages cannot
+ * follow (here a trigger fails their update, as a kill between the steps
+ * would leave them), the owner stays as it was too. */
+static void
+test_owner_change_atomic (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *path = project_file (f, "p/s1.jsonl");
+  g_autofree char *home = g_build_filename (f->dir, "home", NULL);
+  g_autoptr(GPtrArray) sources = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) users = NULL;
+  sqlite3 *db = NULL;
+
+  append_line (path, &(Line) { .id = "msg_01A", .req = "r1", .output = 1, .uuid = "a" });
+  add_home_source (f, NULL);
+  scan (f, NULL);
+
+  g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TRIGGER fail_owner BEFORE UPDATE OF user_id ON messages"
+                                     " BEGIN SELECT RAISE (ABORT, 'injected'); END", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_false (cm_store_set_source_owner (f->store, home, "lead@example.com", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (cm_store_add_source (f->store, home, "lead@example.com", FALSE, &error) != 0);
+  g_clear_error (&error);
+
+  sources = cm_store_list_sources (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sources->len, ==, 1);
+  g_assert_null (((CmSourceInfo *) g_ptr_array_index (sources, 0))->owner);
+  users = cm_store_list_users (f->store, NULL);
+  g_assert_cmpstrv (users, ((const char *[]) { CM_UNATTRIBUTED_KEY, NULL }));
+  g_clear_pointer (&users, g_strfreev);
+
+  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER fail_owner", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_true (cm_store_set_source_owner (f->store, home, "lead@example.com", &error));
+  g_assert_no_error (error);
+  users = cm_store_list_users (f->store, NULL);
+  g_assert_cmpstrv (users, ((const char *[]) { "lead@example.com", NULL }));
+}
+
+/* Re-pricing goes in batches, each its own transaction, with a marker to go
+ * on from: stopped in the third batch, the first two stay done and the next
+ * run prices only the rest (issue 15: one transaction over all history made
+ * every other writer fail with "database is locked"). */
+static void
+test_reprice_batches (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *path = project_file (f, "p/s1.jsonl");
+  g_autofree char *override = g_build_filename (f->dir, "cheaper.json", NULL);
+  g_autoptr(CmPricing) cheaper = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  CmTotals t;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("msg_01%c", 'A' + i);
+      g_autofree char *uuid = g_strdup_printf ("u%u", i);
+
+      append_line (path, &(Line) { .id = id, .req = uuid, .model = "claude-haiku-4-5-20251001",
+                                   .input = 1000000, .uuid = uuid });
+    }
+  add_home_source (f, NULL);
+  scan (f, NULL);
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.cost, ==, 5 * CM_MONEY_PER_USD);
+
+  cm_test_write_file (override,
+                      "{\"models\": {\"claude-haiku-4-5-20251001\": {\"input\": 0.5, \"output\": 5,"
+                      " \"cache_write_5m\": 1.25, \"cache_write_1h\": 2, \"cache_read\": 0.1}}}", -1);
+  cheaper = cm_pricing_new_default (&error);
+  g_assert_no_error (error);
+  g_assert_true (cm_pricing_merge_file (cheaper, override, &error));
+
+  g_setenv ("CM_REPRICE_BATCH", "2", TRUE);
+  g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TRIGGER fail_fifth BEFORE UPDATE OF cost ON messages"
+                                     " WHEN OLD.id = (SELECT max (id) FROM messages)"
+                                     " BEGIN SELECT RAISE (ABORT, 'injected'); END", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (cm_store_reprice (f->store, cheaper, &error), ==, -1);
+  g_clear_error (&error);
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.cost, ==, 4 * CM_MONEY_PER_USD / 2 + CM_MONEY_PER_USD);
+
+  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER fail_fifth", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_cmpint (cm_store_reprice (f->store, cheaper, &error), ==, 1);
+  g_assert_no_error (error);
+  g_unsetenv ("CM_REPRICE_BATCH");
+  totals (f, NULL, &t);
+  g_assert_cmpint (t.cost, ==, 5 * CM_MONEY_PER_USD / 2);
+  g_assert_cmpint (cm_store_reprice (f->store, cheaper, &error), ==, 0);
+}
+
+/* The checkpoint after a big scan never waits for a reader (issue 15: a
+ * TRUNCATE checkpoint waited out the 10 s busy timeout behind one). */
+static void
+test_checkpoint_passive (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *path = project_file (f, "p/s1.jsonl");
+  sqlite3 *db = NULL;
+  gint64 t0;
+
+  append_line (path, &(Line) { .id = "msg_01A", .req = "r1", .output = 1, .uuid = "a" });
+  add_home_source (f, NULL);
+  scan (f, NULL);
+
+  /* A reader keeps an old snapshot while more is written. */
+  g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN; SELECT count (*) FROM messages", NULL, NULL, NULL), ==, SQLITE_OK);
+  append_line (path, &(Line) { .id = "msg_01B", .req = "r2", .output = 1, .uuid = "b" });
+  scan (f, NULL);
+
+  t0 = g_get_monotonic_time ();
+  cm_store_checkpoint (f->store);
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 2 * G_USEC_PER_SEC);
+
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (db);
+}
 
 static gint64
 count_user (Fixture    *f,
@@ -1450,6 +1575,9 @@ main (int   argc,
   ADD ("/core/scanner/reprice", test_reprice);
   ADD ("/core/scanner/set-pricing-during-scan", test_set_pricing_during_scan);
   ADD ("/core/scanner/owner-attribution", test_owner_attribution);
+  ADD ("/core/scanner/owner-change-atomic", test_owner_change_atomic);
+  ADD ("/core/scanner/reprice-batches", test_reprice_batches);
+  ADD ("/core/scanner/checkpoint-passive", test_checkpoint_passive);
   ADD ("/core/scanner/symlink-loop", test_symlink_loop);
   ADD ("/core/scanner/folder-of-homes", test_folder_of_homes);
   ADD ("/core/scanner/folder-of-homes-upgrade", test_folder_of_homes_upgrade);

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "cm-store-private.h"
 
 static char *
@@ -57,7 +59,7 @@ prepare_reprice (sqlite3       *db,
   rc = sqlite3_prepare_v2 (db,
                            "SELECT id, model_raw, model, backend, input, output, cw5m, cw1h, cr, ws, ts, speed,"
                            " inference_geo"
-                           " FROM messages", -1, select, NULL);
+                           " FROM messages WHERE id > ?1 ORDER BY id LIMIT ?2", -1, select, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (db,
                              "UPDATE messages SET model = ?2, priced = ?3, estimated = ?4,"
@@ -124,19 +126,29 @@ reprice_row (sqlite3_stmt *select,
   return rc;
 }
 
-/* Every stored message priced with @pricing; @count gets the rows that
- * changed. SQLITE_DONE when all went well. */
+/* The messages after id @*last, @batch of them at most, priced with
+ * @pricing; @count gets the rows that changed, @last the last id done and
+ * @done whether none was left. SQLITE_DONE when all went well. */
 static int
-reprice_messages (sqlite3    *db,
-                  CmPricing  *pricing,
-                  gint64     *count)
+reprice_batch (sqlite3    *db,
+               CmPricing  *pricing,
+               GHashTable *canonical,
+               gint64      batch,
+               gint64     *last,
+               gint64     *count,
+               gboolean   *done)
 {
-  g_autoptr(GHashTable) canonical = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   sqlite3_stmt *select = NULL;
   sqlite3_stmt *update = NULL;
+  gint64 rows = 0;
   int rc;
 
   rc = prepare_reprice (db, &select, &update);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (select, 1, *last);
+      sqlite3_bind_int64 (select, 2, batch);
+    }
 
   while (rc == SQLITE_OK && (rc = sqlite3_step (select)) == SQLITE_ROW)
     {
@@ -144,8 +156,11 @@ reprice_messages (sqlite3    *db,
       if (rc != SQLITE_DONE)
         break;
       rc = SQLITE_OK;
+      rows++;
+      *last = sqlite3_column_int64 (select, 0);
       *count += sqlite3_changes (db);
     }
+  *done = rows < batch;
 
   sqlite3_finalize (select);
   sqlite3_finalize (update);
@@ -175,44 +190,109 @@ set_stored_fingerprint (sqlite3    *db,
   return rc;
 }
 
+/* Where an interrupted re-pricing with this table got to ("FP\tID"), or 0. */
+static gint64
+resume_point (sqlite3    *db,
+              const char *fingerprint)
+{
+  g_autofree char *marker = get_meta (db, "reprice_resume");
+  const char *tab = marker != NULL ? strrchr (marker, '\t') : NULL;
+
+  if (tab == NULL || strncmp (marker, fingerprint, tab - marker) != 0 ||
+      strlen (fingerprint) != (gsize) (tab - marker))
+    return 0;
+
+  return g_ascii_strtoll (tab + 1, NULL, 10);
+}
+
+static int
+set_resume_point (sqlite3    *db,
+                  const char *fingerprint,
+                  gint64      last)
+{
+  g_autofree char *sql = NULL;
+  g_autofree char *value = g_strdup_printf ("%s\t%" G_GINT64_FORMAT, fingerprint, last);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('reprice_resume', ?1)",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, value, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+
+  return rc;
+}
+
+/* Rows per transaction: each is short, so a scan or the status line waits
+ * for one batch at most, never for the whole history. */
+static gint64
+reprice_batch_size (void)
+{
+  const char *env = g_getenv ("CM_REPRICE_BATCH");  /* for the tests */
+
+  return env != NULL ? MAX (g_ascii_strtoll (env, NULL, 10), 1) : 5000;
+}
+
 gint64
 cm_store_reprice (CmStore    *self,
                   CmPricing  *pricing,
                   GError    **error)
 {
-  g_autofree char *stored = NULL;
+  g_autoptr(GHashTable) canonical = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   const char *fingerprint;
+  gint64 batch = reprice_batch_size ();
   gint64 count = 0;
-  int rc;
+  gboolean done = FALSE;
 
   g_return_val_if_fail (CM_IS_STORE (self), -1);
   g_return_val_if_fail (CM_IS_PRICING (pricing), -1);
 
   fingerprint = cm_pricing_get_fingerprint (pricing);
 
-  if (!cm_store_write_begin (self, error))
-    return -1;
-
-  stored = get_meta (self->db, "pricing_fingerprint");
-  if (g_strcmp0 (stored, fingerprint) == 0)
+  /* One batch per transaction, in id order; the marker says where the
+   * next one starts, so a re-pricing killed half way goes on from there
+   * (any batch done twice gives the same figures). The fingerprint is set
+   * with the last batch. */
+  while (!done)
     {
-      cm_store_write_rollback (self);
-      return 0;
+      g_autofree char *stored = NULL;
+      gint64 last;
+      int rc;
+
+      if (!cm_store_write_begin (self, error))
+        return -1;
+
+      stored = get_meta (self->db, "pricing_fingerprint");
+      if (g_strcmp0 (stored, fingerprint) == 0)
+        {
+          cm_store_write_rollback (self);
+          break;
+        }
+
+      last = resume_point (self->db, fingerprint);
+      rc = reprice_batch (self->db, pricing, canonical, batch, &last, &count, &done);
+      if (rc == SQLITE_DONE && done)
+        rc = set_stored_fingerprint (self->db, fingerprint);
+      if (rc == SQLITE_DONE && done)
+        rc = sqlite3_exec (self->db, "DELETE FROM meta WHERE key = 'reprice_resume'", NULL, NULL,
+                           NULL) == SQLITE_OK ? SQLITE_DONE : SQLITE_ERROR;
+      else if (rc == SQLITE_DONE)
+        rc = set_resume_point (self->db, fingerprint, last);
+
+      if (rc != SQLITE_DONE)
+        {
+          cm_sqlite_set_error (error, self->db, rc, "re-price");
+          cm_store_write_rollback (self);
+          return -1;
+        }
+
+      if (!cm_store_write_commit (self, error))
+        return -1;
     }
-
-  rc = reprice_messages (self->db, pricing, &count);
-  if (rc == SQLITE_DONE)
-    rc = set_stored_fingerprint (self->db, fingerprint);
-
-  if (rc != SQLITE_DONE)
-    {
-      cm_sqlite_set_error (error, self->db, rc, "re-price");
-      cm_store_write_rollback (self);
-      return -1;
-    }
-
-  if (!cm_store_write_commit (self, error))
-    return -1;
 
   if (count > 0)
     cm_store_emit_changed (self);

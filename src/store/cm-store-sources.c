@@ -104,24 +104,54 @@ cm_store_reassign_users (CmStore  *self,
   return TRUE;
 }
 
+/* @sql (on source ?1, with @owner as ?2 when it has one) and the messages
+ * following it to their owner, in one transaction: killed or failing at any
+ * point, the owner and the messages never disagree. */
+static gboolean
+update_source_and_users (CmStore     *self,
+                         gint64       source_id,
+                         const char  *sql,
+                         const char  *owner,
+                         GError     **error)
+{
+  gboolean ok;
+
+  g_mutex_lock (&self->write_lock);
+  ok = cm_sqlite_exec (self->db, "BEGIN IMMEDIATE", error);
+  if (ok && sql != NULL)
+    {
+      sqlite3_stmt *stmt = NULL;
+      int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+
+      if (rc == SQLITE_OK)
+        {
+          sqlite3_bind_int64 (stmt, 1, source_id);
+          if (owner != NULL)
+            sqlite3_bind_text (stmt, 2, owner, -1, SQLITE_TRANSIENT);
+          rc = sqlite3_step (stmt);
+        }
+      sqlite3_finalize (stmt);
+      if (rc != SQLITE_DONE)
+        ok = cm_sqlite_set_error (error, self->db, rc, "source");
+    }
+  if (ok && !(ok = cm_store_reassign_users (self, source_id, error)))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  else if (ok)
+    ok = cm_sqlite_exec (self->db, "COMMIT", error);
+  else
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  g_mutex_unlock (&self->write_lock);
+  g_hash_table_remove_all (self->user_ids);
+
+  return ok;
+}
+
 static gboolean
 reassign_source_users (CmStore     *self,
                        gint64       source_id,
                        GError     **error)
 {
-  gboolean ok;
-
-  /* One transaction: the user rows and the messages pointing at them. */
-  g_mutex_lock (&self->write_lock);
-  ok = cm_sqlite_exec (self->db, "BEGIN IMMEDIATE", error);
-  if (ok && !(ok = cm_store_reassign_users (self, source_id, error)))
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-  else if (ok)
-    ok = cm_sqlite_exec (self->db, "COMMIT", error);
-  g_mutex_unlock (&self->write_lock);
-  g_hash_table_remove_all (self->user_ids);
-
-  return ok;
+  return update_source_and_users (self, source_id, NULL, NULL, error);
 }
 
 static gint64
@@ -161,15 +191,18 @@ cm_store_add_source (CmStore     *self,
   if (owner != NULL && *owner == '\0')
     owner = NULL;
 
+  /* The folder first, with the owner it had; a new owner and the messages
+   * that follow it then in one transaction. */
   if (!cm_store_run_write (self,
-                  "INSERT INTO sources (path, owner, is_default) VALUES (?1, ?2, ?3) "
-                  "ON CONFLICT (path) DO UPDATE SET owner = coalesce (excluded.owner, owner),"
-                  " is_default = is_default AND excluded.is_default, enabled = 1",
-                  error, "ssi", key, owner, (gint64) (is_default ? 1 : 0)))
+                  "INSERT INTO sources (path, is_default) VALUES (?1, ?2) "
+                  "ON CONFLICT (path) DO UPDATE SET is_default = is_default AND excluded.is_default,"
+                  " enabled = 1",
+                  error, "si", key, (gint64) (is_default ? 1 : 0)))
     return 0;
 
   id = source_id_for_path (self, key);
-  if (owner != NULL && !reassign_source_users (self, id, error))
+  if (owner != NULL &&
+      !update_source_and_users (self, id, "UPDATE sources SET owner = ?2 WHERE id = ?1", owner, error))
     return 0;
 
   cm_store_emit_changed (self);
@@ -225,8 +258,7 @@ cm_store_set_source_owner (CmStore     *self,
       return FALSE;
     }
 
-  if (!cm_store_run_write (self, "UPDATE sources SET owner = ?1 WHERE id = ?2", error, "si", owner, id) ||
-      !reassign_source_users (self, id, error))
+  if (!update_source_and_users (self, id, "UPDATE sources SET owner = ?2 WHERE id = ?1", owner, error))
     return FALSE;
 
   cm_store_emit_changed (self);

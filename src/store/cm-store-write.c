@@ -423,7 +423,7 @@ void
 cm_store_checkpoint (CmStore *self)
 {
   g_mutex_lock (&self->write_lock);
-  sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
   g_mutex_unlock (&self->write_lock);
 }
 

@@ -42,7 +42,8 @@ gint64       cm_store_count_messages       (CmStore           *self,
                                             GError           **error);
 
 /* Folds the write-ahead log into the database after a large write, so the
- * next reader does not have to walk it. */
+ * next reader does not have to walk it: as far as readers allow, never
+ * waiting for one (a long-lived reader must not hold a scan up). */
 void         cm_store_checkpoint           (CmStore           *self);
 /* Gives back the write connection's page cache after a scan. */
 void         cm_store_release_memory       (CmStore           *self);
