@@ -533,6 +533,123 @@ test_damaged_scattered (void)
   result_clear (&r);
 }
 
+/* --- costmeter-cli check --- */
+
+/* Issue 15: corruption SQLite cannot see (a rollup that no longer adds up)
+ * gave wrong figures with exit status 0; `check` finds it. */
+static void
+test_check (void)
+{
+  g_autofree char *db = copy_base ("check");
+  sqlite3 *handle = NULL;
+  Result r;
+
+  r = run_cli (db, "check", NULL);
+  g_test_message ("check: %s%s", r.out, r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "integrity check: ok"));
+  g_assert_nonnull (strstr (r.out, "quarter hour against the messages: ok"));
+  g_assert_nonnull (strstr (r.out, "session against the messages: ok"));
+  result_clear (&r);
+
+  /* A rollup row a cent off: every page is sound, the figures are not. */
+  g_assert_cmpint (sqlite3_open (db, &handle), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (handle, "UPDATE rollup SET cost = cost + 100000000 WHERE rowid ="
+                                         " (SELECT min (rowid) FROM rollup)", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (handle);
+
+  r = run_cli (db, "check", NULL);
+  g_test_message ("check: %s%s", r.out, r.err);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.out, "quarter hour against the messages: differ"));
+  g_assert_nonnull (strstr (r.out, "session against the messages: ok"));
+  g_assert_nonnull (strstr (r.err, "rebuild"));
+  result_clear (&r);
+
+  /* And the rebuild it points to mends it. */
+  r = run_cli (db, "rebuild", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  r = run_cli (db, "check", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  assert_as_before (db, "check, rebuild");
+}
+
+/* --- files as they are --- */
+
+/* Issue 15: opening the database chmod()ed it to 0600, following a symlink:
+ * a chmod 400 was undone, and so was any mode the owner chose. A new file
+ * is still made 0600. */
+static void
+test_modes_kept (void)
+{
+  g_autofree char *db = copy_base ("modes");
+  g_autofree char *dir = g_path_get_dirname (db);
+  g_autofree char *target = g_build_filename (dir, "real.db", NULL);
+  g_autofree char *link = g_build_filename (dir, "link.db", NULL);
+  g_autofree char *fresh = g_build_filename (dir, "fresh.db", NULL);
+  struct stat st;
+  Result r;
+
+  g_assert_cmpint (g_chmod (db, 0400), ==, 0);
+  r = run_cli (db, "report", "daily", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  g_assert_cmpint (g_stat (db, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0400);
+
+  /* Through a symlink: the target keeps its mode, the link stays a link. */
+  g_assert_cmpint (g_rename (db, target), ==, 0);
+  g_assert_cmpint (g_chmod (target, 0640), ==, 0);
+  g_assert_cmpint (symlink (target, link), ==, 0);
+  r = run_cli (link, "scan", "--no-default", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  g_assert_cmpint (g_stat (target, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0640);
+  g_assert_cmpint (g_lstat (link, &st), ==, 0);
+  g_assert_true (S_ISLNK (st.st_mode));
+
+  /* A rebuild through the link replaces the target, not the link. */
+  r = run_cli (link, "rebuild", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  g_assert_cmpint (g_lstat (link, &st), ==, 0);
+  g_assert_true (S_ISLNK (st.st_mode));
+  g_assert_cmpint (g_stat (target, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0640);
+  assert_as_before (link, "rebuild through a symlink");
+
+  r = run_cli (fresh, "report", "daily", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  g_assert_cmpint (g_stat (fresh, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+}
+
+/* Issue 15: an existing 0-byte database was taken as a new one without a
+ * word (it may be what a crash or a bad copy left of the history). */
+static void
+test_empty_file_said (void)
+{
+  g_autofree char *dir = g_build_filename (tmpdir, "empty", NULL);
+  g_autofree char *db = g_build_filename (dir, "costmeter.db", NULL);
+  Result r;
+
+  g_mkdir_with_parents (dir, 0700);
+  cm_test_write_file (db, "", 0);
+  r = run_cli (db, "report", "daily", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.err, "was empty (0 bytes)"));
+  result_clear (&r);
+
+  /* Now it holds a database: nothing more to say. */
+  r = run_cli (db, "report", "daily", NULL);
+  g_assert_null (strstr (r.err, "was empty"));
+  result_clear (&r);
+}
+
 /* --- the app at start-up --- */
 
 static void
@@ -601,6 +718,9 @@ main (int   argc,
   g_test_add_func ("/rebuild/damaged", test_damaged);
   g_test_add_func ("/rebuild/damaged-scattered", test_damaged_scattered);
   g_test_add_func ("/rebuild/app-recovers", test_app_recovers);
+  g_test_add_func ("/rebuild/modes-kept", test_modes_kept);
+  g_test_add_func ("/rebuild/check", test_check);
+  g_test_add_func ("/rebuild/empty-file-said", test_empty_file_said);
 
   rc = g_test_run ();
   g_rand_free (rng);

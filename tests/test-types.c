@@ -58,6 +58,36 @@ test_money_format (void)
     }
 }
 
+/* Issue 15: cells from transcripts (projects, models) that start with =, +,
+ * -, @ reached spreadsheets as formulas. */
+static void
+test_csv_guard (void)
+{
+  struct { const char *in, *out; } cases[] = {
+    { "plain", "plain" },
+    { "a,b", "\"a,b\"" },
+    { "say \"hi\"", "\"say \"\"hi\"\"\"" },
+    { "=HYPERLINK(\"http://evil\")", "\"'=HYPERLINK(\"\"http://evil\"\")\"" },
+    { "+1+cmd|' /C calc'!A0", "\"'+1+cmd|' /C calc'!A0\"" },
+    { "-2+3", "\"'-2+3\"" },
+    { "@SUM(A1)", "\"'@SUM(A1)\"" },
+    { "\tx", "\"'\tx\"" },
+    { "-18.60", "-18.60" },
+    { "+4", "+4" },
+    { "-1e-3", "-1e-3" },
+    { "-", "\"'-\"" },
+    { "", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) line = g_string_new (NULL);
+
+      cm_csv_append_field (line, cases[i].in, FALSE);
+      g_assert_cmpstr (line->str, ==, cases[i].out);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -65,5 +95,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/core/types/backend-detect", test_backend_detect);
   g_test_add_func ("/core/types/backend-strings", test_backend_strings);
   g_test_add_func ("/core/types/money-format", test_money_format);
+  g_test_add_func ("/core/types/csv-guard", test_csv_guard);
   return g_test_run ();
 }

@@ -152,3 +152,46 @@ cm_release_free_memory (void)
   malloc_trim (0);
 #endif
 }
+
+static gboolean
+looks_like_number (const char *value)
+{
+  char *end = NULL;
+
+  if (!g_ascii_isdigit (value[1]) && value[1] != '.')
+    return FALSE;
+  g_ascii_strtod (value, &end);
+
+  return end != NULL && *end == '\0';
+}
+
+void
+cm_csv_append_field (GString    *line,
+                     const char *value,
+                     gboolean    separator)
+{
+  gboolean formula;
+
+  if (separator)
+    g_string_append_c (line, ',');
+  if (value == NULL)
+    return;
+
+  formula = strchr ("=+-@\t\r", value[0]) != NULL && value[0] != '\0' && !looks_like_number (value);
+  if (!formula && strpbrk (value, ",\"\n\r") == NULL)
+    {
+      g_string_append (line, value);
+      return;
+    }
+
+  g_string_append_c (line, '"');
+  if (formula)
+    g_string_append_c (line, '\'');
+  for (const char *p = value; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (line, '"');
+      g_string_append_c (line, *p);
+    }
+  g_string_append_c (line, '"');
+}

@@ -68,4 +68,14 @@ char       *cm_money_format_usd    (CmMoney      money,
 /* Returns the heap's free pages to the system (glibc's malloc_trim). */
 void        cm_release_free_memory (void);
 
+/* Appends @value to @line as one CSV field (a comma before it unless the
+ * line is empty; quoted when it holds a comma, quote or line break). Text
+ * a spreadsheet would run as a formula (starting with =, +, -, @, a tab or
+ * a carriage return, and not a number) gets a leading ' and is quoted, so
+ * it stays text: a project path or model name from a transcript never
+ * becomes a formula. */
+void        cm_csv_append_field    (GString     *line,
+                                    const char  *value,
+                                    gboolean     separator);
+
 G_END_DECLS

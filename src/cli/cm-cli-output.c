@@ -76,11 +76,37 @@ cm_cli_json_add_string (JsonBuilder *b,
                         const char  *name,
                         const char  *value)
 {
+  g_autofree char *valid = NULL;
+
   if (value == NULL)
     return;
 
+  /* Paths come from file names, which need not be UTF-8: JSON must be. */
+  if (!g_utf8_validate (value, -1, NULL))
+    value = valid = g_utf8_make_valid (value, -1);
   json_builder_set_member_name (b, name);
   json_builder_add_string_value (b, value);
+}
+
+char *
+cm_cli_terminal_text (const char *text)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "", -1);
+
+  /* Control characters from a transcript or a file name (an escape
+   * sequence, a carriage return) never reach the terminal as such. */
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || (c >= 0x7f && c < 0xa0))
+        g_string_append_unichar (out, 0xfffd);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 void
@@ -164,25 +190,8 @@ void
 cm_cli_csv_field (GString    *line,
                   const char *value)
 {
-  if (line->len > 0)
-    g_string_append_c (line, ',');
-
-  if (value == NULL)
-    return;
-
-  if (strpbrk (value, ",\"\n\r") != NULL)
-    {
-      g_string_append_c (line, '"');
-      for (const char *p = value; *p; p++)
-        {
-          if (*p == '"')
-            g_string_append_c (line, '"');
-          g_string_append_c (line, *p);
-        }
-      g_string_append_c (line, '"');
-    }
-  else
-    g_string_append (line, value);
+  /* Formula-like text is kept as text (see cm_csv_append_field). */
+  cm_csv_append_field (line, value, line->len > 0);
 }
 
 void
@@ -459,8 +468,9 @@ cm_cli_print_table (GPtrArray      *rows,
       for (guint c = 0; c < columns->len; c++)
         {
           const TableColumnInfo *column = &g_array_index (columns, TableColumnInfo, c);
-          char *cell = r == rows->len ? g_strdup (column->title)
-                                      : table_cell (row, row != NULL ? &row->totals : totals, column);
+          g_autofree char *raw = r == rows->len ? g_strdup (column->title)
+                                                : table_cell (row, row != NULL ? &row->totals : totals, column);
+          char *cell = cm_cli_terminal_text (raw);
 
           widths[c] = MAX (widths[c], (guint) g_utf8_strlen (cell, -1));
           g_ptr_array_add (cells, cell);

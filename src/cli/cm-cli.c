@@ -91,6 +91,9 @@ static const char help_text[] =
   "        [--cache-read X] [--fast N]\n"
   "        Your own price (USD per million tokens) for a model, over every other layer;\n"
   "        cache rates left out are 1.25x, 2x and 0.1x the input price. Re-prices history.\n"
+  "  check                                SQLite's integrity check of the database and its sums\n"
+  "        (by quarter hour and by session) added up again from the messages.\n"
+  "        Exit status 1 when anything is wrong.\n"
   "  rebuild [--force] [--source DIR[=OWNER]]...\n"
   "        Recreate the database from the transcripts. It is built beside the old one and\n"
   "        moved into place when complete: killed or out of space, the old one stays. The\n"
@@ -838,9 +841,26 @@ cmd_sources (Options *o,
                         : info->detected_owner != NULL ? info->detected_owner
                         : CM_UNATTRIBUTED_KEY;
 
-      printf ("%s\t%s%s%s\n", info->path, who, info->is_default ? "\tdefault" : "",
+      g_autofree char *shown_path = cm_cli_terminal_text (info->path);
+      g_autofree char *shown_owner = cm_cli_terminal_text (who);
+
+      printf ("%s\t%s%s%s\n", shown_path, shown_owner, info->is_default ? "\tdefault" : "",
               info->enabled ? "" : "\tdisabled");
     }
+
+  return 0;
+}
+
+static int
+cmd_check (CmStore *store)
+{
+  g_autoptr(GString) report = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = cm_store_check (store, report, &error);
+
+  fputs (report->str, stdout);
+  if (!ok)
+    return fail (error);
 
   return 0;
 }
@@ -1014,7 +1034,7 @@ main (int   argc,
       !g_str_equal (command, "messages") && !g_str_equal (command, "sources") &&
       !g_str_equal (command, "ratelimits") && !g_str_equal (command, "push") &&
       !g_str_equal (command, "team") && !g_str_equal (command, "billed") &&
-      !g_str_equal (command, "prices"))
+      !g_str_equal (command, "prices") && !g_str_equal (command, "check"))
     {
       rc = usage_error ("unknown command “%s”", command);
       options_clear (&o);
@@ -1047,6 +1067,8 @@ main (int   argc,
     rc = cmd_sources (&o, store);
   else if (g_str_equal (command, "prices"))
     rc = cm_cli_prices (store, o.args, o.format);
+  else if (g_str_equal (command, "check"))
+    rc = cmd_check (store);
   else if (g_str_equal (command, "billed"))
     rc = cm_cli_billed (store, o.args->len, (char **) o.args->pdata, o.filter->since);
   else

@@ -111,6 +111,9 @@ void  cm_cli_json_add_string (JsonBuilder    *b,
                               const char     *value);
 /* Prints the builder's root, pretty. */
 void  cm_cli_json_print      (JsonBuilder    *b);
+/* @text as valid UTF-8 with control characters replaced (U+FFFD), for the
+ * terminal. */
+char *cm_cli_terminal_text   (const char     *text);
 void  cm_cli_print_json      (GPtrArray      *rows,
                               const CmTotals *totals);
 /* Appends one field (quoted when it must be) to a CSV line. */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cm-export.h"
+#include "cm-types.h"
 
 #define UNITS_PER_USD G_GINT64_CONSTANT (10000000000)
 
@@ -111,20 +112,8 @@ static void
 append_csv_field (GString    *out,
                   const char *text)
 {
-  if (strpbrk (text, ",\"\r\n") == NULL)
-    {
-      g_string_append (out, text);
-      return;
-    }
-
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
+  /* Formula-like text is kept as text (see cm_csv_append_field). */
+  cm_csv_append_field (out, text, FALSE);
 }
 
 static void

@@ -479,6 +479,10 @@ carry_over (CmRebuild  *self,
   /* A damaged file stays as it is: no checkpoint into it at close. */
   sqlite3_db_config (src, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 
+  /* Every read of the old file has a time limit; a quick check that runs
+   * out of it says nothing either way. */
+  self->deadline = g_get_monotonic_time () + salvage_seconds () * G_USEC_PER_SEC;
+  sqlite3_progress_handler (src, 1000, salvage_progress_cb, self);
   if (!cm_sqlite_query_int (src, "PRAGMA user_version", &version, NULL))
     self->summary.damaged = TRUE;
   else if (version > cm_store_schema_version ())
@@ -487,18 +491,19 @@ carry_over (CmRebuild  *self,
     {
       g_autofree char *check = integrity_check (src, "PRAGMA quick_check (1)");
 
-      if (g_strcmp0 (check, "ok") != 0)
+      if (check != NULL && !g_str_equal (check, "ok"))
         self->summary.damaged = TRUE;
     }
-  /* Fold a healthy file's log in: the log goes before the rename. Reading
-   * a damaged one has a time limit (a healthy one is read whole). */
+
+  /* A healthy file is read whole, its log folded in first (the log goes
+   * before the rename); a damaged one within a fresh time limit. */
   if (!self->summary.damaged && !self->summary.too_new)
-    sqlite3_exec (src, "PRAGMA wal_checkpoint (TRUNCATE)", NULL, NULL, NULL);
-  else
     {
-      self->deadline = g_get_monotonic_time () + salvage_seconds () * G_USEC_PER_SEC;
-      sqlite3_progress_handler (src, 1000, salvage_progress_cb, self);
+      sqlite3_progress_handler (src, 0, NULL, NULL);
+      sqlite3_exec (src, "PRAGMA wal_checkpoint (TRUNCATE)", NULL, NULL, NULL);
     }
+  else
+    self->deadline = g_get_monotonic_time () + salvage_seconds () * G_USEC_PER_SEC;
 
   g_mutex_lock (&store->write_lock);
   ok = cm_sqlite_exec (store->db, "BEGIN IMMEDIATE", error);
@@ -711,6 +716,7 @@ cm_rebuild_commit (CmRebuild  *self,
   g_autofree char *dir = g_path_get_dirname (self->path);
   g_autofree char *new_wal = g_strconcat (self->new_path, "-wal", NULL);
   g_autofree char *new_lock = g_strconcat (self->new_path, ".lock", NULL);
+  struct stat st;
 
   g_return_val_if_fail (self->store != NULL, FALSE);
 
@@ -722,6 +728,10 @@ cm_rebuild_commit (CmRebuild  *self,
                    "The rebuilt database could not be written out; the old one was left as it was.");
       return FALSE;
     }
+
+  /* The new file takes the mode its owner gave the old one. */
+  if (g_stat (self->path, &st) == 0 && S_ISREG (st.st_mode))
+    g_chmod (self->new_path, st.st_mode & 0777);
 
   if (self->summary.had_database && (self->summary.damaged || self->summary.too_new) && !keep_old (self, error))
     return FALSE;
@@ -772,6 +782,60 @@ cm_rebuild_describe (CmRebuild *self)
     g_string_append_printf (text, " It is kept as %s.", s->kept_path);
 
   return g_string_free (text, FALSE);
+}
+
+/* Rows of the rollup that do not match the messages they sum, either way. */
+#define MESSAGE_SUMS(KV, GROUP) \
+  "SELECT " KV "ts - ts % 900000, model, speed, backend, ifnull (user_id, 0), ifnull (project, ''), count (*)," \
+  " sum (priced = 0), sum (input), sum (output), sum (cw5m), sum (cw1h), sum (cr), sum (ws), sum (estimated)," \
+  " sum (cost) FROM messages GROUP BY " GROUP
+#define ROLLUP_SUMS(K, T) \
+  "SELECT " K "ts, model, speed, backend, user_id, project, messages, unpriced, input, output, cw5m, cw1h," \
+  " cr, ws, estimated, cost FROM " T
+#define MISMATCH(M, R) \
+  "SELECT (SELECT count (*) FROM (" M " EXCEPT " R ")) + (SELECT count (*) FROM (" R " EXCEPT " M "))"
+
+static const char check_rollup_sql[] =
+  MISMATCH (MESSAGE_SUMS ("", "1, 2, 3, 4, 5, 6"), ROLLUP_SUMS ("", "rollup"));
+static const char check_session_rollup_sql[] =
+  MISMATCH (MESSAGE_SUMS ("ifnull (session_id, ''), ", "1, 2, 3, 4, 5, 6, 7"),
+            ROLLUP_SUMS ("session_id, ", "session_rollup"));
+
+gboolean
+cm_store_check (CmStore  *self,
+                GString  *report,
+                GError  **error)
+{
+  g_autofree char *integrity = NULL;
+  gint64 rollup = -1, session_rollup = -1;
+  gboolean ok;
+
+  g_return_val_if_fail (CM_IS_STORE (self), FALSE);
+
+  g_mutex_lock (&self->write_lock);
+  integrity = integrity_check (self->db, "PRAGMA integrity_check (10)");
+  if (g_strcmp0 (integrity, "ok") == 0)
+    {
+      cm_sqlite_query_int (self->db, check_rollup_sql, &rollup, NULL);
+      cm_sqlite_query_int (self->db, check_session_rollup_sql, &session_rollup, NULL);
+    }
+  g_mutex_unlock (&self->write_lock);
+
+  g_string_append_printf (report, "SQLite integrity check: %s\n", integrity != NULL ? integrity : "no answer");
+  if (rollup >= 0)
+    g_string_append_printf (report, "Sums by quarter hour against the messages: %s\n",
+                            rollup == 0 ? "ok" : "differ");
+  if (session_rollup >= 0)
+    g_string_append_printf (report, "Sums by session against the messages: %s\n",
+                            session_rollup == 0 ? "ok" : "differ");
+
+  ok = g_strcmp0 (integrity, "ok") == 0 && rollup == 0 && session_rollup == 0;
+  if (!ok)
+    g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_CORRUPT,
+                 "The cost database is damaged: its figures cannot be trusted. Your transcripts are "
+                 "not affected: rebuild it with “costmeter-cli rebuild” (the damaged file is kept).");
+
+  return ok;
 }
 
 CmStore *

@@ -151,11 +151,18 @@ static void
 create_private_file (const char *path)
 {
   int fd = g_open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  struct stat st;
 
   if (fd >= 0)
     {
       fchmod (fd, 0600);
       close (fd);
+    }
+  else if (errno == EEXIST && g_stat (path, &st) == 0 && S_ISREG (st.st_mode) && st.st_size == 0)
+    {
+      /* Not made here: what a crash, a full disk or a bad copy left? */
+      g_message ("The database %s was empty (0 bytes): starting a new one. If it should hold your "
+                 "history, restore it from a backup (transcripts still on disk are read again).", path);
     }
 }
 
@@ -324,7 +331,7 @@ gboolean
 cm_store_delete_files (const char  *path,
                        GError     **error)
 {
-  static const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+  static const char *suffixes[] = { "", "-wal", "-shm", "-journal", ".lock" };
 
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {

@@ -123,6 +123,12 @@ char       *cm_rebuild_describe             (CmRebuild           *self);
 void        cm_rebuild_free                 (CmRebuild           *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CmRebuild, cm_rebuild_free)
 
+/* SQLite's whole integrity check, then both rollups summed again from the
+ * messages: what was found goes to @report (a line each); FALSE with
+ * CM_STORE_ERROR_CORRUPT when anything is wrong. Reads every page. */
+gboolean    cm_store_check                  (CmStore             *self,
+                                             GString             *report,
+                                             GError             **error);
 /* SQLite's quick integrity check: CM_STORE_ERROR_CORRUPT when it fails. */
 gboolean    cm_store_quick_check            (CmStore             *self,
                                              GError             **error);
