@@ -158,6 +158,9 @@ test_fetch (void)
   g_assert_nonnull (strstr (r.out, "Fetched "));
   g_assert_false (db_contains (TEST_KEY));
   g_assert_false (db_contains ("CLITEST"));
+  /* Nor in anything it printed. */
+  g_assert_null (strstr (r.out, "CLITEST"));
+  g_assert_null (strstr (r.err, "CLITEST"));
   result_clear (&r);
 }
 
@@ -280,6 +283,9 @@ test_errors (void)
   g_assert_cmpint (bad_verb.status, ==, 2);
   g_assert_cmpint (wrong_key.status, ==, 1);
   g_assert_nonnull (strstr (wrong_key.err, "HTTP 401"));
+  /* The server echoes the wrong key: it is masked. */
+  g_assert_null (strstr (wrong_key.err, "CLITEST-WRONG"));
+  g_assert_null (strstr (wrong_key.out, "CLITEST-WRONG"));
 
   /* Retried 500s are reported once, without the key. */
   cm_test_admin_set_fault (admin, CM_TEST_ADMIN_LIMITED);

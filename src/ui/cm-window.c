@@ -299,6 +299,7 @@ setup (CmWindow      *self,
   cm_table_page_set_report (cm_sessions_page_get_table (self->sessions_page), self->report);
   cm_billed_page_setup (self->billed_page, cm_application_get_billed (app),
                         cm_application_get_admin_client (app), settings);
+  cm_users_page_set_org_users (self->users_page, cm_billed_get_org_users (cm_application_get_billed (app)));
 
   g_signal_connect_object (self->report, "updated", G_CALLBACK (report_updated_cb), self, G_CONNECT_SWAPPED);
   cm_team_bar_setup (self->team_bar, self->report, cm_application_get_team_sync (app));
@@ -543,7 +544,7 @@ cm_window_dup_export (CmWindow        *self,
   if (g_strcmp0 (view, "models") == 0)
     return cm_table_page_dup_export (cm_models_page_get_table (self->models_page), format, suggested_name);
   else if (g_strcmp0 (view, "users") == 0)
-    return cm_table_page_dup_export (cm_users_page_get_table (self->users_page), format, suggested_name);
+    return cm_users_page_dup_export (self->users_page, format, suggested_name);
   else if (g_strcmp0 (view, "billed") == 0)
     return cm_billed_page_dup_export (self->billed_page, format, suggested_name);
   else if (g_strcmp0 (view, "sessions") == 0 && !cm_sessions_page_get_showing_detail (self->sessions_page))
