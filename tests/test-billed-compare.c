@@ -393,6 +393,10 @@ test_org_users (Fixture       *f,
   g_assert_cmpint (bob->lines_added, ==, 40);
   g_assert_cmpint (bob->input, ==, 50000);
   g_assert_cmpstr (bob->models, ==, "claude-opus-4-5");
+  g_assert_cmpuint (bob->by_model->len, ==, 1);
+  g_assert_cmpint (((CmOrgModelUsage *) g_ptr_array_index (bob->by_model, 0))->estimated_cost, ==,
+                   CM_TEST_BILL_EXTRA_COST);
+  g_assert_cmpint (((CmOrgModelUsage *) g_ptr_array_index (bob->by_model, 0))->input, ==, 50000);
   g_assert_cmpint (bob->transcripts.messages, ==, 0);
 
   /* Merged by e-mail whatever the letter case. */
@@ -421,6 +425,14 @@ test_org_users (Fixture       *f,
                   "has-transcripts", &has_transcripts, "messages", &messages, "cost", &cost,
                   "muted", &muted, NULL);
     g_assert_cmpstr (source, ==, "Claude Code analytics");
+    {
+      g_autofree char *detail = NULL;
+      g_autofree char *want = g_strdup_printf ("claude-opus-4-5 $0.75 (%" G_GINT64_FORMAT " tokens)",
+                                               bob->input + bob->output + bob->cache_read + bob->cache_creation);
+
+      g_object_get (item, "models-detail", &detail, NULL);
+      g_assert_cmpstr (detail, ==, want);
+    }
     g_assert_cmpstr (source_id, ==, "admin-api");
     g_assert_cmpint (org_cost, ==, CM_TEST_BILL_EXTRA_COST);
     g_assert_cmpint (org_tokens, ==, bob->input + bob->output + bob->cache_read + bob->cache_creation);

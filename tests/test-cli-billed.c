@@ -260,6 +260,17 @@ test_org_users (void)
       g_assert_cmpstr (json_object_get_string_member (row, "source"), ==, "admin-api");
       g_assert_cmpint (json_object_get_int_member (row, "sessions"), ==, 4);
       g_assert_cmpint (exact_units (row, "org_estimated_usd_exact"), ==, 950000000);
+      /* Tokens and the estimate by model. */
+      {
+        JsonArray *by_model = json_object_get_array_member (row, "by_model");
+        JsonObject *opus;
+
+        g_assert_cmpuint (json_array_get_length (by_model), ==, 1);
+        opus = json_array_get_object_element (by_model, 0);
+        g_assert_cmpstr (json_object_get_string_member (opus, "model"), ==, "claude-opus-4-5");
+        g_assert_cmpint (json_object_get_int_member (opus, "input"), ==, 5);
+        g_assert_cmpint (exact_units (opus, "estimated_usd_exact"), ==, 950000000);
+      }
     }
   g_assert_true (seen);
 

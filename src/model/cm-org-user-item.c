@@ -19,6 +19,7 @@ struct _CmOrgUserItem
   CmOrgUserRow  row;
   char         *label;
   char         *source_id;
+  char         *models_detail;
   gint64        org_tokens;
   gboolean      has_org;
   gboolean      has_transcripts;
@@ -37,6 +38,7 @@ static const CmField fields[] = {
   F ("actor-type", CM_FIELD_STRING, row.actor_type),
   F ("customer-type", CM_FIELD_STRING, row.customer_type),
   F ("models", CM_FIELD_STRING, row.models),
+  F ("models-detail", CM_FIELD_STRING, models_detail),
   F ("org-sessions", CM_FIELD_INT64, row.sessions),
   F ("org-lines-added", CM_FIELD_INT64, row.lines_added),
   F ("org-lines-removed", CM_FIELD_INT64, row.lines_removed),
@@ -76,6 +78,43 @@ cm_org_source_title (guint sources)
   return _("Transcripts");
 }
 
+static gpointer
+model_usage_copy (gconstpointer src,
+                  gpointer      user_data)
+{
+  const CmOrgModelUsage *from = src;
+  CmOrgModelUsage *copy = g_new (CmOrgModelUsage, 1);
+
+  *copy = *from;
+  copy->model = g_strdup (from->model);
+
+  return copy;
+}
+
+/* Each model of the analytics with its tokens and estimate, costliest
+ * first: "claude-opus-4-5 $0.75 (50000 tokens); …". */
+static char *
+models_detail (GPtrArray *by_model)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; by_model != NULL && i < by_model->len; i++)
+    {
+      const CmOrgModelUsage *mu = g_ptr_array_index (by_model, i);
+      g_autofree char *usd = cm_money_format_usd (mu->estimated_cost, 2);
+      g_autofree char *tokens = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                 mu->input + mu->output + mu->cache_read + mu->cache_creation);
+
+      if (text->len > 0)
+        g_string_append (text, "; ");
+      /* Translators: a model of the Claude Code analytics, its estimated
+       * dollars and its tokens, e.g. "claude-opus-4-5 $0.75 (50000 tokens)". */
+      g_string_append_printf (text, _("%s $%s (%s tokens)"), mu->model, usd, tokens);
+    }
+
+  return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+}
+
 static void
 cm_org_user_item_finalize (GObject *object)
 {
@@ -85,7 +124,9 @@ cm_org_user_item_finalize (GObject *object)
   g_free (self->row.actor_type);
   g_free (self->row.customer_type);
   g_free (self->row.models);
+  g_clear_pointer (&self->row.by_model, g_ptr_array_unref);
   g_free (self->label);
+  g_free (self->models_detail);
   g_free (self->source_id);
 
   G_OBJECT_CLASS (cm_org_user_item_parent_class)->finalize (object);
@@ -138,6 +179,10 @@ cm_org_user_item_new (const CmOrgUserRow *row)
   self->row.actor_type = g_strdup (row->actor_type);
   self->row.customer_type = g_strdup (row->customer_type);
   self->row.models = g_strdup (row->models);
+  self->row.by_model = row->by_model != NULL ? g_ptr_array_copy (row->by_model, model_usage_copy, NULL) : NULL;
+  if (self->row.by_model != NULL)
+    g_ptr_array_set_free_func (self->row.by_model, (GDestroyNotify) cm_org_model_usage_free);
+  self->models_detail = models_detail (row->by_model);
   self->label = g_strdup (unattributed ? _("Unattributed") : row->key);
   self->source_id = g_strdup (cm_org_source_to_string (row->sources));
   self->org_tokens = row->input + row->output + row->cache_read + row->cache_creation;

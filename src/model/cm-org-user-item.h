@@ -21,7 +21,8 @@ G_DECLARE_FINAL_TYPE (CmOrgUserItem, cm_org_user_item, CM, ORG_USER_ITEM, GObjec
  * e-mail. Read-only properties: "key", "label" ("Unattributed" for runs
  * without an owner), "source" (in words: where the row's figures come
  * from), "source-id" ("transcripts", "admin-api", "both"), "actor-type",
- * "customer-type", "models"; from the analytics (all named "org-*") "org-sessions",
+ * "customer-type", "models" (their names), "models-detail" (each
+ * model's estimate and tokens); from the analytics (all named "org-*") "org-sessions",
  * "org-lines-added", "org-lines-removed", "org-commits",
  * "org-pull-requests", "org-tokens" and "org-cost" (1e-10 USD, the
  * analytics' own estimate);

@@ -226,8 +226,9 @@ add_org_columns (CmUsersPage *self)
   cm_columns_set_header_tooltip (view, column,
                                  _("CostMeter’s price of this computer’s transcripts of the user, every backend"));
   cm_column_set_priority (column, 1);
-  column = cm_columns_add (view, type, _("Models"), "models", CM_COLUMN_TEXT, TRUE);
-  cm_columns_set_header_tooltip (view, column, _("The analytics’ models of the user, costliest first"));
+  column = cm_columns_add (view, type, _("Models"), "models-detail", CM_COLUMN_TEXT, TRUE);
+  cm_columns_set_header_tooltip (view, column,
+                                 _("The analytics’ models of the user, costliest first, each with its estimate and tokens"));
   cm_column_set_priority (column, 3);
   cm_column_set_follow_width (self->org_bin, view);
 }
