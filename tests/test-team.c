@@ -716,9 +716,20 @@ generated_corpus (const char *name,
   return g_steal_pointer (&out);
 }
 
+/* What the team database holds of the pushing device: its watermark. */
+static gint64
+team_watermark (PGconn *conn)
+{
+  g_autofree char *value = cm_test_pg_value (conn, "SELECT coalesce (max (watermark), 0) FROM costmeter.devices");
+
+  return g_ascii_strtoll (value, NULL, 10);
+}
+
 /* One push, SIGKILLed at random moments (while sending, merging, committing
  * or acknowledging) twenty times, then let finish: the team holds exactly
- * what this machine holds. */
+ * what this machine holds. Each kill waits until that run has committed a
+ * few batches, then a random while longer, so every kill lands inside a
+ * push under way, however fast this machine is. */
 static void
 test_kill_and_resume (void)
 {
@@ -729,35 +740,44 @@ test_kill_and_resume (void)
   g_autofree char *db = machine_db ("k.db");
   g_autoptr(GRand) rng = g_rand_new_with_seed (20261202);
   const char *kinds[] = { "daily", "user", "model", "session" };
+  PGconn *conn = cm_test_pg_connect (pg, "killed", NULL, NULL);
   guint kills = 0;
   Result r;
 
   scan_machine (db, u1, u2, NULL);
   g_assert_cmpint (local_messages (db), >, 1000);
 
-  for (guint attempt = 0; kills < 20 && attempt < 80; attempt++)
+  while (kills < 20)
     {
       const char *argv[] = { g_getenv ("CM_CLI"), "--db", db, "--connection", conninfo, "push",
                              "--batch", "2", NULL };
       g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE);
       g_autoptr(GSubprocess) proc = NULL;
       g_autoptr(GError) error = NULL;
+      gint64 from = team_watermark (conn);
+      gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+      /* Entries: two a batch. */
+      gint64 after = 2 * g_rand_int_range (rng, 1, 4);
 
       g_subprocess_launcher_setenv (launcher, "PGPASSWORD", CM_TEST_PG_PASSWORD, TRUE);
       g_subprocess_launcher_setenv (launcher, "HOME", tmpdir, TRUE);
       proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
       g_assert_no_error (error);
-      g_usleep (g_rand_int_range (rng, 20, 250) * 1000);
-      if (g_subprocess_get_identifier (proc) != NULL)
+      while (team_watermark (conn) < from + after)
         {
-          g_subprocess_send_signal (proc, SIGKILL);
-          kills++;
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          g_usleep (1000);
         }
+      g_usleep (g_rand_int_range (rng, 0, 15000));
+      g_subprocess_send_signal (proc, SIGKILL);
       g_subprocess_wait (proc, NULL, NULL);
-      g_assert_false (g_subprocess_get_if_exited (proc) && g_subprocess_get_exit_status (proc) != 0);
+      /* Killed, not finished: the push still had work when it died. */
+      if (g_subprocess_get_if_exited (proc))
+        g_error ("The push finished before kill %u: too little to push on this machine", kills + 1);
+      g_assert_cmpint (g_subprocess_get_term_sig (proc), ==, SIGKILL);
+      kills++;
     }
-  g_assert_cmpuint (kills, ==, 20);
-  /* The kills interrupted the push rather than outlasting it. */
+  PQfinish (conn);
   g_assert_cmpint (pending_of (db), >, 0);
 
   r = run_cli ("--db", db, "--connection", conninfo, "push", NULL);
