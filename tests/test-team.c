@@ -461,6 +461,85 @@ test_three_machines (void)
   check_team_days (team_conninfo, "expected-new-york.json", "America/New_York");
 }
 
+/* A range in a zone off UTC starts and ends inside UTC days: the team reads
+ * those partial days from its quarter hours. Its figures equal the
+ * expected file's days of the range, model by model, in every grouping. */
+static void
+check_team_range (const char *since,
+                  const char *until)
+{
+  g_autoptr(JsonParser) exp_parser = NULL;
+  g_autofree char *path = g_build_filename (cm_test_fixtures_dir (), "expected-new-york.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GHashTable) models = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  gint64 total_messages = 0;
+  JsonObject *days;
+  const char *kinds[] = { "model", "user", "backend", "project", "daily", "session" };
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  days = json_object_get_object_member (load_json (text, &exp_parser), "days");
+  {
+    g_autoptr(GList) names = json_object_get_members (days);
+
+    for (GList *l = names; l != NULL; l = l->next)
+      {
+        JsonObject *per_model = json_object_get_object_member (days, l->data);
+        g_autoptr(GList) ms = NULL;
+
+        if (strcmp (l->data, since) < 0 || strcmp (l->data, until) > 0)
+          continue;
+        ms = json_object_get_members (per_model);
+        for (GList *m = ms; m != NULL; m = m->next)
+          {
+            gint64 n = json_object_get_int_member (json_object_get_object_member (per_model, m->data),
+                                                   "messages");
+            gint64 *sum = g_hash_table_lookup (models, m->data);
+
+            if (sum == NULL)
+              g_hash_table_insert (models, m->data, sum = g_new0 (gint64, 1));
+            *sum += n;
+            total_messages += n;
+          }
+      }
+  }
+  g_assert_cmpint (total_messages, >, 0);
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      g_autoptr(JsonParser) out_parser = NULL;
+      JsonObject *root;
+      JsonArray *rows;
+      Result r = run_cli ("--connection", team_conninfo, "report", kinds[k], "--team", "--json",
+                          "--timezone", "America/New_York", "--since", since, "--until", until, NULL);
+
+      assert_ok (&r);
+      root = load_json (r.out, &out_parser);
+      g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (root, "totals"),
+                                                   "messages"), ==, total_messages);
+      rows = json_object_get_array_member (root, "rows");
+      for (guint i = 0; k == 0 && i < json_array_get_length (rows); i++)
+        {
+          JsonObject *row = json_array_get_object_element (rows, i);
+          gint64 *sum = g_hash_table_lookup (models, json_object_get_string_member (row, "key"));
+
+          g_assert_nonnull (sum);
+          g_assert_cmpint (json_object_get_int_member (row, "messages"), ==, *sum);
+        }
+      if (k == 0)
+        g_assert_cmpuint (json_array_get_length (rows), ==, g_hash_table_size (models));
+      result_clear (&r);
+    }
+}
+
+static void
+test_ranges_in_a_zone (void)
+{
+  ensure_three_machines ();
+
+  check_team_range ("2026-09-05", "2026-09-20");
+  check_team_range ("2026-09-10", "2026-09-10");
+}
+
 /* The team's sums of every view equal a pass over the messages. */
 static void
 test_rollups_exact (void)
@@ -1132,6 +1211,7 @@ main (int   argc,
   g_test_add_func ("/team/conninfo-split", test_conninfo_split);
   g_test_add_func ("/team/three-machines", test_three_machines);
   g_test_add_func ("/team/rollups-exact", test_rollups_exact);
+  g_test_add_func ("/team/ranges-in-a-zone", test_ranges_in_a_zone);
   g_test_add_func ("/team/row-level-security", test_row_level_security);
   g_test_add_func ("/team/reports-as-roles", test_reports_as_roles);
   g_test_add_func ("/team/push-again-and-changes", test_push_again_and_changes);
