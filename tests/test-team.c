@@ -168,7 +168,6 @@ scan_machine (const char *db,
               const char *first_source,
               ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(CmStore) store = NULL;
   g_autoptr(CmPricing) pricing = NULL;
@@ -698,7 +697,6 @@ test_push_again_and_changes (void)
 {
   g_autofree char *c = machine_db ("c.db");
   g_autofree char *u4 = g_build_filename (corpus, "user4", ".claude", "projects", NULL);
-  g_autoptr(GError) error = NULL;
   PGconn *conn;
   Result r;
 
@@ -1069,7 +1067,8 @@ file_contains (const char *path,
   return memmem (data, len, needle, strlen (needle)) != NULL;
 }
 
-static G_GNUC_UNUSED void
+#ifdef HAVE_LIBSECRET
+static void
 store_password_cb (GObject      *source,
                    GAsyncResult *res,
                    gpointer      user_data)
@@ -1081,6 +1080,7 @@ store_password_cb (GObject      *source,
   g_assert_no_error (error);
   *done = TRUE;
 }
+#endif
 
 /* The password lives in the keyring only: a push with it and a failed one
  * leave it in no log, no setting and no byte of the local database. */
