@@ -210,6 +210,11 @@ main (int    argc,
           if (b.changes == before)
             continue;
           ms[n] = wait_for_update (&b, start);
+          if (ms[n] > 500)
+            printf ("    slow: %.0f ms at %s, %s, %s model(s), project \"%s\", backends %x\n", ms[n],
+                    cm_filter_get_date_range (b.filter), cm_filter_get_timezone (b.filter),
+                    cm_filter_get_models_set (b.filter) ? "some" : "all",
+                    cm_filter_get_project (b.filter), cm_filter_get_backends (b.filter));
           sum += ms[n++];
         }
       qsort (ms, changes, sizeof (double), compare_double);
