@@ -19,10 +19,13 @@
 #    a member: the time from a filter change to the updated Overview, Models,
 #    Users and Sessions.
 #
-# About 7 minutes and 2.7 GB of disk on the 2-core machine, less than 1 GB of
-# memory (server included). $BENCH_DIR (default /tmp/costmeter-teambench)
-# keeps the corpus and the local database for the next run; the server's
-# folder is removed at the end ($KEEP_PG=1 keeps it).
+# On the shared 2-core machine (load average near 30) the first run took 45
+# minutes: 6.5 of them the scan (later runs reuse it), 4-5 the push, 29 the
+# growth through the triggers (now made with them off). The
+# server's folder peaks near 3.5 GB (2.5 GB of data, up to 1 GB of WAL);
+# client and server stay under 1 GB of memory. $BENCH_DIR (default
+# /tmp/costmeter-teambench) keeps the corpus and the scanned database for the
+# next run; the server's folder is removed at the end ($KEEP_PG=1 keeps it).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
