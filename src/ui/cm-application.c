@@ -788,6 +788,28 @@ organization_action (GSimpleAction *action,
   preferences_action (action, page, user_data);
 }
 
+/* Preferences at Rate Limits (the Usage card's "Set Up the Status Line"). */
+static void
+statusline_action (GSimpleAction *action,
+                   GVariant      *param,
+                   gpointer       user_data)
+{
+  g_autoptr(GVariant) page = g_variant_ref_sink (g_variant_new_string ("rate-limits"));
+
+  preferences_action (action, page, user_data);
+}
+
+/* Preferences at Budgets (the budget banner's button). */
+static void
+budgets_action (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       user_data)
+{
+  g_autoptr(GVariant) page = g_variant_ref_sink (g_variant_new_string ("budgets"));
+
+  preferences_action (action, page, user_data);
+}
+
 static void
 about_action (GSimpleAction *action,
               GVariant      *param,
@@ -832,6 +854,8 @@ static const GActionEntry app_actions[] = {
   { "pause-live", NULL, NULL, "false", pause_live_action },
   { "preferences", preferences_action },
   { "organization", organization_action },
+  { "statusline", statusline_action },
+  { "budgets", budgets_action },
   { "about", about_action },
   { "shortcuts", shortcuts_action },
   { "quit", quit_action },
@@ -998,6 +1022,14 @@ cm_application_get_admin_client (CmApplication *self)
 GETTER (CmTeamSync, team_sync)
 
 #undef GETTER
+
+CmTray *
+cm_application_get_tray (CmApplication *self)
+{
+  g_return_val_if_fail (CM_IS_APPLICATION (self), NULL);
+
+  return g_object_get_data (G_OBJECT (self), "cm-tray");
+}
 
 gboolean
 cm_application_get_scanning (CmApplication *self)

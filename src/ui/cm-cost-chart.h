@@ -8,6 +8,8 @@
 
 #include <gtk/gtk.h>
 
+#include "cm-types.h"
+
 G_BEGIN_DECLS
 
 #define CM_TYPE_COST_CHART (cm_cost_chart_get_type ())
@@ -42,5 +44,9 @@ const char *cm_cost_chart_get_day          (CmCostChart *self,
 int         cm_cost_chart_get_selected_day (CmCostChart *self);
 void        cm_cost_chart_select_day       (CmCostChart *self,
                                             int          day);
+/* The daily budget, drawn as a line across the days (0: none). */
+CmMoney     cm_cost_chart_get_budget       (CmCostChart *self);
+void        cm_cost_chart_set_budget       (CmCostChart *self,
+                                            CmMoney      budget);
 
 G_END_DECLS
