@@ -149,6 +149,8 @@ test_current_models (void)
       { "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-opus-4-8", "claude-opus-4-8" },
       { "claude-haiku-4-5@20251001", "claude-haiku-4-5-20251001" },
       { "CLAUDE-OPUS-4-6", "claude-opus-4-6" },
+      { "claude-opus-5-5[1m]", "claude-opus-5-5" },
+      { "claude-sonnet-4-5-20250929[1m]", "claude-sonnet-4-5-20250929" },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
