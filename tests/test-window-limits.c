@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cm-format.h"
+#include "cm-ratelimit-chip.h"
 #include "cm-test-util.h"
 #include "cm-test-window.h"
 
@@ -275,6 +276,17 @@ test_usage_card (void)
   g_assert_nonnull (strstr (text, "reported them 3 min ago."));
   cm_test_window_save_png (GTK_WIDGET (window), "limits-usage.png");
   g_clear_pointer (&text, g_free);
+
+  /* The header chip: no API observation, so the 5-hour window is the
+   * tightest (15 % left), and its popover has a row per window. */
+  {
+    GtkWidget *chip = cm_test_window_find_type (GTK_WIDGET (window), CM_TYPE_RATELIMIT_CHIP);
+
+    g_assert_nonnull (chip);
+    g_assert_cmpfloat_with_epsilon (cm_ratelimit_chip_get_headroom (CM_RATELIMIT_CHIP (chip)), 0.154, 1e-6);
+    g_assert_cmpint (cm_ratelimit_chip_get_level (CM_RATELIMIT_CHIP (chip)), ==, CM_HEADROOM_CRITICAL);
+    g_assert_true (cm_test_window_find_label (chip, "15 % Headroom"));
+  }
 
   /* Both windows reset since: no stale figures. */
   cm_plan_monitor_set_now (monitor, (now_ms + 4 * 24 * CM_HOUR_MS) / 1000);

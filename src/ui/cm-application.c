@@ -655,6 +655,9 @@ cm_application_activate (GApplication *app)
       window = GTK_WINDOW (cm_window_new (self));
       cm_ratelimit_chip_set_store (CM_RATELIMIT_CHIP (chip), self->store);
       cm_ratelimit_chip_set_client (CM_RATELIMIT_CHIP (chip), self->ratelimit);
+      if (cm_application_get_tray (self) != NULL)
+        cm_ratelimit_chip_set_plan_monitor (CM_RATELIMIT_CHIP (chip),
+                                            cm_tray_get_plan_monitor (cm_application_get_tray (self)));
       cm_window_add_header_widget (CM_WINDOW (window), chip);
     }
 

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <adwaita.h>
 #include <math.h>
 
 #include "cm-format.h"
@@ -295,4 +296,64 @@ cm_usage_card_get_plan_empty (CmUsageCard *self)
   g_return_val_if_fail (CM_IS_USAGE_CARD (self), FALSE);
 
   return gtk_widget_get_visible (self->install_button);
+}
+
+gboolean
+cm_usage_plan_headroom (CmPlanMonitor *monitor,
+                        double        *headroom)
+{
+  gboolean any = FALSE;
+
+  g_return_val_if_fail (CM_IS_PLAN_MONITOR (monitor), FALSE);
+
+  *headroom = 1;
+  for (CmPlanWindow w = 0; w < CM_N_PLAN_WINDOWS; w++)
+    {
+      double percent;
+
+      if (!cm_plan_monitor_get_window (monitor, w, &percent, NULL))
+        continue;
+      *headroom = MIN (*headroom, CLAMP (1 - percent / 100, 0, 1));
+      any = TRUE;
+    }
+
+  return any;
+}
+
+guint
+cm_usage_append_plan_rows (CmPlanMonitor *monitor,
+                           GtkListBox    *list)
+{
+  gint64 now_ms = cm_plan_monitor_get_now (monitor);
+  guint n = 0;
+
+  for (CmPlanWindow w = 0; w < CM_N_PLAN_WINDOWS; w++)
+    {
+      g_autofree char *left = NULL;
+      g_autofree char *subtitle = NULL;
+      g_autofree char *pct = NULL;
+      GtkWidget *row, *suffix;
+      double percent;
+      gint64 reset_ms;
+
+      if (!cm_plan_monitor_get_window (monitor, w, &percent, &reset_ms))
+        continue;
+
+      left = cm_usage_format_countdown (reset_ms - now_ms);
+      /* TRANSLATORS: a plan window in the rate-limit popover */
+      subtitle = g_strdup_printf (_("%d %% used, resets in %s"), (int) floor (percent), left);
+      pct = g_strdup_printf (_("%d %%"), (int) (CLAMP (100 - percent, 0, 100) + 0.5));
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), w == CM_PLAN_WINDOW_FIVE_HOUR
+                                                                ? _("5-hour plan window")
+                                                                : _("Weekly plan window"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      suffix = gtk_label_new (pct);
+      gtk_widget_add_css_class (suffix, "numeric");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), suffix);
+      gtk_list_box_append (list, row);
+      n++;
+    }
+
+  return n;
 }

@@ -28,6 +28,15 @@ char          *cm_usage_card_dup_text      (CmUsageCard   *self);
 /* TRUE while the card says there is no plan reading yet. */
 gboolean       cm_usage_card_get_plan_empty (CmUsageCard  *self);
 
+/* What the plan's tighter running window leaves, 0..1 (the header chip
+ * folds it into the API headroom); FALSE when none runs. */
+gboolean       cm_usage_plan_headroom      (CmPlanMonitor *monitor,
+                                            double        *headroom);
+/* One row per running plan window for the chip's popover (appended to
+ * @list); how many. */
+guint          cm_usage_append_plan_rows   (CmPlanMonitor *monitor,
+                                            GtkListBox    *list);
+
 /* "37 min", "2 h 13 min", "3 d 4 h": a countdown. */
 char          *cm_usage_format_countdown   (gint64         ms);
 
