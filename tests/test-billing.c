@@ -29,6 +29,7 @@ typedef struct
 /* platform.claude.com/docs/en/about-claude/pricing and the models' pages. */
 static const Expected current[] = {
   { "claude-fable-5-2",           8,   40,   10,    16,   0.2,  2, TRUE },
+  { "claude-mythos-5-2",          8,   40,   10,    16,   0.2,  2, TRUE },
   { "claude-fable-5-1",           10,  50,   12.5,  20,   0.25, 0, TRUE },
   { "claude-mythos-5-1",          10,  50,   12.5,  20,   0.25, 0, TRUE },
   { "claude-fable-5",             10,  50,   12.5,  20,   1,    0, TRUE },
@@ -160,8 +161,8 @@ test_current_models (void)
       }
   }
 
-  /* Mythos 5.2 has no published price: unpriced, never guessed. */
-  g_assert_false (price (pricing, "claude-mythos-5-2", &one, NULL, NULL, 0, &cost));
+  /* A model with no published price: unpriced, never guessed. */
+  g_assert_false (price (pricing, "claude-mythos-6", &one, NULL, NULL, 0, &cost));
   g_assert_cmpint (cost.total, ==, 0);
 }
 
@@ -378,7 +379,7 @@ test_layers (void)
   g_assert_true (haiku->has_long);
   g_assert_cmpint (haiku->threshold, ==, 100000);
 
-  g_assert_null (cm_pricing_dup_model_price (pricing, "claude-mythos-5-2"));
+  g_assert_null (cm_pricing_dup_model_price (pricing, "claude-mythos-6"));
   cm_test_rm_rf (dir);
 }
 
