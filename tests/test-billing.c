@@ -29,6 +29,7 @@ typedef struct
 /* platform.claude.com/docs/en/about-claude/pricing and the models' pages. */
 static const Expected current[] = {
   { "claude-fable-5-2",           8,   40,   10,    16,   0.2,  2, TRUE },
+  { "claude-mythos-5-2",          8,   40,   10,    16,   0.2,  2, TRUE },
   { "claude-fable-5-1",           10,  50,   12.5,  20,   0.25, 0, TRUE },
   { "claude-mythos-5-1",          10,  50,   12.5,  20,   0.25, 0, TRUE },
   { "claude-fable-5",             10,  50,   12.5,  20,   1,    0, TRUE },
@@ -149,6 +150,8 @@ test_current_models (void)
       { "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-opus-4-8", "claude-opus-4-8" },
       { "claude-haiku-4-5@20251001", "claude-haiku-4-5-20251001" },
       { "CLAUDE-OPUS-4-6", "claude-opus-4-6" },
+      { "claude-opus-5-5[1m]", "claude-opus-5-5" },
+      { "claude-sonnet-4-5-20250929[1m]", "claude-sonnet-4-5-20250929" },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
@@ -158,8 +161,8 @@ test_current_models (void)
       }
   }
 
-  /* Mythos 5.2 has no published price: unpriced, never guessed. */
-  g_assert_false (price (pricing, "claude-mythos-5-2", &one, NULL, NULL, 0, &cost));
+  /* A model with no published price: unpriced, never guessed. */
+  g_assert_false (price (pricing, "claude-mythos-6", &one, NULL, NULL, 0, &cost));
   g_assert_cmpint (cost.total, ==, 0);
 }
 
@@ -376,7 +379,7 @@ test_layers (void)
   g_assert_true (haiku->has_long);
   g_assert_cmpint (haiku->threshold, ==, 100000);
 
-  g_assert_null (cm_pricing_dup_model_price (pricing, "claude-mythos-5-2"));
+  g_assert_null (cm_pricing_dup_model_price (pricing, "claude-mythos-6"));
   cm_test_rm_rf (dir);
 }
 

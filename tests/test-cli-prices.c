@@ -22,7 +22,7 @@ static char *tmpdir;
 static char *db_path;
 static char *base_url;
 
-/* Opus 5 fast and standard, a model nobody prices. */
+/* Opus 5 fast and standard, a model nobody prices (GLM through a proxy). */
 #define LINE(id, model, extra) \
   "{\"type\":\"assistant\",\"sessionId\":\"s1\",\"cwd\":\"/home/u/shop\",\"timestamp\":\"2026-08-10T10:00:00Z\"," \
   "\"requestId\":\"req_" id "\",\"message\":{\"id\":\"msg_" id "\",\"model\":\"" model "\"," \
@@ -31,7 +31,7 @@ static char *base_url;
 static const char transcript[] =
   LINE ("01A", "claude-opus-5", ",\"speed\":\"fast\"")
   LINE ("01B", "claude-opus-5", ",\"speed\":\"standard\",\"inference_geo\":\"us\"")
-  LINE ("01C", "claude-mythos-5-2", "");
+  LINE ("01C", "glm-4.6", "");
 
 /* Opus 5 at $4/$20 and a new model; Sonnet 5 as the table has it. */
 static const char good_list[] =
@@ -209,7 +209,7 @@ test_list_and_speed_rows (void)
   g_assert_cmpstr (json_object_get_string_member (opus, "layer"), ==, "bundled");
   g_assert_cmpstr (json_object_get_string_member (opus, "layer_date"), ==, "2026-12-02");
   g_assert_true (g_str_has_prefix (json_object_get_string_member (opus, "source"), "https://platform.claude.com/"));
-  g_assert_nonnull (find_member (json_object_get_array_member (root, "unpriced"), "id", "claude-mythos-5-2",
+  g_assert_nonnull (find_member (json_object_get_array_member (root, "unpriced"), "id", "glm-4.6",
                                  NULL, NULL));
   result_clear (&r);
 
@@ -296,10 +296,10 @@ test_set_price (void)
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *override = g_build_filename (tmpdir, "costmeter", "pricing.json", NULL);
   g_autofree char *written = NULL;
-  JsonObject *root, *mythos;
+  JsonObject *root, *glm;
   Result r;
 
-  r = run_cli ("prices", "set", "claude-mythos-5-2", "--input", "8", "--output", "40", NULL);
+  r = run_cli ("prices", "set", "glm-4.6", "--input", "8", "--output", "40", NULL);
   g_test_message ("%s%s", r.out, r.err);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "history re-priced: +$48.00 (1 message changed, 0 unpriced)"));
@@ -311,15 +311,15 @@ test_set_price (void)
 
   r = run_cli ("prices", "list", "--json", NULL);
   root = parse_object (parser, r.out);
-  mythos = find_member (json_object_get_array_member (root, "models"), "id", "claude-mythos-5-2", NULL, NULL);
-  g_assert_cmpstr (json_object_get_string_member (mythos, "layer"), ==, "user");
+  glm = find_member (json_object_get_array_member (root, "models"), "id", "glm-4.6", NULL, NULL);
+  g_assert_cmpstr (json_object_get_string_member (glm, "layer"), ==, "user");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "unpriced")), ==, 0);
   result_clear (&r);
 
-  r = run_cli ("prices", "set", "claude-mythos-5-2", "--input", "8.00001", "--output", "40", NULL);
+  r = run_cli ("prices", "set", "glm-4.6", "--input", "8.00001", "--output", "40", NULL);
   g_assert_cmpint (r.status, ==, 1);
   result_clear (&r);
-  r = run_cli ("prices", "set", "claude-mythos-5-2", "--output", "40", NULL);
+  r = run_cli ("prices", "set", "glm-4.6", "--output", "40", NULL);
   g_assert_cmpint (r.status, ==, 1);
   result_clear (&r);
 }

@@ -11,9 +11,12 @@
 
 #include <adwaita.h>
 #include <json-glib/json-glib.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
 #include <string.h>
 
 #include "cm-preferences-window.h"
+#include "cm-scanner.h"
 #include "cm-test-util.h"
 #ifdef HAVE_LIBSECRET
 #include "cm-keyring.h"
@@ -414,6 +417,181 @@ test_pricing (Fixture       *f,
   g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (row), expected));
 }
 
+/* Update Prices against a SoupServer on 127.0.0.1: Opus 5 at $4/$20 (the
+ * table says $5/$25), Sonnet 5 as it is, a model the table lacks. */
+static const char good_list[] =
+  "{ \"claude-opus-5\": { \"litellm_provider\": \"anthropic\", \"mode\": \"chat\","
+  "   \"input_cost_per_token\": 4e-06, \"output_cost_per_token\": 2e-05,"
+  "   \"cache_creation_input_token_cost\": 5e-06, \"cache_read_input_token_cost\": 4e-07 },"
+  "  \"claude-sonnet-5\": { \"litellm_provider\": \"anthropic\", \"mode\": \"chat\","
+  "   \"input_cost_per_token\": 2e-06, \"output_cost_per_token\": 1e-05,"
+  "   \"cache_creation_input_token_cost\": 2.5e-06, \"cache_read_input_token_cost\": 2e-07 },"
+  "  \"claude-haiku-6\": { \"litellm_provider\": \"anthropic\", \"mode\": \"chat\","
+  "   \"input_cost_per_token\": 2e-07, \"output_cost_per_token\": 1e-06,"
+  "   \"cache_creation_input_token_cost\": 2.5e-07, \"cache_read_input_token_cost\": 2e-08 } }";
+
+static void
+price_list_cb (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  if (strcmp (path, "/good.json") == 0)
+    {
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, good_list,
+                                        strlen (good_list));
+    }
+  else if (strcmp (path, "/garbage.json") == 0)
+    {
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{\"claude", 8);
+    }
+  else if (strcmp (path, "/hang.json") == 0)
+    soup_server_message_pause (msg);
+  else
+    soup_server_message_set_status (msg, 500, NULL);
+}
+
+static void
+wait_for_update (Fixture *f)
+{
+  GtkWidget *button = in_row (f, "Price Table", GTK_TYPE_BUTTON);
+  gint64 end = g_get_monotonic_time () + 40 * G_USEC_PER_SEC;
+
+  /* The first suffix button is Update Prices; it says Cancel Update while
+   * the update runs. */
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Cancel Update");
+  while (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (button)), "_Update Prices") != 0 &&
+         g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Update Prices");
+}
+
+static void
+run_update (Fixture    *f,
+            const char *base,
+            const char *path)
+{
+  g_autofree char *url = g_strconcat (base, path, NULL);
+
+  g_setenv ("COSTMETER_PRICE_LIST_URL", url, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "prefs.update-pricing", NULL);
+  wait_for_update (f);
+}
+
+static CmMoney
+history_cost (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  CmTotals totals;
+
+  g_assert_true (cm_store_query_totals (f->store, NULL, &totals, &error));
+  g_assert_no_error (error);
+
+  return totals.cost;
+}
+
+/* Preferences → Prices → Update Prices: the list fetched on a worker,
+ * history re-priced and what changed said; a broken list, an error and a
+ * cancelled fetch leave the prices as they were. */
+static void
+test_update_prices (Fixture       *f,
+                    gconstpointer  data)
+{
+  AdwActionRow *row = find_row (f, ADW_TYPE_ACTION_ROW, "Price Table");
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GSList) uris = NULL;
+  g_autoptr(CmPricing) builtin = NULL;
+  g_autoptr(CmPricing) reloaded = NULL;
+  g_autoptr(CmScanner) scanner = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *layer = cm_pricing_dup_update_file ();
+  g_autofree char *transcript = g_build_filename (f->dir, "default-projects", "-home-u-shop", "s1.jsonl", NULL);
+  g_autofree char *dir = g_path_get_dirname (transcript);
+  CmScanStats stats;
+
+  /* One Opus 5 request of a million tokens in and out: $30 at $5/$25. */
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  cm_test_write_file (transcript,
+                      "{\"type\":\"assistant\",\"sessionId\":\"s1\",\"cwd\":\"/home/u/shop\","
+                      "\"timestamp\":\"2026-08-10T10:00:00Z\",\"requestId\":\"req_1\",\"message\":"
+                      "{\"id\":\"msg_1\",\"model\":\"claude-opus-5\",\"usage\":{\"input_tokens\":1000000,"
+                      "\"output_tokens\":1000000}}}\n", -1);
+  builtin = cm_pricing_new_default (&error);
+  g_assert_no_error (error);
+  scanner = cm_scanner_new (f->store, builtin);
+  g_assert_true (cm_scanner_scan_sync (scanner, NULL, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (history_cost (f), ==, (CmMoney) 30 * CM_MONEY_PER_USD);
+  cm_preferences_window_set_pricing (f->window, builtin);
+
+  soup_server_add_handler (server, NULL, price_list_cb, NULL, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  base = g_uri_to_string (uris->data);
+  if (g_str_has_suffix (base, "/"))
+    base[strlen (base) - 1] = '\0';
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  /* Time enough for a loaded machine; a second for the list that never
+   * comes. */
+  g_setenv ("COSTMETER_PRICE_LIST_TIMEOUT", "15", TRUE);
+  g_signal_connect (f->window, "pricing-reloaded", G_CALLBACK (reloaded_cb), &reloaded);
+
+  /* Garbage, a server error and a list that never comes: nothing changes. */
+  run_update (f, base, "/garbage.json");
+  g_test_message ("%s", adw_action_row_get_subtitle (row));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "Update failed, the prices are as they were: "));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "error"));
+  run_update (f, base, "/error.json");
+  g_test_message ("%s", adw_action_row_get_subtitle (row));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "HTTP 500"));
+  g_setenv ("COSTMETER_PRICE_LIST_TIMEOUT", "1", TRUE);
+  run_update (f, base, "/hang.json");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "Update failed"));
+  g_assert_null (reloaded);
+  g_assert_false (g_file_test (layer, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (history_cost (f), ==, (CmMoney) 30 * CM_MONEY_PER_USD);
+
+  /* Cancelled while it waits: no failure, nothing changed. */
+  g_setenv ("COSTMETER_PRICE_LIST_TIMEOUT", "20", TRUE);
+  {
+    g_autofree char *url = g_strconcat (base, "/hang.json", NULL);
+
+    g_setenv ("COSTMETER_PRICE_LIST_URL", url, TRUE);
+    gtk_widget_activate_action (GTK_WIDGET (f->window), "prefs.update-pricing", NULL);
+    g_assert_true (gtk_widget_get_visible (in_row (f, "Price Table", GTK_TYPE_SPINNER)));
+    gtk_widget_activate_action (GTK_WIDGET (f->window), "prefs.update-pricing", NULL);
+    wait_for_update (f);
+  }
+  g_assert_null (strstr (adw_action_row_get_subtitle (row), "Update failed"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (row), "error"));
+  g_assert_null (reloaded);
+
+  /* The good list: saved, read, history re-priced to $24 and said so. */
+  g_setenv ("COSTMETER_PRICE_LIST_TIMEOUT", "15", TRUE);
+  run_update (f, base, "/good.json");
+  g_test_message ("%s", adw_action_row_get_subtitle (row));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row),
+                            "1 model updated, 1 added; history re-priced: -$6.00"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "Updated on "));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (row), "error"));
+  g_assert_true (g_file_test (layer, G_FILE_TEST_EXISTS));
+  g_assert_nonnull (reloaded);
+  g_assert_true (cm_preferences_window_get_pricing (f->window) == reloaded);
+  g_assert_nonnull (cm_pricing_get_update_date (reloaded));
+  g_assert_true (cm_pricing_has_model (reloaded, "claude-haiku-6"));
+  g_assert_cmpint (history_cost (f), ==, (CmMoney) 24 * CM_MONEY_PER_USD);
+
+  soup_server_disconnect (server);
+  g_unsetenv ("COSTMETER_PRICE_LIST_URL");
+  g_unsetenv ("COSTMETER_PRICE_LIST_TIMEOUT");
+  g_assert_cmpint (g_unlink (layer), ==, 0);
+}
+
 #ifdef HAVE_LIBSECRET
 static gboolean
 file_contains (const char *path,
@@ -537,6 +715,7 @@ main (int   argc,
   ADD ("validated-entries", test_validated_entries);
   ADD ("pricing", test_pricing);
   ADD ("api-key", test_api_key);
+  ADD ("update-prices", test_update_prices);
 #undef ADD
 
   return g_test_run ();

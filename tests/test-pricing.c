@@ -199,7 +199,7 @@ test_exact_prices (void)
   {
     g_auto(GStrv) ids = cm_pricing_dup_models (pricing);
 
-    g_assert_cmpuint (g_strv_length (ids), ==, 24);
+    g_assert_cmpuint (g_strv_length (ids), ==, 25);
     for (guint i = 0; ids[i] != NULL; i++)
       {
         if (ids[i + 1] != NULL)
@@ -711,7 +711,7 @@ test_override_add_replace (void)
   g_assert_cmpint (cost.total, ==, 150000000 + 750000000);
   {
     g_auto(GStrv) ids = cm_pricing_dup_models (pricing);
-    g_assert_cmpuint (g_strv_length (ids), ==, 25);
+    g_assert_cmpuint (g_strv_length (ids), ==, 26);
   }
 
   /* A replacement with its own alias list drops the old aliases. */

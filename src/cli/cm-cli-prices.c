@@ -417,12 +417,10 @@ prices_set (CmStore  *store,
     return prices_error ("prices set needs a model, --input and --output");
   if (fast > 0 && fast < 10000)
     return prices_error ("--fast must be at least 1");
-  if ((r[2] < 0 && (r[0] * 125) % 100 != 0) || (r[4] < 0 && r[0] % 10 != 0))
+  rates = (CmRates) { r[0], r[1], r[2], r[3], r[4] };
+  if (!cm_rates_fill_cache_defaults (&rates))
     return prices_error ("give --cache-write-5m and --cache-read: 1.25x and 0.1x of this input price "
                          "need more than 4 decimals");
-
-  rates = (CmRates) { r[0], r[1], r[2] >= 0 ? r[2] : r[0] * 125 / 100, r[3] >= 0 ? r[3] : 2 * r[0],
-                      r[4] >= 0 ? r[4] : r[0] / 10 };
   canonical = cm_pricing_canonicalize_model (current, model);
   if (!cm_pricing_write_override (path, canonical, &rates, fast, &error))
     return prices_error ("%s", error->message);

@@ -86,6 +86,25 @@ cm_pricing_parse_price (const char *text,
   return TRUE;
 }
 
+gboolean
+cm_rates_fill_cache_defaults (CmRates *rates)
+{
+  g_return_val_if_fail (rates != NULL && rates->input >= 0, FALSE);
+
+  if ((rates->cache_write_5m < 0 && (rates->input * 125) % 100 != 0) ||
+      (rates->cache_read < 0 && rates->input % 10 != 0))
+    return FALSE;
+
+  if (rates->cache_write_5m < 0)
+    rates->cache_write_5m = rates->input * 125 / 100;
+  if (rates->cache_write_1h < 0)
+    rates->cache_write_1h = 2 * rates->input;
+  if (rates->cache_read < 0)
+    rates->cache_read = rates->input / 10;
+
+  return TRUE;
+}
+
 static JsonObject *
 read_override (const char  *path,
                GError     **error)

@@ -735,7 +735,10 @@ copy_periods (GArray *periods)
 {
   GArray *copy = periods != NULL ? g_array_copy (periods) : NULL;
 
-  /* The copy holds its own strings: both clear theirs. */
+  /* The copy holds its own strings: both clear theirs (g_array_copy()
+   * does not carry the clear function over). */
+  if (copy != NULL)
+    g_array_set_clear_func (copy, period_clear);
   for (guint i = 0; copy != NULL && i < copy->len; i++)
     g_array_index (copy, Period, i).date = g_strdup (g_array_index (copy, Period, i).date);
 
@@ -747,6 +750,8 @@ copy_multipliers (GArray *multipliers)
 {
   GArray *copy = multipliers != NULL ? g_array_copy (multipliers) : NULL;
 
+  if (copy != NULL)
+    g_array_set_clear_func (copy, multiplier_clear);
   for (guint i = 0; copy != NULL && i < copy->len; i++)
     g_array_index (copy, Multiplier, i).value = g_strdup (g_array_index (copy, Multiplier, i).value);
 

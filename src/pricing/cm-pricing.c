@@ -508,6 +508,10 @@ cm_pricing_canonicalize_model (CmPricing  *self,
     return g_strdup ("");
 
   lower = g_strstrip (g_ascii_strdown (model_raw, -1));
+  /* Claude Code's context-window suffix ("claude-opus-4-6[1m]") names the
+   * same model: long prompts are priced by their size, not by the name. */
+  if (g_str_has_suffix (lower, "]") && strchr (lower, '[') != NULL && strchr (lower, '[') != lower)
+    *strchr (lower, '[') = '\0';
   if ((id = lookup_id (self, lower)) != NULL)
     return g_strdup (id);
 

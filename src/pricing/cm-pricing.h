@@ -149,6 +149,12 @@ CmModelPrice *cm_pricing_dup_model_price   (CmPricing        *self,
 gboolean    cm_pricing_parse_price         (const char       *text,
                                             gint64           *units);
 
+/* Fills the cache rates of @rates left at -1 from its input rate by
+ * Anthropic's caching multipliers (5m writes 1.25x, 1h writes 2x, reads
+ * 0.1x). FALSE, leaving @rates as it was, when one of them would need more
+ * than 4 decimals: the caller asks for it instead. */
+gboolean    cm_rates_fill_cache_defaults   (CmRates          *rates);
+
 /* Sets @canonical's rates (and fast-mode multiplier x 10000, 0 for none) in
  * the user's override file @path, keeping everything else in it; the file is
  * replaced atomically. */

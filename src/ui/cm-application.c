@@ -753,6 +753,22 @@ pricing_reloaded_cb (CmApplication *self,
   cm_application_rescan (self);
 }
 
+gboolean
+cm_application_reload_pricing (CmApplication  *self,
+                               GError        **error)
+{
+  g_autoptr(CmPricing) pricing = NULL;
+
+  g_return_val_if_fail (CM_IS_APPLICATION (self), FALSE);
+
+  pricing = cm_pricing_new_default (error);
+  if (pricing == NULL)
+    return FALSE;
+  pricing_reloaded_cb (self, pricing);
+
+  return TRUE;
+}
+
 static void
 preferences_action (GSimpleAction *action,
                     GVariant      *param,

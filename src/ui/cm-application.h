@@ -46,5 +46,9 @@ CmTeamSync    *cm_application_get_team_sync (CmApplication *self);
 gboolean       cm_application_get_scanning (CmApplication *self);
 /* Scan now (again after the running scan when one runs). */
 void           cm_application_rescan       (CmApplication *self);
+/* Reads the price table again (the user's prices changed) and re-prices
+ * history with it; FALSE, keeping the table in use, when it cannot be read. */
+gboolean       cm_application_reload_pricing (CmApplication *self,
+                                              GError       **error);
 
 G_END_DECLS

@@ -759,3 +759,62 @@ cm_columns_set_header_tooltip (GtkColumnView       *view,
   if (header != NULL)
     gtk_widget_set_tooltip_text (header, tooltip);
 }
+
+static void
+set_price_setup_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    gpointer                  user_data)
+{
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *label = gtk_label_new_with_mnemonic (_("_Set Price…"));
+
+  /* A label that can be cut: the column gives way in a narrow window
+   * (cm-column-set.c) only while its cells can be narrower than their text. */
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), button);
+  gtk_button_set_child (GTK_BUTTON (button), label);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_halign (button, GTK_ALIGN_START);
+  gtk_widget_set_tooltip_text (button, _("Give this model's prices: its messages have none"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  gtk_label_get_text (GTK_LABEL (label)), -1);
+  gtk_list_item_set_child (item, button);
+}
+
+static void
+set_price_bind_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item,
+                   const char               *model_property)
+{
+  GtkWidget *button = gtk_list_item_get_child (item);
+  GObject *row = gtk_list_item_get_item (item);
+  g_autofree char *model = NULL;
+  gboolean total = FALSE;
+  gint64 unpriced = 0;
+
+  g_object_get (row, model_property, &model, "total", &total, "unpriced", &unpriced, NULL);
+  gtk_widget_set_visible (button, !total && unpriced > 0 && model != NULL && *model != '\0');
+  if (model != NULL)
+    gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", model);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), model != NULL ? "win.set-price" : NULL);
+}
+
+GtkColumnViewColumn *
+cm_columns_add_set_price (GtkColumnView *view,
+                          const char    *model_property)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *column;
+
+  g_signal_connect_data (factory, "setup", G_CALLBACK (set_price_setup_cb), NULL, NULL, 0);
+  g_signal_connect_data (factory, "bind", G_CALLBACK (set_price_bind_cb), g_strdup (model_property),
+                         (GClosureNotify) (void (*) (void)) g_free, 0);
+  column = gtk_column_view_column_new (_("Price"), factory);
+  /* Counted as wide as a money column by cm-column-set.c (the button's
+   * label takes about as much). */
+  g_object_set_data (G_OBJECT (column), "cm-kind", GINT_TO_POINTER (CM_COLUMN_MONEY));
+  gtk_column_view_append_column (view, column);
+  g_object_unref (column);
+
+  return column;
+}

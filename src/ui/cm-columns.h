@@ -39,6 +39,11 @@ GtkColumnViewColumn *cm_columns_add        (GtkColumnView *view,
                                             const char    *property,
                                             CmColumnKind   kind,
                                             gboolean       sortable);
+/* Adds a column whose cell offers "Set Price…" (the window's
+ * win.set-price with the row's @model_property) on rows with unpriced
+ * messages, the Total row excepted. */
+GtkColumnViewColumn *cm_columns_add_set_price (GtkColumnView *view,
+                                               const char    *model_property);
 /* Wraps @model in a sort model driven by the view's column headers, after
  * @first (if not NULL): the order @first gives holds whatever the column.
  * @total (a list of one item, or NULL) is the Total row, shown last: its

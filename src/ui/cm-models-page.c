@@ -61,6 +61,8 @@ cm_models_page_init (CmModelsPage *self)
   cm_columns_add (view, type, _("Model"), "label", CM_COLUMN_MODEL, TRUE);
   cm_column_set_priority (cm_columns_add (view, type, _("Backend"), "key2", CM_COLUMN_BACKEND, TRUE), 2);
   cost = cm_columns_add (view, type, _("Cost"), "cost", CM_COLUMN_COST, TRUE);
+  /* Beside the "—" of a model without a price, the way to give it one. */
+  cm_column_set_priority (cm_columns_add_set_price (view, "key"), 2);
   cm_column_set_priority (cm_columns_add (view, type, _("Share"), "share", CM_COLUMN_RATIO, TRUE), 1);
   cm_column_set_priority (cm_columns_add (view, type, _("Messages"), "messages", CM_COLUMN_COUNT, TRUE), 3);
   cm_column_set_priority (cm_columns_add (view, type, _("Input"), "input", CM_COLUMN_TOKENS, TRUE), 4);

@@ -11,6 +11,7 @@
 
 #include "cm-a11y.h"
 #include "cm-preferences-window.h"
+#include "cm-price-refresh.h"
 #include "cm-statusline-group.h"
 #include "cm-team-page.h"
 #include "cm-you-page.h"
@@ -25,6 +26,8 @@ struct _CmPreferencesWindow
   AdwEntryRow          *timezone_row;
   GtkSpinButton        *decimals_spin;
   AdwActionRow         *pricing_row;
+  GtkButton            *update_button;
+  GtkSpinner           *update_spinner;
   AdwEntryRow          *key_row;
   AdwActionRow         *key_status_row;
   AdwEntryRow          *model_row;
@@ -45,6 +48,9 @@ struct _CmPreferencesWindow
   GCancellable         *cancellable;
   GPtrArray            *source_rows;
   char                 *pricing_error;
+  GCancellable         *update_cancellable; /* while Update Prices runs */
+  char                 *update_outcome;     /* what the last one did, or why it failed */
+  gboolean              update_failed;
   CmKeyEntry           *key_entry;
 };
 
@@ -362,14 +368,104 @@ update_pricing_row (CmPreferencesWindow *self)
         }
     }
 
+  if (self->pricing != NULL && cm_pricing_get_update_date (self->pricing) != NULL)
+    {
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text, _("Updated on %s from %s"), cm_pricing_get_update_date (self->pricing),
+                              cm_pricing_get_update_source (self->pricing));
+    }
+
   if (self->pricing_error != NULL)
     {
       g_string_append_c (text, '\n');
       g_string_append_printf (text, _("Reload failed: %s"), self->pricing_error);
     }
 
+  if (self->update_outcome != NULL)
+    {
+      g_string_append_c (text, '\n');
+      if (self->update_failed)
+        g_string_append_printf (text, _("Update failed, the prices are as they were: %s"), self->update_outcome);
+      else
+        g_string_append (text, self->update_outcome);
+    }
+
   adw_action_row_set_subtitle (self->pricing_row, text->str);
-  set_row_error (GTK_WIDGET (self->pricing_row), self->pricing_error != NULL);
+  set_row_error (GTK_WIDGET (self->pricing_row), self->pricing_error != NULL || self->update_failed);
+}
+
+static void
+show_updating (CmPreferencesWindow *self,
+               gboolean             updating)
+{
+  gtk_button_set_label (self->update_button, updating ? _("_Cancel Update") : _("_Update Prices"));
+  cm_a11y_fix_mnemonics (GTK_WIDGET (self->update_button));
+  gtk_widget_set_visible (GTK_WIDGET (self->update_spinner), updating);
+  gtk_spinner_set_spinning (self->update_spinner, updating);
+}
+
+/* "12 models updated, 3 added; history re-priced: +$41.20", or why not. */
+static void
+update_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CmPreferencesWindow) self = user_data;
+  g_autoptr(CmPriceRefresh) refresh = NULL;
+  g_autoptr(GError) error = NULL;
+
+  refresh = cm_price_refresh_update_finish (result, &error);
+  g_clear_object (&self->update_cancellable);
+  /* Closed meanwhile: its rows are gone (the update itself is kept). */
+  if (self->pricing_row == NULL)
+    return;
+  show_updating (self, FALSE);
+
+  g_clear_pointer (&self->update_outcome, g_free);
+  self->update_failed = refresh == NULL;
+  if (refresh == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          self->update_failed = FALSE;
+          update_pricing_row (self);
+          toast (self, _("Update cancelled: the prices are as they were"));
+          return;
+        }
+      self->update_outcome = g_strdup (error->message);
+      update_pricing_row (self);
+      toast (self, _("The prices were not updated"));
+      return;
+    }
+
+  self->update_outcome = cm_price_refresh_describe (refresh);
+  g_clear_pointer (&self->pricing_error, g_free);
+  cm_preferences_window_set_pricing (self, refresh->pricing);
+  update_pricing_row (self);
+  g_signal_emit (self, signals[PRICING_RELOADED], 0, refresh->pricing);
+  toast (self, self->update_outcome);
+}
+
+/* Update Prices, or Cancel Update while one runs. */
+static void
+update_pricing_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  CmPreferencesWindow *self = CM_PREFERENCES_WINDOW (widget);
+
+  if (self->update_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->update_cancellable);
+      return;
+    }
+  if (self->store == NULL)
+    return;
+
+  self->update_cancellable = g_cancellable_new ();
+  show_updating (self, TRUE);
+  cm_price_refresh_update_async (self->store, self->pricing, self->update_cancellable, update_done_cb,
+                                 g_object_ref (self));
 }
 
 static void
@@ -596,6 +692,8 @@ cm_preferences_window_dispose (GObject *object)
   CmPreferencesWindow *self = (CmPreferencesWindow *)object;
 
   g_cancellable_cancel (self->cancellable);
+  if (self->update_cancellable != NULL)
+    g_cancellable_cancel (self->update_cancellable);
   g_clear_object (&self->key_entry);
   gtk_widget_dispose_template (GTK_WIDGET (self), CM_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->settings);
@@ -614,6 +712,7 @@ cm_preferences_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_ptr_array_unref (self->source_rows);
   g_free (self->pricing_error);
+  g_free (self->update_outcome);
 
   G_OBJECT_CLASS (cm_preferences_window_parent_class)->finalize (object);
 }
@@ -735,6 +834,8 @@ cm_preferences_window_class_init (CmPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CmPreferencesWindow, timezone_row);
   gtk_widget_class_bind_template_child (widget_class, CmPreferencesWindow, decimals_spin);
   gtk_widget_class_bind_template_child (widget_class, CmPreferencesWindow, pricing_row);
+  gtk_widget_class_bind_template_child (widget_class, CmPreferencesWindow, update_button);
+  gtk_widget_class_bind_template_child (widget_class, CmPreferencesWindow, update_spinner);
   gtk_widget_class_bind_template_child (widget_class, CmPreferencesWindow, key_row);
   gtk_widget_class_bind_template_child (widget_class, CmPreferencesWindow, key_status_row);
   gtk_widget_class_bind_template_child (widget_class, CmPreferencesWindow, model_row);
@@ -756,6 +857,7 @@ cm_preferences_window_class_init (CmPreferencesWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "prefs.remove-source", "s", remove_source_action);
   gtk_widget_class_install_action (widget_class, "prefs.set-owner", "(ss)", set_owner_action);
   gtk_widget_class_install_action (widget_class, "prefs.reload-pricing", NULL, reload_pricing_action);
+  gtk_widget_class_install_action (widget_class, "prefs.update-pricing", NULL, update_pricing_action);
   gtk_widget_class_install_action (widget_class, "prefs.clear-key", NULL, clear_key_action);
 }
 

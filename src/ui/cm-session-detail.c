@@ -145,6 +145,7 @@ cm_session_detail_init (CmSessionDetail *self)
   cm_column_set_priority (cm_columns_add (view, type, _("Cache reads"), "cache-read", CM_COLUMN_COUNT_COST, TRUE), 3);
   cm_column_set_priority (cm_columns_add (view, type, _("Web search"), "web-search", CM_COLUMN_COUNT_COST, TRUE), 4);
   cm_columns_add (view, type, _("Cost"), "cost", CM_COLUMN_COST, TRUE);
+  cm_column_set_priority (cm_columns_add_set_price (view, "model"), 2);
   column = cm_columns_add (view, type, _("Cache hit"), "cache-hit-ratio", CM_COLUMN_RATIO, TRUE);
   cm_column_set_priority (column, 2);
   cm_columns_set_header_tooltip (view, column, _(cm_columns_cache_hit_formula));

@@ -11,6 +11,7 @@
 
 #include "cm-a11y.h"
 #include "cm-assign-owner-dialog.h"
+#include "cm-set-price-dialog.h"
 #include "cm-team-bar.h"
 #include "cm-window.h"
 
@@ -275,6 +276,53 @@ assign_owner_action (GtkWidget  *widget,
                                     cm_application_get_settings (app));
 }
 
+static void
+show_error (CmWindow   *self,
+            const char *heading,
+            const char *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The user's price is saved, the table read again and history re-priced
+ * (the views follow the store). */
+static void
+set_price_response_cb (CmSetPriceDialog *dialog,
+                       const char       *response,
+                       CmWindow         *self)
+{
+  CmApplication *app = CM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autofree char *path = cm_pricing_dup_override_file ();
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "set") != 0 || app == NULL)
+    return;
+
+  if (!cm_set_price_dialog_save (dialog, path, &error) || !cm_application_reload_pricing (app, &error))
+    show_error (self, _("The Price Was Not Set"), error->message);
+}
+
+static void
+set_price_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  CmWindow *self = CM_WINDOW (widget);
+  CmApplication *app = CM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  CmSetPriceDialog *dialog;
+
+  if (app == NULL)
+    return;
+
+  dialog = cm_set_price_dialog_new (GTK_WINDOW (self), cm_application_get_pricing (app),
+                                    g_variant_get_string (param, NULL));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (set_price_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* After construction: GtkWindow:application is not a construct property. */
 static void
 setup (CmWindow      *self,
@@ -383,6 +431,7 @@ cm_window_class_init (CmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "win.add-folder", NULL, add_folder_action);
   gtk_widget_class_install_action (widget_class, "win.assign-owner", NULL, assign_owner_action);
+  gtk_widget_class_install_action (widget_class, "win.set-price", "s", set_price_action);
 
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,
