@@ -5,7 +5,7 @@
 #
 #   300, 1000  gen-corpus.py, one user, about that many MB
 #   1m         gen-lean-corpus.py, five users, about 1.1 million messages in
-#              2.3 GB (the same shape with a twentieth of the text)
+#              2.8 GB (the same shape with a twentieth of the text)
 #
 # For each corpus, RUNS (default 3) interleaved rounds of:
 #   cold         scan into a new database + report daily --json
@@ -44,7 +44,7 @@ make_corpus () {  # NAME DIR
   [ -d "$2" ] && return
   echo "Generating corpus $1 in $2 ..."
   case $1 in
-    1m) python3 "$top/bench/gen-lean-corpus.py" "$gen" --out "$2" --size-mb 2300 --users 5 >/dev/null ;;
+    1m) python3 "$top/bench/gen-lean-corpus.py" "$gen" --out "$2" --size-mb 2800 --users 5 >/dev/null ;;
     *)  python3 "$gen" --out "$2" --size-mb "$1" --users 1 >/dev/null ;;
   esac
 }
