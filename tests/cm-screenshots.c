@@ -73,6 +73,36 @@ save_png (GtkWidget  *widget,
   return gdk_texture_save_to_png (texture, path);
 }
 
+/* The window at @width (the frame takes a few pixels), asking again when
+ * a resize asked for right after another is lost. */
+static void
+resize (GtkWindow *window,
+        int        width,
+        int        height)
+{
+  for (guint attempt = 0; attempt < 4; attempt++)
+    {
+      int shown;
+
+      if (attempt > 0)
+        {
+          gtk_window_set_default_size (window, width + 1, height);
+          iterate_for (50);
+        }
+      gtk_window_set_default_size (window, width, height);
+      for (int i = 0; i < 300; i++)
+        {
+          shown = gtk_widget_get_width (GTK_WIDGET (window));
+          if (shown <= width && shown >= width - 16)
+            break;
+          iterate_for (10);
+        }
+      if (shown <= width && shown >= width - 16)
+        break;
+    }
+  iterate_for (300);
+}
+
 static int
 height_for (int width)
 {
@@ -189,15 +219,16 @@ main (int   argc,
         {
           int width = atoi (widths[w]);
 
-          gtk_window_set_default_size (GTK_WINDOW (window), width, height_for (width));
-          iterate_for (300);
+          resize (GTK_WINDOW (window), width, height_for (width));
           for (guint v = 0; views[v] != NULL; v++)
             {
               g_autofree char *name = g_strdup_printf ("%s-%d-%s.png", views[v], width, schemes[s]);
               g_autofree char *path = g_build_filename (rest[0], name, NULL);
 
               show (app, window, views[v]);
-              if (!save_png (GTK_WIDGET (window), path))
+              /* Nothing drawn yet right after a resize: once more. */
+              if (!save_png (GTK_WIDGET (window), path) &&
+                  (iterate_for (500), !save_png (GTK_WIDGET (window), path)))
                 failed++;
             }
         }

@@ -54,6 +54,67 @@ cm_test_window_iterate (guint ms)
     }
 }
 
+gboolean
+cm_test_window_wait_until (CmTestCondition condition,
+                           gpointer        data,
+                           guint           timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+
+  return TRUE;
+}
+
+typedef struct
+{
+  CmWindow *window;
+  int       width;
+} WidthWait;
+
+static gboolean
+has_width (gpointer data)
+{
+  WidthWait *wait = data;
+  GtkWidget *widget = GTK_WIDGET (wait->window);
+
+  /* What the window manager gives: the size asked for, less a few pixels
+   * for the frame on some (1090 for 1100 under Xvfb). */
+  return gtk_widget_get_width (widget) <= wait->width && gtk_widget_get_width (widget) >= wait->width - 16;
+}
+
+void
+cm_test_window_set_width (CmWindow *window,
+                          int       width,
+                          int       height)
+{
+  WidthWait wait = { window, width };
+  gboolean done = FALSE;
+
+  /* Now and then a resize asked for right after another is lost (the
+   * window stayed 990 px wide for 10 s): ask again. */
+  for (guint attempt = 0; attempt < 4 && !done; attempt++)
+    {
+      if (attempt > 0)
+        {
+          gtk_window_set_default_size (GTK_WINDOW (window), width + 1, height);
+          cm_test_window_iterate (50);
+        }
+      gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+      done = cm_test_window_wait_until (has_width, &wait, 3000);
+    }
+  if (!done)
+    g_test_message ("the window is %d px wide, not %d", gtk_widget_get_width (GTK_WIDGET (window)), width);
+  /* The views lay out for it. */
+  cm_test_window_iterate (100);
+}
+
 static gboolean
 app_idle (CmApplication *app)
 {
@@ -234,6 +295,24 @@ cm_test_window_find_title (GtkWidget  *widget,
     }
 
   return NULL;
+}
+
+gboolean
+cm_test_window_is_inside (CmWindow  *window,
+                          GtkWidget *widget)
+{
+  graphene_rect_t bounds;
+  int width = gtk_widget_get_width (GTK_WIDGET (window));
+
+  if (widget == NULL || !gtk_widget_get_mapped (widget))
+    return FALSE;
+  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
+    if (GTK_IS_STACK (w) && gtk_stack_get_transition_running (GTK_STACK (w)))
+      return FALSE;
+  if (!gtk_widget_compute_bounds (widget, GTK_WIDGET (window), &bounds))
+    return FALSE;
+
+  return bounds.origin.x >= 0 && bounds.origin.x + bounds.size.width <= width;
 }
 
 void

@@ -29,6 +29,16 @@ CmApplication *cm_test_window_start_app     (const char    *demo_dir,
 CmWindow      *cm_test_window_get_window    (CmApplication *app);
 /* Runs the main loop for @ms. */
 void           cm_test_window_iterate       (guint          ms);
+typedef gboolean (*CmTestCondition) (gpointer data);
+/* Runs the main loop until @condition holds; past @timeout_ms returns
+ * FALSE (the caller's assertion then says what is wrong). */
+gboolean       cm_test_window_wait_until    (CmTestCondition condition,
+                                             gpointer       data,
+                                             guint          timeout_ms);
+/* Until @window is @width wide (as far as the window manager lets it). */
+void           cm_test_window_set_width     (CmWindow      *window,
+                                             int            width,
+                                             int            height);
 /* Until the report applied a result after @after_serial and is idle. */
 void           cm_test_window_wait_report   (CmApplication *app,
                                              guint          after_serial);
@@ -49,6 +59,10 @@ CmMoney        cm_test_window_usd_to_money  (double         usd);
 /* The header of @widget's column titled @title (GTK 4.8 has no getter). */
 GtkWidget     *cm_test_window_find_title    (GtkWidget     *widget,
                                              const char    *title);
+/* @widget is shown and wholly inside @window's width, no transition of a
+ * stack above it running. */
+gboolean       cm_test_window_is_inside     (CmWindow      *window,
+                                             GtkWidget     *widget);
 /* @widget is shown and wholly inside @window's width. */
 void           cm_test_window_assert_inside (CmWindow      *window,
                                              GtkWidget     *widget,

@@ -22,6 +22,7 @@
 #include "cm-admin-client.h"
 #include "cm-admin-client-private.h"
 #include "cm-billed-compare.h"
+#include "cm-org-user-item.h"
 #include "cm-org-users.h"
 #include "cm-scanner.h"
 #include "cm-test-admin.h"
@@ -392,6 +393,10 @@ test_org_users (Fixture       *f,
   g_assert_cmpint (bob->lines_added, ==, 40);
   g_assert_cmpint (bob->input, ==, 50000);
   g_assert_cmpstr (bob->models, ==, "claude-opus-4-5");
+  g_assert_cmpuint (bob->by_model->len, ==, 1);
+  g_assert_cmpint (((CmOrgModelUsage *) g_ptr_array_index (bob->by_model, 0))->estimated_cost, ==,
+                   CM_TEST_BILL_EXTRA_COST);
+  g_assert_cmpint (((CmOrgModelUsage *) g_ptr_array_index (bob->by_model, 0))->input, ==, 50000);
   g_assert_cmpint (bob->transcripts.messages, ==, 0);
 
   /* Merged by e-mail whatever the letter case. */
@@ -402,6 +407,48 @@ test_org_users (Fixture       *f,
   g_assert_cmpfloat_with_epsilon (cm_money_to_usd (user1->transcripts.cost),
                                   json_object_get_double_member (json_object_get_object_member (users, "user1@example.com"), "cost"),
                                   1e-6);
+
+  /* The rows of the Users view's Organization table say where their
+   * figures come from. */
+  {
+    g_autoptr(CmOrgUserItem) item = cm_org_user_item_new (bob);
+    g_autoptr(CmOrgUserItem) both = cm_org_user_item_new (user1);
+    g_autoptr(CmOrgUserItem) none = cm_org_user_item_new (g_ptr_array_index (rows, rows->len - 1));
+    g_autofree char *source = NULL;
+    g_autofree char *source_id = NULL;
+    g_autofree char *label = NULL;
+    gint64 org_cost = 0, org_tokens = 0, sessions = 0, messages = -1, cost = -1;
+    gboolean has_org = FALSE, has_transcripts = TRUE, muted = TRUE;
+
+    g_object_get (item, "source", &source, "source-id", &source_id, "org-cost", &org_cost,
+                  "org-tokens", &org_tokens, "org-sessions", &sessions, "has-org", &has_org,
+                  "has-transcripts", &has_transcripts, "messages", &messages, "cost", &cost,
+                  "muted", &muted, NULL);
+    g_assert_cmpstr (source, ==, "Claude Code analytics");
+    {
+      g_autofree char *detail = NULL;
+      g_autofree char *want = g_strdup_printf ("claude-opus-4-5 $0.75 (%" G_GINT64_FORMAT " tokens)",
+                                               bob->input + bob->output + bob->cache_read + bob->cache_creation);
+
+      g_object_get (item, "models-detail", &detail, NULL);
+      g_assert_cmpstr (detail, ==, want);
+    }
+    g_assert_cmpstr (source_id, ==, "admin-api");
+    g_assert_cmpint (org_cost, ==, CM_TEST_BILL_EXTRA_COST);
+    g_assert_cmpint (org_tokens, ==, bob->input + bob->output + bob->cache_read + bob->cache_creation);
+    g_assert_cmpint (sessions, ==, 2);
+    g_assert_true (has_org);
+    g_assert_false (has_transcripts);
+    g_assert_false (muted);
+    g_assert_cmpint (messages, ==, 0);
+    g_assert_cmpint (cost, ==, 0);
+    g_assert_cmpstr (cm_org_user_item_get_source (both), ==, "Both");
+    g_assert_cmpint (cm_org_user_item_get_row (both)->transcripts.cost, ==, user1->transcripts.cost);
+    g_object_get (none, "label", &label, "muted", &muted, NULL);
+    g_assert_cmpstr (label, ==, "Unattributed");
+    g_assert_true (muted);
+    g_assert_cmpstr (cm_org_user_item_get_source (none), ==, "Transcripts");
+  }
 }
 
 int

@@ -19,6 +19,7 @@
 #include "cm-admin-client-private.h"
 #include "cm-columns.h"
 #include "cm-format.h"
+#include "cm-org-user-item.h"
 #include "cm-test-admin.h"
 #include "cm-test-util.h"
 #include "cm-test-window.h"
@@ -71,6 +72,8 @@ test_off (void)
   wait_billed (0);
   g_assert_cmpstr (cm_billed_page_get_state (page), ==, "off");
   cm_test_window_save_png (GTK_WIDGET (window), "billed-off.png");
+  /* No analytics yet: the Users view is as it always was. */
+  g_assert_false (cm_users_page_get_switch_visible (cm_window_get_users_page (window)));
 }
 
 static void
@@ -247,6 +250,96 @@ test_narrow (void)
   cm_test_window_assert_inside (window, cm_test_window_find_title (GTK_WIDGET (page), "Why"), "Why column");
 }
 
+static CmOrgUserItem *
+find_org_user (GListModel *rows,
+               const char *key)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(CmOrgUserItem) item = g_list_model_get_item (rows, i);
+
+      if (g_strcmp0 (cm_org_user_item_get_row (item)->key, key) == 0)
+        return g_steal_pointer (&item);
+    }
+
+  return NULL;
+}
+
+/* The Users view takes the organization's Claude Code analytics, merged
+ * with this computer's users by e-mail, each row saying where its figures
+ * come from; exported as shown. */
+static void
+test_org_users (void)
+{
+  CmUsersPage *users = cm_window_get_users_page (window);
+  GListModel *rows = cm_users_page_get_org_rows (users);
+  guint n = g_list_model_get_n_items (rows);
+  g_autoptr(CmOrgUserItem) bob = NULL;
+  g_autoptr(CmOrgUserItem) user1 = NULL;
+  g_autoptr(CmOrgUserItem) last = NULL;
+  g_autofree char *bob_cost = NULL;
+  g_autofree char *want = cm_format_money (CM_TEST_BILL_EXTRA_COST);
+  g_autofree char *csv = NULL;
+  g_autofree char *name = NULL;
+
+  cm_test_window_show_view (app, "users");
+  g_assert_true (cm_users_page_get_switch_visible (users));
+  g_assert_false (cm_users_page_get_organization (users));
+  cm_users_page_set_organization (users, TRUE);
+  cm_test_window_iterate (300);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (cm_users_page_get_org_view (users))));
+
+  bob = find_org_user (rows, CM_TEST_BILL_TEAMMATE);
+  g_assert_nonnull (bob);
+  g_assert_cmpstr (cm_org_user_item_get_source (bob), ==, "Claude Code analytics");
+  g_assert_cmpint (cm_org_user_item_get_row (bob)->sessions, ==, 2);
+  g_assert_cmpint (cm_org_user_item_get_row (bob)->lines_added, ==, 40);
+  bob_cost = cm_columns_format (G_OBJECT (bob), "org-cost", CM_COLUMN_MONEY);
+  g_assert_cmpstr (bob_cost, ==, want);
+  {
+    /* A figure of a source the row lacks is "—", not 0. */
+    g_autofree char *none = cm_columns_format (G_OBJECT (bob), "cost", CM_COLUMN_COST);
+
+    g_assert_cmpstr (none, ==, "—");
+  }
+  g_assert_true (cm_test_window_find_label (GTK_WIDGET (users), CM_TEST_BILL_TEAMMATE));
+  g_assert_true (cm_test_window_find_label (GTK_WIDGET (users), "Claude Code analytics"));
+
+  /* Merged by e-mail, whatever the letter case. */
+  user1 = find_org_user (rows, "user1@example.com");
+  g_assert_nonnull (user1);
+  g_assert_cmpstr (cm_org_user_item_get_source (user1), ==, "Both");
+  g_assert_cmpint (cm_org_user_item_get_row (user1)->transcripts.messages, >, 0);
+
+  /* Runs without an owner last. */
+  g_assert_cmpuint (n, >, 2);
+  last = g_list_model_get_item (rows, n - 1);
+  g_assert_cmpstr (cm_org_user_item_get_label (last), ==, "Unattributed");
+  {
+    g_autofree char *sessions = cm_columns_format (G_OBJECT (last), "org-sessions", CM_COLUMN_COUNT);
+    g_autofree char *cost = cm_columns_format (G_OBJECT (last), "org-cost", CM_COLUMN_MONEY);
+
+    g_assert_cmpstr (sessions, ==, "—");
+    g_assert_cmpstr (cost, ==, "—");
+  }
+
+  csv = cm_window_dup_export (window, CM_EXPORT_FORMAT_CSV, &name);
+  g_assert_cmpstr (name, ==, "costmeter-org-users.csv");
+  g_assert_true (g_str_has_prefix (csv, "user,source,actor_type,customer_type,sessions,"));
+  g_assert_nonnull (strstr (csv, CM_TEST_BILL_TEAMMATE ",admin-api,user_actor,"));
+  g_assert_nonnull (strstr (csv, "user1@example.com,both,"));
+  cm_test_window_save_png (GTK_WIDGET (window), "users-organization.png");
+
+  /* And back to this computer's users. */
+  cm_users_page_set_organization (users, FALSE);
+  cm_test_window_iterate (100);
+  g_clear_pointer (&csv, g_free);
+  g_clear_pointer (&name, g_free);
+  csv = cm_window_dup_export (window, CM_EXPORT_FORMAT_CSV, &name);
+  g_assert_cmpstr (name, ==, "costmeter-users.csv");
+  g_assert_true (cm_users_page_get_switch_visible (users));
+}
+
 /* Tab alone reaches the view's switcher button, then every control of the
  * view in order: the fetch button, the explanations, the table, the
  * backends apart; each has a name for a screen reader. */
@@ -345,6 +438,7 @@ main (int   argc,
   g_test_add_func ("/billed/window/cards", test_cards);
   g_test_add_func ("/billed/window/explanations", test_explanations);
   g_test_add_func ("/billed/window/table", test_table);
+  g_test_add_func ("/billed/window/org-users", test_org_users);
   g_test_add_func ("/billed/window/narrow", test_narrow);
   g_test_add_func ("/billed/window/keyboard", test_keyboard);
   g_test_add_func ("/billed/window/no-key", test_no_key);

@@ -158,6 +158,9 @@ test_fetch (void)
   g_assert_nonnull (strstr (r.out, "Fetched "));
   g_assert_false (db_contains (TEST_KEY));
   g_assert_false (db_contains ("CLITEST"));
+  /* Nor in anything it printed. */
+  g_assert_null (strstr (r.out, "CLITEST"));
+  g_assert_null (strstr (r.err, "CLITEST"));
   result_clear (&r);
 }
 
@@ -257,6 +260,17 @@ test_org_users (void)
       g_assert_cmpstr (json_object_get_string_member (row, "source"), ==, "admin-api");
       g_assert_cmpint (json_object_get_int_member (row, "sessions"), ==, 4);
       g_assert_cmpint (exact_units (row, "org_estimated_usd_exact"), ==, 950000000);
+      /* Tokens and the estimate by model. */
+      {
+        JsonArray *by_model = json_object_get_array_member (row, "by_model");
+        JsonObject *opus;
+
+        g_assert_cmpuint (json_array_get_length (by_model), ==, 1);
+        opus = json_array_get_object_element (by_model, 0);
+        g_assert_cmpstr (json_object_get_string_member (opus, "model"), ==, "claude-opus-4-5");
+        g_assert_cmpint (json_object_get_int_member (opus, "input"), ==, 5);
+        g_assert_cmpint (exact_units (opus, "estimated_usd_exact"), ==, 950000000);
+      }
     }
   g_assert_true (seen);
 
@@ -280,6 +294,9 @@ test_errors (void)
   g_assert_cmpint (bad_verb.status, ==, 2);
   g_assert_cmpint (wrong_key.status, ==, 1);
   g_assert_nonnull (strstr (wrong_key.err, "HTTP 401"));
+  /* The server echoes the wrong key: it is masked. */
+  g_assert_null (strstr (wrong_key.err, "CLITEST-WRONG"));
+  g_assert_null (strstr (wrong_key.out, "CLITEST-WRONG"));
 
   /* Retried 500s are reported once, without the key. */
   cm_test_admin_set_fault (admin, CM_TEST_ADMIN_LIMITED);

@@ -494,6 +494,102 @@ test_scan_paths (void)
   assert_total_output (db, "all four", 1000);
 }
 
+/* messages: each message's id and each kind's dollars ("—" / null when
+ * unpriced) in every format; an unknown session id exits 2 and says so. */
+static void
+test_messages (void)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonParser) sessions_parser = NULL;
+  JsonArray *sessions, *rows;
+  gboolean seen_unpriced = FALSE;
+  Result r;
+
+  scan_corpus ();
+  r = run_cli ("--db", db_path, "report", "session", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  sessions = json_object_get_array_member (load_json (r.out, &sessions_parser), "rows");
+  g_assert_cmpuint (json_array_get_length (sessions), >, 0);
+  result_clear (&r);
+
+  for (guint i = 0; i < json_array_get_length (sessions); i++)
+    {
+      const char *id = json_object_get_string_member (json_array_get_object_element (sessions, i), "key");
+      guint sum = 0;
+
+      g_clear_object (&parser);
+      r = run_cli ("--db", db_path, "messages", id, "--json", NULL);
+      g_assert_cmpint (r.status, ==, 0);
+      rows = json_object_get_array_member (load_json (r.out, &parser), "rows");
+      g_assert_cmpuint (json_array_get_length (rows), >, 0);
+      for (guint k = 0; k < json_array_get_length (rows); k++)
+        {
+          JsonObject *m = json_array_get_object_element (rows, k);
+          const char *kinds[] = { "input_usd", "output_usd", "cache_write_5m_usd", "cache_write_1h_usd",
+                                  "cache_read_usd", "web_search_usd" };
+          double parts = 0;
+
+          g_assert_true (json_object_has_member (m, "message_id"));
+          for (guint j = 0; j < G_N_ELEMENTS (kinds); j++)
+            {
+              g_assert_true (json_object_has_member (m, kinds[j]));
+              if (json_object_get_int_member (m, "unpriced") > 0)
+                g_assert_true (json_object_get_null_member (m, kinds[j]));
+              else
+                parts += json_object_get_double_member (m, kinds[j]);
+            }
+          if (json_object_get_int_member (m, "unpriced") > 0)
+            seen_unpriced = TRUE;
+          /* The kinds add up to the message's dollars. */
+          g_assert_cmpfloat_with_epsilon (parts, json_object_get_double_member (m, "cost_usd"), 1e-6);
+          sum += 1;
+        }
+      g_assert_cmpuint (sum, ==, json_array_get_length (rows));
+      result_clear (&r);
+    }
+  g_assert_true (seen_unpriced);
+
+  /* The table and CSV name the id and the kinds. */
+  r = run_cli ("--db", db_path, "messages",
+               json_object_get_string_member (json_array_get_object_element (sessions, 0), "key"), NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "Message ID"));
+  g_assert_nonnull (strstr (r.out, "$ Cache read"));
+  result_clear (&r);
+  r = run_cli ("--db", db_path, "messages",
+               json_object_get_string_member (json_array_get_object_element (sessions, 0), "key"), "--csv", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, ",message_id,input_usd,output_usd,"));
+  result_clear (&r);
+
+  r = run_cli ("--db", db_path, "messages", "no-such-session", NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "no session no-such-session"));
+  g_assert_cmpstr (r.out, ==, "");
+  result_clear (&r);
+}
+
+/* scan says which default folders it did not find. */
+static void
+test_scan_missing_defaults (void)
+{
+  g_autofree char *db = g_build_filename (tmpdir, "defaults.db", NULL);
+  g_autofree char *claude = g_build_filename (tmpdir, ".claude", "projects", NULL);
+  Result r;
+
+  r = run_cli ("--db", db, "scan", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.err, "is missing"));
+  g_assert_nonnull (strstr (r.err, claude));
+  result_clear (&r);
+
+  /* Named sources only: no default is looked for. */
+  r = run_cli ("--db", db, "scan", "--no-default", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_null (strstr (r.err, "is missing"));
+  result_clear (&r);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -512,6 +608,8 @@ main (int   argc,
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/permissions", test_permissions);
   g_test_add_func ("/cli/scan-paths", test_scan_paths);
+  g_test_add_func ("/cli/messages", test_messages);
+  g_test_add_func ("/cli/scan-missing-defaults", test_scan_missing_defaults);
 
   return g_test_run ();
 }

@@ -461,8 +461,10 @@ test_sql_in_filters (void)
           result_clear (&r);
         }
 
+      /* No such session: said, with status 2, and nothing else found. */
       r = run_cli ("--db", db, "messages", evil[i], "--json");
-      g_assert_cmpint (r.status, ==, 0);
+      g_assert_cmpint (r.status, ==, 2);
+      g_assert_cmpstr (r.out, ==, "");
       result_clear (&r);
     }
 

@@ -257,10 +257,53 @@ test_sources (Fixture       *f,
   g_assert_nonnull (remove);
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (remove)));
   g_signal_emit_by_name (remove, "clicked");
+  /* Its row goes at once; the store keeps it while Undo is offered. */
+  g_assert_null (find_row (f, ADW_TYPE_ENTRY_ROW, teammate));
+  g_assert_nonnull (cm_preferences_window_get_undo_toast (f->window));
+  sources = list_sources (f);
+  g_assert_nonnull (find_source (sources, teammate));
+  g_clear_pointer (&sources, g_ptr_array_unref);
+
+  /* Undo: back as it was. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "prefs.undo-remove", NULL);
+  g_assert_nonnull (find_row (f, ADW_TYPE_ENTRY_ROW, teammate));
+  g_assert_null (cm_preferences_window_get_undo_toast (f->window));
+
+  /* Removed again, and the toast goes: gone from the store. */
+  g_signal_emit_by_name (remove_button (f, teammate), "clicked");
+  adw_toast_dismiss (cm_preferences_window_get_undo_toast (f->window));
   sources = list_sources (f);
   g_assert_cmpuint (sources->len, ==, 1);
   g_assert_null (find_source (sources, teammate));
   g_assert_null (find_row (f, ADW_TYPE_ENTRY_ROW, teammate));
+}
+
+/* Escape in a field leaves the field, not Preferences; the popover's
+ * "Set API Key…" lands in the key's field. */
+static void
+test_escape_and_key_field (Fixture       *f,
+                           gconstpointer  data)
+{
+  AdwEntryRow *tz = find_row (f, ADW_TYPE_ENTRY_ROW, "Time Zone");
+  GtkWidget *focus;
+
+  gtk_window_present (GTK_WINDOW (f->window));
+  gtk_widget_grab_focus (GTK_WIDGET (tz));
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_true (GTK_IS_TEXT (focus));
+  g_assert_true (cm_preferences_window_leave_entry (f->window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_true (focus == NULL || !GTK_IS_TEXT (focus));
+  /* Outside a field, Escape is the window's (it closes). */
+  g_assert_false (cm_preferences_window_leave_entry (f->window));
+
+  cm_preferences_window_focus_api_key (f->window);
+  g_assert_cmpstr (adw_preferences_window_get_visible_page_name (ADW_PREFERENCES_WINDOW (f->window)), ==,
+                   "rate-limits");
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_nonnull (focus);
+  g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (find_row (f, ADW_TYPE_ENTRY_ROW, "New API Key"))));
 }
 
 static void
@@ -711,6 +754,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add ("/preferences/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("sources", test_sources);
   ADD ("sources-follow-store", test_sources_follow_store);
+  ADD ("escape-and-key-field", test_escape_and_key_field);
   ADD ("settings", test_settings);
   ADD ("validated-entries", test_validated_entries);
   ADD ("pricing", test_pricing);

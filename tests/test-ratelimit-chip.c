@@ -393,6 +393,21 @@ find_label (GtkWidget  *root,
   return NULL;
 }
 
+static GtkWidget *
+key_button (CmRatelimitChip *chip)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  collect (GTK_WIDGET (chip), GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      if (g_strcmp0 (gtk_actionable_get_action_name (g_ptr_array_index (buttons, i)), "app.api-key") == 0)
+        return g_ptr_array_index (buttons, i);
+    }
+
+  g_assert_not_reached ();
+}
+
 static void
 test_chip_probe (Fixture       *f,
                  gconstpointer  data)
@@ -437,6 +452,15 @@ test_chip_probe (Fixture       *f,
   g_assert_nonnull (find_label (GTK_WIDGET (f->chip),
                                 "The API key was rejected (HTTP 401). Check the key in Preferences. "
                                 "Server said: “invalid x-api-key”"));
+
+  /* No key: said once, with the way to the key's field. */
+  cm_ratelimit_client_set_api_key (client, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->chip), "ratelimit.probe", NULL));
+  while ((title = find_label (GTK_WIDGET (f->chip), "No API key")) == NULL ||
+         !gtk_widget_get_visible (GTK_WIDGET (title)))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (find_label (GTK_WIDGET (f->chip), "No API key: add one in Preferences or set ANTHROPIC_API_KEY."));
+  g_assert_true (gtk_widget_get_visible (key_button (f->chip)));
 
   cm_ratelimit_chip_set_client (f->chip, NULL);
   soup_server_disconnect (server);

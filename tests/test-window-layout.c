@@ -22,19 +22,48 @@ static CmWindow *window;
 static void
 set_width (int width)
 {
-  gtk_window_set_default_size (GTK_WINDOW (window), width, 760);
-  cm_test_window_iterate (300);
+  cm_test_window_set_width (window, width, 760);
 }
 
+typedef struct
+{
+  GtkWidget  *table;
+  const char *title;
+} Column;
+
+static gboolean
+column_inside (gpointer data)
+{
+  Column *column = data;
+
+  return cm_test_window_is_inside (window, cm_test_window_find_title (column->table, column->title));
+}
+
+static gboolean
+widget_inside (gpointer data)
+{
+  return cm_test_window_is_inside (window, data);
+}
+
+static void
+assert_inside (GtkWidget  *widget,
+               const char *what)
+{
+  cm_test_window_wait_until (widget_inside, widget, 10000);
+  cm_test_window_assert_inside (window, widget, what);
+}
+
+/* Once the table has settled (its columns fit, no transition runs): a
+ * fixed wait measured a column still moving in now and then. */
 static void
 assert_cost_column (GtkWidget  *table,
                     const char *title,
                     const char *name)
 {
   g_autofree char *what = g_strdup_printf ("%s column of %s", title, name);
+  Column column = { table, title };
 
-  cm_test_window_iterate (200);
-
+  cm_test_window_wait_until (column_inside, &column, 10000);
   cm_test_window_assert_inside (window, cm_test_window_find_title (table, title), what);
 }
 
@@ -53,15 +82,14 @@ test_narrow (void)
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 360);
 
   cm_test_window_show_view (app, "overview");
-  cm_test_window_assert_inside (window, GTK_WIDGET (cm_overview_page_get_chart (cm_window_get_overview_page (window))),
-                                "chart");
-  cm_test_window_assert_inside (window, GTK_WIDGET (cm_overview_page_get_card (cm_window_get_overview_page (window),
-                                                               CM_PERIOD_RANGE)), "range card");
+  assert_inside (GTK_WIDGET (cm_overview_page_get_chart (cm_window_get_overview_page (window))), "chart");
+  assert_inside (GTK_WIDGET (cm_overview_page_get_card (cm_window_get_overview_page (window), CM_PERIOD_RANGE)),
+                 "range card");
   cm_test_window_save_png (GTK_WIDGET (window), "layout-360-overview.png");
 
   /* The chip: its icon rather than a cut label. */
   g_assert_true (cm_ratelimit_chip_get_compact (CM_RATELIMIT_CHIP (chip)));
-  cm_test_window_assert_inside (window, cm_ratelimit_chip_get_shown (CM_RATELIMIT_CHIP (chip)), "rate-limit chip");
+  assert_inside (cm_ratelimit_chip_get_shown (CM_RATELIMIT_CHIP (chip)), "rate-limit chip");
 
   cm_test_window_show_view (app, "models");
   assert_cost_column (GTK_WIDGET (cm_window_get_models_page (window)), "Cost", "Models");
@@ -101,6 +129,12 @@ first_cell_label (GtkWidget *widget,
   return NULL;
 }
 
+static gboolean
+chip_whole (gpointer chip)
+{
+  return !cm_ratelimit_chip_get_compact (chip);
+}
+
 /* At 1000 px the chip is whole, and model ids are cut in the middle
  * (their dates and families both show) with the whole id on hover. */
 static void
@@ -112,10 +146,11 @@ test_default_width (void)
 
   set_width (1000);
   cm_test_window_show_view (app, "models");
+  cm_test_window_wait_until (chip_whole, chip, 10000);
   shown = cm_ratelimit_chip_get_shown (CM_RATELIMIT_CHIP (chip));
   g_assert_true (GTK_IS_LABEL (shown));
   g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (shown))));
-  cm_test_window_assert_inside (window, shown, "rate-limit chip");
+  assert_inside (shown, "rate-limit chip");
 
   model = first_cell_label (GTK_WIDGET (cm_window_get_models_page (window)), "claude-");
   g_assert_nonnull (model);
@@ -150,8 +185,7 @@ main (int   argc,
   corpus = g_build_filename (cm_test_fixtures_dir (), "corpus", NULL);
   app = cm_test_window_start_app (corpus, APP_ID, 0);
   window = cm_test_window_get_window (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 800);
-  cm_test_window_iterate (300);
+  cm_test_window_set_width (window, 1000, 800);
 
   g_test_add_func ("/window-layout/narrow", test_narrow);
   g_test_add_func ("/window-layout/default-width", test_default_width);

@@ -90,6 +90,14 @@ range_card_text (void)
                                                                    CM_PERIOD_RANGE));
 }
 
+static gboolean
+chart_read (gpointer chart)
+{
+  return cm_cost_chart_get_n_days (chart) ==
+           json_object_get_size (json_object_get_object_member (expected, "days")) &&
+         cm_cost_chart_get_n_series (chart) == 3 && !cm_cost_chart_get_waiting (chart);
+}
+
 static void
 test_overview (void)
 {
@@ -97,8 +105,8 @@ test_overview (void)
   CmReport *report = cm_window_get_report (window);
   CmCostChart *chart = cm_overview_page_get_chart (page);
   g_autofree char *want_total = cm_format_money (cm_test_window_usd_to_money (expected_cost ("totals", NULL)));
-  g_autofree char *breakdown = cm_overview_page_dup_breakdown_text (page);
-  g_auto(GStrv) lines = g_strsplit (breakdown, "\n", -1);
+  g_autofree char *breakdown = NULL;
+  g_auto(GStrv) lines = NULL;
   g_autofree char *total_line = NULL;
   g_autofree char *day_text = NULL;
   /* By cost (the fixture: Vertex, Bedrock, Anthropic, then the unpriced one). */
@@ -107,6 +115,11 @@ test_overview (void)
 
   cm_window_set_view (window, "overview");
   g_assert_cmpstr (cm_window_get_state (window), ==, "content");
+  /* The chart follows the report's days: until it has them (a fixed wait
+   * checked it too early now and then). */
+  cm_test_window_wait_until (chart_read, chart, 10000);
+  breakdown = cm_overview_page_dup_breakdown_text (page);
+  lines = g_strsplit (breakdown, "\n", -1);
 
   /* The selected-range card: the corpus total, flagged as an estimate. */
   g_assert_cmpstr (range_card_text (), ==, want_total);

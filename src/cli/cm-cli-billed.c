@@ -473,6 +473,22 @@ print_org_json (GPtrArray *rows)
       add_int (b, "cache_creation", row->cache_creation);
       add_money (b, "org_estimated_usd", row->org_cost);
       add_string (b, "models", row->models);
+      json_builder_set_member_name (b, "by_model");
+      json_builder_begin_array (b);
+      for (guint m = 0; row->by_model != NULL && m < row->by_model->len; m++)
+        {
+          const CmOrgModelUsage *mu = g_ptr_array_index (row->by_model, m);
+
+          json_builder_begin_object (b);
+          add_string (b, "model", mu->model);
+          add_int (b, "input", mu->input);
+          add_int (b, "output", mu->output);
+          add_int (b, "cache_read", mu->cache_read);
+          add_int (b, "cache_creation", mu->cache_creation);
+          add_money (b, "estimated_usd", mu->estimated_cost);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
       add_money (b, "transcripts_cost_usd", row->transcripts.cost);
       add_int (b, "transcripts_messages", row->transcripts.messages);
       json_builder_end_object (b);

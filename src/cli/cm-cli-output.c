@@ -26,6 +26,7 @@ cm_cli_row_free (CmCliRow *row)
   g_free (row->label);
   g_free (row->speed);
   g_free (row->inference_geo);
+  g_free (row->message_id);
   g_free (row);
 }
 
@@ -69,6 +70,51 @@ cm_cli_json_add_totals (JsonBuilder    *b,
   json_builder_add_string_value (b, exact);
   json_builder_set_member_name (b, "cache_hit_ratio");
   json_builder_add_double_value (b, cm_totals_cache_hit_ratio (t));
+}
+
+/* Each kind's dollars of a sum, in the order of its token columns. */
+typedef struct
+{
+  const char *name;      /* JSON and CSV */
+  const char *title;     /* table */
+  gsize       offset;    /* in CmTotals */
+} KindCost;
+
+static const KindCost kind_costs[] = {
+  { "input_usd", "$ Input", G_STRUCT_OFFSET (CmTotals, cost_input) },
+  { "output_usd", "$ Output", G_STRUCT_OFFSET (CmTotals, cost_output) },
+  { "cache_write_5m_usd", "$ Cache 5m", G_STRUCT_OFFSET (CmTotals, cost_cache_write_5m) },
+  { "cache_write_1h_usd", "$ Cache 1h", G_STRUCT_OFFSET (CmTotals, cost_cache_write_1h) },
+  { "cache_read_usd", "$ Cache read", G_STRUCT_OFFSET (CmTotals, cost_cache_read) },
+  { "web_search_usd", "$ Web", G_STRUCT_OFFSET (CmTotals, cost_web_search) },
+};
+
+static CmMoney
+kind_cost (const CmTotals *t,
+           guint           kind)
+{
+  return G_STRUCT_MEMBER (CmMoney, t, kind_costs[kind].offset);
+}
+
+/* Nothing priced behind a sum: its dollars are unknown, not $0. */
+static gboolean
+unpriced_only (const CmTotals *t)
+{
+  return t->cost == 0 && t->unpriced > 0;
+}
+
+static void
+json_add_kind_costs (JsonBuilder    *b,
+                     const CmTotals *t)
+{
+  for (guint k = 0; k < G_N_ELEMENTS (kind_costs); k++)
+    {
+      json_builder_set_member_name (b, kind_costs[k].name);
+      if (unpriced_only (t))
+        json_builder_add_null_value (b);
+      else
+        json_builder_add_double_value (b, cm_money_to_usd (kind_cost (t, k)));
+    }
 }
 
 void
@@ -130,6 +176,7 @@ cm_cli_print_json (GPtrArray      *rows,
 
       json_builder_begin_object (b);
       cm_cli_json_add_string (b, "key", row->key);
+      cm_cli_json_add_string (b, "message_id", row->message_id);
       cm_cli_json_add_string (b, "model", row->model);
       cm_cli_json_add_string (b, "project", row->project);
       cm_cli_json_add_string (b, "user", row->user);
@@ -145,6 +192,8 @@ cm_cli_print_json (GPtrArray      *rows,
       cm_cli_json_add_string (b, "speed", row->speed);
       cm_cli_json_add_string (b, "inference_geo", row->inference_geo);
       cm_cli_json_add_totals (b, &row->totals);
+      if (row->per_kind)
+        json_add_kind_costs (b, &row->totals);
       cm_cli_json_add_string (b, "label", row->label);
       if (row->by_backend)
         add_backend_members (b, row);
@@ -154,6 +203,8 @@ cm_cli_print_json (GPtrArray      *rows,
   json_builder_set_member_name (b, "totals");
   json_builder_begin_object (b);
   cm_cli_json_add_totals (b, totals);
+  if (rows->len > 0 && ((CmCliRow *) g_ptr_array_index (rows, 0))->per_kind)
+    json_add_kind_costs (b, totals);
   json_builder_end_object (b);
   json_builder_end_object (b);
 
@@ -205,6 +256,7 @@ cm_cli_print_csv (GPtrArray *rows,
    * that the others keep their places. */
   gboolean speeds = rows->len > 0 && ((CmCliRow *) g_ptr_array_index (rows, 0))->speed != NULL;
   gboolean geos = rows->len > 0 && ((CmCliRow *) g_ptr_array_index (rows, 0))->inference_geo != NULL;
+  gboolean per_kind = rows->len > 0 && ((CmCliRow *) g_ptr_array_index (rows, 0))->per_kind;
 
   cm_cli_csv_field (line, "key");
   if (breakdown)
@@ -231,6 +283,12 @@ cm_cli_print_csv (GPtrArray *rows,
   for (guint i = 0; rows->len > 0 && ((CmCliRow *) g_ptr_array_index (rows, 0))->by_backend &&
        i < G_N_ELEMENTS (backend_columns); i++)
     cm_cli_csv_field (line, backend_columns[i].name);
+  if (per_kind)
+    {
+      cm_cli_csv_field (line, "message_id");
+      for (guint k = 0; k < G_N_ELEMENTS (kind_costs); k++)
+        cm_cli_csv_field (line, kind_costs[k].name);
+    }
   puts (line->str);
 
   for (guint i = 0; i < rows->len; i++)
@@ -275,6 +333,17 @@ cm_cli_print_csv (GPtrArray *rows,
 
           cm_cli_csv_field (line, usd);
         }
+      if (per_kind)
+        {
+          cm_cli_csv_field (line, row->message_id);
+          for (guint k = 0; k < G_N_ELEMENTS (kind_costs); k++)
+            {
+              g_autofree char *usd = unpriced_only (&row->totals) ? g_strdup ("")
+                                     : cm_money_format_usd (kind_cost (&row->totals, k), 10);
+
+              cm_cli_csv_field (line, usd);
+            }
+        }
       puts (line->str);
     }
 }
@@ -312,13 +381,13 @@ with_speed (const char *model,
 typedef enum
 {
   COL_KEY, COL_MODEL, COL_BACKEND, COL_INPUT, COL_OUTPUT, COL_CACHE_5M, COL_CACHE_1H,
-  COL_CACHE_READ, COL_WEB, COL_MESSAGES, COL_COST, COL_NOTE,
+  COL_CACHE_READ, COL_WEB, COL_MESSAGES, COL_COST, COL_NOTE, COL_MESSAGE_ID, COL_KIND_COST,
 } TableColumn;
 
 typedef struct
 {
   TableColumn kind;
-  CmBackend   backend;   /* COL_BACKEND */
+  guint       backend;   /* COL_BACKEND: the CmBackend; COL_KIND_COST: kind_costs[] */
   const char *title;
 } TableColumnInfo;
 
@@ -334,7 +403,11 @@ table_columns (GPtrArray  *rows,
     { COL_MESSAGES, 0, "Msgs" }, { COL_COST, 0, "Cost (USD)" }, { COL_NOTE, 0, "" },
   };
 
+  gboolean per_kind = rows->len > 0 && ((CmCliRow *) g_ptr_array_index (rows, 0))->per_kind;
+
   g_array_append_val (columns, ((TableColumnInfo) { COL_KEY, 0, key_title }));
+  if (per_kind)
+    g_array_append_val (columns, ((TableColumnInfo) { COL_MESSAGE_ID, 0, "Message ID" }));
   if (breakdown)
     g_array_append_val (columns, ((TableColumnInfo) { COL_MODEL, 0, "Model" }));
   /* Users: each backend's dollars, as the window's Users view shows them. */
@@ -342,7 +415,14 @@ table_columns (GPtrArray  *rows,
     for (guint i = 0; i < G_N_ELEMENTS (backend_columns); i++)
       g_array_append_val (columns, ((TableColumnInfo) { COL_BACKEND, backend_columns[i].backend,
                                                         cm_backend_to_label (backend_columns[i].backend) }));
-  g_array_append_vals (columns, figures, G_N_ELEMENTS (figures));
+  /* A session's messages: each kind's dollars before the cost. */
+  g_array_append_vals (columns, figures, G_N_ELEMENTS (figures) - (per_kind ? 2 : 0));
+  if (per_kind)
+    {
+      for (guint k = 0; k < G_N_ELEMENTS (kind_costs); k++)
+        g_array_append_val (columns, ((TableColumnInfo) { COL_KIND_COST, k, kind_costs[k].title }));
+      g_array_append_vals (columns, figures + G_N_ELEMENTS (figures) - 2, 2);
+    }
 
   return columns;
 }
@@ -378,6 +458,10 @@ table_cell (const CmCliRow        *row,
 
         return g_strdup_printf ("%s%s", usd, t->estimated > 0 ? " est." : "");
       }
+    case COL_MESSAGE_ID:
+      return g_strdup (row != NULL && row->message_id != NULL ? row->message_id : "");
+    case COL_KIND_COST:
+      return unpriced_only (t) ? g_strdup ("—") : cm_money_format_usd (kind_cost (t, column->backend), 4);
     case COL_NOTE:
       return t->unpriced > 0
              ? g_strdup_printf ("+ %" G_GINT64_FORMAT " unpriced message%s", t->unpriced, t->unpriced == 1 ? "" : "s")
@@ -397,7 +481,7 @@ table_cell (const CmCliRow        *row,
 static gboolean
 right_aligned (TableColumn kind)
 {
-  return kind != COL_KEY && kind != COL_MODEL && kind != COL_NOTE;
+  return kind != COL_KEY && kind != COL_MODEL && kind != COL_NOTE && kind != COL_MESSAGE_ID;
 }
 
 /* Returns the length of the line printed. */

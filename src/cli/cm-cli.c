@@ -16,6 +16,7 @@
 #include "cm-cli.h"
 #include "cm-pricing.h"
 #include "cm-scanner.h"
+#include "cm-source-resolver.h"
 #include "cm-statusline-installer.h"
 #include "cm-store.h"
 
@@ -53,8 +54,9 @@ static const char help_text[] =
   "  scan [--source DIR[=OWNER]]... [--no-default] [--threads N] [PATH]...\n"
   "        Read new transcript lines into the database. Without --source the\n"
   "        default folders ($CLAUDE_CONFIG_DIR, else ~/.config/claude/projects and\n"
-  "        ~/.claude/projects) are used. DIR may be a home, a .claude or a\n"
-  "        projects folder; OWNER names the person whose runs these are.\n"
+  "        ~/.claude/projects) are used, and those missing are named. DIR may be\n"
+  "        a home, a .claude or a projects folder; OWNER names the person\n"
+  "        whose runs these are.\n"
   "        With PATHs (files or folders of those sources) only they are read,\n"
   "        as the app does when it sees files change.\n"
   "  report daily|weekly|monthly|session|model|backend|user|project [FILTERS]\n"
@@ -67,7 +69,8 @@ static const char help_text[] =
   "        5-hour blocks (as ccusage): from the first message's hour, 5 hours\n"
   "        long. --active: the running one, with its burn rate and projection;\n"
   "        --recent N: the last N. --since/--until pick blocks by their start.\n"
-  "  messages SESSION-ID [--json|--csv]   Every message of one session.\n"
+  "  messages SESSION-ID [--json|--csv]   Every message of one session: its id, tokens and\n"
+  "                                       each kind's dollars (exit status 2: no such session).\n"
   "  sources [add DIR [OWNER]|remove DIR|owner DIR [OWNER]]\n"
   "  ratelimits [--probe MODEL]           Latest rate-limit observations.\n"
   "  statusline [--chain COMMAND] [--no-record] [--timezone ZONE]\n"
@@ -416,6 +419,18 @@ open_store (const Options  *o,
 
 #define REPORT_KINDS "daily, weekly, monthly, session, model, backend, user, project, blocks, billed or org-users"
 
+/* The default folders that are not there: a scan that finds nothing says
+ * where it looked. */
+static void
+say_missing_defaults (void)
+{
+  g_auto(GStrv) paths = cm_source_default_paths ();
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    if (!g_file_test (paths[i], G_FILE_TEST_IS_DIR))
+      fprintf (stderr, "Default folder %s is missing (skipped).\n", paths[i]);
+}
+
 static int
 cmd_scan (Options *o,
           CmStore *store)
@@ -454,6 +469,8 @@ cmd_scan (Options *o,
 
   if (o->sources->len == 0 && !o->no_default && !cm_scanner_add_default_sources (scanner, &error))
     return fail (error);
+  if (o->sources->len == 0 && !o->no_default)
+    say_missing_defaults ();
 
   if (o->args->len > 1)
     {
@@ -758,6 +775,13 @@ cmd_messages (Options     *o,
                           : cm_store_query_session_messages (store, g_ptr_array_index (o->args, 1), &error);
   if (messages == NULL)
     return fail (error);
+  /* A session is known by its messages: none, no such session. */
+  if (messages->len == 0)
+    {
+      fprintf (stderr, "costmeter-cli: no session %s in the %s (“costmeter-cli report session” lists them)\n",
+               (const char *) g_ptr_array_index (o->args, 1), team != NULL ? "team database" : "store");
+      return 2;
+    }
 
   for (guint i = 0; i < messages->len; i++)
     {
@@ -766,6 +790,8 @@ cmd_messages (Options     *o,
       CmTotals *t = &row->totals;
 
       row->key = cm_cli_iso_time (m->timestamp_ms);
+      row->message_id = g_strdup (m->message_id != NULL ? m->message_id : "");
+      row->per_kind = TRUE;
       row->model = g_strdup (m->model);
       row->speed = g_strdup (m->speed != NULL ? m->speed : "standard");
       row->inference_geo = g_strdup (m->inference_geo != NULL ? m->inference_geo : "");

@@ -97,6 +97,10 @@ typedef struct
   /* The user report: each backend's dollars ("bedrock_usd" ...). */
   gboolean  by_backend;
   CmMoney   backend_cost[CM_N_BACKENDS];
+  /* A session's messages: the message's id and each kind's dollars
+   * (input_usd .. web_search_usd; "—" or null when unpriced). */
+  char     *message_id;
+  gboolean  per_kind;
 } CmCliRow;
 
 void  cm_cli_row_free        (CmCliRow       *row);

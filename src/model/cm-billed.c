@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "cm-billed.h"
+#include "cm-org-user-item.h"
 
 struct _CmBilled
 {
@@ -16,6 +17,7 @@ struct _CmBilled
   CmFilter           *filter;
   CmPricing          *pricing;
   GListStore         *rows;
+  GListStore         *org_users;
   CmBilledComparison *range;
   CmBilledComparison *month;
   GError             *error;
@@ -58,6 +60,7 @@ typedef struct
 {
   CmBilledComparison *range;
   CmBilledComparison *month;
+  GPtrArray          *org_users; /* CmOrgUserRow */
 } Result;
 
 static void
@@ -75,6 +78,7 @@ result_free (Result *result)
 {
   g_clear_pointer (&result->range, cm_billed_comparison_free);
   g_clear_pointer (&result->month, cm_billed_comparison_free);
+  g_clear_pointer (&result->org_users, g_ptr_array_unref);
   g_free (result);
 }
 
@@ -95,6 +99,10 @@ read_thread (GTask        *task,
   if (result->month != NULL)
     result->range = cm_billed_compare (job->store, job->pricing, job->since != NULL ? job->since : "2000-01-01",
                                        job->until != NULL ? job->until : today, job->now_ms, &error);
+  /* The Users view's Organization table: the same UTC days. */
+  if (result->range != NULL &&
+      (result->org_users = cm_org_users_read (job->store, job->since, job->until, &error)) == NULL)
+    g_clear_pointer (&result->range, cm_billed_comparison_free);
 
   if (result->range == NULL)
     {
@@ -131,6 +139,12 @@ apply (CmBilled *self,
   for (guint i = 0; i < self->range->rows->len; i++)
     g_ptr_array_add (items, cm_billed_item_new (g_ptr_array_index (self->range->rows, i)));
   g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
+                       items->pdata, items->len);
+
+  g_ptr_array_set_size (items, 0);
+  for (guint i = 0; i < result->org_users->len; i++)
+    g_ptr_array_add (items, cm_org_user_item_new (g_ptr_array_index (result->org_users, i)));
+  g_list_store_splice (self->org_users, 0, g_list_model_get_n_items (G_LIST_MODEL (self->org_users)),
                        items->pdata, items->len);
 }
 
@@ -233,6 +247,7 @@ cm_billed_dispose (GObject *object)
   g_clear_object (&self->filter);
   g_clear_object (&self->pricing);
   g_clear_object (&self->rows);
+  g_clear_object (&self->org_users);
 
   G_OBJECT_CLASS (cm_billed_parent_class)->dispose (object);
 }
@@ -295,6 +310,7 @@ static void
 cm_billed_init (CmBilled *self)
 {
   self->rows = g_list_store_new (CM_TYPE_BILLED_ITEM);
+  self->org_users = g_list_store_new (CM_TYPE_ORG_USER_ITEM);
   self->cancellable = g_cancellable_new ();
 }
 
@@ -334,6 +350,33 @@ cm_billed_get_rows (CmBilled *self)
   g_return_val_if_fail (CM_IS_BILLED (self), NULL);
 
   return G_LIST_MODEL (self->rows);
+}
+
+GListModel *
+cm_billed_get_org_users (CmBilled *self)
+{
+  g_return_val_if_fail (CM_IS_BILLED (self), NULL);
+
+  return G_LIST_MODEL (self->org_users);
+}
+
+gboolean
+cm_billed_has_org_records (CmBilled *self)
+{
+  guint n;
+
+  g_return_val_if_fail (CM_IS_BILLED (self), FALSE);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->org_users));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CmOrgUserItem) item = g_list_model_get_item (G_LIST_MODEL (self->org_users), i);
+
+      if (cm_org_user_item_get_row (item)->sources & CM_ORG_SOURCE_ADMIN_API)
+        return TRUE;
+    }
+
+  return FALSE;
 }
 
 const CmBilledComparison *

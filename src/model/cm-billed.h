@@ -29,6 +29,12 @@ void                      cm_billed_set_pricing (CmBilled     *self,
                                                  CmPricing    *pricing);
 /* CmBilledItem, by day then model. */
 GListModel               *cm_billed_get_rows    (CmBilled     *self);
+/* CmOrgUserItem: the organization's Claude Code analytics of the same UTC
+ * days merged with the transcript users by e-mail (cm_org_users_read()),
+ * costliest first, Unattributed last. */
+GListModel               *cm_billed_get_org_users (CmBilled   *self);
+/* TRUE when a row of it comes from the analytics records. */
+gboolean                  cm_billed_has_org_records (CmBilled *self);
 /* NULL until the first read. */
 const CmBilledComparison *cm_billed_get_range   (CmBilled     *self);
 const CmBilledComparison *cm_billed_get_month   (CmBilled     *self);

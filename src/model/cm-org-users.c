@@ -23,6 +23,7 @@ cm_org_user_row_free (CmOrgUserRow *row)
   g_free (row->actor_type);
   g_free (row->customer_type);
   g_free (row->models);
+  g_clear_pointer (&row->by_model, g_ptr_array_unref);
   g_free (row);
 }
 
@@ -40,7 +41,7 @@ cm_org_source_to_string (guint sources)
 typedef struct
 {
   GHashTable *by_key;      /* folded key -> CmOrgUserRow */
-  GHashTable *model_costs; /* folded key -> (model -> CmMoney *) */
+  GHashTable *model_costs; /* folded key -> (model -> CmOrgModelUsage *) */
   GPtrArray  *rows;
 } Merge;
 
@@ -57,7 +58,8 @@ row_for (Merge      *m,
       row->key = g_strdup (key);
       g_ptr_array_add (m->rows, row);
       g_hash_table_insert (m->model_costs, g_strdup (folded),
-                           g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free));
+                           g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                  (GDestroyNotify) cm_org_model_usage_free));
       g_hash_table_insert (m->by_key, g_steal_pointer (&folded), row);
     }
 
@@ -86,63 +88,73 @@ add_record (Merge            *m,
   for (guint i = 0; i < o->models->len; i++)
     {
       const CmOrgModelUsage *mu = g_ptr_array_index (o->models, i);
-      CmMoney *cost = g_hash_table_lookup (costs, mu->model);
+      CmOrgModelUsage *sum = g_hash_table_lookup (costs, mu->model);
 
       row->input += mu->input;
       row->output += mu->output;
       row->cache_read += mu->cache_read;
       row->cache_creation += mu->cache_creation;
       row->org_cost += mu->estimated_cost;
-      if (cost == NULL)
+      if (sum == NULL)
         {
-          cost = g_new0 (CmMoney, 1);
-          g_hash_table_insert (costs, g_strdup (mu->model), cost);
+          sum = g_new0 (CmOrgModelUsage, 1);
+          sum->model = g_strdup (mu->model);
+          g_hash_table_insert (costs, sum->model, sum);
         }
-      *cost += mu->estimated_cost;
+      sum->input += mu->input;
+      sum->output += mu->output;
+      sum->cache_read += mu->cache_read;
+      sum->cache_creation += mu->cache_creation;
+      sum->estimated_cost += mu->estimated_cost;
     }
 }
-
-typedef struct
-{
-  const char *model;
-  CmMoney     cost;
-} ModelCost;
 
 static int
 compare_model_costs (gconstpointer a,
                      gconstpointer b)
 {
-  const ModelCost *ma = a;
-  const ModelCost *mb = b;
+  const CmOrgModelUsage *ma = *(const CmOrgModelUsage **) a;
+  const CmOrgModelUsage *mb = *(const CmOrgModelUsage **) b;
 
-  if (ma->cost != mb->cost)
-    return ma->cost > mb->cost ? -1 : 1;
+  if (ma->estimated_cost != mb->estimated_cost)
+    return ma->estimated_cost > mb->estimated_cost ? -1 : 1;
 
-  return strcmp (ma->model, mb->model);
+  return g_strcmp0 (ma->model, mb->model);
+}
+
+/* The models of @costs (taken out of it), costliest first. */
+static GPtrArray *
+steal_models (GHashTable *costs)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cm_org_model_usage_free);
+  GHashTableIter iter;
+  gpointer value;
+
+  if (costs == NULL)
+    return list;
+
+  g_hash_table_iter_init (&iter, costs);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      g_ptr_array_add (list, value);
+      g_hash_table_iter_steal (&iter);
+    }
+  g_ptr_array_sort (list, compare_model_costs);
+
+  return list;
 }
 
 static char *
-join_models (GHashTable *costs)
+join_models (GPtrArray *models)
 {
-  g_autoptr(GArray) list = g_array_new (FALSE, FALSE, sizeof (ModelCost));
   g_autoptr(GString) text = g_string_new (NULL);
-  GHashTableIter iter;
-  gpointer key, value;
 
-  if (costs == NULL || g_hash_table_size (costs) == 0)
+  if (models->len == 0)
     return NULL;
 
-  g_hash_table_iter_init (&iter, costs);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      ModelCost mc = { key, *(CmMoney *) value };
-
-      g_array_append_val (list, mc);
-    }
-  g_array_sort (list, compare_model_costs);
-
-  for (guint i = 0; i < list->len; i++)
-    g_string_append_printf (text, "%s%s", i > 0 ? "," : "", g_array_index (list, ModelCost, i).model);
+  for (guint i = 0; i < models->len; i++)
+    g_string_append_printf (text, "%s%s", i > 0 ? "," : "",
+                            ((CmOrgModelUsage *) g_ptr_array_index (models, i))->model);
 
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
@@ -211,7 +223,8 @@ cm_org_users_read (CmStore     *store,
       CmOrgUserRow *row = g_ptr_array_index (rows, i);
       g_autofree char *folded = g_utf8_casefold (row->key, -1);
 
-      row->models = join_models (g_hash_table_lookup (model_costs, folded));
+      row->by_model = steal_models (g_hash_table_lookup (model_costs, folded));
+      row->models = join_models (row->by_model);
     }
   g_ptr_array_sort (rows, compare_users);
 

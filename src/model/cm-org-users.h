@@ -37,6 +37,7 @@ typedef struct
   gint64    cache_creation;
   CmMoney   org_cost;       /* the analytics' estimate (first-party API only) */
   char     *models;         /* the records' models, costliest first, comma-separated */
+  GPtrArray *by_model;      /* CmOrgModelUsage: each model's tokens and estimate, costliest first */
   CmTotals  transcripts;    /* every backend, zero without transcripts */
 } CmOrgUserRow;
 

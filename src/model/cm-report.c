@@ -45,6 +45,8 @@ struct _CmReport
   CmGroupItem   *totals[CM_N_PERIODS];
   GStrv          all_models;
   GStrv          all_projects;
+  gint64         first_ms;          /* the store's first and last message */
+  gint64         last_ms;
   GError        *error;
 
   GQueue         cache;             /* CacheEntry, newest first */
@@ -55,6 +57,7 @@ struct _CmReport
   guint64        lists_generation;  /* store generation all_models was read at */
   gboolean       have_lists;
   gboolean       by_model;          /* the chart is stacked by model */
+  gboolean       days_by_model_read; /* the day rows last read were by model */
   gboolean       running;           /* a query (main or sessions) runs */
   guint          wanted;            /* CmSection: what is shown */
   guint          stale;             /* CmSection: not read for the current filter */
@@ -125,6 +128,8 @@ typedef struct
   guint      sections;       /* what was read */
   GStrv      all_models;     /* NULL: unchanged */
   GStrv      all_projects;
+  gint64     first_ms;       /* with all_models: the store's extent */
+  gint64     last_ms;
   guint64    generation;
   gboolean   team_admin;
 } Result;
@@ -543,6 +548,14 @@ extra_worker (Job          *job,
 
       result->all_models = keys_of (rows[0]);
       result->all_projects = keys_of (rows[1]);
+      for (guint i = 0; i < rows[0]->len; i++)
+        {
+          const CmTotals *t = &((const CmGroupRow *) g_ptr_array_index (rows[0], i))->totals;
+
+          if (t->first_ms > 0 && (result->first_ms == 0 || t->first_ms < result->first_ms))
+            result->first_ms = t->first_ms;
+          result->last_ms = MAX (result->last_ms, t->last_ms);
+        }
       result->generation = job->generation;
       g_ptr_array_unref (rows[0]);
       g_ptr_array_unref (rows[1]);
@@ -671,6 +684,8 @@ apply_extra (CmReport *self,
       self->all_models = g_steal_pointer (&result->all_models);
       g_strfreev (self->all_projects);
       self->all_projects = g_steal_pointer (&result->all_projects);
+      self->first_ms = result->first_ms;
+      self->last_ms = result->last_ms;
       self->lists_generation = result->generation;
       self->have_lists = TRUE;
 
@@ -722,6 +737,8 @@ apply_main (CmReport *self,
         splice (self->days, result->days);
       if (result->days_by_model != NULL)
         splice (self->days_by_model, result->days_by_model);
+      if (result->days != NULL || result->days_by_model != NULL)
+        self->days_by_model_read = result->days_by_model != NULL;
       splice (self->projects, result->projects);
     }
   if (result->sections & CM_SECTION_MODELS)
@@ -1174,6 +1191,21 @@ cm_report_get_all_models (CmReport *self)
   return self->all_models ? (const char * const *) self->all_models : none;
 }
 
+gboolean
+cm_report_get_extent (CmReport *self,
+                      gint64   *first_ms,
+                      gint64   *last_ms)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), FALSE);
+
+  if (first_ms != NULL)
+    *first_ms = self->first_ms;
+  if (last_ms != NULL)
+    *last_ms = self->last_ms;
+
+  return self->first_ms > 0;
+}
+
 const char * const *
 cm_report_get_all_projects (CmReport *self)
 {
@@ -1236,6 +1268,14 @@ cm_report_get_by_model (CmReport *self)
   g_return_val_if_fail (CM_IS_REPORT (self), FALSE);
 
   return self->by_model;
+}
+
+gboolean
+cm_report_get_days_by_model_read (CmReport *self)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), FALSE);
+
+  return self->days_by_model_read;
 }
 
 /* Only the chart's current stacking is queried; switching asks again. */

@@ -74,6 +74,11 @@ GListModel  *cm_report_get_total           (CmReport             *self,
 /* Every model / project in the store (all history), for filter choices. */
 const char * const *cm_report_get_all_models   (CmReport         *self);
 const char * const *cm_report_get_all_projects (CmReport         *self);
+/* When the store's first and last messages were (Unix ms), whatever the
+ * filter; FALSE while unknown or empty. */
+gboolean     cm_report_get_extent          (CmReport             *self,
+                                            gint64               *first_ms,
+                                            gint64               *last_ms);
 /* TRUE when the store holds no message at all (not just none in the filter). */
 gboolean     cm_report_get_store_empty     (CmReport             *self);
 gboolean     cm_report_get_loading         (CmReport             *self);
@@ -88,6 +93,9 @@ const GError *cm_report_get_error          (CmReport             *self);
 gboolean     cm_report_get_by_model        (CmReport             *self);
 void         cm_report_set_by_model        (CmReport             *self,
                                             gboolean              by_model);
+/* Whether the day rows last read were by model (the stacking the chart's
+ * lists hold now, which lags cm_report_set_by_model() until it is read). */
+gboolean     cm_report_get_days_by_model_read (CmReport          *self);
 /* The sections to keep current (CmSection flags, default all): the window
  * asks for the one it shows; the others are read when they show. The
  * sessions list is read after the rest (it is the slowest read). */

@@ -769,28 +769,49 @@ cm_application_reload_pricing (CmApplication  *self,
   return TRUE;
 }
 
-static void
-preferences_action (GSimpleAction *action,
-                    GVariant      *param,
-                    gpointer       user_data)
+static CmPreferencesWindow *
+present_preferences (CmApplication *self,
+                     const char    *page)
 {
-  CmApplication *self = CM_APPLICATION (user_data);
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   CmPreferencesWindow *window;
 
   if (self->store == NULL)
-    return;
+    return NULL;
 
   window = cm_preferences_window_new (self->settings, self->store, self->pricing, self->ratelimit);
   cm_preferences_window_set_team_sync (window, self->team_sync);
   g_signal_connect_object (window, "pricing-reloaded", G_CALLBACK (pricing_reloaded_cb), self, G_CONNECT_SWAPPED);
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window),
                               ADW_PREFERENCES_PAGE (cm_organization_page_new (self->settings, self->admin)));
-  if (param != NULL)
-    adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window), g_variant_get_string (param, NULL));
+  if (page != NULL)
+    adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window), page);
   gtk_window_set_application (GTK_WINDOW (window), GTK_APPLICATION (self));
   gtk_window_set_transient_for (GTK_WINDOW (window), parent);
   gtk_window_present (GTK_WINDOW (window));
+
+  return window;
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  present_preferences (CM_APPLICATION (user_data), param != NULL ? g_variant_get_string (param, NULL) : NULL);
+}
+
+/* Preferences with the focus in the API key's field (the rate-limit
+ * popover's "Set API Key…"). */
+static void
+api_key_action (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       user_data)
+{
+  CmPreferencesWindow *window = present_preferences (CM_APPLICATION (user_data), NULL);
+
+  if (window != NULL)
+    cm_preferences_window_focus_api_key (window);
 }
 
 /* Preferences, opened at Organization (the Billed view's "Set Up"). */
@@ -803,6 +824,10 @@ organization_action (GSimpleAction *action,
 
   preferences_action (action, page, user_data);
 }
+
+/* As the metainfo's homepage and bugtracker. */
+#define WEBSITE "https://example.com/costmeter"
+#define ISSUES_URL "https://example.com/costmeter/issues"
 
 static void
 about_action (GSimpleAction *action,
@@ -819,6 +844,9 @@ about_action (GSimpleAction *action,
                          "developer-name", _("The CostMeter authors"),
                          "developers", developers,
                          "license-type", GTK_LICENSE_GPL_3_0,
+                         "copyright", "© 2026 The CostMeter authors",
+                         "website", WEBSITE,
+                         "issue-url", ISSUES_URL,
                          "comments", _("What your coding agents cost — exactly, on which backend, by whom, on which model, project, session and message."),
                          NULL);
 }
@@ -849,6 +877,7 @@ static const GActionEntry app_actions[] = {
   { "preferences", preferences_action },
   { "organization", organization_action },
   { "about", about_action },
+  { "api-key", api_key_action },
   { "shortcuts", shortcuts_action },
   { "quit", quit_action },
 };

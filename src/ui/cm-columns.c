@@ -109,6 +109,18 @@ is_unpriced_only (GObject    *item,
   return get_int64 (item, property) == 0 && get_int64 (item, unpriced) > 0;
 }
 
+/* Rows that merge two sources (the Users view's Organization table) say
+ * which they have ("has-org", "has-transcripts"): a figure of a source the
+ * row lacks reads "—", not 0. The analytics' figures are named "org-*". */
+static gboolean
+lacks_source (GObject    *item,
+              const char *property)
+{
+  const char *has = g_str_has_prefix (property, "org-") ? "has-org" : "has-transcripts";
+
+  return g_object_class_find_property (G_OBJECT_GET_CLASS (item), has) != NULL && !get_bool (item, has);
+}
+
 static char *
 format_text (GObject      *item,
              const char   *property,
@@ -144,11 +156,13 @@ cm_columns_format (GObject      *item,
     case CM_COLUMN_COUNT:
     case CM_COLUMN_COUNT_COST:
     case CM_COLUMN_TOKENS:
+      if (lacks_source (item, property))
+        return g_strdup ("—");
       return cm_format_compact (get_int64 (item, property));
 
     case CM_COLUMN_MONEY:
     case CM_COLUMN_COST:
-      if (is_unpriced_only (item, property))
+      if (is_unpriced_only (item, property) || lacks_source (item, property))
         return g_strdup ("—");
       return cm_format_money (get_int64 (item, property));
 
@@ -519,7 +533,9 @@ render (GtkListItem *list_item,
     {
       GtkWidget *badge = gtk_widget_get_next_sibling (label);
 
-      gtk_widget_set_visible (badge, get_bool (item, "has-estimate") && get_int64 (item, cd->property) != 0);
+      /* The transcripts' estimate (Bedrock, Vertex at list prices). */
+      gtk_widget_set_visible (badge, get_bool (item, "has-estimate") && get_int64 (item, cd->property) != 0 &&
+                                     !g_str_has_prefix (cd->property, "org-"));
     }
   else if (cd->kind == CM_COLUMN_COUNT_COST)
     render_count_cost (child, gtk_widget_get_next_sibling (label), item, cd);

@@ -18,9 +18,12 @@
 
 /* Series beyond this many (by model) are summed as "Other models". */
 #define MAX_SERIES 7
+/* Models with a colour of their own; the rest share "Other models". */
+#define N_MODEL_COLORS (MAX_SERIES - 1)
 #define BAR_GAP_RATIO 0.25
 #define AXIS_GAP 6
 #define TOP_PAD 8
+#define SEPARATOR 1
 
 struct _CmCostChart
 {
@@ -36,6 +39,12 @@ struct _CmCostChart
   CmMoney    *values;
   CmMoney     max_total;
   gboolean    estimated;
+
+  /* Every model of the store: a model's colour is its place here, so it
+   * keeps it whatever the filter shows. */
+  GStrv       known_models;
+  /* The model given is not read yet: the bars drawn stay until it is. */
+  gboolean    waiting;
 
   int         hover;       /* day index under the pointer, -1 = none */
   int         selected;    /* day index of the keyboard cursor, -1 = none */
@@ -59,18 +68,23 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static const char *palette[] = {
-  "#3584e4", "#e66100", "#2ec27e", "#9141ac", "#f5c211", "#c01c28", "#865e3c", "#77767b",
+/* Colours that stay apart under protanopia, deuteranopia and tritanopia
+ * (tests/check-chart-palette.py holds them to it): six for models, then
+ * the grey of "Other models". */
+static const char *palette[N_MODEL_COLORS + 1] = {
+  "#3584e4", "#f8e45c", "#a51d2d", "#99c1f1", "#f66151", "#613583", "#9a9996",
 };
 
 static const CmBackend backend_order[] = {
   CM_BACKEND_BEDROCK, CM_BACKEND_ANTHROPIC, CM_BACKEND_VERTEX, CM_BACKEND_UNKNOWN,
 };
 
+/* Anthropic dark orange, Bedrock yellow, Vertex blue: apart under the
+ * common colour-vision deficiencies (tests/check-chart-palette.py). */
 static const char *backend_colors[CM_N_BACKENDS] = {
-  [CM_BACKEND_ANTHROPIC] = "#d97757",
-  [CM_BACKEND_BEDROCK] = "#e5a50a",
-  [CM_BACKEND_VERTEX] = "#3584e4",
+  [CM_BACKEND_ANTHROPIC] = "#c64600",
+  [CM_BACKEND_BEDROCK] = "#f5c211",
+  [CM_BACKEND_VERTEX] = "#62a0ea",
   [CM_BACKEND_UNKNOWN] = "#9a9996",
 };
 
@@ -116,6 +130,32 @@ compare_money_desc (gconstpointer a,
   return g_strcmp0 (*(char **) a, *(char **) b);
 }
 
+/* A model's own colour: its place among the store's models, or failing
+ * that its name's hash; the next free one when a model shown before it
+ * has it already (only when there are more models than colours). */
+static guint
+model_color (CmCostChart *self,
+             const char  *id,
+             gboolean    *used)
+{
+  guint index = g_str_hash (id) % N_MODEL_COLORS;
+
+  for (guint i = 0; self->known_models != NULL && self->known_models[i] != NULL; i++)
+    {
+      if (g_str_equal (self->known_models[i], id))
+        {
+          index = i % N_MODEL_COLORS;
+          break;
+        }
+    }
+
+  for (guint k = 0; k < N_MODEL_COLORS && used[index]; k++)
+    index = (index + 1) % N_MODEL_COLORS;
+  used[index] = TRUE;
+
+  return index;
+}
+
 /* Turns the rows into a day x series table. */
 static void
 rebuild (CmCostChart *self)
@@ -126,6 +166,10 @@ rebuild (CmCostChart *self)
   g_autoptr(GPtrArray) keys = g_ptr_array_new ();
   guint n_items = self->model ? g_list_model_get_n_items (self->model) : 0;
   guint other = G_MAXUINT;
+
+  /* What is drawn stays until the model is read (no "No spending" flash). */
+  if (self->waiting)
+    return;
 
   g_ptr_array_set_size (self->days, 0);
   g_ptr_array_set_size (self->series, 0);
@@ -214,6 +258,7 @@ rebuild (CmCostChart *self)
     {
       GHashTableIter iter;
       gpointer key, value;
+      gboolean used[N_MODEL_COLORS] = { FALSE };
 
       g_hash_table_iter_init (&iter, sums);
       while (g_hash_table_iter_next (&iter, &key, &value))
@@ -225,11 +270,11 @@ rebuild (CmCostChart *self)
         {
           const char *id = g_ptr_array_index (keys, i);
 
-          if (i == MAX_SERIES - 1 && keys->len > MAX_SERIES)
+          if (i == N_MODEL_COLORS && keys->len > N_MODEL_COLORS)
             {
               other = self->series->len;
               g_ptr_array_add (self->series, g_strdup (_("Other models")));
-              add_color (self, palette[G_N_ELEMENTS (palette) - 1]);
+              add_color (self, palette[N_MODEL_COLORS]);
             }
           if (other != G_MAXUINT)
             {
@@ -238,7 +283,7 @@ rebuild (CmCostChart *self)
             }
           g_hash_table_insert (series_index, (gpointer) id, GUINT_TO_POINTER (self->series->len + 1));
           g_ptr_array_add (self->series, g_strdup (id));
-          add_color (self, palette[i % (G_N_ELEMENTS (palette) - 1)]);
+          add_color (self, palette[model_color (self, id, used)]);
         }
     }
 
@@ -328,6 +373,21 @@ get_fg_color (CmCostChart *self,
   gtk_style_context_get_color (context, color);
 }
 
+/* The axis text: a little lighter than the text around, still above 4.5:1
+ * on the window's background in light and dark styles (Adwaita's dim
+ * labels are about 3.6:1). */
+#define TEXT_ALPHA 0.8
+
+void
+cm_cost_chart_get_text_color (CmCostChart *self,
+                              GdkRGBA     *color)
+{
+  g_return_if_fail (CM_IS_COST_CHART (self));
+
+  get_fg_color (self, color);
+  color->alpha *= TEXT_ALPHA;
+}
+
 static PangoLayout *
 make_layout (CmCostChart *self,
              const char  *text)
@@ -401,7 +461,7 @@ cm_cost_chart_snapshot (GtkWidget   *widget,
   CmCostChart *self = CM_COST_CHART (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  GdkRGBA fg, grid, dim;
+  GdkRGBA fg, grid, label_color;
   Geometry g;
   double step, top_usd;
   int label_h;
@@ -409,8 +469,8 @@ cm_cost_chart_snapshot (GtkWidget   *widget,
   get_fg_color (self, &fg);
   grid = fg;
   grid.alpha *= 0.12;
-  dim = fg;
-  dim.alpha *= 0.6;
+  label_color = fg;
+  label_color.alpha *= TEXT_ALPHA;
 
   if (self->days->len == 0)
     {
@@ -418,7 +478,7 @@ cm_cost_chart_snapshot (GtkWidget   *widget,
       int lw, lh;
 
       pango_layout_get_pixel_size (layout, &lw, &lh);
-      draw_text (snapshot, layout, (width - lw) / 2.0, (height - lh) / 2.0, &dim);
+      draw_text (snapshot, layout, (width - lw) / 2.0, (height - lh) / 2.0, &label_color);
       return;
     }
 
@@ -436,7 +496,7 @@ cm_cost_chart_snapshot (GtkWidget   *widget,
 
       gtk_snapshot_append_color (snapshot, &grid, &GRAPHENE_RECT_INIT (g.left, floor (y), g.right - g.left, 1));
       pango_layout_get_pixel_size (layout, &lw, &lh);
-      draw_text (snapshot, layout, g.left - AXIS_GAP - lw, y - lh / 2.0, &dim);
+      draw_text (snapshot, layout, g.left - AXIS_GAP - lw, y - lh / 2.0, &label_color);
     }
 
   /* Hover highlight behind the bar. */
@@ -469,17 +529,21 @@ cm_cost_chart_snapshot (GtkWidget   *widget,
       double bar_w = MAX (1.0, g.slot * (1 - BAR_GAP_RATIO));
       double x = g.left + g.slot * d + (g.slot - bar_w) / 2;
       double y = g.bottom;
+      gboolean below = FALSE;
 
       for (guint s = 0; s < self->series->len; s++)
         {
           double usd = cm_money_to_usd (*value_at (self, d, s));
           double h = (g.bottom - g.top) * (usd / top_usd);
           const GdkRGBA *color = &g_array_index (self->colors, GdkRGBA, s);
+          /* A 1 px gap (the background) between stacked segments. */
+          double gap = below && h > 2 ? SEPARATOR : 0;
 
           if (h <= 0)
             continue;
           y -= h;
-          gtk_snapshot_append_color (snapshot, color, &GRAPHENE_RECT_INIT (x, y, bar_w, h));
+          gtk_snapshot_append_color (snapshot, color, &GRAPHENE_RECT_INIT (x, y, bar_w, h - gap));
+          below = TRUE;
         }
     }
 
@@ -503,12 +567,12 @@ cm_cost_chart_snapshot (GtkWidget   *widget,
         pango_layout_get_pixel_size (layout, &lw, &lh);
         if (cx - lw / 2.0 < g.left - AXIS_GAP || cx + lw / 2.0 > width)
           continue;
-        draw_text (snapshot, layout, cx - lw / 2.0, g.bottom + AXIS_GAP / 2.0, &dim);
+        draw_text (snapshot, layout, cx - lw / 2.0, g.bottom + AXIS_GAP / 2.0, &label_color);
       }
   }
 
   /* The zero line. */
-  gtk_snapshot_append_color (snapshot, &dim, &GRAPHENE_RECT_INIT (g.left, g.bottom, g.right - g.left, 1));
+  gtk_snapshot_append_color (snapshot, &label_color, &GRAPHENE_RECT_INIT (g.left, g.bottom, g.right - g.left, 1));
 }
 
 static int
@@ -804,6 +868,7 @@ cm_cost_chart_finalize (GObject *object)
   CmCostChart *self = (CmCostChart *)object;
 
   g_free (self->stack);
+  g_strfreev (self->known_models);
   g_ptr_array_unref (self->days);
   g_ptr_array_unref (self->series);
   g_array_unref (self->colors);
@@ -999,8 +1064,10 @@ cm_cost_chart_set_stack (CmCostChart *self,
 
   g_free (self->stack);
   self->stack = g_strdup (stack);
-  rebuild (self);
+  /* Whoever follows the stacking may give the model for it first (and say
+   * it is not read yet: cm_cost_chart_set_waiting()). */
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STACK]);
+  rebuild (self);
 }
 
 guint
@@ -1038,4 +1105,43 @@ cm_cost_chart_get_series_color (CmCostChart *self,
   g_return_if_fail (series < self->series->len);
 
   *color = g_array_index (self->colors, GdkRGBA, series);
+}
+
+void
+cm_cost_chart_set_known_models (CmCostChart        *self,
+                                const char * const *models)
+{
+  g_return_if_fail (CM_IS_COST_CHART (self));
+
+  if (models != NULL && self->known_models != NULL &&
+      g_strv_equal ((const char * const *) self->known_models, models))
+    return;
+
+  g_strfreev (self->known_models);
+  self->known_models = g_strdupv ((char **) models);
+  if (!by_backend (self))
+    rebuild (self);
+}
+
+gboolean
+cm_cost_chart_get_waiting (CmCostChart *self)
+{
+  g_return_val_if_fail (CM_IS_COST_CHART (self), FALSE);
+
+  return self->waiting;
+}
+
+void
+cm_cost_chart_set_waiting (CmCostChart *self,
+                           gboolean     waiting)
+{
+  g_return_if_fail (CM_IS_COST_CHART (self));
+
+  waiting = !!waiting;
+  if (self->waiting == waiting)
+    return;
+
+  self->waiting = waiting;
+  if (!waiting)
+    rebuild (self);
 }

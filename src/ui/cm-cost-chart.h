@@ -42,5 +42,18 @@ const char *cm_cost_chart_get_day          (CmCostChart *self,
 int         cm_cost_chart_get_selected_day (CmCostChart *self);
 void        cm_cost_chart_select_day       (CmCostChart *self,
                                             int          day);
+/* Every model of the store (any order that does not change with the
+ * filter): a model's colour follows its place here, so it keeps it when
+ * the filter changes. */
+void        cm_cost_chart_set_known_models (CmCostChart        *self,
+                                            const char * const *models);
+/* While TRUE the chart keeps what it draws, whatever its model or stacking
+ * do: the model it was given is not read yet. FALSE draws the model. */
+gboolean    cm_cost_chart_get_waiting      (CmCostChart *self);
+void        cm_cost_chart_set_waiting      (CmCostChart *self,
+                                            gboolean     waiting);
+/* The colour of the axis labels (over the window's background). */
+void        cm_cost_chart_get_text_color   (CmCostChart *self,
+                                            GdkRGBA     *color);
 
 G_END_DECLS

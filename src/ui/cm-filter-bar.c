@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "cm-a11y.h"
+#include "cm-day-button.h"
 #include "cm-filter-bar.h"
 #include "cm-wrap-box.h"
 
@@ -417,6 +418,7 @@ cm_filter_bar_class_init (CmFilterBarClass *klass)
   object_class->finalize = cm_filter_bar_finalize;
 
   g_type_ensure (CM_TYPE_WRAP_BOX);
+  g_type_ensure (CM_TYPE_DAY_BUTTON);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/CostMeter/ui/cm-filter-bar.ui");
   gtk_widget_class_bind_template_child (widget_class, CmFilterBar, project_entry);

@@ -18,6 +18,7 @@ struct _CmOverviewPage
   AdwBin           parent_instance;
 
   CmReport        *report;
+  gboolean         syncing_stack;  /* the toggles follow the chart */
 
   GtkFlowBox      *cards_box;
   CmSpendCard     *today_card;
@@ -186,12 +187,27 @@ update_cards (CmOverviewPage *self)
   cm_spend_card_set_totals (self->range_card, cm_report_get_totals (self->report, CM_PERIOD_RANGE));
 }
 
+static void update_chart_waiting (CmOverviewPage *self);
+
 static void
 report_updated_cb (CmOverviewPage *self)
 {
+  update_chart_waiting (self);
   update_cards (self);
   update_breakdown (self);
   update_projects (self);
+}
+
+/* The chart keeps its bars until the days of its stacking are read: the
+ * first switch to By model asks for them. */
+static void
+update_chart_waiting (CmOverviewPage *self)
+{
+  gboolean by_model = g_strcmp0 (cm_cost_chart_get_stack (self->chart), "model") == 0;
+
+  cm_cost_chart_set_waiting (self->chart, cm_report_get_error (self->report) == NULL &&
+                                          cm_report_get_days_by_model_read (self->report) != by_model);
+  cm_cost_chart_set_known_models (self->chart, cm_report_get_all_models (self->report));
 }
 
 static void
@@ -203,6 +219,7 @@ update_chart_model (CmOverviewPage *self)
     return;
 
   cm_report_set_by_model (self->report, by_model);
+  update_chart_waiting (self);
   cm_cost_chart_set_model (self->chart, by_model ? cm_report_get_days_by_model (self->report)
                                                  : cm_report_get_days (self->report));
 }
@@ -212,7 +229,10 @@ stack_toggled_cb (CmOverviewPage *self)
 {
   const char *stack = gtk_toggle_button_get_active (self->by_model_button) ? "model" : "backend";
 
-  cm_cost_chart_set_stack (self->chart, stack);
+  /* Not while the toggles follow the chart: the one going off would set
+   * the other stacking for a moment. */
+  if (!self->syncing_stack)
+    cm_cost_chart_set_stack (self->chart, stack);
 }
 
 static void
@@ -220,7 +240,9 @@ chart_stack_changed_cb (CmOverviewPage *self)
 {
   gboolean by_model = g_strcmp0 (cm_cost_chart_get_stack (self->chart), "model") == 0;
 
+  self->syncing_stack = TRUE;
   gtk_toggle_button_set_active (by_model ? self->by_model_button : self->by_backend_button, TRUE);
+  self->syncing_stack = FALSE;
   update_chart_model (self);
 }
 

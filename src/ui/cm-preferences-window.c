@@ -52,6 +52,9 @@ struct _CmPreferencesWindow
   char                 *update_outcome;     /* what the last one did, or why it failed */
   gboolean              update_failed;
   CmKeyEntry           *key_entry;
+  /* A folder removed, kept in the store while its toast offers Undo. */
+  char                 *pending_remove;
+  AdwToast             *undo_toast;
 };
 
 G_DEFINE_FINAL_TYPE (CmPreferencesWindow, cm_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -204,7 +207,12 @@ reload_sources (CmPreferencesWindow *self)
 
   for (guint i = 0; i < sources->len; i++)
     {
-      GtkWidget *row = build_source_row (self, g_ptr_array_index (sources, i));
+      const CmSourceInfo *info = g_ptr_array_index (sources, i);
+      GtkWidget *row;
+
+      if (g_strcmp0 (info->path, self->pending_remove) == 0)
+        continue;
+      row = build_source_row (self, info);
 
       adw_preferences_group_add (self->sources_group, row);
       g_ptr_array_add (self->source_rows, row);
@@ -272,25 +280,112 @@ add_source_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* The folder removed last goes from the store once its toast is gone. */
+static void
+commit_removal (CmPreferencesWindow *self)
+{
+  g_autofree char *path = g_steal_pointer (&self->pending_remove);
+  g_autoptr(GError) error = NULL;
+
+  self->undo_toast = NULL;
+  if (path == NULL || self->store == NULL)
+    return;
+
+  if (!cm_store_remove_source (self->store, path, &error))
+    toast (self, error->message);
+  reload_sources (self);
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.rescan", NULL);
+}
+
+static void
+undo_toast_dismissed_cb (CmPreferencesWindow *self,
+                         AdwToast            *dismissed)
+{
+  if (dismissed == self->undo_toast)
+    commit_removal (self);
+}
+
 static void
 remove_source_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
 {
   CmPreferencesWindow *self = CM_PREFERENCES_WINDOW (widget);
-  g_autoptr(GError) error = NULL;
+  const char *path = g_variant_get_string (parameter, NULL);
+  AdwToast *undo;
 
   if (self->store == NULL)
     return;
 
-  if (!cm_store_remove_source (self->store, g_variant_get_string (parameter, NULL), &error))
-    {
-      toast (self, error->message);
-      return;
-    }
-
+  /* One undo at a time: the folder removed before goes now. */
+  if (self->undo_toast != NULL)
+    adw_toast_dismiss (self->undo_toast);
+  commit_removal (self);
+  self->pending_remove = g_strdup (path);
   reload_sources (self);
-  gtk_widget_activate_action (GTK_WIDGET (self), "app.rescan", NULL);
+
+  undo = adw_toast_new_format (_("Removed “%s”"), path);
+  adw_toast_set_button_label (undo, _("_Undo"));
+  adw_toast_set_action_name (undo, "prefs.undo-remove");
+  g_signal_connect_object (undo, "dismissed", G_CALLBACK (undo_toast_dismissed_cb), self, G_CONNECT_SWAPPED);
+  self->undo_toast = undo;
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), undo);
+}
+
+static void
+undo_remove_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  CmPreferencesWindow *self = CM_PREFERENCES_WINDOW (widget);
+
+  /* Its toast goes by itself (its button dismisses it). */
+  self->undo_toast = NULL;
+  g_clear_pointer (&self->pending_remove, g_free);
+  reload_sources (self);
+}
+
+AdwToast *
+cm_preferences_window_get_undo_toast (CmPreferencesWindow *self)
+{
+  g_return_val_if_fail (CM_IS_PREFERENCES_WINDOW (self), NULL);
+
+  return self->undo_toast;
+}
+
+/* Escape in a field leaves the field; Preferences closes on the next one
+ * (AdwPreferencesWindow closes on any Escape that reaches it). A search
+ * entry keeps its own Escape (it ends the search). */
+static gboolean
+leave_entry_cb (GtkWidget *widget,
+                GVariant  *args,
+                gpointer   user_data)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (widget));
+
+  if (focus == NULL || !GTK_IS_TEXT (focus) || gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY) != NULL)
+    return FALSE;
+
+  gtk_window_set_focus (GTK_WINDOW (widget), NULL);
+
+  return TRUE;
+}
+
+gboolean
+cm_preferences_window_leave_entry (CmPreferencesWindow *self)
+{
+  g_return_val_if_fail (CM_IS_PREFERENCES_WINDOW (self), FALSE);
+
+  return leave_entry_cb (GTK_WIDGET (self), NULL, NULL);
+}
+
+void
+cm_preferences_window_focus_api_key (CmPreferencesWindow *self)
+{
+  g_return_if_fail (CM_IS_PREFERENCES_WINDOW (self));
+
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (self), "rate-limits");
+  gtk_widget_grab_focus (GTK_WIDGET (self->key_row));
 }
 
 static void
@@ -682,7 +777,7 @@ store_changed_cb (CmPreferencesWindow *self)
   if (self->store == NULL)
     return;
   sources = cm_store_list_sources (self->store, NULL);
-  if (sources != NULL && sources->len != self->source_rows->len)
+  if (sources != NULL && sources->len != self->source_rows->len + (self->pending_remove != NULL ? 1 : 0))
     reload_sources (self);
 }
 
@@ -692,6 +787,7 @@ cm_preferences_window_dispose (GObject *object)
   CmPreferencesWindow *self = (CmPreferencesWindow *)object;
 
   g_cancellable_cancel (self->cancellable);
+  commit_removal (self);
   if (self->update_cancellable != NULL)
     g_cancellable_cancel (self->update_cancellable);
   g_clear_object (&self->key_entry);
@@ -855,6 +951,7 @@ cm_preferences_window_class_init (CmPreferencesWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "prefs.add-source", "s", add_source_action);
   gtk_widget_class_install_action (widget_class, "prefs.remove-source", "s", remove_source_action);
+  gtk_widget_class_install_action (widget_class, "prefs.undo-remove", NULL, undo_remove_action);
   gtk_widget_class_install_action (widget_class, "prefs.set-owner", "(ss)", set_owner_action);
   gtk_widget_class_install_action (widget_class, "prefs.reload-pricing", NULL, reload_pricing_action);
   gtk_widget_class_install_action (widget_class, "prefs.update-pricing", NULL, update_pricing_action);
@@ -864,8 +961,17 @@ cm_preferences_window_class_init (CmPreferencesWindowClass *klass)
 static void
 cm_preferences_window_init (CmPreferencesWindow *self)
 {
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
   cm_a11y_fix_mnemonics (GTK_WIDGET (self));
+
+  /* Before the window's own Escape (which closes it). */
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                          gtk_callback_action_new (leave_entry_cb, NULL, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
   self->cancellable = g_cancellable_new ();
   self->source_rows = g_ptr_array_new ();

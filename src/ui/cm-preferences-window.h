@@ -36,6 +36,14 @@ CmPricing           *cm_preferences_window_get_pricing (CmPreferencesWindow *sel
 void                 cm_preferences_window_set_pricing (CmPreferencesWindow *self,
                                                         CmPricing           *pricing);
 
+/* Shows the Rate Limits page with the focus in the API key's field. */
+void                 cm_preferences_window_focus_api_key (CmPreferencesWindow *self);
+/* What Escape does in a text field: leaves it (TRUE) rather than closing
+ * the window; FALSE outside a field. */
+gboolean             cm_preferences_window_leave_entry (CmPreferencesWindow *self);
+/* The toast that offers to undo the last removal of a folder, while shown;
+ * the folder leaves the store when it goes (prefs.undo-remove keeps it). */
+AdwToast            *cm_preferences_window_get_undo_toast (CmPreferencesWindow *self);
 void                 cm_preferences_window_set_team_sync (CmPreferencesWindow *self,
                                                           CmTeamSync          *sync);
 

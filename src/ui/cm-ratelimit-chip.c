@@ -133,6 +133,7 @@ struct _CmRatelimitChip
   GtkListBox        *list;
   GtkLabel          *status_title;
   GtkLabel          *status_label;
+  GtkButton         *key_button;
   GtkButton         *probe_button;
 
   CmStore           *store;
@@ -513,11 +514,19 @@ show_result (CmRatelimitChip   *self,
   /* Success speaks through the rows; failures get their own words. */
   gtk_widget_set_visible (GTK_WIDGET (self->status_title), visible);
   gtk_widget_set_visible (GTK_WIDGET (self->status_label), visible);
+  gtk_widget_set_visible (GTK_WIDGET (self->key_button),
+                          visible && result->error == CM_RATELIMIT_ERROR_NO_KEY);
   if (!visible)
     return;
 
   gtk_label_set_label (self->status_title, error_title (result->error));
-  gtk_label_set_label (self->status_label, result->message);
+  /* The title says "No API key" already: say what to do, and the button
+   * below leads there. */
+  if (result->error == CM_RATELIMIT_ERROR_NO_KEY)
+    gtk_label_set_label (self->status_label,
+                         _("Probes need an Anthropic API key: set one here, or in ANTHROPIC_API_KEY."));
+  else
+    gtk_label_set_label (self->status_label, result->message);
 }
 
 /* --- store queries (worker thread) --- */
@@ -598,6 +607,12 @@ store_changed_cb (CmRatelimitChip *self)
 }
 
 /* --- probing --- */
+
+static void
+key_clicked_cb (CmRatelimitChip *self)
+{
+  gtk_popover_popdown (self->popover);
+}
 
 static void
 update_probe_action (CmRatelimitChip *self)
@@ -828,6 +843,8 @@ cm_ratelimit_chip_class_init (CmRatelimitChipClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CmRatelimitChip, list);
   gtk_widget_class_bind_template_child (widget_class, CmRatelimitChip, status_title);
   gtk_widget_class_bind_template_child (widget_class, CmRatelimitChip, status_label);
+  gtk_widget_class_bind_template_child (widget_class, CmRatelimitChip, key_button);
+  gtk_widget_class_bind_template_callback (widget_class, key_clicked_cb);
   gtk_widget_class_bind_template_child (widget_class, CmRatelimitChip, probe_button);
   gtk_widget_class_bind_template_callback (widget_class, popover_visible_cb);
 

@@ -11,6 +11,7 @@
 
 #include "cm-a11y.h"
 #include "cm-assign-owner-dialog.h"
+#include "cm-range-hint.h"
 #include "cm-set-price-dialog.h"
 #include "cm-team-bar.h"
 #include "cm-window.h"
@@ -30,6 +31,7 @@ struct _CmWindow
   GtkProgressBar       *progress_bar;
   GtkLabel             *progress_label;
   CmTeamBar            *team_bar;
+  CmRangeHint          *range_hint;
   GtkStack             *main_stack;
   CmFilterBar          *filter_bar;
   AdwViewStack         *view_stack;
@@ -41,6 +43,8 @@ struct _CmWindow
   CmBilledPage         *billed_page;
 
   GtkFileChooserNative *chooser;
+  AdwToastOverlay      *toast_overlay;
+  char                 *last_toast;
 };
 
 G_DEFINE_FINAL_TYPE (CmWindow, cm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -159,23 +163,126 @@ reset_filters_action (GtkWidget  *widget,
   cm_filter_reset (cm_report_get_filter (self->report));
 }
 
+/* The days of the filter for a file name: "2026-09-01-to-2026-09-30". */
+static char *
+range_for_file_name (CmWindow *self)
+{
+  CmFilter *filter = cm_report_get_filter (self->report);
+  const char *preset = cm_filter_get_date_range (filter);
+  g_autofree char *since = NULL;
+  g_autofree char *until = NULL;
+
+  if (g_strcmp0 (preset, "custom") == 0)
+    {
+      since = g_strdup (cm_filter_get_since (filter));
+      until = g_strdup (cm_filter_get_until (filter));
+    }
+  else
+    cm_filter_preset_range (filter, preset, &since, &until);
+
+  if (since != NULL && until != NULL && g_str_equal (since, until))
+    return g_strdup (since);
+  if (since != NULL && until != NULL)
+    return g_strdup_printf ("%s-to-%s", since, until);
+  if (since != NULL)
+    return g_strdup_printf ("from-%s", since);
+  if (until != NULL)
+    return g_strdup_printf ("to-%s", until);
+
+  return g_strdup ("all-time");
+}
+
+char *
+cm_window_dup_export_name (CmWindow       *self,
+                           CmExportFormat  format)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *range = NULL;
+  const char *dot;
+
+  g_return_val_if_fail (CM_IS_WINDOW (self), NULL);
+
+  g_free (cm_window_dup_export (self, format, &name));
+  range = range_for_file_name (self);
+  dot = strrchr (name, '.');
+
+  return g_strdup_printf ("%.*s-%s%s", dot != NULL ? (int) (dot - name) : (int) strlen (name), name, range,
+                          dot != NULL ? dot : "");
+}
+
+void
+cm_window_add_toast (CmWindow *self,
+                     AdwToast *toast)
+{
+  g_return_if_fail (CM_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (adw_toast_get_title (toast));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+const char *
+cm_window_get_last_toast (CmWindow *self)
+{
+  g_return_val_if_fail (CM_IS_WINDOW (self), NULL);
+
+  return self->last_toast;
+}
+
+gboolean
+cm_window_export_to_file (CmWindow        *self,
+                          GFile           *file,
+                          CmExportFormat   format,
+                          GError         **error)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *uri = NULL;
+  AdwToast *toast;
+
+  g_return_val_if_fail (CM_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  text = cm_window_dup_export (self, format, NULL);
+  if (!g_file_replace_contents (file, text, strlen (text), NULL, FALSE,
+                                G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, error))
+    return FALSE;
+
+  /* Said where it went, with a way to it. */
+  name = g_file_get_basename (file);
+  uri = g_file_get_uri (file);
+  toast = adw_toast_new_format (_("Exported “%s”"), name);
+  adw_toast_set_button_label (toast, _("_Open"));
+  adw_toast_set_action_name (toast, "win.open-uri");
+  adw_toast_set_action_target (toast, "s", uri);
+  cm_window_add_toast (self, toast);
+
+  return TRUE;
+}
+
+static void
+open_uri_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  gtk_show_uri (GTK_WINDOW (widget), g_variant_get_string (param, NULL), GDK_CURRENT_TIME);
+}
+
 static void
 export_response_cb (GtkNativeDialog *dialog,
                     int              response,
                     CmWindow        *self)
 {
   g_autoptr(GFile) file = NULL;
-  g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
   CmExportFormat format = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "cm-format"));
 
   if (response == GTK_RESPONSE_ACCEPT)
     {
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      text = cm_window_dup_export (self, format, NULL);
 
-      if (!g_file_replace_contents (file, text, strlen (text), NULL, FALSE,
-                                    G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error))
+      if (!cm_window_export_to_file (self, file, format, &error))
         {
           GtkWidget *message = adw_message_dialog_new (GTK_WINDOW (self), _("Could Not Export"), error->message);
 
@@ -196,15 +303,21 @@ export_action (GtkWidget  *widget,
   CmExportFormat format = g_str_equal (g_variant_get_string (param, NULL), "json")
                           ? CM_EXPORT_FORMAT_JSON : CM_EXPORT_FORMAT_CSV;
   g_autofree char *name = NULL;
+  const char *documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+  g_autoptr(GFile) folder = NULL;
 
   if (self->chooser != NULL)
     return;
 
-  g_free (cm_window_dup_export (self, format, &name));
-
+  /* The view and its days, in Documents rather than wherever the app was
+   * started. */
+  name = cm_window_dup_export_name (self, format);
   self->chooser = gtk_file_chooser_native_new (_("Export Table"), GTK_WINDOW (self),
                                                GTK_FILE_CHOOSER_ACTION_SAVE,
                                                _("_Export"), _("_Cancel"));
+  folder = g_file_new_for_path (documents != NULL && g_file_test (documents, G_FILE_TEST_IS_DIR)
+                                ? documents : g_get_home_dir ());
+  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), folder, NULL);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
   g_object_set_data (G_OBJECT (self->chooser), "cm-format", GINT_TO_POINTER (format));
   g_signal_connect (self->chooser, "response", G_CALLBACK (export_response_cb), self);
@@ -347,9 +460,11 @@ setup (CmWindow      *self,
   cm_table_page_set_report (cm_sessions_page_get_table (self->sessions_page), self->report);
   cm_billed_page_setup (self->billed_page, cm_application_get_billed (app),
                         cm_application_get_admin_client (app), settings);
+  cm_users_page_set_org_users (self->users_page, cm_billed_get_org_users (cm_application_get_billed (app)));
 
   g_signal_connect_object (self->report, "updated", G_CALLBACK (report_updated_cb), self, G_CONNECT_SWAPPED);
   cm_team_bar_setup (self->team_bar, self->report, cm_application_get_team_sync (app));
+  cm_range_hint_set_report (self->range_hint, self->report);
   g_signal_connect_object (self->report, "notify::team", G_CALLBACK (update_users_view), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->report, "notify::team-admin", G_CALLBACK (update_users_view), self,
                            G_CONNECT_SWAPPED);
@@ -385,6 +500,7 @@ cm_window_dispose (GObject *object)
 
   g_clear_object (&self->report);
   g_clear_object (&self->scanner);
+  g_clear_pointer (&self->last_toast, g_free);
 
   G_OBJECT_CLASS (cm_window_parent_class)->dispose (object);
 }
@@ -405,6 +521,7 @@ cm_window_class_init (CmWindowClass *klass)
   g_type_ensure (CM_TYPE_SESSIONS_PAGE);
   g_type_ensure (CM_TYPE_BILLED_PAGE);
   g_type_ensure (CM_TYPE_TEAM_BAR);
+  g_type_ensure (CM_TYPE_RANGE_HINT);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/CostMeter/ui/cm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CmWindow, header_bar);
@@ -415,6 +532,7 @@ cm_window_class_init (CmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CmWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, team_bar);
+  gtk_widget_class_bind_template_child (widget_class, CmWindow, range_hint);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, filter_bar);
   gtk_widget_class_bind_template_child (widget_class, CmWindow, view_stack);
@@ -429,6 +547,7 @@ cm_window_class_init (CmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.focus-filter", NULL, focus_filter_action);
   gtk_widget_class_install_action (widget_class, "win.reset-filters", NULL, reset_filters_action);
   gtk_widget_class_install_action (widget_class, "win.export", "s", export_action);
+  gtk_widget_class_install_action (widget_class, "win.open-uri", "s", open_uri_action);
   gtk_widget_class_install_action (widget_class, "win.add-folder", NULL, add_folder_action);
   gtk_widget_class_install_action (widget_class, "win.assign-owner", NULL, assign_owner_action);
   gtk_widget_class_install_action (widget_class, "win.set-price", "s", set_price_action);
@@ -448,8 +567,17 @@ cm_window_class_init (CmWindowClass *klass)
 static void
 cm_window_init (CmWindow *self)
 {
+  g_autoptr(GtkWidget) content = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   cm_a11y_fix_mnemonics (GTK_WIDGET (self));
+
+  /* Toasts (an export, an undo) over everything the template holds. */
+  content = g_object_ref (adw_application_window_get_content (ADW_APPLICATION_WINDOW (self)));
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), NULL);
+  self->toast_overlay = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
+  adw_toast_overlay_set_child (self->toast_overlay, content);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), GTK_WIDGET (self->toast_overlay));
 }
 
 CmWindow *
@@ -592,7 +720,7 @@ cm_window_dup_export (CmWindow        *self,
   if (g_strcmp0 (view, "models") == 0)
     return cm_table_page_dup_export (cm_models_page_get_table (self->models_page), format, suggested_name);
   else if (g_strcmp0 (view, "users") == 0)
-    return cm_table_page_dup_export (cm_users_page_get_table (self->users_page), format, suggested_name);
+    return cm_users_page_dup_export (self->users_page, format, suggested_name);
   else if (g_strcmp0 (view, "billed") == 0)
     return cm_billed_page_dup_export (self->billed_page, format, suggested_name);
   else if (g_strcmp0 (view, "sessions") == 0 && !cm_sessions_page_get_showing_detail (self->sessions_page))
@@ -615,4 +743,12 @@ cm_window_dup_export (CmWindow        *self,
     *suggested_name = cm_export_file_name (base, format);
 
   return cm_export_to_string (rows, columns, n_columns, format);
+}
+
+CmRangeHint *
+cm_window_get_range_hint (CmWindow *self)
+{
+  g_return_val_if_fail (CM_IS_WINDOW (self), NULL);
+
+  return self->range_hint;
 }

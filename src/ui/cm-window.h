@@ -13,6 +13,7 @@
 #include "cm-filter-bar.h"
 #include "cm-models-page.h"
 #include "cm-overview-page.h"
+#include "cm-range-hint.h"
 #include "cm-sessions-page.h"
 #include "cm-users-page.h"
 
@@ -45,5 +46,21 @@ void            cm_window_add_header_widget  (CmWindow       *self,
 char           *cm_window_dup_export         (CmWindow       *self,
                                               CmExportFormat  format,
                                               char          **suggested_name);
+/* What Export proposes: the view and the filter's days
+ * ("costmeter-models-2026-09-01-to-2026-09-30.csv"). */
+char           *cm_window_dup_export_name    (CmWindow       *self,
+                                              CmExportFormat  format);
+/* Writes the visible table to @file and says so in a toast. */
+gboolean        cm_window_export_to_file     (CmWindow       *self,
+                                              GFile          *file,
+                                              CmExportFormat  format,
+                                              GError        **error);
+void            cm_window_add_toast          (CmWindow       *self,
+                                              AdwToast       *toast);
+/* The line that says when the transcripts are from, when the selected days
+ * hold none of them. */
+CmRangeHint    *cm_window_get_range_hint     (CmWindow       *self);
+/* The title of the last toast shown (tests). */
+const char     *cm_window_get_last_toast     (CmWindow       *self);
 
 G_END_DECLS
