@@ -393,11 +393,21 @@ run_cli (Fixture            *f,
   g_autofree char *db = g_build_filename (f->dir, "costmeter.db", NULL);
   Result r = { 0 };
 
-  g_ptr_array_add (argv, (char *) g_getenv ("CM_CLI"));
-  g_ptr_array_add (argv, "--db");
-  g_ptr_array_add (argv, db);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
+  /* cli (f, input, "sh", COMMAND): a command line, as Claude Code runs it. */
+  if (g_strcmp0 (args[0], "sh") == 0)
+    {
+      g_ptr_array_add (argv, "/bin/sh");
+      g_ptr_array_add (argv, "-c");
+      g_ptr_array_add (argv, (char *) args[1]);
+    }
+  else
+    {
+      g_ptr_array_add (argv, (char *) g_getenv ("CM_CLI"));
+      g_ptr_array_add (argv, "--db");
+      g_ptr_array_add (argv, db);
+      for (guint i = 0; args[i] != NULL; i++)
+        g_ptr_array_add (argv, (char *) args[i]);
+    }
   g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
@@ -662,9 +672,32 @@ test_chain (Fixture       *f,
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "week 62% ("));
   g_assert_true (g_str_has_suffix (r.out, " │ git:main\n"));
-  result_clear (&r);
   g_assert_true (g_file_get_contents (seen, &got, NULL, NULL));
   g_assert_cmpstr (got, ==, input);
+
+  /* What was installed is costmeter-statusline, built beside the CLI: the
+   * same line, the same chained command. */
+  {
+    g_autofree char *written = NULL;
+    g_autoptr(JsonNode) root = NULL;
+    const char *command;
+    g_autoptr(GError) error = NULL;
+    Result lean;
+
+    g_assert_true (g_file_get_contents (f->settings, &written, NULL, NULL));
+    root = json_from_string (written, &error);
+    g_assert_no_error (error);
+    command = json_object_get_string_member (json_object_get_object_member (json_node_get_object (root),
+                                                                            "statusLine"), "command");
+    g_assert_nonnull (strstr (command, "costmeter-statusline"));
+    g_assert_null (strstr (command, "costmeter-cli"));
+    lean = cli (f, input, "sh", command);
+    g_assert_cmpint (lean.status, ==, 0);
+    g_assert_nonnull (strstr (lean.out, "week 62% ("));
+    g_assert_true (g_str_has_suffix (lean.out, " │ git:main\n"));
+    result_clear (&lean);
+  }
+  result_clear (&r);
 
   /* A multi-line one follows on its own lines; one that hangs is cut off. */
   r = cli (f, input, "statusline", "--chain", "printf 'one\\ntwo\\n'");

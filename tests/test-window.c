@@ -897,6 +897,13 @@ test_narrow (void)
   cm_window_set_view (window, "overview");
   gtk_window_set_default_size (GTK_WINDOW (window), 600, 800);
   cm_test_window_iterate (300);
+  /* On a loaded machine the X server's answer to an earlier resize can
+   * come after this one and set the old size again: ask again. */
+  for (int i = 0; i < 50 && gtk_widget_get_width (GTK_WIDGET (window)) > 600; i++)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (window), 600, 800);
+      cm_test_window_iterate (100);
+    }
 
   /* Everything fits 600 px: the window is not forced wider. */
   width = gtk_widget_get_width (GTK_WIDGET (window));

@@ -23,7 +23,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cm-cli.h"
+#include "cm-cli-statusline.h"
+#include "cm-store.h"
 #include "cm-statusline-installer.h"
 
 /* How long the chained status line may take. */

@@ -899,15 +899,22 @@ cmd_rebuild (Options *o)
   return cmd_scan (o, store);
 }
 
-/* `statusline install|uninstall`: this very program as Claude Code's status
- * line (with --db when one was given). */
+/* `statusline install|uninstall`: costmeter-statusline beside this program
+ * (the same status line without the libraries the rest of the CLI loads),
+ * else this very program, with --db when one was given. */
 static char *
 statusline_command (const Options *o)
 {
   g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *quoted = g_shell_quote (self != NULL ? self : "costmeter-cli");
+  g_autofree char *dir = self != NULL ? g_path_get_dirname (self) : NULL;
+  g_autofree char *lean = dir != NULL ? g_build_filename (dir, "costmeter-statusline", NULL) : NULL;
+  gboolean use_lean = lean != NULL && g_file_test (lean, G_FILE_TEST_IS_EXECUTABLE);
+  g_autofree char *quoted = g_shell_quote (use_lean ? lean : self != NULL ? self : "costmeter-cli");
   g_autofree char *db_path = o->db_path != NULL ? g_canonicalize_filename (o->db_path, NULL) : NULL;
   g_autofree char *db = db_path != NULL ? g_shell_quote (db_path) : NULL;
+
+  if (use_lean)
+    return db != NULL ? g_strdup_printf ("%s --db %s", quoted, db) : g_strdup (quoted);
 
   return db != NULL ? g_strdup_printf ("%s --db %s statusline", quoted, db)
                     : g_strdup_printf ("%s statusline", quoted);

@@ -8,6 +8,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "cm-cli-statusline.h"
 #include "cm-store.h"
 #include "cm-team-store.h"
 
@@ -53,16 +54,6 @@ int cm_cli_report_blocks (CmStore             *store,
                           gint64               now_ms,
                           gboolean             active_only,
                           guint                recent);
-
-/* `costmeter-cli statusline`: reads Claude Code's status-line JSON on
- * standard input, records its plan windows (unless !@record) and prints the
- * line, followed by what @chain_command (NULL: the status line CostMeter's
- * replaced) prints on the same input. */
-int cm_cli_statusline (const char          *db_path,
-                       const CmQueryFilter *filter,
-                       gint64               now_ms,
-                       const char          *chain_command,
-                       gboolean             record);
 
 /* --- weeks (cm-cli-weekly.c) --- */
 

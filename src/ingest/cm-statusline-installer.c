@@ -297,6 +297,20 @@ command_of (JsonNode *status_line)
   return json_node_get_string (command);
 }
 
+/* The command runs costmeter-statusline (from any folder). */
+static gboolean
+runs_lean (const char *command)
+{
+  g_auto(GStrv) argv = NULL;
+  g_autofree char *name = NULL;
+
+  if (!g_shell_parse_argv (command, NULL, &argv, NULL))
+    return FALSE;
+  name = g_path_get_basename (argv[0]);
+
+  return g_str_equal (name, "costmeter-statusline");
+}
+
 static gboolean
 is_ours (CmStatuslineInstaller *self,
          const char            *command)
@@ -304,6 +318,7 @@ is_ours (CmStatuslineInstaller *self,
   /* Also an earlier install from another place (a moved or rebuilt CLI). */
   return command != NULL &&
          (g_strcmp0 (command, self->command) == 0 ||
+          runs_lean (command) ||
           (strstr (command, "costmeter-cli") != NULL && strstr (command, " statusline") != NULL));
 }
 

@@ -268,7 +268,7 @@ range_rows (const Plan *p)
                                  RAW_SUMS " FROM costmeter.rollup_day r WHERE %s%s",
                             s.day_cond->str, p->dims->str);
   if (s.edge_cond->len > 0)
-    g_string_append_printf (sql, "%sSELECT r.model_id, r.backend, r.user_id, r.project_id, "
+    g_string_append_printf (sql, "%sSELECT r.model_id, r.backend, r.user_id, r.project_id, r.speed, "
                                  RAW_SUMS " FROM costmeter.rollup_qh r WHERE %s%s",
                             sql->len > 0 ? " UNION ALL " : "", s.edge_cond->str, p->dims->str);
   split_clear (&s);

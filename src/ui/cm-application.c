@@ -655,6 +655,9 @@ cm_application_activate (GApplication *app)
       window = GTK_WINDOW (cm_window_new (self));
       cm_ratelimit_chip_set_store (CM_RATELIMIT_CHIP (chip), self->store);
       cm_ratelimit_chip_set_client (CM_RATELIMIT_CHIP (chip), self->ratelimit);
+      if (cm_application_get_tray (self) != NULL)
+        cm_ratelimit_chip_set_plan_monitor (CM_RATELIMIT_CHIP (chip),
+                                            cm_tray_get_plan_monitor (cm_application_get_tray (self)));
       cm_window_add_header_widget (CM_WINDOW (window), chip);
     }
 
@@ -825,6 +828,28 @@ organization_action (GSimpleAction *action,
   preferences_action (action, page, user_data);
 }
 
+/* Preferences at Rate Limits (the Usage card's "Set Up the Status Line"). */
+static void
+statusline_action (GSimpleAction *action,
+                   GVariant      *param,
+                   gpointer       user_data)
+{
+  g_autoptr(GVariant) page = g_variant_ref_sink (g_variant_new_string ("rate-limits"));
+
+  preferences_action (action, page, user_data);
+}
+
+/* Preferences at Budgets (the budget banner's button). */
+static void
+budgets_action (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       user_data)
+{
+  g_autoptr(GVariant) page = g_variant_ref_sink (g_variant_new_string ("budgets"));
+
+  preferences_action (action, page, user_data);
+}
+
 /* As the metainfo's homepage and bugtracker. */
 #define WEBSITE "https://example.com/costmeter"
 #define ISSUES_URL "https://example.com/costmeter/issues"
@@ -876,6 +901,8 @@ static const GActionEntry app_actions[] = {
   { "pause-live", NULL, NULL, "false", pause_live_action },
   { "preferences", preferences_action },
   { "organization", organization_action },
+  { "statusline", statusline_action },
+  { "budgets", budgets_action },
   { "about", about_action },
   { "api-key", api_key_action },
   { "shortcuts", shortcuts_action },
@@ -1043,6 +1070,14 @@ cm_application_get_admin_client (CmApplication *self)
 GETTER (CmTeamSync, team_sync)
 
 #undef GETTER
+
+CmTray *
+cm_application_get_tray (CmApplication *self)
+{
+  g_return_val_if_fail (CM_IS_APPLICATION (self), NULL);
+
+  return g_object_get_data (G_OBJECT (self), "cm-tray");
+}
 
 gboolean
 cm_application_get_scanning (CmApplication *self)

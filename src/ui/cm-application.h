@@ -16,6 +16,7 @@
 #include "cm-scanner.h"
 #include "cm-store.h"
 #include "cm-team-sync.h"
+#include "cm-tray.h"
 
 G_BEGIN_DECLS
 
@@ -43,6 +44,8 @@ CmBilled      *cm_application_get_billed   (CmApplication *self);
 /* The team database link (a connection may not be set). */
 CmTeamSync    *cm_application_get_team_sync (CmApplication *self);
 /* TRUE while a scan runs (the first one shows progress). */
+/* The tray with its budget and plan-window monitors (NULL before startup). */
+CmTray        *cm_application_get_tray     (CmApplication *self);
 gboolean       cm_application_get_scanning (CmApplication *self);
 /* Scan now (again after the running scan when one runs). */
 void           cm_application_rescan       (CmApplication *self);

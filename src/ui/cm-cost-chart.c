@@ -38,6 +38,7 @@ struct _CmCostChart
   GArray     *colors;      /* GdkRGBA */
   CmMoney    *values;
   CmMoney     max_total;
+  CmMoney     budget;      /* the daily budget line, 0 = none */
   gboolean    estimated;
 
   /* Every model of the store: a model's colour is its place here, so it
@@ -434,7 +435,8 @@ compute_geometry (CmCostChart *self,
 {
   int width = gtk_widget_get_width (GTK_WIDGET (self));
   int height = gtk_widget_get_height (GTK_WIDGET (self));
-  double max_usd = cm_money_to_usd (self->max_total);
+  /* The budget line stays inside the chart. */
+  double max_usd = cm_money_to_usd (MAX (self->max_total, self->budget));
   g_autofree char *top_text = NULL;
   g_autoptr(PangoLayout) layout = NULL;
   int lw, lh;
@@ -452,6 +454,36 @@ compute_geometry (CmCostChart *self,
   g->top = TOP_PAD + lh / 2.0;
   g->bottom = height - lh - AXIS_GAP;
   g->slot = self->days->len > 0 ? (g->right - g->left) / self->days->len : 0;
+}
+
+/* The daily budget: a dashed line in the error colour, named at its end. */
+static void
+draw_budget (CmCostChart    *self,
+             GtkSnapshot    *snapshot,
+             const Geometry *g,
+             double          top_usd)
+{
+  GdkRGBA color;
+  g_autofree char *amount = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(PangoLayout) layout = NULL;
+  double y;
+  int lw, lh;
+
+  if (self->budget <= 0 || top_usd <= 0)
+    return;
+
+  gdk_rgba_parse (&color, "#e01b24");
+  y = floor (g->bottom - (g->bottom - g->top) * (cm_money_to_usd (self->budget) / top_usd));
+  for (double x = g->left; x < g->right; x += 10)
+    gtk_snapshot_append_color (snapshot, &color, &GRAPHENE_RECT_INIT (x, y - 1, MIN (6, g->right - x), 2));
+
+  amount = cm_format_money_with (self->budget, 0);
+  /* TRANSLATORS: the label of the daily budget line on the chart */
+  text = g_strdup_printf (_("Daily budget %s"), amount);
+  layout = make_layout (self, text);
+  pango_layout_get_pixel_size (layout, &lw, &lh);
+  draw_text (snapshot, layout, g->right - lw - 2, MAX (0, y - lh - 1), &color);
 }
 
 static void
@@ -573,6 +605,8 @@ cm_cost_chart_snapshot (GtkWidget   *widget,
 
   /* The zero line. */
   gtk_snapshot_append_color (snapshot, &label_color, &GRAPHENE_RECT_INIT (g.left, g.bottom, g.right - g.left, 1));
+
+  draw_budget (self, snapshot, &g, top_usd);
 }
 
 static int
@@ -1105,6 +1139,28 @@ cm_cost_chart_get_series_color (CmCostChart *self,
   g_return_if_fail (series < self->series->len);
 
   *color = g_array_index (self->colors, GdkRGBA, series);
+}
+
+CmMoney
+cm_cost_chart_get_budget (CmCostChart *self)
+{
+  g_return_val_if_fail (CM_IS_COST_CHART (self), 0);
+
+  return self->budget;
+}
+
+void
+cm_cost_chart_set_budget (CmCostChart *self,
+                          CmMoney      budget)
+{
+  g_return_if_fail (CM_IS_COST_CHART (self));
+
+  budget = MAX (budget, 0);
+  if (budget == self->budget)
+    return;
+
+  self->budget = budget;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 void

@@ -8,6 +8,8 @@
 
 #include <gtk/gtk.h>
 
+#include "cm-types.h"
+
 G_BEGIN_DECLS
 
 #define CM_TYPE_COST_CHART (cm_cost_chart_get_type ())
@@ -42,6 +44,10 @@ const char *cm_cost_chart_get_day          (CmCostChart *self,
 int         cm_cost_chart_get_selected_day (CmCostChart *self);
 void        cm_cost_chart_select_day       (CmCostChart *self,
                                             int          day);
+/* The daily budget, drawn as a line across the days (0: none). */
+CmMoney     cm_cost_chart_get_budget       (CmCostChart *self);
+void        cm_cost_chart_set_budget       (CmCostChart *self,
+                                            CmMoney      budget);
 /* Every model of the store (any order that does not change with the
  * filter): a model's colour follows its place here, so it keeps it when
  * the filter changes. */

@@ -7,9 +7,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "cm-format.h"
 #include "cm-overview-page.h"
+#include "cm-usage-card.h"
 
 #define N_TOP_PROJECTS 8
 
@@ -18,8 +20,13 @@ struct _CmOverviewPage
   AdwBin           parent_instance;
 
   CmReport        *report;
+  CmBudgetMonitor *budget;
+  GSettings       *settings;
   gboolean         syncing_stack;  /* the toggles follow the chart */
 
+  GtkRevealer     *banner_revealer;
+  GtkLabel        *banner_label;
+  CmUsageCard     *usage_card;
   GtkFlowBox      *cards_box;
   CmSpendCard     *today_card;
   CmSpendCard     *week_card;
@@ -317,7 +324,12 @@ cm_overview_page_dispose (GObject *object)
   if (self->report != NULL)
     g_signal_handlers_disconnect_by_data (self->report, self);
   g_clear_object (&self->report);
-
+  if (self->budget != NULL)
+    g_signal_handlers_disconnect_by_data (self->budget, self);
+  g_clear_object (&self->budget);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (cm_overview_page_parent_class)->dispose (object);
 }
@@ -332,8 +344,12 @@ cm_overview_page_class_init (CmOverviewPageClass *klass)
 
   g_type_ensure (CM_TYPE_SPEND_CARD);
   g_type_ensure (CM_TYPE_COST_CHART);
+  g_type_ensure (CM_TYPE_USAGE_CARD);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/CostMeter/ui/cm-overview-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CmOverviewPage, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CmOverviewPage, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, CmOverviewPage, usage_card);
   gtk_widget_class_bind_template_child (widget_class, CmOverviewPage, cards_box);
   gtk_widget_class_bind_template_child (widget_class, CmOverviewPage, today_card);
   gtk_widget_class_bind_template_child (widget_class, CmOverviewPage, week_card);
@@ -399,6 +415,115 @@ cm_overview_page_get_card (CmOverviewPage *self,
     case CM_N_PERIODS:
     default:              g_return_val_if_reached (NULL);
     }
+}
+
+static CmMoney
+budget_setting (CmOverviewPage *self,
+                const char     *key)
+{
+  double usd = g_settings_get_double (self->settings, key);
+
+  return usd > 0 ? (CmMoney) llround (usd * CM_MONEY_PER_USD) : 0;
+}
+
+/* The budgets count every message, as the tray and its notifications do
+ * (the budget monitor's figures), whatever the filter narrows the cards to. */
+static void
+update_budgets (CmOverviewPage *self)
+{
+  CmMoney daily, monthly, today, month;
+  g_autoptr(GString) banner = g_string_new (NULL);
+  gboolean ready;
+
+  if (self->budget == NULL || self->settings == NULL)
+    return;
+
+  ready = cm_budget_monitor_get_ready (self->budget);
+  daily = ready ? budget_setting (self, "budget-daily") : 0;
+  monthly = ready ? budget_setting (self, "budget-monthly") : 0;
+  today = cm_budget_monitor_get_today_spend (self->budget);
+  month = cm_budget_monitor_get_month_spend (self->budget);
+
+  cm_spend_card_set_budget (self->today_card, today, daily);
+  cm_spend_card_set_budget (self->month_card, month, monthly);
+  cm_cost_chart_set_budget (self->chart, budget_setting (self, "budget-daily"));
+
+  if (daily > 0 && today >= daily)
+    {
+      g_autofree char *spent = cm_format_money (today);
+      g_autofree char *limit = cm_format_money (daily);
+
+      g_string_append_printf (banner, _("Today’s spend, %s, is over the daily budget of %s."), spent, limit);
+    }
+  if (monthly > 0 && month >= monthly)
+    {
+      g_autofree char *spent = cm_format_money (month);
+      g_autofree char *limit = cm_format_money (monthly);
+
+      if (banner->len > 0)
+        g_string_append_c (banner, ' ');
+      g_string_append_printf (banner, _("This month’s spend, %s, is over the monthly budget of %s."), spent, limit);
+    }
+
+  if (banner->len > 0)
+    gtk_label_set_text (self->banner_label, banner->str);
+  gtk_revealer_set_reveal_child (self->banner_revealer, banner->len > 0);
+}
+
+static void
+settings_changed_cb (CmOverviewPage *self,
+                     const char     *key)
+{
+  if (g_str_has_prefix (key, "budget-") || g_str_equal (key, "currency-decimals"))
+    update_budgets (self);
+}
+
+/* The budgets (tray's monitor and the settings) and the plan windows. */
+void
+cm_overview_page_set_monitors (CmOverviewPage  *self,
+                               CmBudgetMonitor *budget,
+                               CmPlanMonitor   *plan,
+                               GSettings       *settings)
+{
+  g_return_if_fail (CM_IS_OVERVIEW_PAGE (self));
+  g_return_if_fail (CM_IS_BUDGET_MONITOR (budget));
+  g_return_if_fail (CM_IS_PLAN_MONITOR (plan));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  if (self->budget != NULL)
+    g_signal_handlers_disconnect_by_data (self->budget, self);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_set_object (&self->budget, budget);
+  g_set_object (&self->settings, settings);
+  g_signal_connect_swapped (budget, "updated", G_CALLBACK (update_budgets), self);
+  g_signal_connect_swapped (settings, "changed", G_CALLBACK (settings_changed_cb), self);
+  cm_usage_card_set_monitor (self->usage_card, plan);
+  update_budgets (self);
+}
+
+gboolean
+cm_overview_page_get_banner_shown (CmOverviewPage *self)
+{
+  g_return_val_if_fail (CM_IS_OVERVIEW_PAGE (self), FALSE);
+
+  return gtk_revealer_get_reveal_child (self->banner_revealer);
+}
+
+const char *
+cm_overview_page_get_banner_text (CmOverviewPage *self)
+{
+  g_return_val_if_fail (CM_IS_OVERVIEW_PAGE (self), NULL);
+
+  return gtk_label_get_text (self->banner_label);
+}
+
+CmUsageCard *
+cm_overview_page_get_usage_card (CmOverviewPage *self)
+{
+  g_return_val_if_fail (CM_IS_OVERVIEW_PAGE (self), NULL);
+
+  return self->usage_card;
 }
 
 CmCostChart *

@@ -11,6 +11,7 @@
 
 #include "cm-a11y.h"
 #include "cm-ratelimit-chip.h"
+#include "cm-usage-card.h"
 #include "cm-ui-resources.h"
 
 G_DEFINE_ENUM_TYPE (CmHeadroomLevel, cm_headroom_level,
@@ -138,6 +139,7 @@ struct _CmRatelimitChip
 
   CmStore           *store;
   CmRatelimitClient *client;
+  CmPlanMonitor     *plan;
   GPtrArray         *observations;
   GCancellable      *cancellable;
   guint64            query_serial;
@@ -393,6 +395,7 @@ update_rows (CmRatelimitChip *self,
 {
   g_autoptr(GPtrArray) models = g_ptr_array_new ();
   GtkWidget *child;
+  guint n_rows;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
@@ -411,9 +414,27 @@ update_rows (CmRatelimitChip *self,
   for (guint i = 0; i < models->len; i++)
     gtk_list_box_append (self->list, build_model_row (g_ptr_array_index (models, i),
                                                       self->observations, now_ms));
+  n_rows = models->len + (self->plan != NULL ? cm_usage_append_plan_rows (self->plan, self->list) : 0);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->scroller), models->len > 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->empty_label), models->len == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->scroller), n_rows > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->empty_label), n_rows == 0);
+}
+
+/* The tighter of the API headroom and the plan's windows. */
+static void
+fold_plan_windows (CmRatelimitChip *self,
+                   CmHeadroomLevel *level,
+                   double          *headroom)
+{
+  double plan;
+
+  if (self->plan == NULL || *level == CM_HEADROOM_LIMITED || !cm_usage_plan_headroom (self->plan, &plan))
+    return;
+  if (*headroom >= 0 && *headroom <= plan)
+    return;
+
+  *headroom = plan;
+  *level = plan >= 0.5 ? CM_HEADROOM_OK : plan >= 0.2 ? CM_HEADROOM_LOW : CM_HEADROOM_CRITICAL;
 }
 
 static void
@@ -426,6 +447,7 @@ update (CmRatelimitChip *self)
   g_autofree char *short_text = NULL;
 
   level = cm_ratelimit_compute_headroom (self->observations, now_ms, &headroom);
+  fold_plan_windows (self, &level, &headroom);
 
   /* Both forms are kept current; the squeezer shows the long one where it
    * fits, else the icon and a word or a figure. */
@@ -716,6 +738,9 @@ cm_ratelimit_chip_dispose (GObject *object)
   g_clear_handle_id (&self->compact_id, g_source_remove);
   cm_ratelimit_chip_set_store (self, NULL);
   cm_ratelimit_chip_set_client (self, NULL);
+  if (self->plan != NULL)
+    g_signal_handlers_disconnect_by_data (self->plan, self);
+  g_clear_object (&self->plan);
   gtk_widget_dispose_template (GTK_WIDGET (self), CM_TYPE_RATELIMIT_CHIP);
 
   G_OBJECT_CLASS (cm_ratelimit_chip_parent_class)->dispose (object);
@@ -997,4 +1022,19 @@ cm_ratelimit_chip_get_shown (CmRatelimitChip *self)
   g_return_val_if_fail (CM_IS_RATELIMIT_CHIP (self), NULL);
 
   return adw_squeezer_get_visible_child (self->squeezer);
+}
+
+void
+cm_ratelimit_chip_set_plan_monitor (CmRatelimitChip *self,
+                                    CmPlanMonitor   *monitor)
+{
+  g_return_if_fail (CM_IS_RATELIMIT_CHIP (self));
+  g_return_if_fail (monitor == NULL || CM_IS_PLAN_MONITOR (monitor));
+
+  if (self->plan != NULL)
+    g_signal_handlers_disconnect_by_data (self->plan, self);
+  g_set_object (&self->plan, monitor);
+  if (monitor != NULL)
+    g_signal_connect_swapped (monitor, "updated", G_CALLBACK (update), self);
+  update (self);
 }

@@ -8,6 +8,8 @@
 
 #include <gtk/gtk.h>
 
+#include "cm-plan-monitor.h"
+
 #include "cm-ratelimit-client.h"
 #include "cm-store.h"
 
@@ -61,5 +63,9 @@ gboolean           cm_ratelimit_chip_get_compact  (CmRatelimitChip   *self);
 GtkWidget         *cm_ratelimit_chip_get_shown    (CmRatelimitChip   *self);
 void               cm_ratelimit_chip_set_compact  (CmRatelimitChip   *self,
                                                    gboolean           compact);
+/* The plan's windows (Claude Code's status line) count too: the chip shows
+ * the tightest of the API headroom and the plan windows. */
+void               cm_ratelimit_chip_set_plan_monitor (CmRatelimitChip *self,
+                                                       CmPlanMonitor   *monitor);
 
 G_END_DECLS

@@ -11,6 +11,8 @@
 #include "cm-format.h"
 #include "cm-spend-card.h"
 
+#include <math.h>
+
 struct _CmSpendCard
 {
   GtkBox    parent_instance;
@@ -20,6 +22,11 @@ struct _CmSpendCard
   GtkLabel *est_badge;
   GtkLabel *detail_label;
   GtkLabel *unpriced_label;
+  GtkWidget *budget_box;
+  GtkLevelBar *budget_bar;
+  GtkLabel *budget_label;
+
+  CmBudgetLevel budget_level;
 };
 
 G_DEFINE_FINAL_TYPE (CmSpendCard, cm_spend_card, GTK_TYPE_BOX)
@@ -88,6 +95,9 @@ cm_spend_card_class_init (CmSpendCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CmSpendCard, est_badge);
   gtk_widget_class_bind_template_child (widget_class, CmSpendCard, detail_label);
   gtk_widget_class_bind_template_child (widget_class, CmSpendCard, unpriced_label);
+  gtk_widget_class_bind_template_child (widget_class, CmSpendCard, budget_box);
+  gtk_widget_class_bind_template_child (widget_class, CmSpendCard, budget_bar);
+  gtk_widget_class_bind_template_child (widget_class, CmSpendCard, budget_label);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
@@ -95,6 +105,12 @@ static void
 cm_spend_card_init (CmSpendCard *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The bar's colour says how close the budget is (style.css), not
+   * Adwaita's offsets, which colour a nearly full bar as good. */
+  gtk_level_bar_remove_offset_value (self->budget_bar, GTK_LEVEL_BAR_OFFSET_LOW);
+  gtk_level_bar_remove_offset_value (self->budget_bar, GTK_LEVEL_BAR_OFFSET_HIGH);
+  gtk_level_bar_remove_offset_value (self->budget_bar, GTK_LEVEL_BAR_OFFSET_FULL);
 }
 
 /* What a screen reader says of the card, all of it in one sentence. */
@@ -109,6 +125,8 @@ update_name (CmSpendCard *self)
   if (gtk_widget_get_visible (GTK_WIDGET (self->unpriced_label)))
     g_string_append_printf (name, " %s", gtk_label_get_text (self->unpriced_label));
   g_string_append_printf (name, ", %s", gtk_label_get_text (self->detail_label));
+  if (gtk_widget_get_visible (self->budget_box))
+    g_string_append_printf (name, ", %s", gtk_label_get_text (self->budget_label));
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, name->str, -1);
 }
@@ -189,4 +207,76 @@ cm_spend_card_get_estimated (CmSpendCard *self)
   g_return_val_if_fail (CM_IS_SPEND_CARD (self), FALSE);
 
   return gtk_widget_get_visible (GTK_WIDGET (self->est_badge));
+}
+
+/* The budget as a level bar with its percentage: warning from 80 %, error
+ * from 100 % (the tray's thresholds). @budget 0 hides it. */
+void
+cm_spend_card_set_budget (CmSpendCard *self,
+                          CmMoney      spend,
+                          CmMoney      budget)
+{
+  static const char *classes[] = { NULL, "warning", "error" };
+  g_autofree char *amount = NULL;
+  g_autofree char *text = NULL;
+  double ratio;
+
+  g_return_if_fail (CM_IS_SPEND_CARD (self));
+
+  for (guint i = 1; i < G_N_ELEMENTS (classes); i++)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->budget_bar), classes[i]);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->budget_label), classes[i]);
+    }
+
+  if (budget <= 0)
+    {
+      self->budget_level = CM_BUDGET_LEVEL_NONE;
+      gtk_widget_set_visible (self->budget_box, FALSE);
+      update_name (self);
+      return;
+    }
+
+  ratio = MAX (0, (double) spend / (double) budget);
+  self->budget_level = ratio >= 1.0 ? CM_BUDGET_LEVEL_OVER
+                     : ratio >= 0.8 ? CM_BUDGET_LEVEL_WARNING
+                     : CM_BUDGET_LEVEL_NONE;
+  gtk_level_bar_set_value (self->budget_bar, MIN (ratio, 1.0));
+  if (classes[self->budget_level] != NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->budget_bar), classes[self->budget_level]);
+      gtk_widget_add_css_class (GTK_WIDGET (self->budget_label), classes[self->budget_level]);
+    }
+
+  amount = cm_format_money (budget);
+  /* TRANSLATORS: "82 % of the $150.00 budget" under a spend card. */
+  text = g_strdup_printf (_("%d %% of the %s budget"), (int) MIN (floor (ratio * 100), 9999), amount);
+  gtk_label_set_text (self->budget_label, text);
+  gtk_widget_set_visible (self->budget_box, TRUE);
+  update_name (self);
+}
+
+CmBudgetLevel
+cm_spend_card_get_budget_level (CmSpendCard *self)
+{
+  g_return_val_if_fail (CM_IS_SPEND_CARD (self), CM_BUDGET_LEVEL_NONE);
+
+  return gtk_widget_get_visible (self->budget_box) ? self->budget_level : CM_BUDGET_LEVEL_NONE;
+}
+
+/* The percentage line, NULL without a budget. */
+const char *
+cm_spend_card_get_budget_text (CmSpendCard *self)
+{
+  g_return_val_if_fail (CM_IS_SPEND_CARD (self), NULL);
+
+  return gtk_widget_get_visible (self->budget_box) ? gtk_label_get_text (self->budget_label) : NULL;
+}
+
+GtkLevelBar *
+cm_spend_card_get_budget_bar (CmSpendCard *self)
+{
+  g_return_val_if_fail (CM_IS_SPEND_CARD (self), NULL);
+
+  return self->budget_bar;
 }

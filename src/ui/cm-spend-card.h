@@ -8,6 +8,7 @@
 
 #include <gtk/gtk.h>
 
+#include "cm-budget-monitor.h"
 #include "cm-group-item.h"
 
 G_BEGIN_DECLS
@@ -26,5 +27,11 @@ void        cm_spend_card_set_totals      (CmSpendCard *self,
 const char *cm_spend_card_get_amount_text (CmSpendCard *self);
 const char *cm_spend_card_get_detail_text (CmSpendCard *self);
 gboolean    cm_spend_card_get_estimated   (CmSpendCard *self);
+void        cm_spend_card_set_budget      (CmSpendCard *self,
+                                           CmMoney      spend,
+                                           CmMoney      budget);
+CmBudgetLevel cm_spend_card_get_budget_level (CmSpendCard *self);
+const char *cm_spend_card_get_budget_text (CmSpendCard *self);
+GtkLevelBar *cm_spend_card_get_budget_bar (CmSpendCard *self);
 
 G_END_DECLS

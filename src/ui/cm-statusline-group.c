@@ -39,10 +39,14 @@ cm_statusline_cli_command (const char *db_path)
 {
   const char *env = g_getenv ("COSTMETER_CLI");
   g_autofree char *installed = g_build_filename (BINDIR, "costmeter-cli", NULL);
+  g_autofree char *installed_lean = g_build_filename (BINDIR, "costmeter-statusline", NULL);
   g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
   g_autofree char *self_dir = self != NULL ? g_path_get_dirname (self) : NULL;
   g_autofree char *built = self_dir != NULL ? g_build_filename (self_dir, "cli", "costmeter-cli", NULL) : NULL;
+  g_autofree char *built_lean = self_dir != NULL ? g_build_filename (self_dir, "cli", "costmeter-statusline", NULL)
+                                                 : NULL;
   g_autofree char *cli = NULL;
+  g_autofree char *lean = NULL;
   g_autofree char *quoted = NULL;
 
   /* Inside the Flatpak Claude Code (outside) reaches the CLI this way. */
@@ -50,17 +54,25 @@ cm_statusline_cli_command (const char *db_path)
     cli = g_strdup ("flatpak run --command=costmeter-cli " APP_ID);
   else if (env != NULL && *env != '\0')
     cli = g_shell_quote (env);
+  /* costmeter-statusline: the same status line without the libraries the
+   * rest of the CLI loads (it runs on every refresh). */
+  else if (g_file_test (installed_lean, G_FILE_TEST_IS_EXECUTABLE))
+    lean = g_shell_quote (installed_lean);
   else if (g_file_test (installed, G_FILE_TEST_IS_EXECUTABLE))
     cli = g_shell_quote (installed);
+  else if (built_lean != NULL && g_file_test (built_lean, G_FILE_TEST_IS_EXECUTABLE))
+    lean = g_shell_quote (built_lean);   /* run from the build folder */
   else if (built != NULL && g_file_test (built, G_FILE_TEST_IS_EXECUTABLE))
-    cli = g_shell_quote (built);   /* run from the build folder */
+    cli = g_shell_quote (built);
   else
     cli = g_strdup ("costmeter-cli");
 
-  if (db_path == NULL)
+  quoted = db_path != NULL ? g_shell_quote (db_path) : NULL;
+  if (lean != NULL)
+    return quoted != NULL ? g_strdup_printf ("%s --db %s", lean, quoted) : g_strdup (lean);
+  if (quoted == NULL)
     return g_strdup_printf ("%s statusline", cli);
 
-  quoted = g_shell_quote (db_path);
   return g_strdup_printf ("%s --db %s statusline", cli, quoted);
 }
 

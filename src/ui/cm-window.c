@@ -455,6 +455,10 @@ setup (CmWindow      *self,
 
   cm_filter_bar_set_report (self->filter_bar, self->report);
   cm_overview_page_set_report (self->overview_page, self->report);
+  if (cm_application_get_tray (app) != NULL)
+    cm_overview_page_set_monitors (self->overview_page,
+                                   cm_tray_get_budget_monitor (cm_application_get_tray (app)),
+                                   cm_tray_get_plan_monitor (cm_application_get_tray (app)), settings);
   cm_table_page_set_report (cm_models_page_get_table (self->models_page), self->report);
   cm_table_page_set_report (cm_users_page_get_table (self->users_page), self->report);
   cm_table_page_set_report (cm_sessions_page_get_table (self->sessions_page), self->report);
