@@ -21,17 +21,16 @@ harness=$build/bench/cm-live-bench
 live=$work/live
 
 [ -x "$harness" ] || { echo "build first: meson compile -C $build" >&2; exit 1; }
-[ -f "$work/bench.db" ] || { echo "no $work/bench.db: run bench/ui-bench.sh first" >&2; exit 1; }
+[ -f "$work/bench.db" ] && [ -f "$work/live-line.jsonl" ] || { echo "no $work/bench.db: run bench/ui-bench.sh first" >&2; exit 1; }
 
 rm -rf "$live"
 mkdir -p "$live/home/.claude/projects/-home-bench-live"
 cp "$work/bench.db" "$live/bench.db"
 [ -f "$work/bench.db-wal" ] && cp "$work/bench.db-wal" "$live/bench.db-wal"
 
-# One assistant line of the corpus: the harness appends copies with new ids.
-first=$(find "$work"/corpus-2500 -name '*.jsonl' -size +4k -print -quit)
-grep -m1 '"type":"assistant".*"requestId"' "$first" \
-  > "$live/home/.claude/projects/-home-bench-live/live.jsonl"
+# One assistant line of the corpus (ui-bench.sh kept it before it made the
+# transcripts sparse): the harness appends copies with new ids.
+cp "$work/live-line.jsonl" "$live/home/.claude/projects/-home-bench-live/live.jsonl"
 
 # Never the real home: the default sources and settings live there.
 export HOME=$live/home XDG_DATA_HOME=$live/home/data XDG_CONFIG_HOME=$live/home/config
@@ -39,11 +38,8 @@ export GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR=$build/data NO_AT_BRIDGE=1 
 export CM_LIVE_FILE=$live/home/.claude/projects/-home-bench-live/live.jsonl
 unset CLAUDE_CONFIG_DIR
 
-folders=$(find "$work"/corpus-2500 "$work"/corpus-4000 -type d | wc -l)
+folders=$(find "$work"/corpus-q? -type d | wc -l)
 echo "Corpus: $folders folders; fs.inotify.max_user_watches = $(cat /proc/sys/fs/inotify/max_user_watches)"
-
-# The transcripts in the page cache, as on a machine in use.
-find "$work"/corpus-2500 "$work"/corpus-4000 -name '*.jsonl' -exec cat {} + > /dev/null
 
 xvfb-run -a -s '-screen 0 1280x1000x24' dbus-run-session -- \
   "$harness" --db "$live/bench.db" 2>/dev/null

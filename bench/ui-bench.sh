@@ -5,13 +5,20 @@
 #
 #   bench/ui-bench.sh [BUILD_DIR]
 #
-# Makes two corpora with gen-corpus.py (2.5 GB + 4 GB, about 1.04 million
-# deduplicated messages; cached in $BENCH_DIR), scans them into a database
-# with costmeter-cli, then runs bench/cm-ui-bench (the real CmApplication and
-# CmWindow) under xvfb-run + dbus-run-session, once with GTK's default
-# renderer (GL, llvmpipe under Xvfb) and once with GSK_RENDERER=cairo, each
-# with the Overview and with the Sessions view on screen ($CM_BENCH_VIEWS).
-# The date range is "all": every query reads every message.
+# Makes four lean corpora with gen-lean-corpus.py --strip (gen-corpus.py's
+# shape with a twentieth of the text and without the fields no reader of
+# costs looks at: about 1.04 million deduplicated messages in 135,000 files),
+# two at a time on two cores, and scans them into a database with
+# costmeter-cli. Once scanned, each transcript becomes a sparse file of the
+# same size and time: the app's start-up rescan finds every file unchanged
+# (as on a machine in use) and the corpora take no disk, so the whole run
+# needs about 2 GB at its peak and the database (~700 MB) after it. Then it
+# runs bench/cm-ui-bench (the real CmApplication and CmWindow) under
+# xvfb-run + dbus-run-session, once with GTK's default renderer (GL,
+# llvmpipe under Xvfb) and once with GSK_RENDERER=cairo, each with the
+# Overview and with the Sessions view on screen ($CM_BENCH_VIEWS). The date
+# range is "all": every query reads every message. bench/live-bench.sh
+# appends to these corpora; it needs only their sizes, not their text.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,29 +37,52 @@ export HOME=$work/home XDG_DATA_HOME=$work/home/data XDG_CONFIG_HOME=$work/home/
 export GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR=$build/data NO_AT_BRIDGE=1
 unset CLAUDE_CONFIG_DIR
 
-make_corpus () {  # DIR SIZE_MB SEED
-  if [ ! -d "$1" ]; then
-    echo "Generating $2 MB in $1 ..."
-    python3 "$gen" --out "$1" --size-mb "$2" --users 3 --seed "$3" >/dev/null
-  fi
+corpora="$work/corpus-q1 $work/corpus-q2 $work/corpus-q3 $work/corpus-q4"
+
+make_corpus () {  # DIR SEED
+  [ -d "$1" ] || python3 "$top/bench/gen-lean-corpus.py" "$gen" --strip --out "$1" \
+                   --size-mb 555 --users 3 --seed "$2" >/dev/null
 }
-make_corpus "$work/corpus-2500" 2500 1
-make_corpus "$work/corpus-4000" 4000 7
+
+# Same size, same time, no blocks: unchanged for the scanner, free on disk.
+sparsify () {  # DIR...
+  python3 - "$@" <<'PY'
+import os, sys
+for top in sys.argv[1:]:
+    for folder, _, names in os.walk(top):
+        for name in names:
+            if name.endswith(".jsonl"):
+                path = os.path.join(folder, name)
+                st = os.stat(path)
+                os.truncate(path, 0)
+                os.truncate(path, st.st_size)
+                os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+PY
+}
+
+scan_pair () {  # DIR DIR SEED SEED
+  local sources=() d
+  echo "Generating $1 and $2 ..."
+  make_corpus "$1" "$3" & make_corpus "$2" "$4" & wait
+  for d in "$1"/* "$2"/*; do sources+=(--source "$d"); done
+  /usr/bin/time -f 'scan: %e s, %M KB peak' "$cli" --db "$db" scan --no-default "${sources[@]}" 2>&1 |
+    grep -v 'skipped\|Broken lines' || true
+  # One assistant line for bench/live-bench.sh, before the text goes.
+  [ -f "$work/live-line.jsonl" ] ||
+    grep -m1 -rh '"type":"assistant".*"requestId"' "$1" > "$work/live-line.jsonl"
+  sparsify "$1" "$2"
+}
 
 if [ ! -f "$db" ]; then
-  echo "Scanning into $db ..."
-  sources=()
-  for d in "$work"/corpus-2500/* "$work"/corpus-4000/*; do sources+=(--source "$d"); done
-  /usr/bin/time -f 'cold scan: %e s, %M KB peak' "$cli" --db "$db" scan --no-default "${sources[@]}"
+  rm -rf $corpora
+  scan_pair "$work/corpus-q1" "$work/corpus-q2" 1 7
+  scan_pair "$work/corpus-q3" "$work/corpus-q4" 13 19
 fi
 
 messages=$("$cli" --db "$db" report backend --json |
            python3 -c 'import json,sys; print(sum(r["messages"] for r in json.load(sys.stdin)["rows"]))')
-files=$(find "$work"/corpus-2500 "$work"/corpus-4000 -name '*.jsonl' | wc -l)
-echo "Database: $messages messages from $files files ($(du -h "$db" | cut -f1))"
-
-# The transcripts in the page cache, as on a machine in use.
-find "$work"/corpus-2500 "$work"/corpus-4000 -name '*.jsonl' -exec cat {} + > /dev/null
+files=$(find $corpora -name '*.jsonl' | wc -l)
+echo "Database: $messages messages from $files files ($(du -h "$db" | cut -f1)); $(du -sh "$work" | cut -f1) on disk"
 
 # Below the window: the SQL reports against the in-memory rollup cache.
 echo

@@ -16,6 +16,12 @@
 /* A transaction ends after this many rows or this long. */
 #define COMMIT_RECORDS  20000
 #define COMMIT_USEC     (500 * 1000)
+/* A bulk scan (a first one, or a large backlog) commits seldom, each
+ * commit rewriting fewer pages of the indexes, and folds the write-ahead
+ * log in once at its end (scan_end()). */
+#define BULK_BYTES            (64 * 1024 * 1024)
+#define BULK_COMMIT_RECORDS   250000
+#define BULK_COMMIT_USEC      (5 * G_USEC_PER_SEC)
 
 typedef struct
 {
@@ -205,7 +211,7 @@ count_unread_bytes (GPtrArray *jobs)
 }
 
 /* The scanning thread's side of a run: it alone writes to the store, in
- * transactions of up to COMMIT_RECORDS rows or COMMIT_USEC, each with the
+ * transactions of up to commit_records rows or commit_usec, each with the
  * offsets its rows reach. */
 typedef struct
 {
@@ -216,6 +222,8 @@ typedef struct
   gboolean     in_transaction;
   gint64       in_txn;         /* rows written in the open transaction */
   gint64       txn_start;
+  gint64       commit_records; /* a transaction ends after as many rows */
+  gint64       commit_usec;    /* or after this long */
   gint64       total_bytes;
   gint64       done_bytes;
   gboolean     changed;
@@ -238,7 +246,7 @@ writer_begin (Writer *w)
 static void
 writer_commit_if_due (Writer *w)
 {
-  if (w->in_txn < COMMIT_RECORDS && g_get_monotonic_time () - w->txn_start < COMMIT_USEC)
+  if (w->in_txn < w->commit_records && g_get_monotonic_time () - w->txn_start < w->commit_usec)
     return;
 
   w->in_transaction = FALSE;
@@ -397,6 +405,10 @@ cm_scanner_read_and_write (CmScanner     *self,
   w.run = &run;
   w.stats = stats;
   w.total_bytes = count_unread_bytes (jobs);
+  w.commit_records = w.total_bytes > BULK_BYTES ? BULK_COMMIT_RECORDS : COMMIT_RECORDS;
+  w.commit_usec = w.total_bytes > BULK_BYTES ? BULK_COMMIT_USEC : COMMIT_USEC;
+  if (w.total_bytes > BULK_BYTES)
+    cm_store_set_bulk_writes (self->store, TRUE);
   w.cache.pricing = pricing;
   w.cache.models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   w.cache.projects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -412,6 +424,8 @@ cm_scanner_read_and_write (CmScanner     *self,
   report_skipped_lines (jobs);
   cm_scan_run_drop_results (&run);
   finish_writes (&w, gone);
+  if (w.total_bytes > BULK_BYTES)
+    cm_store_set_bulk_writes (self->store, FALSE);
 
   g_hash_table_unref (w.cache.models);
   g_hash_table_unref (w.cache.projects);

@@ -28,6 +28,7 @@ struct _CmStore
   sqlite3_stmt *upsert_message;
   sqlite3_stmt *upsert_file;
   sqlite3_stmt *note_message_id;
+  struct _CmRollupWriter *rollups; /* the scanner's rollups in memory */
   GHashTable   *user_ids;      /* email -> id, under write_lock */
   gint64        changes_at_begin; /* sqlite3_total_changes () then, under write_lock */
 
@@ -39,6 +40,9 @@ struct _CmStore
   int           lock_fd;       /* NAME.lock, flock()ed shared while open (a rebuild takes it
                                 * exclusive), or -1 */
 };
+
+/* Pages in the write-ahead log before a commit folds it in. */
+#define CM_STORE_AUTOCHECKPOINT 8192
 
 /* --- SQLite helpers (cm-store.c) --- */
 /* Sets @error from @rc (damaged, disk full or other) and returns FALSE. */
@@ -135,6 +139,25 @@ int          cm_store_schema_version       (void);
 /* Prepares the write connection's statements (at open). */
 gboolean     cm_store_prepare_writes       (CmStore           *self,
                                             GError           **error);
+
+/* --- the writer's rollups (cm-store-rollup-writer.c) --- */
+typedef struct _CmRollupWriter CmRollupWriter;
+
+CmRollupWriter *cm_rollup_writer_new       (sqlite3           *db,
+                                            GError           **error);
+void         cm_rollup_writer_free         (CmRollupWriter    *w);
+/* In a write transaction, before its first message: from then on its
+ * changes to the messages reach the rollups through memory. */
+gboolean     cm_rollup_writer_start        (CmRollupWriter    *w,
+                                            GError           **error);
+/* Between statements: writes the rows out if there are many. */
+gboolean     cm_rollup_writer_trim         (CmRollupWriter    *w,
+                                            GError           **error);
+/* Before the commit: writes the rows touched and ends the mark. */
+gboolean     cm_rollup_writer_finish       (CmRollupWriter    *w,
+                                            GError           **error);
+/* After a rollback. */
+void         cm_rollup_writer_discard      (CmRollupWriter    *w);
 
 /* --- sources (cm-store-sources.c) --- */
 extern const char cm_store_reassign_users_sql[];

@@ -10,7 +10,7 @@
 
 #include "cm-store-private.h"
 
-#define SCHEMA_VERSION 8
+#define SCHEMA_VERSION 9
 
 /* The rollup row a message counts in; NULL user and project become 0 and ''
  * so that the unique key holds. */
@@ -83,6 +83,10 @@
   " last_ms INTEGER NOT NULL"
 #define ROLLUP3_COPY \
   "ts, model, '', backend, user_id, project, messages, unpriced, " ROLLUP_SUMS ", first_ms, last_ms"
+
+/* Schema 8: the triggers stand aside while the scanner keeps both rollups
+ * in memory (cm-store-rollup-writer.c); it marks its transaction so. */
+#define UNLESS_WRITER " WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'rollup_writer')"
 
 /* Each entry upgrades the schema by one version; never edit a shipped one. */
 static const char *migrations[] = {
@@ -246,7 +250,26 @@ static const char *migrations[] = {
   "CREATE TABLE IF NOT EXISTS source_parents ("
   "  source_id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL);"
   "CREATE INDEX IF NOT EXISTS source_parents_parent ON source_parents (parent_id);",
-  /* 7 -> 8: a fingerprint of the bytes before each file's offset (its first
+  /* 7 -> 8: the rollup triggers stand aside in a transaction the scanner
+   * marks ('rollup_writer' in meta, never committed): it applies the same
+   * rules to both rollups in memory and writes each touched row once. */
+  "DROP TRIGGER IF EXISTS messages_rollup_insert;"
+  "DROP TRIGGER IF EXISTS messages_rollup_delete;"
+  "DROP TRIGGER IF EXISTS messages_rollup_update;"
+  "DROP TRIGGER IF EXISTS messages_session_rollup_insert;"
+  "DROP TRIGGER IF EXISTS messages_session_rollup_delete;"
+  "DROP TRIGGER IF EXISTS messages_session_rollup_update;"
+  "CREATE TRIGGER messages_rollup_insert AFTER INSERT ON messages" UNLESS_WRITER " BEGIN" ROLLUP3_ADD "END;"
+  "CREATE TRIGGER messages_rollup_delete AFTER DELETE ON messages" UNLESS_WRITER " BEGIN" ROLLUP3_SUB "END;"
+  "CREATE TRIGGER messages_rollup_update AFTER UPDATE ON messages" UNLESS_WRITER " BEGIN"
+  ROLLUP3_SUB ROLLUP3_ADD "END;"
+  "CREATE TRIGGER messages_session_rollup_insert AFTER INSERT ON messages" UNLESS_WRITER " BEGIN"
+  SESSION_ROLLUP3_ADD "END;"
+  "CREATE TRIGGER messages_session_rollup_delete AFTER DELETE ON messages" UNLESS_WRITER " BEGIN"
+  SESSION_ROLLUP3_SUB "END;"
+  "CREATE TRIGGER messages_session_rollup_update AFTER UPDATE ON messages" UNLESS_WRITER " BEGIN"
+  SESSION_ROLLUP3_SUB SESSION_ROLLUP3_ADD "END;",
+  /* 8 -> 9: a fingerprint of the bytes before each file's offset (its first
    * and its last 4 KiB), so that a file rewritten in place or recreated on
    * the same inode is read again from the start (cm-scanner-read.c). NULL
    * (0): none yet, the offset is trusted once. */

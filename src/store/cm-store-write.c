@@ -78,7 +78,9 @@ cm_store_prepare_writes (CmStore  *self,
   if (rc != SQLITE_OK)
     return cm_sqlite_set_error (error, self->db, rc, "prepare");
 
-  return TRUE;
+  self->rollups = cm_rollup_writer_new (self->db, error);
+
+  return self->rollups != NULL;
 }
 
 CmFileState *
@@ -273,11 +275,13 @@ cm_store_write_commit (CmStore  *self,
                        GError  **error)
 {
   gboolean ok = cm_sqlite_exec (self->db, drop_sidechain_replays_sql, error) &&
+                cm_rollup_writer_finish (self->rollups, error) &&
                 cm_sqlite_exec (self->db, "COMMIT", error);
 
   if (!ok)
     {
       sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      cm_rollup_writer_discard (self->rollups);
       g_hash_table_remove_all (self->user_ids);
     }
   else if (sqlite3_total_changes64 (self->db) != self->changes_at_begin)
@@ -298,6 +302,7 @@ cm_store_write_rollback (CmStore *self)
 {
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
   sqlite3_exec (self->db, "DELETE FROM temp.batch_ids", NULL, NULL, NULL);
+  cm_rollup_writer_discard (self->rollups);
   /* Ids created in the rolled-back transaction are gone. */
   g_hash_table_remove_all (self->user_ids);
   g_mutex_unlock (&self->write_lock);
@@ -362,6 +367,9 @@ cm_store_write_message (CmStore              *self,
   sqlite3_stmt *stmt = self->upsert_message;
   int rc;
 
+  if (!cm_rollup_writer_start (self->rollups, error))
+    return FALSE;
+
   sqlite3_reset (stmt);
   sqlite3_bind_text (stmt, 1, meta->dkey, -1, SQLITE_STATIC);
   bind_text_or_null (stmt, 2, record->message_id);
@@ -416,7 +424,7 @@ cm_store_write_message (CmStore              *self,
         return cm_sqlite_set_error (error, self->db, rc, "message id");
     }
 
-  return TRUE;
+  return cm_rollup_writer_trim (self->rollups, error);
 }
 
 void
@@ -424,6 +432,20 @@ cm_store_checkpoint (CmStore *self)
 {
   g_mutex_lock (&self->write_lock);
   sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+  g_mutex_unlock (&self->write_lock);
+}
+
+void
+cm_store_set_bulk_writes (CmStore  *self,
+                          gboolean  bulk)
+{
+  g_return_if_fail (CM_IS_STORE (self));
+
+  g_mutex_lock (&self->write_lock);
+  sqlite3_exec (self->db,
+                bulk ? "PRAGMA wal_autocheckpoint = 0"
+                     : "PRAGMA wal_autocheckpoint = " G_STRINGIFY (CM_STORE_AUTOCHECKPOINT),
+                NULL, NULL, NULL);
   g_mutex_unlock (&self->write_lock);
 }
 

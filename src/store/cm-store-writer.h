@@ -45,6 +45,10 @@ gint64       cm_store_count_messages       (CmStore           *self,
  * next reader does not have to walk it: as far as readers allow, never
  * waiting for one (a long-lived reader must not hold a scan up). */
 void         cm_store_checkpoint           (CmStore           *self);
+/* A bulk write: no checkpoints until it ends (then call
+ * cm_store_checkpoint()). */
+void         cm_store_set_bulk_writes      (CmStore           *self,
+                                            gboolean           bulk);
 /* Gives back the write connection's page cache after a scan. */
 void         cm_store_release_memory       (CmStore           *self);
 

@@ -219,6 +219,7 @@ cm_store_finalize (GObject *object)
   g_clear_pointer (&self->upsert_message, sqlite3_finalize);
   g_clear_pointer (&self->upsert_file, sqlite3_finalize);
   g_clear_pointer (&self->note_message_id, sqlite3_finalize);
+  g_clear_pointer (&self->rollups, cm_rollup_writer_free);
   g_clear_pointer (&self->db, sqlite3_close);
   while ((reader = g_async_queue_try_pop (self->readers)) != NULL)
     sqlite3_close (reader);
@@ -306,7 +307,7 @@ cm_store_open (const char  *path,
 
   /* Bulk scans write many pages: checkpoint less often (the scanner folds
    * the log in at the end of a large scan). */
-  sqlite3_exec (self->db, "PRAGMA wal_autocheckpoint = 8192", NULL, NULL, NULL);
+  sqlite3_exec (self->db, "PRAGMA wal_autocheckpoint = " G_STRINGIFY (CM_STORE_AUTOCHECKPOINT), NULL, NULL, NULL);
 
   if (!cm_store_migrate (self->db, error))
     return NULL;
