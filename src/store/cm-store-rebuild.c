@@ -440,6 +440,12 @@ carry_tables (CmRebuild *self,
         }
 
       rc = copy_table (self, src, dst, table, cols, n_cols, filter, idx, &copied);
+      /* A rebuilt database is a new device to a team store: it pushes
+       * everything again under a new id (the team keeps one copy). Leaving
+       * the push flag on would note every carried message in the push log
+       * and make the re-read's upserts collide with those notes. */
+      if (rc == SQLITE_OK && g_str_equal (table, "meta"))
+        rc = sqlite3_exec (dst, "DELETE FROM meta WHERE key IN ('push_log', 'device_id')", NULL, NULL, NULL);
 
       if (g_str_equal (table, "messages"))
         self->summary.messages += copied;
