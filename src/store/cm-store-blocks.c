@@ -106,81 +106,184 @@ source_table (const CmQueryFilter *filter)
   return filter != NULL && filter->session_id != NULL ? "session_rollup" : "rollup";
 }
 
-/* The quarter hour from which blocks can be built forward so that the blocks
- * from @from_ms on come out as from the whole history: the first non-empty
- * quarter hour at or after @from_ms that lies at least 5 hours and a quarter
- * after the one before it (whatever block that one was in has ended by its
- * first message), or the very first one. G_MININT64 to read everything. */
-static gboolean
-find_anchor (CmStoreQuery         *q,
-             const CmQueryFilter  *filter,
-             gint64                from_ms,
-             gint64               *anchor,
-             GError              **error)
+/* Bounded reads. A block's start depends on every block before it back to
+ * the last pause of more than 5 hours (with no pause, on the very first
+ * message): the chain of blocks cannot be cut at a fixed distance from now.
+ * What keeps the reads small is that they never walk the rows: each step is
+ * one seek on the rollup's (ts, ...) key (or the session rollup's
+ * (session_id, ts, ...)), and steps go 5 hours at a time.
+ *
+ * A prepared statement of the query's filter and two more bounds, :lo and
+ * :hi; @order is "" for the first quarter hour in [lo, hi) and "DESC" for
+ * the last. */
+typedef struct
 {
-  g_autofree char *first_sql = NULL;
-  g_autofree char *back_sql = NULL;
-  sqlite3_stmt *stmt;
-  gint64 later;
+  sqlite3_stmt *first;
+  sqlite3_stmt *last;
+} Seek;
+
+static sqlite3_stmt *
+seek_prepare (CmStoreQuery         *q,
+              const CmQueryFilter  *filter,
+              const char           *order,
+              GError              **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT m.ts FROM %s m%s AND m.ts >= :lo AND m.ts < :hi"
+                                          " ORDER BY m.ts %s LIMIT 1",
+                                          source_table (filter), q->params.where->str, order);
+
+  return cm_store_query_prepare (q, sql, error);
+}
+
+static gboolean
+seek_init (Seek                 *seek,
+           CmStoreQuery         *q,
+           const CmQueryFilter  *filter,
+           GError              **error)
+{
+  seek->first = seek_prepare (q, filter, "", error);
+  seek->last = seek->first != NULL ? seek_prepare (q, filter, "DESC", error) : NULL;
+
+  return seek->last != NULL;
+}
+
+static void
+seek_clear (Seek *seek)
+{
+  g_clear_pointer (&seek->first, sqlite3_finalize);
+  g_clear_pointer (&seek->last, sqlite3_finalize);
+}
+
+/* The first (or last) non-empty quarter hour in [lo, hi) into *ts, or
+ * G_MAXINT64 (G_MININT64) when there is none. */
+static gboolean
+seek_step (CmStoreQuery  *q,
+           sqlite3_stmt  *stmt,
+           gint64         lo,
+           gint64         hi,
+           gint64        *ts,
+           GError       **error)
+{
   int rc;
 
-  *anchor = G_MININT64;
-  if (from_ms == G_MININT64)
-    return TRUE;
-
-  first_sql = g_strdup_printf ("SELECT min (m.ts) FROM %s m%s AND m.ts >= %" G_GINT64_FORMAT,
-                               source_table (filter), q->params.where->str, from_ms);
-  stmt = cm_store_query_prepare (q, first_sql, error);
-  if (stmt == NULL)
-    return FALSE;
+  sqlite3_reset (stmt);
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":lo"), lo);
+  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":hi"), hi);
   rc = sqlite3_step (stmt);
-  later = rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL
-          ? sqlite3_column_int64 (stmt, 0) : G_MAXINT64;
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_ROW)
-    return cm_sqlite_set_error (error, q->db, rc, "blocks");
+  if (rc == SQLITE_ROW)
+    *ts = sqlite3_column_int64 (stmt, 0);
+  else
+    *ts = G_MAXINT64;
+  sqlite3_reset (stmt);
 
-  /* Nothing at or after @from_ms: no block starts there. */
-  *anchor = later;
-  if (later == G_MAXINT64)
-    return TRUE;
-
-  back_sql = g_strdup_printf ("SELECT m.ts FROM %s m%s AND m.ts < %" G_GINT64_FORMAT
-                              " GROUP BY m.ts ORDER BY m.ts DESC",
-                              source_table (filter), q->params.where->str, later);
-  stmt = cm_store_query_prepare (q, back_sql, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 ts = sqlite3_column_int64 (stmt, 0);
-
-      if (later - ts >= CM_BLOCK_MS + QUARTER_MS)
-        break;
-      later = ts;
-    }
-  sqlite3_finalize (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return cm_sqlite_set_error (error, q->db, rc, "blocks");
 
-  *anchor = later;
+  return TRUE;
+}
+
+/* The first non-empty quarter hour of a block whose start does not depend on
+ * anything before it: one that comes at least 5 hours and a quarter after
+ * the quarter hour before it (whatever block that one was in has ended by
+ * then), or the very first one. Walked back from @later (a non-empty quarter
+ * hour) a window of that length at a time: the earliest quarter hour in the
+ * window before x, if any, is where to look next, since no quarter hour
+ * between them can follow such a pause. */
+static gboolean
+find_anchor (CmStoreQuery  *q,
+             Seek          *seek,
+             gint64         later,
+             gint64        *anchor,
+             GError       **error)
+{
+  const gint64 pause = CM_BLOCK_MS + QUARTER_MS;
+  gint64 x = later;
+
+  for (;;)
+    {
+      gint64 earlier;
+
+      if (!seek_step (q, seek->first, x - pause + 1, x, &earlier, error))
+        return FALSE;
+      if (earlier == G_MAXINT64)
+        break;
+      x = earlier;
+    }
+  *anchor = x;
 
   return TRUE;
+}
+
+static gint64
+floor_hour (gint64 ts)
+{
+  return ts - ((ts % CM_HOUR_MS) + CM_HOUR_MS) % CM_HOUR_MS;
+}
+
+/* From the first quarter hour of a block, block by block (one seek each: the
+ * next block opens on the first quarter hour at or after this one's end) to
+ * the first block that starts at or after @from_ms; G_MAXINT64 when none
+ * opens before @until. */
+static gboolean
+skip_blocks (CmStoreQuery  *q,
+             Seek          *seek,
+             gint64         first,
+             gint64         from_ms,
+             gint64         until,
+             gint64        *out,
+             GError       **error)
+{
+  while (first != G_MAXINT64 && floor_hour (first) < from_ms)
+    {
+      if (!seek_step (q, seek->first, floor_hour (first) + CM_BLOCK_MS, until, &first, error))
+        return FALSE;
+    }
+  *out = first;
+
+  return TRUE;
+}
+
+/* Where to read blocks from so that those from @from_ms on come out as from
+ * the whole history: the first quarter hour of the first block that starts
+ * at or after @from_ms (G_MAXINT64: none before @until), or G_MININT64 to
+ * read everything. */
+static gboolean
+find_start (CmStoreQuery         *q,
+            const CmQueryFilter  *filter,
+            gint64                from_ms,
+            gint64                until,
+            gint64               *start,
+            GError              **error)
+{
+  Seek seek = { 0 };
+  gint64 later = G_MAXINT64;
+  gint64 anchor = G_MAXINT64;
+  gboolean ok;
+
+  *start = G_MININT64;
+  if (from_ms == G_MININT64)
+    return TRUE;
+
+  /* A block that starts at or after @from_ms has its first message there. */
+  ok = seek_init (&seek, q, filter, error) &&
+       seek_step (q, seek.first, from_ms, until, &later, error) &&
+       (later == G_MAXINT64 || find_anchor (q, &seek, later, &anchor, error)) &&
+       skip_blocks (q, &seek, anchor, from_ms, until, start, error);
+  seek_clear (&seek);
+
+  return ok;
 }
 
 static gboolean
 read_blocks (CmStoreQuery         *q,
              const CmQueryFilter  *filter,
              gint64                anchor,
-             gint64                to_ms,
+             gint64                until,
              Builder              *builder,
              GError              **error)
 {
   g_autofree char *sql = NULL;
   sqlite3_stmt *stmt;
-  /* A block that starts before @to_ms may run 5 hours past it. */
-  gint64 until = to_ms > G_MAXINT64 - CM_BLOCK_MS ? G_MAXINT64 : to_ms + CM_BLOCK_MS;
   int rc;
 
   sql = g_strdup_printf ("SELECT m.ts, m.model, " CM_ROLLUP_TOTALS_COLUMNS " FROM %s m%s"
@@ -230,6 +333,8 @@ cm_store_query_blocks_between (CmStore              *self,
 {
   g_autoptr(CmQueryFilter) rows = cm_query_filter_copy (filter);
   g_autoptr(GPtrArray) blocks = NULL;
+  /* A block that starts before @to_ms may run 5 hours past it. */
+  gint64 until = to_ms > G_MAXINT64 - CM_BLOCK_MS ? G_MAXINT64 : to_ms + CM_BLOCK_MS;
   CmStoreQuery q;
   Builder builder;
   gint64 anchor;
@@ -244,8 +349,8 @@ cm_store_query_blocks_between (CmStore              *self,
 
   builder_init (&builder);
   ok = cm_store_query_begin (&q, self, rows, error) &&
-       find_anchor (&q, rows, from_ms, &anchor, error) &&
-       (anchor == G_MAXINT64 || read_blocks (&q, rows, anchor, to_ms, &builder, error));
+       find_start (&q, rows, from_ms, until, &anchor, error) &&
+       (anchor == G_MAXINT64 || read_blocks (&q, rows, anchor, until, &builder, error));
   cm_store_query_end (&q);
   blocks = builder_finish (&builder);
 
