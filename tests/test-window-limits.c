@@ -218,6 +218,121 @@ test_budgets (void)
   g_assert_cmpint (cm_cost_chart_get_budget (cm_overview_page_get_chart (page)), ==, 0);
 }
 
+/* The fixture's dollars on @date (0 without data). */
+static double
+day_usd (const GDate *date)
+{
+  JsonObject *days = json_object_get_object_member (cm_test_window_expected (), "days");
+  g_autofree char *name = g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (date), g_date_get_month (date),
+                                           g_date_get_day (date));
+  JsonObject *models;
+  g_autoptr(GList) keys = NULL;
+  double sum = 0;
+
+  if (!json_object_has_member (days, name))
+    return 0;
+  models = json_object_get_object_member (days, name);
+  keys = json_object_get_members (models);
+  for (GList *k = keys; k != NULL; k = k->next)
+    sum += json_object_get_double_member (json_object_get_object_member (models, k->data), "cost");
+
+  return sum;
+}
+
+/* The dollars of the @n days that end @back days before @day. */
+static double
+days_usd (const char *day,
+          int         back,
+          int         n)
+{
+  GDate date;
+  double sum = 0;
+
+  g_date_set_parse (&date, day);
+  g_assert_true (g_date_valid (&date));
+  g_date_subtract_days (&date, back);
+  for (int i = 0; i < n; i++)
+    {
+      sum += day_usd (&date);
+      g_date_subtract_days (&date, 1);
+    }
+
+  return sum;
+}
+
+/* "+23 % vs the previous 7 days", as the card should say it. */
+static char *
+change_text (double      now,
+             double      before,
+             const char *against)
+{
+  long change;
+
+  if (before <= 0)
+    return g_strdup_printf ("— %s", against);
+  change = lround ((now - before) * 100.0 / before);
+
+  return g_strdup_printf ("%s%ld %% %s", change > 0 ? "+" : change < 0 ? "−" : "", labs (change), against);
+}
+
+static void
+set_today (const char *day)
+{
+  g_autofree char *iso = g_strdup_printf ("%sT23:00:00Z", day);
+  g_autoptr(GDateTime) now = g_date_time_new_from_iso8601 (iso, NULL);
+
+  cm_filter_set_now (cm_application_get_filter (app), now);
+  cm_test_window_wait_filter (app);
+}
+
+/* Each card against the period of its length just before it, from the
+ * fixture's expected figures; "—" where nothing came before. */
+static void
+test_compare (void)
+{
+  CmOverviewPage *page = cm_window_get_overview_page (window);
+  CmSpendCard *today = cm_overview_page_get_card (page, CM_PERIOD_TODAY);
+  CmSpendCard *week = cm_overview_page_get_card (page, CM_PERIOD_WEEK);
+  JsonObject *days = json_object_get_object_member (cm_test_window_expected (), "days");
+  g_autoptr(GList) names = json_object_get_members (days);
+  const char *first = NULL;
+  const char *later = NULL;
+  g_autofree char *want = NULL;
+
+  /* The first day of the corpus, and one with spend on the day before. */
+  names = g_list_sort (names, (GCompareFunc) g_strcmp0);
+  first = names->data;
+  for (GList *l = names->next; l != NULL && later == NULL; l = l->next)
+    if (days_usd (l->data, 1, 1) > 0 && days_usd (l->data, 0, 1) > 0)
+      later = l->data;
+  g_assert_nonnull (later);
+
+  cm_test_window_show_view (app, "overview");
+  g_test_message ("today %s, first %s, range %s", later, first,
+                  cm_filter_get_date_range (cm_application_get_filter (app)));
+  set_today (later);
+  want = change_text (days_usd (later, 0, 1), days_usd (later, 1, 1), "vs the day before");
+  g_assert_cmpstr (cm_spend_card_get_comparison_text (today), ==, want);
+  g_clear_pointer (&want, g_free);
+  want = change_text (days_usd (later, 0, 7), days_usd (later, 7, 7), "vs the previous 7 days");
+  g_assert_cmpstr (cm_spend_card_get_comparison_text (week), ==, want);
+  g_clear_pointer (&want, g_free);
+  cm_test_window_save_png (GTK_WIDGET (window), "limits-compare.png");
+
+  /* Nothing before the first day: no percentage. */
+  set_today (first);
+  g_assert_cmpstr (cm_spend_card_get_comparison_text (today), ==, "— vs the day before");
+  g_assert_cmpstr (cm_spend_card_get_comparison_text (week), ==, "— vs the previous 7 days");
+
+  /* The range "all" has no period before it. */
+  if (g_strcmp0 (cm_filter_get_date_range (cm_application_get_filter (app)), "all") != 0)
+    {
+      cm_filter_set_date_range (cm_application_get_filter (app), "all");
+      cm_test_window_wait_filter (app);
+    }
+  g_assert_null (cm_spend_card_get_comparison_text (cm_overview_page_get_card (page, CM_PERIOD_RANGE)));
+}
+
 static void
 test_usage_card (void)
 {
@@ -385,6 +500,7 @@ main (int   argc,
 
   g_test_add_func ("/window-limits/budgets", test_budgets);
   g_test_add_func ("/window-limits/usage-card", test_usage_card);
+  g_test_add_func ("/window-limits/compare", test_compare);
 
   return g_test_run ();
 }

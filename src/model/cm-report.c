@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <glib/gi18n.h>
 
@@ -43,6 +44,8 @@ struct _CmReport
   GListStore    *users_total;
   GListStore    *sessions_total;
   CmGroupItem   *totals[CM_N_PERIODS];
+  CmGroupItem   *previous[CM_N_PERIODS];
+  guint          previous_days[CM_N_PERIODS];
   GStrv          all_models;
   GStrv          all_projects;
   gint64         first_ms;          /* the store's first and last message */
@@ -125,6 +128,8 @@ typedef struct
   GPtrArray *sessions;       /* CmSessionRow */
   CmTotals   sessions_total; /* of the rows of sessions */
   CmTotals   totals[CM_N_PERIODS];
+  CmTotals   previous[CM_N_PERIODS];      /* the same length just before */
+  guint      previous_days[CM_N_PERIODS]; /* its length; 0: no comparison */
   guint      sections;       /* what was read */
   GStrv      all_models;     /* NULL: unchanged */
   GStrv      all_projects;
@@ -404,6 +409,74 @@ sum_days (GPtrArray           *day_rows,
     }
 }
 
+static gboolean
+parse_day (const char *text,
+           GDate      *date)
+{
+  guint y, m, d;
+
+  g_date_clear (date, 1);
+  if (text == NULL || sscanf (text, "%4u-%2u-%2u", &y, &m, &d) != 3 || !g_date_valid_dmy (d, m, y))
+    return FALSE;
+  g_date_set_dmy (date, d, m, y);
+
+  return TRUE;
+}
+
+static char *
+format_day (const GDate *date)
+{
+  return g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (date), g_date_get_month (date),
+                          g_date_get_day (date));
+}
+
+/* The period of @period's length that ends the day before it starts, NULL
+ * when @period is open at either end ("all"). */
+static CmQueryFilter *
+previous_period (const CmQueryFilter *period,
+                 guint               *n_days)
+{
+  CmQueryFilter *previous;
+  GDate since, until;
+  int days;
+
+  *n_days = 0;
+  if (!parse_day (period->since, &since) || !parse_day (period->until, &until))
+    return NULL;
+  days = g_date_days_between (&since, &until) + 1;
+  if (days <= 0)
+    return NULL;
+
+  previous = cm_query_filter_copy (period);
+  g_date_subtract_days (&since, 1);
+  g_free (previous->until);
+  previous->until = format_day (&since);
+  g_date_subtract_days (&since, days - 1);
+  g_free (previous->since);
+  previous->since = format_day (&since);
+  *n_days = days;
+
+  return previous;
+}
+
+/* Each card's figures for the period before it, for "+23 % vs the previous
+ * 7 days". */
+static gboolean
+read_previous (Job     *job,
+               Result  *result,
+               GError **error)
+{
+  for (guint i = 0; i < CM_N_PERIODS; i++)
+    {
+      g_autoptr(CmQueryFilter) previous = previous_period (job->filters[i], &result->previous_days[i]);
+
+      if (previous != NULL && !cm_report_source_totals (&job->source, previous, &result->previous[i], error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 main_worker (Job          *job,
              Result       *result,
@@ -480,6 +553,8 @@ main_worker (Job          *job,
           else if (!cm_report_source_totals (&job->source, job->filters[i], &result->totals[i], error))
             goto out;
         }
+      if (!read_previous (job, result, error))
+        goto out;
     }
 
   if (models != NULL)
@@ -728,6 +803,12 @@ apply_main (CmReport *self,
       g_clear_object (&self->totals[i]);
       self->totals[i] = cm_group_item_new (period_presets[i] ? period_presets[i] : "range",
                                            NULL, NULL, &result->totals[i]);
+      if (!(result->sections & CM_SECTION_OVERVIEW))
+        continue;
+      g_clear_object (&self->previous[i]);
+      self->previous_days[i] = result->previous_days[i];
+      if (result->previous_days[i] > 0)
+        self->previous[i] = cm_group_item_new ("previous", NULL, NULL, &result->previous[i]);
     }
 
   if (result->sections & CM_SECTION_OVERVIEW)
@@ -974,7 +1055,10 @@ cm_report_dispose (GObject *object)
   g_clear_object (&self->users_total);
   g_clear_object (&self->sessions_total);
   for (guint i = 0; i < CM_N_PERIODS; i++)
-    g_clear_object (&self->totals[i]);
+    {
+      g_clear_object (&self->totals[i]);
+      g_clear_object (&self->previous[i]);
+    }
 
   G_OBJECT_CLASS (cm_report_parent_class)->dispose (object);
 }
@@ -1179,6 +1263,28 @@ cm_report_get_totals (CmReport *self,
   g_return_val_if_fail (period < CM_N_PERIODS, NULL);
 
   return self->totals[period];
+}
+
+/**
+ * cm_report_get_previous_totals:
+ * @n_days: (out) (optional): the length of both periods
+ *
+ * The figures of the period of the same length just before @period's, as
+ * read with the overview; %NULL when @period has no such period (a range
+ * open at either end) or the overview was not read yet.
+ */
+CmGroupItem *
+cm_report_get_previous_totals (CmReport *self,
+                               CmPeriod  period,
+                               guint    *n_days)
+{
+  g_return_val_if_fail (CM_IS_REPORT (self), NULL);
+  g_return_val_if_fail (period < CM_N_PERIODS, NULL);
+
+  if (n_days != NULL)
+    *n_days = self->previous[period] != NULL ? self->previous_days[period] : 0;
+
+  return self->previous[period];
 }
 
 const char * const *

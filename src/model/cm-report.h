@@ -69,6 +69,9 @@ CmGroupItem *cm_report_get_totals          (CmReport             *self,
 /* The Total row of a section's list (a list of one item of its type, the
  * sum of its rows, "total" TRUE), replaced with the list; NULL for the
  * overview. */
+CmGroupItem *cm_report_get_previous_totals (CmReport           *self,
+                                           CmPeriod            period,
+                                           guint              *n_days);
 GListModel  *cm_report_get_total           (CmReport             *self,
                                             CmSection             section);
 /* Every model / project in the store (all history), for filter choices. */

@@ -192,6 +192,15 @@ update_cards (CmOverviewPage *self)
   cm_spend_card_set_totals (self->week_card, cm_report_get_totals (self->report, CM_PERIOD_WEEK));
   cm_spend_card_set_totals (self->month_card, cm_report_get_totals (self->report, CM_PERIOD_MONTH));
   cm_spend_card_set_totals (self->range_card, cm_report_get_totals (self->report, CM_PERIOD_RANGE));
+
+  for (CmPeriod p = 0; p < CM_N_PERIODS; p++)
+    {
+      guint n_days = 0;
+      CmGroupItem *previous = cm_report_get_previous_totals (self->report, p, &n_days);
+
+      cm_spend_card_set_comparison (cm_overview_page_get_card (self, p),
+                                    previous != NULL ? cm_group_item_get_totals (previous) : NULL, n_days);
+    }
 }
 
 static void update_chart_waiting (CmOverviewPage *self);

@@ -21,12 +21,15 @@ struct _CmSpendCard
   GtkLabel *amount_label;
   GtkLabel *est_badge;
   GtkLabel *detail_label;
+  GtkLabel *compare_label;
   GtkLabel *unpriced_label;
   GtkWidget *budget_box;
   GtkLevelBar *budget_bar;
   GtkLabel *budget_label;
 
   CmBudgetLevel budget_level;
+  CmMoney   cost;          /* of the totals shown */
+  char     *compare_name;  /* what a screen reader says of the comparison */
 };
 
 G_DEFINE_FINAL_TYPE (CmSpendCard, cm_spend_card, GTK_TYPE_BOX)
@@ -76,11 +79,22 @@ cm_spend_card_set_property (GObject      *object,
 }
 
 static void
+cm_spend_card_finalize (GObject *object)
+{
+  CmSpendCard *self = CM_SPEND_CARD (object);
+
+  g_free (self->compare_name);
+
+  G_OBJECT_CLASS (cm_spend_card_parent_class)->finalize (object);
+}
+
+static void
 cm_spend_card_class_init (CmSpendCardClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->finalize = cm_spend_card_finalize;
   object_class->get_property = cm_spend_card_get_property;
   object_class->set_property = cm_spend_card_set_property;
 
@@ -94,6 +108,7 @@ cm_spend_card_class_init (CmSpendCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CmSpendCard, amount_label);
   gtk_widget_class_bind_template_child (widget_class, CmSpendCard, est_badge);
   gtk_widget_class_bind_template_child (widget_class, CmSpendCard, detail_label);
+  gtk_widget_class_bind_template_child (widget_class, CmSpendCard, compare_label);
   gtk_widget_class_bind_template_child (widget_class, CmSpendCard, unpriced_label);
   gtk_widget_class_bind_template_child (widget_class, CmSpendCard, budget_box);
   gtk_widget_class_bind_template_child (widget_class, CmSpendCard, budget_bar);
@@ -125,6 +140,8 @@ update_name (CmSpendCard *self)
   if (gtk_widget_get_visible (GTK_WIDGET (self->unpriced_label)))
     g_string_append_printf (name, " %s", gtk_label_get_text (self->unpriced_label));
   g_string_append_printf (name, ", %s", gtk_label_get_text (self->detail_label));
+  if (gtk_widget_get_visible (GTK_WIDGET (self->compare_label)))
+    g_string_append_printf (name, ", %s", self->compare_name);
   if (gtk_widget_get_visible (self->budget_box))
     g_string_append_printf (name, ", %s", gtk_label_get_text (self->budget_label));
 
@@ -170,6 +187,7 @@ cm_spend_card_set_totals (CmSpendCard *self,
   count = cm_format_count (t->messages);
   detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s message", "%s messages", t->messages), count);
 
+  self->cost = t->cost;
   gtk_label_set_text (self->amount_label, amount);
   gtk_label_set_text (self->detail_label, detail);
   gtk_widget_set_visible (GTK_WIDGET (self->est_badge), t->estimated > 0);
@@ -207,6 +225,76 @@ cm_spend_card_get_estimated (CmSpendCard *self)
   g_return_val_if_fail (CM_IS_SPEND_CARD (self), FALSE);
 
   return gtk_widget_get_visible (GTK_WIDGET (self->est_badge));
+}
+
+/* "vs the previous 7 days" */
+static char *
+previous_text (guint n_days)
+{
+  if (n_days == 1)
+    /* TRANSLATORS: follows a percentage on the Today card: "+23 % vs the day before". */
+    return g_strdup (_("vs the day before"));
+
+  /* TRANSLATORS: follows a percentage on a spend card: "+23 % vs the previous 7 days". */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "vs the previous %u day", "vs the previous %u days",
+                                       n_days), n_days);
+}
+
+/* The change from the period of @n_days just before the card's (set the
+ * card's totals first): "+23 % vs the previous 30 days", "−8 % vs the day
+ * before", and "—" when that period holds no priced spend to compare with.
+ * @previous %NULL hides it (a range open at either end has no period
+ * before). */
+void
+cm_spend_card_set_comparison (CmSpendCard    *self,
+                              const CmTotals *previous,
+                              guint           n_days)
+{
+  g_autofree char *against = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (CM_IS_SPEND_CARD (self));
+
+  g_clear_pointer (&self->compare_name, g_free);
+  if (previous == NULL || n_days == 0)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->compare_label), FALSE);
+      update_name (self);
+      return;
+    }
+
+  against = previous_text (n_days);
+  if (previous->messages == 0 || previous->cost <= 0)
+    {
+      text = g_strdup_printf ("— %s", against);
+      /* TRANSLATORS: what a screen reader says for "— vs the previous 7 days"; %s is "vs the previous 7 days". */
+      self->compare_name = g_strdup_printf (_("no spend to compare with (%s)"), against);
+    }
+  else
+    {
+      double change = ((double) self->cost - (double) previous->cost) * 100.0 / (double) previous->cost;
+      long rounded = lround (change);
+
+      /* U+2212, the minus sign: a hyphen is not one. */
+      text = g_strdup_printf ("%s%ld %% %s", rounded > 0 ? "+" : rounded < 0 ? "−" : "", labs (rounded), against);
+      self->compare_name = g_strdup_printf (rounded > 0 ? _("up %ld %% %s") : rounded < 0 ? _("down %ld %% %s")
+                                                                                          : _("unchanged (%ld %%) %s"),
+                                            labs (rounded), against);
+    }
+
+  gtk_label_set_text (self->compare_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->compare_label), TRUE);
+  update_name (self);
+}
+
+/* The comparison line, NULL when hidden. */
+const char *
+cm_spend_card_get_comparison_text (CmSpendCard *self)
+{
+  g_return_val_if_fail (CM_IS_SPEND_CARD (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->compare_label)) ? gtk_label_get_text (self->compare_label)
+                                                                   : NULL;
 }
 
 /* The budget as a level bar with its percentage: warning from 80 %, error

@@ -27,6 +27,10 @@ void        cm_spend_card_set_totals      (CmSpendCard *self,
 const char *cm_spend_card_get_amount_text (CmSpendCard *self);
 const char *cm_spend_card_get_detail_text (CmSpendCard *self);
 gboolean    cm_spend_card_get_estimated   (CmSpendCard *self);
+void        cm_spend_card_set_comparison  (CmSpendCard    *self,
+                                           const CmTotals *previous,
+                                           guint           n_days);
+const char *cm_spend_card_get_comparison_text (CmSpendCard *self);
 void        cm_spend_card_set_budget      (CmSpendCard *self,
                                            CmMoney      spend,
                                            CmMoney      budget);
