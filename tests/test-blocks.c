@@ -447,21 +447,24 @@ compare_messages (gconstpointer a,
   return ma->ts < mb->ts ? -1 : ma->ts > mb->ts;
 }
 
-/* The rule applied to every stored message, one at a time. */
+/* Every stored message of @user (NULL: everyone's), in time order. */
 static GArray *
-blocks_from_messages (CmStore *store)
+all_messages (CmStore    *store,
+              const char *user)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) sessions = cm_store_query_sessions (store, NULL, &error);
-  g_autoptr(GArray) messages = g_array_new (FALSE, TRUE, sizeof (Message));
-  GArray *result = g_array_new (FALSE, TRUE, sizeof (CmBlock));
+  GArray *messages = g_array_new (FALSE, TRUE, sizeof (Message));
 
   g_assert_no_error (error);
   for (guint s = 0; s < sessions->len; s++)
     {
       CmSessionRow *session = g_ptr_array_index (sessions, s);
-      g_autoptr(GPtrArray) rows = cm_store_query_session_messages (store, session->session_id, &error);
+      g_autoptr(GPtrArray) rows = NULL;
 
+      if (user != NULL && g_strcmp0 (user, session->user) != 0)
+        continue;
+      rows = cm_store_query_session_messages (store, session->session_id, &error);
       g_assert_no_error (error);
       for (guint i = 0; i < rows->len; i++)
         {
@@ -473,6 +476,17 @@ blocks_from_messages (CmStore *store)
         }
     }
   g_array_sort (messages, compare_messages);
+
+  return messages;
+}
+
+/* The rule applied to every stored message of @user, one at a time. */
+static GArray *
+blocks_from_messages (CmStore    *store,
+                      const char *user)
+{
+  g_autoptr(GArray) messages = all_messages (store, user);
+  GArray *result = g_array_new (FALSE, TRUE, sizeof (CmBlock));
 
   for (guint i = 0; i < messages->len; i++)
     {
@@ -496,22 +510,19 @@ blocks_from_messages (CmStore *store)
 
 /* On the fixture corpus the rollup's quarter hours give exactly the blocks
  * a walk over every message gives. */
-static void
-test_corpus_reference (void)
+/* The fixture corpus scanned into a new store. */
+static CmStore *
+corpus_store (const char *name)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = cm_test_make_tmpdir ("blocks-corpus");
+  g_autofree char *dir = cm_test_make_tmpdir (name);
   g_autofree char *db = g_build_filename (dir, "costmeter.db", NULL);
   g_autofree char *corpus = g_build_filename (cm_test_fixtures_dir (), "corpus", NULL);
   g_autoptr(CmStore) store = cm_store_open (db, &error);
   g_autoptr(CmPricing) pricing = cm_pricing_new_default (&error);
   g_autoptr(CmScanner) scanner = NULL;
-  g_autoptr(GPtrArray) list = NULL;
-  g_autoptr(GArray) reference = NULL;
   const char *users[] = { "user1", "user2", "user3", "user4" };
   CmScanStats stats;
-  CmTotals all = { 0 };
-  CmTotals sum = { 0 };
 
   g_assert_no_error (error);
   for (guint i = 0; i < G_N_ELEMENTS (users); i++)
@@ -524,9 +535,22 @@ test_corpus_reference (void)
   g_assert_true (cm_scanner_scan_sync (scanner, NULL, &stats, &error));
   g_assert_no_error (error);
 
+  return g_steal_pointer (&store);
+}
+
+static void
+test_corpus_reference (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CmStore) store = corpus_store ("blocks-corpus");
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GArray) reference = NULL;
+  CmTotals all = { 0 };
+  CmTotals sum = { 0 };
+
   list = cm_store_query_blocks (store, NULL, &error);
   g_assert_no_error (error);
-  reference = blocks_from_messages (store);
+  reference = blocks_from_messages (store, NULL);
   g_assert_cmpuint (list->len, >, 10);
   g_assert_cmpuint (list->len, ==, reference->len);
 
@@ -552,6 +576,115 @@ test_corpus_reference (void)
     ;
 }
 
+/* The block running at @now by the rule over every message, or NULL. */
+static const CmBlock *
+reference_at (GArray *reference,
+              gint64  now)
+{
+  for (guint i = 0; i < reference->len; i++)
+    {
+      const CmBlock *b = &g_array_index (reference, CmBlock, i);
+
+      if (b->start_ms <= now && now - b->start_ms < CM_BLOCK_MS)
+        return b;
+    }
+
+  return NULL;
+}
+
+/* The status line's reads are bounded (the running block by seeks from now,
+ * today by its quarter hours); on the fixture corpus they give what the
+ * whole history gives, for everyone and each user, in zones with whole,
+ * half-hour and DST-changing offsets: the running block at every 37 minutes
+ * of the corpus, and today's totals at three times of every day. */
+static void
+test_bounded_reference (void)
+{
+  g_autoptr(CmStore) store = corpus_store ("blocks-bounded");
+  const char *users[] = { NULL, "user1@example.com", "user2@example.com", "user3@example.com",
+                          CM_UNATTRIBUTED_KEY };
+  const char *zones[] = { "UTC", "America/New_York", "Asia/Kolkata", "Australia/Adelaide" };
+  guint n_blocks = 0;
+
+  for (guint u = 0; u < G_N_ELEMENTS (users); u++)
+    {
+      g_autoptr(GArray) messages = all_messages (store, users[u]);
+      g_autoptr(GArray) reference = blocks_from_messages (store, users[u]);
+      gint64 first, last;
+
+      g_assert_cmpuint (messages->len, >, 0);
+      first = g_array_index (messages, Message, 0).ts;
+      last = g_array_index (messages, Message, messages->len - 1).ts;
+
+      for (guint z = 0; z < G_N_ELEMENTS (zones); z++)
+        {
+          g_autoptr(CmQueryFilter) filter = cm_query_filter_new ();
+          g_autoptr(GTimeZone) tz = g_time_zone_new_identifier (zones[z]);
+
+          filter->timezone = g_strdup (zones[z]);
+          if (users[u] != NULL)
+            {
+              filter->users_set = TRUE;
+              filter->users = g_new0 (char *, 2);
+              filter->users[0] = g_strdup (users[u]);
+            }
+
+          for (gint64 now = first - CM_HOUR_MS; now < last + 6 * CM_HOUR_MS; now += 37 * 60000)
+            {
+              g_autoptr(GError) error = NULL;
+              g_autoptr(CmBlock) active = cm_store_query_active_block (store, filter, now, &error);
+              const CmBlock *want = reference_at (reference, now);
+
+              g_assert_no_error (error);
+              g_assert_true ((active == NULL) == (want == NULL));
+              if (want == NULL)
+                continue;
+              g_assert_cmpint (active->start_ms, ==, want->start_ms);
+              g_assert_cmpint (active->end_ms, ==, want->end_ms);
+              g_assert_cmpmem (&active->totals, sizeof (CmTotals), &want->totals, sizeof (CmTotals));
+              n_blocks++;
+            }
+
+          for (gint64 now = first - 24 * CM_HOUR_MS; now < last + 24 * CM_HOUR_MS; now += 8 * CM_HOUR_MS + 60000)
+            {
+              g_autoptr(GError) error = NULL;
+              g_autoptr(GDateTime) utc_now = g_date_time_new_from_unix_utc (now / 1000);
+              g_autoptr(GDateTime) local = g_date_time_to_timezone (utc_now, tz);
+              g_autofree char *today = g_date_time_format (local, "%Y-%m-%d");
+              CmTotals got = { 0 };
+              CmTotals want = { 0 };
+
+              for (guint i = 0; i < messages->len; i++)
+                {
+                  const Message *m = &g_array_index (messages, Message, i);
+                  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (m->ts / 1000);
+                  g_autoptr(GDateTime) there = g_date_time_to_timezone (utc, tz);
+                  g_autofree char *day = g_date_time_format (there, "%Y-%m-%d");
+
+                  if (g_str_equal (day, today))
+                    cm_totals_add (&want, &m->totals);
+                }
+
+              filter->since = g_strdup (today);
+              filter->until = g_strdup (today);
+              g_assert_true (cm_store_query_totals (store, filter, &got, &error));
+              g_assert_no_error (error);
+              g_clear_pointer (&filter->since, g_free);
+              g_clear_pointer (&filter->until, g_free);
+              g_assert_cmpint (got.messages, ==, want.messages);
+              g_assert_cmpint (got.cost, ==, want.cost);
+              g_assert_cmpint (cm_totals_tokens (&got), ==, cm_totals_tokens (&want));
+            }
+        }
+    }
+
+  /* Not a test of empty hours only. */
+  g_assert_cmpuint (n_blocks, >, 200);
+
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -567,6 +700,7 @@ main (int   argc,
   g_test_add ("/limits/blocks/filters", Fixture, NULL, fixture_set_up, test_filters, fixture_tear_down);
   g_test_add ("/limits/blocks/burn-rate", Fixture, NULL, fixture_set_up, test_burn_rate, fixture_tear_down);
   g_test_add_func ("/limits/blocks/corpus-reference", test_corpus_reference);
+  g_test_add_func ("/limits/blocks/bounded-reference", test_bounded_reference);
 
   return g_test_run ();
 }

@@ -11,8 +11,9 @@
  * 5-hour and weekly use with the time to their reset. The status line that
  * was set before CostMeter's runs after it, on the same input.
  *
- * It runs every second or so while Claude Code works: indexed range reads of
- * the rollups only, and one small write. */
+ * It runs every second or so while Claude Code works: a few index seeks and
+ * range reads of the rollups (today's quarter hours, the running block's,
+ * the session's rows), and one small write. */
 
 #include "config.h"
 
@@ -498,7 +499,12 @@ cm_cli_statusline (const char          *db_path,
   chain_start (&chain, previous, text);
   parse_input (text, now_ms, &in);
 
-  store = cm_store_open (db_path, &error);
+  /* The database as it is, without the migrations and prepared writes of a
+   * full open: read-only unless recording. An older schema, or none yet,
+   * takes the full open. */
+  store = cm_store_open_light (db_path, record, NULL);
+  if (store == NULL)
+    store = cm_store_open (db_path, &error);
   if (store == NULL)
     g_printerr ("costmeter-cli statusline: %s\n", error->message);
   else

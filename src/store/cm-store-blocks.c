@@ -111,70 +111,49 @@ source_table (const CmQueryFilter *filter)
  * message): the chain of blocks cannot be cut at a fixed distance from now.
  * What keeps the reads small is that they never walk the rows: each step is
  * one seek on the rollup's (ts, ...) key (or the session rollup's
- * (session_id, ts, ...)), and steps go 5 hours at a time.
+ * (session_id, ts, ...)), and steps go 5 hours at a time. The steps of a
+ * walk run in one statement (a recursive query), so that the filter's
+ * subqueries are evaluated once, not once per step.
  *
- * A prepared statement of the query's filter and two more bounds, :lo and
- * :hi; @order is "" for the first quarter hour in [lo, hi) and "DESC" for
- * the last. */
-typedef struct
-{
-  sqlite3_stmt *first;
-  sqlite3_stmt *last;
-} Seek;
+ * The first non-empty quarter hour in [:lo, :hi) under the query's filter. */
+#define FIRST_IN(LO, HI) \
+  "(SELECT m.ts FROM @TABLE m@WHERE AND m.ts >= " LO " AND m.ts < " HI " ORDER BY m.ts LIMIT 1)"
 
-static sqlite3_stmt *
-seek_prepare (CmStoreQuery         *q,
-              const CmQueryFilter  *filter,
-              const char           *order,
-              GError              **error)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT m.ts FROM %s m%s AND m.ts >= :lo AND m.ts < :hi"
-                                          " ORDER BY m.ts %s LIMIT 1",
-                                          source_table (filter), q->params.where->str, order);
-
-  return cm_store_query_prepare (q, sql, error);
-}
-
+/* Runs @text to one integer (G_MAXINT64 for NULL or no row) with the
+ * filter's table and clause in place of @TABLE and @WHERE, and @a, @b, @c in
+ * place of :a, :b, :c: written out, since the filter's parameters are
+ * numbered by where they appear and a recursive query names ours first. */
 static gboolean
-seek_init (Seek                 *seek,
-           CmStoreQuery         *q,
-           const CmQueryFilter  *filter,
-           GError              **error)
+query_step (CmStoreQuery         *q,
+            const CmQueryFilter  *filter,
+            const char           *text,
+            gint64                a,
+            gint64                b,
+            gint64                c,
+            gint64               *out,
+            GError              **error)
 {
-  seek->first = seek_prepare (q, filter, "", error);
-  seek->last = seek->first != NULL ? seek_prepare (q, filter, "DESC", error) : NULL;
-
-  return seek->last != NULL;
-}
-
-static void
-seek_clear (Seek *seek)
-{
-  g_clear_pointer (&seek->first, sqlite3_finalize);
-  g_clear_pointer (&seek->last, sqlite3_finalize);
-}
-
-/* The first (or last) non-empty quarter hour in [lo, hi) into *ts, or
- * G_MAXINT64 (G_MININT64) when there is none. */
-static gboolean
-seek_step (CmStoreQuery  *q,
-           sqlite3_stmt  *stmt,
-           gint64         lo,
-           gint64         hi,
-           gint64        *ts,
-           GError       **error)
-{
+  const struct { const char *name; gint64 value; } values[] = { { ":a", a }, { ":b", b }, { ":c", c } };
+  g_autoptr(GString) sql = g_string_new (text);
+  sqlite3_stmt *stmt;
   int rc;
 
-  sqlite3_reset (stmt);
-  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":lo"), lo);
-  sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":hi"), hi);
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      char number[32];
+
+      g_snprintf (number, sizeof number, "(%" G_GINT64_FORMAT ")", values[i].value);
+      g_string_replace (sql, values[i].name, number, 0);
+    }
+  g_string_replace (sql, "@TABLE", source_table (filter), 0);
+  g_string_replace (sql, "@WHERE", q->params.where->str, 0);
+  stmt = cm_store_query_prepare (q, sql->str, error);
+  if (stmt == NULL)
+    return FALSE;
   rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *ts = sqlite3_column_int64 (stmt, 0);
-  else
-    *ts = G_MAXINT64;
-  sqlite3_reset (stmt);
+  *out = rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL ? sqlite3_column_int64 (stmt, 0)
+                                                                           : G_MAXINT64;
+  sqlite3_finalize (stmt);
 
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return cm_sqlite_set_error (error, q->db, rc, "blocks");
@@ -182,66 +161,32 @@ seek_step (CmStoreQuery  *q,
   return TRUE;
 }
 
-/* The first non-empty quarter hour of a block whose start does not depend on
- * anything before it: one that comes at least 5 hours and a quarter after
- * the quarter hour before it (whatever block that one was in has ended by
- * then), or the very first one. Walked back from @later (a non-empty quarter
- * hour) a window of that length at a time: the earliest quarter hour in the
- * window before x, if any, is where to look next, since no quarter hour
+/* The first quarter hour in [:a, :b). */
+static const char first_sql[] = "SELECT " FIRST_IN (":a", ":b");
+
+/* From :a (a non-empty quarter hour) back to the first non-empty quarter
+ * hour of a block whose start does not depend on anything before it: one
+ * that comes at least 5 hours and a quarter (:b) after the quarter hour
+ * before it (whatever block that one was in has ended by then), or the very
+ * first one. A window of that length at a time: the earliest quarter hour in
+ * the window before x, if any, is where to look next, since no quarter hour
  * between them can follow such a pause. */
-static gboolean
-find_anchor (CmStoreQuery  *q,
-             Seek          *seek,
-             gint64         later,
-             gint64        *anchor,
-             GError       **error)
-{
-  const gint64 pause = CM_BLOCK_MS + QUARTER_MS;
-  gint64 x = later;
+static const char anchor_sql[] =
+  "WITH RECURSIVE back (x) AS (SELECT :a UNION ALL"
+  " SELECT " FIRST_IN ("back.x - :b + 1", "back.x") " FROM back WHERE back.x IS NOT NULL)"
+  " SELECT min (x) FROM back";
 
-  for (;;)
-    {
-      gint64 earlier;
+/* From the first quarter hour of a block (:a), block by block (the next one
+ * opens on the first quarter hour at or after this one's end) to the first
+ * block that starts at or after :b; NULL when none opens before :c. */
+#define FLOOR_HOUR(X) "(" X " - " X " % 3600000)"
+static const char skip_sql[] =
+  "WITH RECURSIVE fwd (x) AS (SELECT :a UNION ALL"
+  " SELECT " FIRST_IN (FLOOR_HOUR ("fwd.x") " + 18000000", ":c")
+  " FROM fwd WHERE fwd.x IS NOT NULL AND " FLOOR_HOUR ("fwd.x") " < :b)"
+  " SELECT CASE WHEN count (x) < count (*) THEN NULL ELSE max (x) END FROM fwd";
 
-      if (!seek_step (q, seek->first, x - pause + 1, x, &earlier, error))
-        return FALSE;
-      if (earlier == G_MAXINT64)
-        break;
-      x = earlier;
-    }
-  *anchor = x;
-
-  return TRUE;
-}
-
-static gint64
-floor_hour (gint64 ts)
-{
-  return ts - ((ts % CM_HOUR_MS) + CM_HOUR_MS) % CM_HOUR_MS;
-}
-
-/* From the first quarter hour of a block, block by block (one seek each: the
- * next block opens on the first quarter hour at or after this one's end) to
- * the first block that starts at or after @from_ms; G_MAXINT64 when none
- * opens before @until. */
-static gboolean
-skip_blocks (CmStoreQuery  *q,
-             Seek          *seek,
-             gint64         first,
-             gint64         from_ms,
-             gint64         until,
-             gint64        *out,
-             GError       **error)
-{
-  while (first != G_MAXINT64 && floor_hour (first) < from_ms)
-    {
-      if (!seek_step (q, seek->first, floor_hour (first) + CM_BLOCK_MS, until, &first, error))
-        return FALSE;
-    }
-  *out = first;
-
-  return TRUE;
-}
+G_STATIC_ASSERT (CM_HOUR_MS == 3600000 && CM_BLOCK_MS == 18000000);
 
 /* Where to read blocks from so that those from @from_ms on come out as from
  * the whole history: the first quarter hour of the first block that starts
@@ -255,23 +200,22 @@ find_start (CmStoreQuery         *q,
             gint64               *start,
             GError              **error)
 {
-  Seek seek = { 0 };
   gint64 later = G_MAXINT64;
   gint64 anchor = G_MAXINT64;
-  gboolean ok;
 
   *start = G_MININT64;
   if (from_ms == G_MININT64)
     return TRUE;
 
   /* A block that starts at or after @from_ms has its first message there. */
-  ok = seek_init (&seek, q, filter, error) &&
-       seek_step (q, seek.first, from_ms, until, &later, error) &&
-       (later == G_MAXINT64 || find_anchor (q, &seek, later, &anchor, error)) &&
-       skip_blocks (q, &seek, anchor, from_ms, until, start, error);
-  seek_clear (&seek);
+  *start = G_MAXINT64;
+  if (!query_step (q, filter, first_sql, from_ms, until, 0, &later, error))
+    return FALSE;
+  if (later == G_MAXINT64)
+    return TRUE;
 
-  return ok;
+  return query_step (q, filter, anchor_sql, later, CM_BLOCK_MS + QUARTER_MS, 0, &anchor, error) &&
+         query_step (q, filter, skip_sql, anchor, from_ms, until, start, error);
 }
 
 static gboolean
@@ -338,6 +282,7 @@ cm_store_query_blocks_between (CmStore              *self,
   CmStoreQuery q;
   Builder builder;
   gint64 anchor;
+  gboolean in_transaction;
   gboolean ok;
 
   g_return_val_if_fail (CM_IS_STORE (self), NULL);
@@ -348,9 +293,15 @@ cm_store_query_blocks_between (CmStore              *self,
   g_clear_pointer (&rows->until, g_free);
 
   builder_init (&builder);
-  ok = cm_store_query_begin (&q, self, rows, error) &&
+  ok = cm_store_query_begin (&q, self, rows, error);
+  /* One read transaction for all the seeks: one snapshot, and one set of
+   * the write-ahead log's locks instead of one per seek. */
+  in_transaction = ok && sqlite3_get_autocommit (q.db) && sqlite3_exec (q.db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+  ok = ok &&
        find_start (&q, rows, from_ms, until, &anchor, error) &&
        (anchor == G_MAXINT64 || read_blocks (&q, rows, anchor, until, &builder, error));
+  if (in_transaction)
+    sqlite3_exec (q.db, "COMMIT", NULL, NULL, NULL);
   cm_store_query_end (&q);
   blocks = builder_finish (&builder);
 

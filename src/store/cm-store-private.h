@@ -36,6 +36,7 @@ struct _CmStore
 
   guint64       generation;
   gint          changed_pending;
+  gboolean      light;         /* cm_store_open_light (): db is also the one reader */
   gboolean      keep_log;      /* closing leaves the write-ahead log (cm_store_set_quick_exit) */
   int           lock_fd;       /* NAME.lock, flock()ed shared while open (a rebuild takes it
                                 * exclusive), or -1 */

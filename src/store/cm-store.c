@@ -105,14 +105,14 @@ cm_sqlite_query_int (sqlite3     *db,
 #define READER_CACHE_KB 4000
 
 static sqlite3 *
-open_connection (const char  *path,
-                 gboolean     create,
-                 int          cache_kb,
-                 GError     **error)
+open_connection_with (const char  *path,
+                      int          open_flags,
+                      int          cache_kb,
+                      GError     **error)
 {
   g_autofree char *cache_sql = NULL;
   sqlite3 *db = NULL;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+  int flags = open_flags | SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2 (path, &db, flags, NULL);
 
   if (rc != SQLITE_OK)
@@ -143,6 +143,15 @@ open_connection (const char  *path,
     }
 
   return db;
+}
+
+static sqlite3 *
+open_connection (const char  *path,
+                 gboolean     create,
+                 int          cache_kb,
+                 GError     **error)
+{
+  return open_connection_with (path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), cache_kb, error);
 }
 
 /* A new database file is private: owner only, whatever the umask. One that
@@ -222,7 +231,8 @@ cm_store_finalize (GObject *object)
   g_clear_pointer (&self->rollups, cm_rollup_writer_free);
   g_clear_pointer (&self->db, sqlite3_close);
   while ((reader = g_async_queue_try_pop (self->readers)) != NULL)
-    sqlite3_close (reader);
+    if (!self->light)
+      sqlite3_close (reader);
   g_clear_pointer (&self->readers, g_async_queue_unref);
   g_clear_pointer (&self->user_ids, g_hash_table_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -320,6 +330,59 @@ cm_store_open (const char  *path,
   return g_steal_pointer (&self);
 }
 
+/**
+ * cm_store_open_light:
+ * @writable: %FALSE to open the file read-only
+ *
+ * A database that exists and is at this version's schema, with one
+ * connection for everything, no migration and no prepared writes: for the
+ * status line, which runs on every refresh and reads a few rows (and, if
+ * @writable, records a plan observation). Fails when the file is missing,
+ * older or newer: cm_store_open () then does what is needed.
+ */
+CmStore *
+cm_store_open_light (const char  *path,
+                     gboolean     writable,
+                     GError     **error)
+{
+  g_autoptr(CmStore) self = NULL;
+  gint64 version = 0;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No database at %s", path);
+      return NULL;
+    }
+
+  self = g_object_new (CM_TYPE_STORE, NULL);
+  self->lock_fd = cm_store_lock (path, FALSE, error);
+  if (self->lock_fd == -1)
+    return NULL;
+  self->path = g_strdup (path);
+  self->context = g_main_context_ref_thread_default ();
+  self->light = TRUE;
+
+  self->db = open_connection_with (path, writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY,
+                                   READER_CACHE_KB, error);
+  if (self->db == NULL)
+    return NULL;
+  /* Pages straight from the kernel's page cache, without a copy each. */
+  sqlite3_exec (self->db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
+  if (!cm_sqlite_query_int (self->db, "PRAGMA user_version", &version, error))
+    return NULL;
+  if (version != cm_store_schema_version ())
+    {
+      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_FAILED,
+                   "%s is at schema %" G_GINT64_FORMAT ", not %d", path, version, cm_store_schema_version ());
+      return NULL;
+    }
+  g_async_queue_push (self->readers, self->db);
+
+  return g_steal_pointer (&self);
+}
+
 const char *
 cm_store_get_path (CmStore *self)
 {
@@ -401,6 +464,12 @@ cm_store_take_reader (CmStore  *self,
 
   if (db != NULL)
     return db;
+  if (self->light)
+    {
+      /* One connection, one thread. */
+      g_set_error (error, CM_STORE_ERROR, CM_STORE_ERROR_FAILED, "The status line's connection is in use");
+      return NULL;
+    }
 
   db = open_connection (self->path, FALSE, READER_CACHE_KB, error);
   if (db != NULL && self->keep_log)

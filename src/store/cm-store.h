@@ -80,6 +80,9 @@ char       *cm_store_default_path           (void);
  * current when the store was opened. */
 CmStore    *cm_store_open                   (const char          *path,
                                              GError             **error);
+CmStore    *cm_store_open_light             (const char          *path,
+                                             gboolean             writable,
+                                             GError             **error);
 const char *cm_store_get_path               (CmStore             *self);
 /* Deletes the database files so the next open starts empty (a rebuild). */
 gboolean    cm_store_delete_files           (const char          *path,
