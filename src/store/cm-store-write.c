@@ -67,16 +67,13 @@ cm_store_prepare_writes (CmStore  *self,
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v3 (self->db, upsert_file_sql, -1, SQLITE_PREPARE_PERSISTENT,
                              &self->upsert_file, NULL);
-  /* Message ids touched in the open transaction, for the sidechain rule. */
-  if (rc == SQLITE_OK)
-    rc = sqlite3_exec (self->db, "CREATE TEMP TABLE batch_ids (message_id TEXT PRIMARY KEY)",
-                       NULL, NULL, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v3 (self->db,
-                             "INSERT OR IGNORE INTO temp.batch_ids (message_id) VALUES (?1)",
-                             -1, SQLITE_PREPARE_PERSISTENT, &self->note_message_id, NULL);
   if (rc != SQLITE_OK)
     return cm_sqlite_set_error (error, self->db, rc, "prepare");
+
+  /* Message ids written, for the sidechain rule. */
+  self->replays = cm_replays_new (self->db, error);
+  if (self->replays == NULL)
+    return FALSE;
 
   self->rollups = cm_rollup_writer_new (self->db, error);
 
@@ -251,36 +248,29 @@ cm_store_write_begin (CmStore  *self,
       g_mutex_unlock (&self->write_lock);
       return FALSE;
     }
+  if (!cm_replays_begin (self->replays, self->db, error))
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      g_mutex_unlock (&self->write_lock);
+      return FALSE;
+    }
   self->changes_at_begin = sqlite3_total_changes64 (self->db);
 
   return TRUE;
 }
 
-/* A sidechain replay (/btw) repeats a main-thread message under a new request
- * id: when both exist, only the main-thread copy counts. */
-static const char drop_sidechain_replays_sql[] =
-  /* Every copy of one message id sits in one range of the dedup key index
-   * ("m:" id U+001F request), so no index on message_id is needed; the
-   * unary + keeps the planner from building a sidechain index per commit. */
-  "DELETE FROM messages WHERE dkey IN ("
-  "  SELECT m.dkey FROM temp.batch_ids b CROSS JOIN messages m"
-  "   ON m.dkey >= 'm:' || b.message_id || char (31) AND m.dkey < 'm:' || b.message_id || char (32)"
-  "  WHERE +m.sidechain = 1 AND EXISTS ("
-  "   SELECT 1 FROM messages k WHERE k.dkey >= 'm:' || b.message_id || char (31)"
-  "    AND k.dkey < 'm:' || b.message_id || char (32) AND +k.sidechain = 0));"
-  "DELETE FROM temp.batch_ids;";
-
 gboolean
 cm_store_write_commit (CmStore  *self,
                        GError  **error)
 {
-  gboolean ok = cm_sqlite_exec (self->db, drop_sidechain_replays_sql, error) &&
+  gboolean ok = cm_replays_flush (self->replays, self->db, error) &&
                 cm_rollup_writer_finish (self->rollups, error) &&
                 cm_sqlite_exec (self->db, "COMMIT", error);
 
   if (!ok)
     {
       sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      cm_replays_discard (self->replays);
       cm_rollup_writer_discard (self->rollups);
       g_hash_table_remove_all (self->user_ids);
     }
@@ -301,7 +291,7 @@ void
 cm_store_write_rollback (CmStore *self)
 {
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-  sqlite3_exec (self->db, "DELETE FROM temp.batch_ids", NULL, NULL, NULL);
+  cm_replays_discard (self->replays);
   cm_rollup_writer_discard (self->rollups);
   /* Ids created in the rolled-back transaction are gone. */
   g_hash_table_remove_all (self->user_ids);
@@ -414,15 +404,7 @@ cm_store_write_message (CmStore              *self,
     return cm_sqlite_set_error (error, self->db, rc, "message");
 
   if (record->message_id != NULL)
-    {
-      stmt = self->note_message_id;
-      sqlite3_bind_text (stmt, 1, record->message_id, -1, SQLITE_STATIC);
-      rc = sqlite3_step (stmt);
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
-      if (rc != SQLITE_DONE)
-        return cm_sqlite_set_error (error, self->db, rc, "message id");
-    }
+    cm_replays_note (self->replays, record->message_id, record->is_sidechain);
 
   return cm_rollup_writer_trim (self->rollups, error);
 }
@@ -457,6 +439,7 @@ cm_store_release_memory (CmStore *self)
   /* A scan is over: the write cache would sit idle until the next one. */
   g_mutex_lock (&self->write_lock);
   sqlite3_db_release_memory (self->db);
+  cm_replays_release (self->replays);
   g_mutex_unlock (&self->write_lock);
 }
 
