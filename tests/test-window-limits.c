@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cm-format.h"
+#include "cm-preferences-window.h"
 #include "cm-ratelimit-chip.h"
 #include "cm-test-util.h"
 #include "cm-test-window.h"
@@ -134,6 +135,49 @@ budget_text (CmMoney     spend,
   return g_strdup_printf ("%d %% of the %s budget", (int) floor (100.0 * (double) spend / (double) budget), amount);
 }
 
+/* The first visible button below @widget whose action is @action. */
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_action_button (c, action);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The banner's button opens Preferences at Budgets. */
+static void
+assert_opens_budgets (GtkWidget *page)
+{
+  GtkWidget *button = find_action_button (page, "app.preferences-page");
+  GtkWindow *prefs = NULL;
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_visible (button));
+  g_assert_cmpstr (g_variant_get_string (gtk_actionable_get_action_target_value (GTK_ACTIONABLE (button)), NULL),
+                   ==, "budgets");
+  g_signal_emit_by_name (button, "clicked");
+  cm_test_window_iterate (50);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    {
+      if (CM_IS_PREFERENCES_WINDOW (l->data))
+        prefs = l->data;
+    }
+  g_assert_nonnull (prefs);
+  g_assert_cmpstr (adw_preferences_window_get_visible_page_name (ADW_PREFERENCES_WINDOW (prefs)), ==, "budgets");
+  gtk_window_destroy (prefs);
+}
+
 static void
 test_budgets (void)
 {
@@ -207,6 +251,7 @@ test_budgets (void)
   g_assert_nonnull (strstr (cm_overview_page_get_banner_text (page), "over the monthly budget"));
   cm_test_window_save_png (GTK_WIDGET (window), "limits-budget-over.png");
   g_assert_cmpuint (n_notifications, >, 0);
+  assert_opens_budgets (GTK_WIDGET (page));
 
   /* Budgets off: all gone. */
   g_settings_set_double (settings, "budget-daily", 0);

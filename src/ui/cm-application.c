@@ -826,39 +826,6 @@ api_key_action (GSimpleAction *action,
     cm_preferences_window_focus_api_key (window);
 }
 
-/* Preferences, opened at Organization (the Billed view's "Set Up"). */
-static void
-organization_action (GSimpleAction *action,
-                     GVariant      *param,
-                     gpointer       user_data)
-{
-  g_autoptr(GVariant) page = g_variant_ref_sink (g_variant_new_string ("organization"));
-
-  preferences_action (action, page, user_data);
-}
-
-/* Preferences at Rate Limits (the Usage card's "Set Up the Status Line"). */
-static void
-statusline_action (GSimpleAction *action,
-                   GVariant      *param,
-                   gpointer       user_data)
-{
-  g_autoptr(GVariant) page = g_variant_ref_sink (g_variant_new_string ("rate-limits"));
-
-  preferences_action (action, page, user_data);
-}
-
-/* Preferences at Budgets (the budget banner's button). */
-static void
-budgets_action (GSimpleAction *action,
-                GVariant      *param,
-                gpointer       user_data)
-{
-  g_autoptr(GVariant) page = g_variant_ref_sink (g_variant_new_string ("budgets"));
-
-  preferences_action (action, page, user_data);
-}
-
 /* As the metainfo's homepage and bugtracker. */
 #define WEBSITE "https://example.com/costmeter"
 #define ISSUES_URL "https://example.com/costmeter/issues"
@@ -909,9 +876,9 @@ static const GActionEntry app_actions[] = {
   { "rescan", rescan_action },
   { "pause-live", NULL, NULL, "false", pause_live_action },
   { "preferences", preferences_action },
-  { "organization", organization_action },
-  { "statusline", statusline_action },
-  { "budgets", budgets_action },
+  /* Preferences at a named page: Organization (the Billed view's "Set Up"),
+   * Rate Limits (the Usage card's status-line button), Budgets (the banner). */
+  { "preferences-page", preferences_action, "s" },
   { "about", about_action },
   { "api-key", api_key_action },
   { "shortcuts", shortcuts_action },
