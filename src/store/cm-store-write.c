@@ -196,42 +196,115 @@ cm_store_load_file_states (CmStore             *self,
   return g_steal_pointer (&states);
 }
 
+/* The first stored path after @cursor (or from it, when @from) below @dir,
+ * into @out; FALSE at the end. */
+static int
+next_path (sqlite3_stmt  *stmt,
+           const char    *cursor,
+           const char    *end,
+           char         **out)
+{
+  int rc;
+
+  sqlite3_bind_text (stmt, 1, cursor, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, end, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  g_clear_pointer (out, g_free);
+  if (rc == SQLITE_ROW)
+    *out = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  return rc;
+}
+
 /**
- * cm_store_foreach_file_state:
+ * cm_store_foreach_vanished_file_state:
  * @dir: a folder
+ * @walked: names of the entries of @dir that were walked
  *
- * Calls @func for the state of every file below @dir, without keeping
- * them all: the state and its path are valid during the call only. @func
- * must not use the store.
+ * Calls @func for the state of every stored file below an entry of @dir
+ * that is not in @walked, without keeping them all: the state and its path
+ * are valid during the call only. @func must not use the store.
+ *
+ * The index on the path is visited once per stored entry of @dir (a
+ * project folder, or a file at its top), not once per file.
  */
 gboolean
-cm_store_foreach_file_state (CmStore          *self,
-                             const char       *dir,
-                             CmFileStateFunc   func,
-                             gpointer          user_data,
-                             GError          **error)
+cm_store_foreach_vanished_file_state (CmStore          *self,
+                                      const char       *dir,
+                                      GHashTable       *walked,
+                                      CmFileStateFunc   func,
+                                      gpointer          user_data,
+                                      GError          **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *after = NULL, *from = NULL, *entry = NULL;
+  g_autofree char *end = g_strconcat (dir, "0", NULL);
+  g_autofree char *cursor = g_strconcat (dir, "/", NULL);
+  g_autofree char *path = NULL;
+  g_autoptr(GHashTable) done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gsize len = strlen (dir) + 1;
+  gboolean strict = TRUE;
   sqlite3 *db;
   int rc;
 
   g_return_val_if_fail (CM_IS_STORE (self), FALSE);
-  g_return_val_if_fail (dir != NULL && func != NULL, FALSE);
+  g_return_val_if_fail (dir != NULL && walked != NULL && func != NULL, FALSE);
 
   db = cm_store_take_reader (self, error);
   if (db == NULL)
     return FALSE;
 
-  rc = sqlite3_prepare_v2 (db, FILE_STATE_COLUMNS " WHERE path > ?1 || '/' AND path < ?1 || '0'", -1, &stmt, NULL);
+  rc = sqlite3_prepare_v2 (db, "SELECT path FROM files WHERE path > ?1 AND path < ?2 ORDER BY path LIMIT 1",
+                           -1, &after, NULL);
   if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "SELECT path FROM files WHERE path >= ?1 AND path < ?2 ORDER BY path LIMIT 1",
+                             -1, &from, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, FILE_STATE_COLUMNS " WHERE path = ?1 OR (path > ?1 || '/' AND path < ?1 || '0')",
+                             -1, &entry, NULL);
+
+  /* BEGIN makes the walk over entries one snapshot. */
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+  while (rc == SQLITE_OK &&
+         (rc = next_path (strict ? after : from, cursor, end, &path)) == SQLITE_ROW)
     {
-      sqlite3_bind_text (stmt, 1, dir, -1, SQLITE_STATIC);
-      rc = read_file_states (stmt, func, user_data);
+      const char *slash = strchr (path + len, '/');
+      g_autofree char *top = slash != NULL ? g_strndup (path, slash - path) : g_strdup (path);
+
+      rc = SQLITE_OK;
+      if (!g_hash_table_contains (walked, top + len) && !g_hash_table_contains (done, top))
+        {
+          sqlite3_bind_text (entry, 1, top, -1, SQLITE_STATIC);
+          rc = read_file_states (entry, func, user_data);
+          rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+          sqlite3_reset (entry);
+          g_hash_table_add (done, g_strdup (top));
+        }
+
+      /* A file at the top: the next path after it (NAME-x sorts before
+       * NAME/). Inside a folder: every path up to NAME0 is below it. */
+      g_free (cursor);
+      if (slash == NULL)
+        {
+          cursor = g_steal_pointer (&top);
+          strict = TRUE;
+        }
+      else
+        {
+          cursor = g_strconcat (top, "0", NULL);
+          strict = FALSE;
+        }
     }
-  sqlite3_finalize (stmt);
+  if (rc == SQLITE_DONE)
+    rc = SQLITE_OK;
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  sqlite3_finalize (after);
+  sqlite3_finalize (from);
+  sqlite3_finalize (entry);
   cm_store_give_reader (self, db);
 
-  if (rc != SQLITE_DONE)
+  if (rc != SQLITE_OK)
     return cm_sqlite_set_error (error, NULL, rc, "files");
 
   return TRUE;
