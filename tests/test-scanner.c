@@ -810,7 +810,10 @@ test_gone_files (Fixture       *f,
   g_autofree char *folder = project_file (f, "q");
   g_autofree char *in_folder = project_file (f, "q/s/subagents/agent-1.jsonl");
   g_autofree char *top = project_file (f, "top.jsonl");
-  const char *all[] = { kept, deleted, in_folder, top, NULL };
+  /* Sorted between "p" and "p/", and between "q" and "q/". */
+  g_autofree char *beside = project_file (f, "p.jsonl");
+  g_autofree char *kept_beside = project_file (f, "q-x/kept.jsonl");
+  const char *all[] = { kept, deleted, in_folder, top, beside, kept_beside, NULL };
   CmScanStats stats;
   CmTotals t;
 
@@ -818,26 +821,31 @@ test_gone_files (Fixture       *f,
   append_line (deleted, &(Line) { .id = "msg_01B", .req = "req_2", .output = 20, .uuid = "b" });
   append_line (in_folder, &(Line) { .id = "msg_01C", .req = "req_3", .output = 30, .uuid = "c" });
   append_line (top, &(Line) { .id = "msg_01D", .req = "req_4", .output = 40, .uuid = "d" });
+  append_line (beside, &(Line) { .id = "msg_01F", .req = "req_6", .output = 1, .uuid = "f" });
+  append_line (kept_beside, &(Line) { .id = "msg_01G", .req = "req_7", .output = 2, .uuid = "g" });
   add_home_source (f, NULL);
   scan (f, &stats);
-  g_assert_cmpuint (stats.files_seen, ==, 4);
+  g_assert_cmpuint (stats.files_seen, ==, 6);
 
   g_assert_cmpint (g_unlink (deleted), ==, 0);
   g_assert_cmpint (g_unlink (top), ==, 0);
+  g_assert_cmpint (g_unlink (beside), ==, 0);
   cm_test_rm_rf (folder);
   scan (f, &stats);
-  g_assert_cmpuint (stats.files_seen, ==, 1);
+  g_assert_cmpuint (stats.files_seen, ==, 2);
   {
     g_autoptr(GHashTable) states = cm_store_load_file_states (f->store, all, NULL);
 
-    g_assert_cmpuint (g_hash_table_size (states), ==, 4);
+    g_assert_cmpuint (g_hash_table_size (states), ==, 6);
     g_assert_false (((CmFileState *) g_hash_table_lookup (states, kept))->gone);
+    g_assert_false (((CmFileState *) g_hash_table_lookup (states, kept_beside))->gone);
+    g_assert_true (((CmFileState *) g_hash_table_lookup (states, beside))->gone);
     g_assert_true (((CmFileState *) g_hash_table_lookup (states, deleted))->gone);
     g_assert_true (((CmFileState *) g_hash_table_lookup (states, in_folder))->gone);
     g_assert_true (((CmFileState *) g_hash_table_lookup (states, top))->gone);
   }
   totals (f, NULL, &t);
-  g_assert_cmpint (t.messages, ==, 4);
+  g_assert_cmpint (t.messages, ==, 6);
 
   /* Back with a new line: read again, counted once. */
   append_line (in_folder, &(Line) { .id = "msg_01C", .req = "req_3", .output = 30, .uuid = "c" });
@@ -845,8 +853,8 @@ test_gone_files (Fixture       *f,
   scan (f, &stats);
   g_assert_cmpint (stats.lines_read, ==, 2);
   totals (f, NULL, &t);
-  g_assert_cmpint (t.messages, ==, 5);
-  g_assert_cmpint (t.output, ==, 150);
+  g_assert_cmpint (t.messages, ==, 7);
+  g_assert_cmpint (t.output, ==, 153);
   {
     g_autoptr(GHashTable) states = cm_store_load_file_states (f->store, all, NULL);
 

@@ -171,6 +171,74 @@ test_sources (void)
   g_assert_cmpuint (changed, >=, 1);
 }
 
+/* One copy of @id (request @req) in a transaction of its own. */
+static void
+write_copy (CmStore    *store,
+            const char *id,
+            const char *req,
+            gboolean    sidechain)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strdup_printf ("/test/%s.jsonl", sidechain ? "agent-x" : "main");
+  g_autofree char *uuid = g_strdup_printf ("%s-%s", id, req);
+  CmFileState state = { .path = path, .size = 1 };
+  CmRecord record = { .message_id = (char *) id, .request_id = (char *) req, .uuid = uuid,
+                      .model_raw = (char *) "claude-sonnet-4-5", .timestamp_ms = 1700000000000,
+                      .is_sidechain = sidechain, .usage = { .input = 10, .output = 70 } };
+  g_autofree char *dkey = cm_record_dedup_key (&record, 0, 0);
+  CmMessageMeta meta = { .dkey = dkey, .session_id = "s1", .project = "p",
+                         .model = "claude-sonnet-4-5", .backend = CM_BACKEND_ANTHROPIC };
+
+  g_assert_true (cm_store_write_begin (store, &error));
+  g_assert_true (cm_store_write_file_state (store, &state, &error));
+  meta.file_id = state.id;
+  g_assert_true (cm_store_write_message (store, &record, &meta, &error));
+  g_assert_true (cm_store_write_commit (store, &error));
+  g_assert_no_error (error);
+}
+
+/* The sidechain rule holds whichever copy comes first and however the
+ * writes are split: across transactions of one scan (the fingerprints in
+ * memory), across scans (looked up), and with another connection writing
+ * in between (its copies are not in this one's fingerprints). */
+static void
+test_sidechain_replays (void)
+{
+  g_autofree char *path = new_db_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CmStore) store = NULL;
+  g_autoptr(CmStore) other = NULL;
+
+  store = cm_store_open (path, &error);
+  g_assert_no_error (error);
+
+  /* From empty, one transaction each: main first, then the replay. */
+  write_copy (store, "msg_A", "req_1", FALSE);
+  write_copy (store, "msg_A", "req_9", TRUE);
+  /* A subagent's own message stays. */
+  write_copy (store, "msg_S", "req_2", TRUE);
+  g_assert_cmpint (cm_store_count_messages (store, NULL), ==, 2);
+
+  /* The replay first, the main copy in a later scan. */
+  cm_store_release_memory (store);
+  write_copy (store, "msg_B", "req_8", TRUE);
+  cm_store_release_memory (store);
+  write_copy (store, "msg_B", "req_3", FALSE);
+  g_assert_cmpint (cm_store_count_messages (store, NULL), ==, 3);
+
+  /* Another writer's replay, then this store's main copy. */
+  g_clear_object (&store);
+  g_assert_true (cm_store_delete_files (path, &error));
+  store = cm_store_open (path, &error);
+  g_assert_no_error (error);
+  write_copy (store, "msg_S", "req_2", TRUE);
+  other = cm_store_open (path, &error);
+  g_assert_no_error (error);
+  write_copy (other, "msg_C", "req_7", TRUE);
+  write_copy (store, "msg_C", "req_4", FALSE);
+  g_assert_cmpint (cm_store_count_messages (store, NULL), ==, 2);
+}
+
 static void
 test_ratelimit_observations (void)
 {
@@ -315,6 +383,7 @@ main (int   argc,
   g_test_add_func ("/core/store/too-new-and-corrupt", test_too_new_and_corrupt);
   g_test_add_func ("/core/store/sources", test_sources);
   g_test_add_func ("/core/store/generation", test_generation);
+  g_test_add_func ("/core/store/sidechain-replays", test_sidechain_replays);
   g_test_add_func ("/core/store/ratelimit-observations", test_ratelimit_observations);
   g_test_add_func ("/core/store/filter-validation", test_filter_validation);
   g_test_add_func ("/core/store/resolver", test_resolver);

@@ -46,6 +46,7 @@ typedef struct
   char        *session_hint;
   char        *project_hint;
   gboolean     needs_reset;    /* counts restart from 0 */
+  guint        dirty_txn;      /* the writer's transaction that writes its state */
   gint64       skipped;        /* broken lines this scan, with the first one's */
   const char  *skip_reason;    /* reason (a static string) and offset */
   gint64       skip_offset;

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -152,57 +154,113 @@ add_file (Walk        *walk,
 }
 
 /* @dir_path opened, unless it is missing, unreadable (counted) or was
- * walked already: a symlink loop, or a folder reached twice. */
-static GDir *
-enter_dir (Walk       *walk,
-           const char *dir_path)
+ * walked already: a symlink loop, or a folder reached twice. @st is the
+ * folder's, or NULL to look. */
+static DIR *
+enter_dir (Walk              *walk,
+           const char        *dir_path,
+           const struct stat *st)
 {
-  g_autoptr(GError) error = NULL;
-  struct stat st;
+  struct stat own;
   char *key;
-  GDir *dir;
+  DIR *dir;
 
-  if (stat (dir_path, &st) != 0)
-    return NULL;
+  if (st == NULL)
+    {
+      if (stat (dir_path, &own) != 0)
+        return NULL;
+      st = &own;
+    }
 
-  key = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, (gint64) st.st_dev, (gint64) st.st_ino);
+  key = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, (gint64) st->st_dev, (gint64) st->st_ino);
   if (!g_hash_table_add (walk->visited_dirs, key))
     return NULL;
 
-  dir = g_dir_open (dir_path, 0, &error);
+  dir = opendir (dir_path);
   if (dir == NULL)
     {
-      g_warning ("Cannot read the folder %s: %s", dir_path, error->message);
+      int saved = errno;
+
+      g_warning ("Cannot read the folder %s: %s", dir_path, g_strerror (saved));
       walk->stats->files_failed++;
     }
 
   return dir;
 }
 
-static void
-walk_dir (Walk       *walk,
-          const char *dir_path,
-          int         depth)
+/* The folder's path and a separator, in @path; entries are appended. */
+static gsize
+start_path (GString    *path,
+            const char *dir_path)
 {
-  g_autoptr(GDir) dir = NULL;
-  struct stat st;
-  const char *name;
+  g_string_assign (path, dir_path);
+  if (path->len == 0 || path->str[path->len - 1] != '/')
+    g_string_append_c (path, '/');
 
-  if (depth > 64 || (dir = enter_dir (walk, dir_path)) == NULL)
-    return;
+  return path->len;
+}
 
-  while ((name = g_dir_read_name (dir)) != NULL)
+/* The next entry of @dir that is a folder or a transcript (a file named
+ * *.jsonl), with its stat and, in @path after @base, its name. The stat is
+ * taken relative to the open folder (not a walk down the whole path per
+ * file), and only for entries that may be one of those. */
+static const char *
+next_entry (DIR         *dir,
+            GString     *path,
+            gsize        base,
+            struct stat *st)
+{
+  struct dirent *entry;
+
+  while ((entry = readdir (dir)) != NULL)
     {
-      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+      const char *name = entry->d_name;
+      gboolean transcript;
 
-      if (stat (path, &st) != 0)
+      if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0')))
         continue;
 
-      if (S_ISDIR (st.st_mode))
-        walk_dir (walk, path, depth + 1);
-      else if (S_ISREG (st.st_mode) && g_str_has_suffix (name, ".jsonl"))
-        add_file (walk, path, &st);
+      transcript = g_str_has_suffix (name, ".jsonl");
+      if (!transcript && entry->d_type != DT_DIR && entry->d_type != DT_LNK && entry->d_type != DT_UNKNOWN)
+        continue;
+      if (fstatat (dirfd (dir), name, st, 0) != 0)
+        continue;
+      if (!(S_ISDIR (st->st_mode) || (S_ISREG (st->st_mode) && transcript)))
+        continue;
+
+      g_string_truncate (path, base);
+      g_string_append (path, name);
+
+      return path->str + base;
     }
+
+  return NULL;
+}
+
+static void
+walk_dir (Walk              *walk,
+          const char        *dir_path,
+          const struct stat *dir_st,
+          int                depth)
+{
+  g_autoptr(GString) path = NULL;
+  struct stat st;
+  gsize base;
+  DIR *dir;
+
+  if (depth > 64 || (dir = enter_dir (walk, dir_path, dir_st)) == NULL)
+    return;
+
+  path = g_string_new (NULL);
+  base = start_path (path, dir_path);
+  while (next_entry (dir, path, base, &st) != NULL)
+    {
+      if (S_ISDIR (st.st_mode))
+        walk_dir (walk, path->str, &st, depth + 1);
+      else
+        add_file (walk, path->str, &st);
+    }
+  closedir (dir);
 }
 
 static int
@@ -238,24 +296,14 @@ take_gone_files (GHashTable *states,
     }
 }
 
-typedef struct
-{
-  gsize       root_len;
-  GHashTable *walked;   /* names of the root's entries walked */
-  GPtrArray  *gone;
-} Vanished;
-
 static void
 collect_vanished_cb (const CmFileState *state,
                      gpointer           user_data)
 {
-  Vanished *v = user_data;
-  const char *name = state->path + v->root_len + 1;
-  const char *slash = strchr (name, '/');
-  g_autofree char *top = slash != NULL ? g_strndup (name, slash - name) : g_strdup (name);
+  GPtrArray *gone = user_data;
 
-  if (!state->gone && !g_hash_table_contains (v->walked, top))
-    g_ptr_array_add (v->gone, cm_file_state_copy (state));
+  if (!state->gone)
+    g_ptr_array_add (gone, cm_file_state_copy (state));
 }
 
 /* A full walk of one source, an entry of its projects folder at a time:
@@ -269,50 +317,50 @@ walk_source (CmScanner  *self,
 {
   const char *root = walk->projects_dir;
   g_autoptr(GHashTable) walked = NULL;
-  g_autoptr(GDir) dir = NULL;
-  Vanished vanished;
+  g_autoptr(GString) path = NULL;
   struct stat st;
   const char *name;
+  gsize base;
+  DIR *dir;
 
   /* Missing, unreadable, or another source's folder walked already. */
-  dir = enter_dir (walk, root);
+  dir = enter_dir (walk, root, NULL);
   if (dir == NULL)
     return TRUE;
 
   walked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  path = g_string_new (NULL);
+  base = start_path (path, root);
 
-  while ((name = g_dir_read_name (dir)) != NULL)
+  while ((name = next_entry (dir, path, base, &st)) != NULL)
     {
-      g_autofree char *path = g_build_filename (root, name, NULL);
-      const char *one[] = { path, NULL };
+      const char *one[] = { path->str, NULL };
       g_autoptr(GHashTable) states = NULL;
       g_autoptr(GHashTable) seen = NULL;
 
-      if (stat (path, &st) != 0 ||
-          !(S_ISDIR (st.st_mode) || (S_ISREG (st.st_mode) && g_str_has_suffix (name, ".jsonl"))))
-        continue;
-
       states = cm_store_load_file_states (self->store, one, error);
       if (states == NULL)
-        return FALSE;
+        {
+          closedir (dir);
+          return FALSE;
+        }
       seen = g_hash_table_new (g_str_hash, g_str_equal);
       walk->states = states;
       walk->seen_files = seen;
 
+      g_hash_table_add (walked, g_strdup (name));
       if (S_ISDIR (st.st_mode))
-        walk_dir (walk, path, 1);
+        walk_dir (walk, path->str, &st, 1);
       else
-        add_file (walk, path, &st);
+        add_file (walk, path->str, &st);
 
       walk->states = walk->seen_files = NULL;
       take_gone_files (states, seen, gone);
-      g_hash_table_add (walked, g_strdup (name));
     }
+  closedir (dir);
 
   /* Stored files below an entry that is no longer there. */
-  vanished = (Vanished) { strlen (root), walked, gone };
-
-  return cm_store_foreach_file_state (self->store, root, collect_vanished_cb, &vanished, error);
+  return cm_store_foreach_vanished_file_state (self->store, root, walked, collect_vanished_cb, gone, error);
 }
 
 /* Keeps those of @gone whose source was walked. */
@@ -347,7 +395,7 @@ walk_paths (Walk               *walk,
         continue;
 
       if (S_ISDIR (st.st_mode))
-        walk_dir (walk, paths[i], 1);
+        walk_dir (walk, paths[i], &st, 1);
       else if (S_ISREG (st.st_mode) && g_str_has_suffix (paths[i], ".jsonl"))
         add_file (walk, paths[i], &st);
     }

@@ -104,9 +104,77 @@ settle_sessions (CmScanner   *self,
   return cm_store_write_session_projects (self->store, ids, error);
 }
 
+/* The state a file reaches with @result. */
+static void
+advance_state (FileJob     *job,
+               ChunkResult *result)
+{
+  if (job->needs_reset)
+    {
+      job->state.broken_lines = 0;
+      job->state.synthetic_lines = 0;
+      job->needs_reset = FALSE;
+    }
+
+  job->state.offset = result->end_offset;
+  job->state.fp = result->fp;
+  job->state.size = MAX (job->size, result->end_offset);
+  job->state.broken_lines += result->broken;
+  if (result->broken > 0 && job->skipped == 0)
+    {
+      job->skip_reason = result->broken_reason;
+      job->skip_offset = result->broken_offset;
+    }
+  job->skipped += result->broken;
+  job->state.synthetic_lines += result->synthetic;
+}
+
+/* One write of a file's state per transaction, whatever number of chunks
+ * it has in it: a new file's row is written at its first chunk, with the
+ * state that chunk reaches (its rows need the id); any other state once,
+ * before the commit (write_dirty_states()). */
+static gboolean
+note_state (CmScanner  *self,
+            GPtrArray  *dirty,
+            guint       txn,
+            FileJob    *job,
+            GError    **error)
+{
+  /* A later chunk in this transaction marks it dirty as well. */
+  if (job->state.id == 0)
+    return cm_store_write_file_state (self->store, &job->state, error);
+  if (job->dirty_txn != txn)
+    {
+      job->dirty_txn = txn;
+      g_ptr_array_add (dirty, job);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+write_dirty_states (CmScanner  *self,
+                    GPtrArray  *dirty,
+                    GError    **error)
+{
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < dirty->len && ok; i++)
+    {
+      FileJob *job = g_ptr_array_index (dirty, i);
+
+      ok = cm_store_write_file_state (self->store, &job->state, error);
+    }
+  g_ptr_array_set_size (dirty, 0);
+
+  return ok;
+}
+
 static gboolean
 write_result (CmScanner    *self,
               WriteCache   *cache,
+              GPtrArray    *dirty,
+              guint         txn,
               ChunkResult  *result,
               CmScanStats  *stats,
               gint64       *n_written,
@@ -115,14 +183,10 @@ write_result (CmScanner    *self,
   FileJob *job = result->job;
   gint64 user_id;
 
-  if (job->needs_reset)
-    {
-      job->state.broken_lines = 0;
-      job->state.synthetic_lines = 0;
-      job->needs_reset = FALSE;
-    }
-
-  if (job->state.id == 0 && !cm_store_write_file_state (self->store, &job->state, error))
+  /* The offsets and the rows they cover commit together, in whatever order
+   * they are written. */
+  advance_state (job, result);
+  if (!note_state (self, dirty, txn, job, error))
     return FALSE;
 
   user_id = cm_store_write_user (self->store, job->user_email, error);
@@ -162,19 +226,7 @@ write_result (CmScanner    *self,
   stats->bytes_read += result->bytes;
   *n_written += result->items->len;
 
-  job->state.offset = result->end_offset;
-  job->state.fp = result->fp;
-  job->state.size = MAX (job->size, result->end_offset);
-  job->state.broken_lines += result->broken;
-  if (result->broken > 0 && job->skipped == 0)
-    {
-      job->skip_reason = result->broken_reason;
-      job->skip_offset = result->broken_offset;
-    }
-  job->skipped += result->broken;
-  job->state.synthetic_lines += result->synthetic;
-
-  return cm_store_write_file_state (self->store, &job->state, error);
+  return TRUE;
 }
 
 /* Files gone from disk keep their messages; they are only marked, so a
@@ -220,6 +272,8 @@ typedef struct
   WriteCache   cache;
   CmScanStats *stats;
   gboolean     in_transaction;
+  guint        txn;            /* numbers the transactions, from 1 */
+  GPtrArray   *dirty;          /* FileJob whose state the open one still writes */
   gint64       in_txn;         /* rows written in the open transaction */
   gint64       txn_start;
   gint64       commit_records; /* a transaction ends after as many rows */
@@ -237,6 +291,8 @@ writer_begin (Writer *w)
     return FALSE;
 
   w->in_transaction = TRUE;
+  w->txn++;
+  g_ptr_array_set_size (w->dirty, 0);
   w->in_txn = 0;
   w->txn_start = g_get_monotonic_time ();
 
@@ -250,7 +306,8 @@ writer_commit_if_due (Writer *w)
     return;
 
   w->in_transaction = FALSE;
-  if (!settle_sessions (w->self, &w->cache, &w->error))
+  if (!write_dirty_states (w->self, w->dirty, &w->error) ||
+      !settle_sessions (w->self, &w->cache, &w->error))
     {
       cm_store_write_rollback (w->self->store);
       g_atomic_int_set (&w->run->stop, 1);
@@ -286,7 +343,7 @@ write_chunk (Writer      *w,
   if (result->end_offset - result->bytes == result->job->start_offset)
     w->stats->files_read++;
 
-  if (!write_result (w->self, &w->cache, result, w->stats, &w->in_txn, &w->error))
+  if (!write_result (w->self, &w->cache, w->dirty, w->txn, result, w->stats, &w->in_txn, &w->error))
     {
       cm_store_write_rollback (w->self->store);
       w->in_transaction = FALSE;
@@ -364,7 +421,9 @@ finish_writes (Writer    *w,
       if (w->in_transaction)
         {
           w->in_transaction = FALSE;
-          if (!mark_gone_files (w->self, gone, &w->error) || !settle_sessions (w->self, &w->cache, &w->error))
+          if (!write_dirty_states (w->self, w->dirty, &w->error) ||
+              !mark_gone_files (w->self, gone, &w->error) ||
+              !settle_sessions (w->self, &w->cache, &w->error))
             cm_store_write_rollback (store);
           else
             cm_store_write_commit (store, &w->error);
@@ -375,7 +434,8 @@ finish_writes (Writer    *w,
       /* What was complete is committed: offsets always match the rows (a
        * scan of some paths ends here too). */
       w->in_transaction = FALSE;
-      if (w->error == NULL && settle_sessions (w->self, &w->cache, &w->error))
+      if (w->error == NULL && write_dirty_states (w->self, w->dirty, &w->error) &&
+          settle_sessions (w->self, &w->cache, &w->error))
         cm_store_write_commit (store, &w->error);
       else
         cm_store_write_rollback (store);
@@ -409,6 +469,7 @@ cm_scanner_read_and_write (CmScanner     *self,
   w.commit_usec = w.total_bytes > BULK_BYTES ? BULK_COMMIT_USEC : COMMIT_USEC;
   if (w.total_bytes > BULK_BYTES)
     cm_store_set_bulk_writes (self->store, TRUE);
+  w.dirty = g_ptr_array_new ();
   w.cache.pricing = pricing;
   w.cache.models = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   w.cache.projects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -427,6 +488,7 @@ cm_scanner_read_and_write (CmScanner     *self,
   if (w.total_bytes > BULK_BYTES)
     cm_store_set_bulk_writes (self->store, FALSE);
 
+  g_ptr_array_unref (w.dirty);
   g_hash_table_unref (w.cache.models);
   g_hash_table_unref (w.cache.projects);
   g_hash_table_unref (w.cache.sessions);

@@ -27,7 +27,7 @@ struct _CmStore
   sqlite3      *db;            /* the write connection, under write_lock */
   sqlite3_stmt *upsert_message;
   sqlite3_stmt *upsert_file;
-  sqlite3_stmt *note_message_id;
+  struct _CmReplays *replays;  /* the sidechain rule's bookkeeping */
   struct _CmRollupWriter *rollups; /* the scanner's rollups in memory */
   GHashTable   *user_ids;      /* email -> id, under write_lock */
   gint64        changes_at_begin; /* sqlite3_total_changes () then, under write_lock */
@@ -159,6 +159,29 @@ gboolean     cm_rollup_writer_finish       (CmRollupWriter    *w,
                                             GError           **error);
 /* After a rollback. */
 void         cm_rollup_writer_discard      (CmRollupWriter    *w);
+
+/* --- the sidechain rule (cm-store-replays.c) --- */
+typedef struct _CmReplays CmReplays;
+
+CmReplays   *cm_replays_new                (sqlite3           *db,
+                                            GError           **error);
+void         cm_replays_free               (CmReplays         *r);
+/* After BEGIN: notes whether the database was filled by this connection
+ * alone, from empty. */
+gboolean     cm_replays_begin              (CmReplays         *r,
+                                            sqlite3           *db,
+                                            GError           **error);
+/* A copy of @message_id was offered to the messages table. */
+void         cm_replays_note               (CmReplays         *r,
+                                            const char        *message_id,
+                                            gboolean           sidechain);
+/* Before the commit: drops sidechain copies of ids stored both ways. */
+gboolean     cm_replays_flush              (CmReplays         *r,
+                                            sqlite3           *db,
+                                            GError           **error);
+void         cm_replays_discard            (CmReplays         *r);
+/* After a scan: the fingerprints go. */
+void         cm_replays_release            (CmReplays         *r);
 
 /* --- sources (cm-store-sources.c) --- */
 extern const char cm_store_reassign_users_sql[];

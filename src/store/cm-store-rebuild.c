@@ -525,6 +525,8 @@ carry_over (CmRebuild  *self,
         ok = cm_sqlite_exec (store->db, "COMMIT", error);
     }
   g_hash_table_remove_all (store->user_ids);
+  /* Messages came in past the writer: the sidechain rule looks them up. */
+  cm_replays_release (store->replays);
   g_mutex_unlock (&store->write_lock);
 
   sqlite3_close (src);

@@ -67,16 +67,13 @@ cm_store_prepare_writes (CmStore  *self,
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v3 (self->db, upsert_file_sql, -1, SQLITE_PREPARE_PERSISTENT,
                              &self->upsert_file, NULL);
-  /* Message ids touched in the open transaction, for the sidechain rule. */
-  if (rc == SQLITE_OK)
-    rc = sqlite3_exec (self->db, "CREATE TEMP TABLE batch_ids (message_id TEXT PRIMARY KEY)",
-                       NULL, NULL, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v3 (self->db,
-                             "INSERT OR IGNORE INTO temp.batch_ids (message_id) VALUES (?1)",
-                             -1, SQLITE_PREPARE_PERSISTENT, &self->note_message_id, NULL);
   if (rc != SQLITE_OK)
     return cm_sqlite_set_error (error, self->db, rc, "prepare");
+
+  /* Message ids written, for the sidechain rule. */
+  self->replays = cm_replays_new (self->db, error);
+  if (self->replays == NULL)
+    return FALSE;
 
   self->rollups = cm_rollup_writer_new (self->db, error);
 
@@ -199,42 +196,115 @@ cm_store_load_file_states (CmStore             *self,
   return g_steal_pointer (&states);
 }
 
+/* The first stored path after @cursor (or from it, when @from) below @dir,
+ * into @out; FALSE at the end. */
+static int
+next_path (sqlite3_stmt  *stmt,
+           const char    *cursor,
+           const char    *end,
+           char         **out)
+{
+  int rc;
+
+  sqlite3_bind_text (stmt, 1, cursor, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, end, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  g_clear_pointer (out, g_free);
+  if (rc == SQLITE_ROW)
+    *out = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  return rc;
+}
+
 /**
- * cm_store_foreach_file_state:
+ * cm_store_foreach_vanished_file_state:
  * @dir: a folder
+ * @walked: names of the entries of @dir that were walked
  *
- * Calls @func for the state of every file below @dir, without keeping
- * them all: the state and its path are valid during the call only. @func
- * must not use the store.
+ * Calls @func for the state of every stored file below an entry of @dir
+ * that is not in @walked, without keeping them all: the state and its path
+ * are valid during the call only. @func must not use the store.
+ *
+ * The index on the path is visited once per stored entry of @dir (a
+ * project folder, or a file at its top), not once per file.
  */
 gboolean
-cm_store_foreach_file_state (CmStore          *self,
-                             const char       *dir,
-                             CmFileStateFunc   func,
-                             gpointer          user_data,
-                             GError          **error)
+cm_store_foreach_vanished_file_state (CmStore          *self,
+                                      const char       *dir,
+                                      GHashTable       *walked,
+                                      CmFileStateFunc   func,
+                                      gpointer          user_data,
+                                      GError          **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *after = NULL, *from = NULL, *entry = NULL;
+  g_autofree char *end = g_strconcat (dir, "0", NULL);
+  g_autofree char *cursor = g_strconcat (dir, "/", NULL);
+  g_autofree char *path = NULL;
+  g_autoptr(GHashTable) done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gsize len = strlen (dir) + 1;
+  gboolean strict = TRUE;
   sqlite3 *db;
   int rc;
 
   g_return_val_if_fail (CM_IS_STORE (self), FALSE);
-  g_return_val_if_fail (dir != NULL && func != NULL, FALSE);
+  g_return_val_if_fail (dir != NULL && walked != NULL && func != NULL, FALSE);
 
   db = cm_store_take_reader (self, error);
   if (db == NULL)
     return FALSE;
 
-  rc = sqlite3_prepare_v2 (db, FILE_STATE_COLUMNS " WHERE path > ?1 || '/' AND path < ?1 || '0'", -1, &stmt, NULL);
+  rc = sqlite3_prepare_v2 (db, "SELECT path FROM files WHERE path > ?1 AND path < ?2 ORDER BY path LIMIT 1",
+                           -1, &after, NULL);
   if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "SELECT path FROM files WHERE path >= ?1 AND path < ?2 ORDER BY path LIMIT 1",
+                             -1, &from, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, FILE_STATE_COLUMNS " WHERE path = ?1 OR (path > ?1 || '/' AND path < ?1 || '0')",
+                             -1, &entry, NULL);
+
+  /* BEGIN makes the walk over entries one snapshot. */
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+  while (rc == SQLITE_OK &&
+         (rc = next_path (strict ? after : from, cursor, end, &path)) == SQLITE_ROW)
     {
-      sqlite3_bind_text (stmt, 1, dir, -1, SQLITE_STATIC);
-      rc = read_file_states (stmt, func, user_data);
+      const char *slash = strchr (path + len, '/');
+      g_autofree char *top = slash != NULL ? g_strndup (path, slash - path) : g_strdup (path);
+
+      rc = SQLITE_OK;
+      if (!g_hash_table_contains (walked, top + len) && !g_hash_table_contains (done, top))
+        {
+          sqlite3_bind_text (entry, 1, top, -1, SQLITE_STATIC);
+          rc = read_file_states (entry, func, user_data);
+          rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+          sqlite3_reset (entry);
+          g_hash_table_add (done, g_strdup (top));
+        }
+
+      /* A file at the top: the next path after it (NAME-x sorts before
+       * NAME/). Inside a folder: every path up to NAME0 is below it. */
+      g_free (cursor);
+      if (slash == NULL)
+        {
+          cursor = g_steal_pointer (&top);
+          strict = TRUE;
+        }
+      else
+        {
+          cursor = g_strconcat (top, "0", NULL);
+          strict = FALSE;
+        }
     }
-  sqlite3_finalize (stmt);
+  if (rc == SQLITE_DONE)
+    rc = SQLITE_OK;
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  sqlite3_finalize (after);
+  sqlite3_finalize (from);
+  sqlite3_finalize (entry);
   cm_store_give_reader (self, db);
 
-  if (rc != SQLITE_DONE)
+  if (rc != SQLITE_OK)
     return cm_sqlite_set_error (error, NULL, rc, "files");
 
   return TRUE;
@@ -251,36 +321,29 @@ cm_store_write_begin (CmStore  *self,
       g_mutex_unlock (&self->write_lock);
       return FALSE;
     }
+  if (!cm_replays_begin (self->replays, self->db, error))
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      g_mutex_unlock (&self->write_lock);
+      return FALSE;
+    }
   self->changes_at_begin = sqlite3_total_changes64 (self->db);
 
   return TRUE;
 }
 
-/* A sidechain replay (/btw) repeats a main-thread message under a new request
- * id: when both exist, only the main-thread copy counts. */
-static const char drop_sidechain_replays_sql[] =
-  /* Every copy of one message id sits in one range of the dedup key index
-   * ("m:" id U+001F request), so no index on message_id is needed; the
-   * unary + keeps the planner from building a sidechain index per commit. */
-  "DELETE FROM messages WHERE dkey IN ("
-  "  SELECT m.dkey FROM temp.batch_ids b CROSS JOIN messages m"
-  "   ON m.dkey >= 'm:' || b.message_id || char (31) AND m.dkey < 'm:' || b.message_id || char (32)"
-  "  WHERE +m.sidechain = 1 AND EXISTS ("
-  "   SELECT 1 FROM messages k WHERE k.dkey >= 'm:' || b.message_id || char (31)"
-  "    AND k.dkey < 'm:' || b.message_id || char (32) AND +k.sidechain = 0));"
-  "DELETE FROM temp.batch_ids;";
-
 gboolean
 cm_store_write_commit (CmStore  *self,
                        GError  **error)
 {
-  gboolean ok = cm_sqlite_exec (self->db, drop_sidechain_replays_sql, error) &&
+  gboolean ok = cm_replays_flush (self->replays, self->db, error) &&
                 cm_rollup_writer_finish (self->rollups, error) &&
                 cm_sqlite_exec (self->db, "COMMIT", error);
 
   if (!ok)
     {
       sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      cm_replays_discard (self->replays);
       cm_rollup_writer_discard (self->rollups);
       g_hash_table_remove_all (self->user_ids);
     }
@@ -301,7 +364,7 @@ void
 cm_store_write_rollback (CmStore *self)
 {
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-  sqlite3_exec (self->db, "DELETE FROM temp.batch_ids", NULL, NULL, NULL);
+  cm_replays_discard (self->replays);
   cm_rollup_writer_discard (self->rollups);
   /* Ids created in the rolled-back transaction are gone. */
   g_hash_table_remove_all (self->user_ids);
@@ -414,15 +477,7 @@ cm_store_write_message (CmStore              *self,
     return cm_sqlite_set_error (error, self->db, rc, "message");
 
   if (record->message_id != NULL)
-    {
-      stmt = self->note_message_id;
-      sqlite3_bind_text (stmt, 1, record->message_id, -1, SQLITE_STATIC);
-      rc = sqlite3_step (stmt);
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
-      if (rc != SQLITE_DONE)
-        return cm_sqlite_set_error (error, self->db, rc, "message id");
-    }
+    cm_replays_note (self->replays, record->message_id, record->is_sidechain);
 
   return cm_rollup_writer_trim (self->rollups, error);
 }
@@ -457,6 +512,7 @@ cm_store_release_memory (CmStore *self)
   /* A scan is over: the write cache would sit idle until the next one. */
   g_mutex_lock (&self->write_lock);
   sqlite3_db_release_memory (self->db);
+  cm_replays_release (self->replays);
   g_mutex_unlock (&self->write_lock);
 }
 

@@ -56,12 +56,14 @@ void         cm_store_release_memory       (CmStore           *self);
 GHashTable  *cm_store_load_file_states     (CmStore           *self,
                                             const char * const *paths,
                                             GError           **error);
-/* Every stored file below @dir, one at a time. */
-gboolean     cm_store_foreach_file_state   (CmStore           *self,
-                                            const char        *dir,
-                                            CmFileStateFunc    func,
-                                            gpointer           user_data,
-                                            GError           **error);
+/* Every stored file below an entry of @dir that is not in @walked (a set of
+ * names), one at a time. */
+gboolean     cm_store_foreach_vanished_file_state (CmStore           *self,
+                                                   const char        *dir,
+                                                   GHashTable        *walked,
+                                                   CmFileStateFunc    func,
+                                                   gpointer           user_data,
+                                                   GError           **error);
 
 /* All writes happen between begin and commit, on one thread at a time; the
  * offsets of the files are written in the same transaction as their rows. */

@@ -227,7 +227,7 @@ cm_store_finalize (GObject *object)
 
   g_clear_pointer (&self->upsert_message, sqlite3_finalize);
   g_clear_pointer (&self->upsert_file, sqlite3_finalize);
-  g_clear_pointer (&self->note_message_id, sqlite3_finalize);
+  g_clear_pointer (&self->replays, cm_replays_free);
   g_clear_pointer (&self->rollups, cm_rollup_writer_free);
   g_clear_pointer (&self->db, sqlite3_close);
   while ((reader = g_async_queue_try_pop (self->readers)) != NULL)
